@@ -1,0 +1,147 @@
+// Command securescore-emulator serves the local Microsoft Graph Secure Score + Entra ID token
+// emulator (package internal/emulator) until SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/securescore/terraform-provider-securescore/internal/emulator"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr, nil); err != nil {
+		fmt.Fprintln(os.Stderr, "securescore-emulator:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	listen      string
+	allowRemote bool
+	cfg         emulator.Config
+	faults      emulator.Faults
+}
+
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("securescore-emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.listen, "listen", "127.0.0.1:8080", "address to listen on (HOST:PORT; port 0 picks a free one)")
+	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow a non-loopback listen address (the emulator hands out tokens for fixed credentials)")
+	fs.StringVar(&o.cfg.TenantID, "tenant-id", emulator.DefaultTenantID, "tenant GUID")
+	fs.StringVar(&o.cfg.TenantDomain, "tenant-domain", emulator.DefaultTenantDomain, "tenant domain accepted in the token URL")
+	fs.StringVar(&o.cfg.ClientID, "client-id", emulator.DefaultClientID, "client id of the read-write application")
+	fs.StringVar(&o.cfg.ClientSecret, "client-secret", emulator.DefaultClientSecret, "client secret of the read-write application")
+	fs.StringVar(&o.cfg.ReadOnlyClientID, "readonly-client-id", "", "optional client id of a read-only application (SecurityEvents.Read.All)")
+	fs.StringVar(&o.cfg.ReadOnlyClientSecret, "readonly-client-secret", "", "client secret of the read-only application")
+	fs.StringVar(&o.cfg.StateFile, "state", "", "JSON state file: loaded at start if present, saved after every write")
+	fs.DurationVar(&o.cfg.TokenLifetime, "token-lifetime", emulator.DefaultTokenLifetime, "access token lifetime")
+	fs.IntVar(&o.cfg.HistoryDays, "history-days", emulator.DefaultHistoryDays, "days of seeded secureScore history")
+	fs.IntVar(&o.cfg.ControlProfiles, "control-profiles", 0, "0 = realistic seed controls; N > 0 = N synthetic control profiles")
+	fs.IntVar(&o.faults.Throttle, "throttle", 0, "answer the next N Graph requests with 429")
+	fs.StringVar(&o.faults.RetryAfter, "retry-after", "0.1", "Retry-After value sent with 429 and 503")
+	fs.Float64Var(&o.faults.ThrottleRate, "throttle-rate", 0, "fraction (0..1) of Graph requests answered with 429")
+	fs.IntVar(&o.faults.Unavailable, "unavailable", 0, "answer the next N Graph requests with 503")
+	fs.DurationVar(&o.faults.Latency, "latency", 0, "latency added to every request")
+	fs.IntVar(&o.faults.DropAfterWrite, "drop-after-write", 0, "apply the next N PATCHes, then drop the connection")
+	fs.IntVar(&o.faults.MalformedJSON, "malformed-json", 0, "send a truncated JSON body on the next N Graph responses")
+	fs.IntVar(&o.faults.HTMLError, "html-error", 0, "answer the next N Graph requests with a 502 HTML page")
+	fs.IntVar(&o.faults.OversizedBody, "oversized-body", 0, "send a >16 MiB body on the next N Graph responses")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if o.faults.ThrottleRate < 0 || o.faults.ThrottleRate > 1 {
+		return nil, fmt.Errorf("-throttle-rate must be within 0..1")
+	}
+	return o, nil
+}
+
+// checkListen refuses non-loopback addresses unless allowed.
+func checkListen(addr string, allowRemote bool) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("-listen %q: %w", addr, err)
+	}
+	if allowRemote || host == "localhost" {
+		return nil
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("-listen %q is not a loopback address; the emulator issues tokens for fixed credentials, pass -allow-remote to expose it anyway", addr)
+	}
+	return nil
+}
+
+// run starts the server and blocks until a signal arrives or stop is closed (tests).
+func run(args []string, stdout, stderr io.Writer, stop <-chan struct{}) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	if err := checkListen(o.listen, o.allowRemote); err != nil {
+		return err
+	}
+	emu, err := emulator.New(o.cfg)
+	if err != nil {
+		return err
+	}
+	emu.SetFaults(o.faults)
+	ln, err := net.Listen("tcp", o.listen)
+	if err != nil {
+		return err
+	}
+	base := "http://" + ln.Addr().String()
+	cfg := emu.Config()
+	fmt.Fprintf(stdout, "securescore-emulator listening on %s\n", base)
+	fmt.Fprintf(stdout, "  Graph:        %s/v1.0/security/secureScores  (and /beta, secureScoreControlProfiles)\n", base)
+	fmt.Fprintf(stdout, "  Token URL:    %s/%s/oauth2/v2.0/token  (tenant GUID or %s)\n", base, cfg.TenantID, cfg.TenantDomain)
+	fmt.Fprintf(stdout, "  Tenant ID:    %s\n", cfg.TenantID)
+	fmt.Fprintf(stdout, "  Client ID:    %s  (SecurityEvents.ReadWrite.All)\n", cfg.ClientID)
+	fmt.Fprintf(stdout, "  Client secret: %s\n", cfg.ClientSecret)
+	if cfg.ReadOnlyClientID != "" {
+		fmt.Fprintf(stdout, "  Read-only client: %s / %s  (SecurityEvents.Read.All)\n", cfg.ReadOnlyClientID, cfg.ReadOnlyClientSecret)
+	}
+	fmt.Fprintf(stdout, "  Scope:        https://graph.microsoft.com/.default  or  %s/.default\n", base)
+	if cfg.StateFile != "" {
+		fmt.Fprintf(stdout, "  State file:   %s\n", cfg.StateFile)
+	}
+	fmt.Fprintf(stdout, "  Admin:        %s/_emulator/journal, /_emulator/faults, /_emulator/state\n", base)
+	fmt.Fprintf(stdout, "EMULATOR_URL=%s\n", base)
+
+	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	select {
+	case err := <-errc:
+		return err
+	case s := <-sigs:
+		fmt.Fprintf(stdout, "received %v, shutting down\n", s)
+	case <-stop:
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

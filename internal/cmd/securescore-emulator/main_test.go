@@ -1,0 +1,84 @@
+package main
+
+import (
+	"bufio"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestCheckListen(t *testing.T) {
+	for addr, ok := range map[string]bool{"127.0.0.1:0": true, "[::1]:8080": true, "localhost:80": true, "0.0.0.0:8080": false, "192.0.2.1:80": false, ":8080": false} {
+		if err := checkListen(addr, false); (err == nil) != ok {
+			t.Errorf("%s: %v", addr, err)
+		}
+	}
+	if err := checkListen("0.0.0.0:8080", true); err != nil {
+		t.Errorf("allow-remote: %v", err)
+	}
+}
+
+func TestParseFlags(t *testing.T) {
+	o, err := parseFlags([]string{"-tenant-id", "t", "-control-profiles", "50", "-throttle", "2", "-retry-after", "0.2", "-latency", "20ms", "-throttle-rate", "0.3", "-drop-after-write", "1", "-malformed-json", "1", "-html-error", "1", "-unavailable", "1", "-token-lifetime", "2m", "-state", "s.json"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.cfg.TenantID != "t" || o.cfg.ControlProfiles != 50 || o.cfg.StateFile != "s.json" || o.cfg.TokenLifetime != 2*time.Minute {
+		t.Errorf("cfg %+v", o.cfg)
+	}
+	if f := o.faults; f.Throttle != 2 || f.RetryAfter != "0.2" || f.Latency != 20*time.Millisecond || f.ThrottleRate != 0.3 || f.DropAfterWrite != 1 || f.MalformedJSON != 1 || f.HTMLError != 1 || f.Unavailable != 1 {
+		t.Errorf("faults %+v", f)
+	}
+	if _, err := parseFlags([]string{"-throttle-rate", "2"}, io.Discard); err == nil {
+		t.Error("bad rate accepted")
+	}
+}
+
+func TestRunServesAndStops(t *testing.T) {
+	pr, pw := io.Pipe()
+	stop := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- run([]string{"-listen", "127.0.0.1:0"}, pw, io.Discard, stop)
+		pw.Close()
+	}()
+	sc := bufio.NewScanner(pr)
+	var base string
+	for sc.Scan() {
+		if u, ok := strings.CutPrefix(sc.Text(), "EMULATOR_URL="); ok {
+			base = u
+			break
+		}
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	if base == "" {
+		t.Fatal("no EMULATOR_URL line")
+	}
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {"11111111-1111-4111-8111-111111111111"}, "client_secret": {"emulator-secret"}, "scope": {base + "/.default"}}
+	resp, err := http.PostForm(base+"/contoso.onmicrosoft.com/oauth2/v2.0/token", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("token: %d", resp.StatusCode)
+	}
+	close(stop)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("did not stop")
+	}
+}
+
+func TestRunRefusesRemote(t *testing.T) {
+	if err := run([]string{"-listen", "0.0.0.0:0"}, io.Discard, io.Discard, nil); err == nil || !strings.Contains(err.Error(), "-allow-remote") {
+		t.Errorf("%v", err)
+	}
+}

@@ -1,0 +1,200 @@
+package emulator
+
+// /security/secureScoreControlProfiles: list, get and PATCH (the documented v1.0 body:
+// assignedTo, comment, state, vendorInformation; beta's controlStateUpdates form is accepted too).
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+)
+
+const controlProfilesPath = "security/secureScoreControlProfiles"
+
+// stateUpdateTimeLayout is the service's 7-fractional-digit UTC form.
+const stateUpdateTimeLayout = "2006-01-02T15:04:05.0000000Z"
+
+func (e *Emulator) listControlProfiles(g *graphCtx) *response {
+	lq, msg := parseListQuery(g.r.URL.Query(), controlProfileType)
+	if msg != "" {
+		return g.errorf(http.StatusBadRequest, "BadRequest", "%s", msg)
+	}
+	// Render under the read lock: writers update entities in place.
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return g.page(e.st.Profiles, lq, controlProfileType, controlProfilesPath)
+}
+
+func (e *Emulator) getControlProfile(g *graphCtx, id string) *response {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	p := e.st.profile(id)
+	if p == nil {
+		return notFound(g, "secureScoreControlProfile", id)
+	}
+	return g.entityResponse(p, controlProfileType, controlProfilesPath)
+}
+
+func (e *Emulator) patchControlProfile(g *graphCtx, who *principal, id string, body []byte) *response {
+	patch, msg := decodePatchBody(body)
+	if msg != "" {
+		return g.errorf(http.StatusBadRequest, "BadRequest", "%s", msg)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	p := e.st.profile(id)
+	if p == nil {
+		return notFound(g, "secureScoreControlProfile", id)
+	}
+	if err := e.updateProfileLocked(p, patch, who.identity(), false); err != nil {
+		return g.errorf(http.StatusBadRequest, "BadRequest", "%s", err.Error())
+	}
+	if err := e.save(); err != nil {
+		return g.errorf(http.StatusInternalServerError, "generalException", "The state could not be saved: %v", err)
+	}
+	switch preferReturn(g.r.Header) {
+	case "representation":
+		resp := g.entityResponse(p, controlProfileType, controlProfilesPath)
+		resp.header.Set("Preference-Applied", "return=representation")
+		return resp
+	case "minimal":
+		return g.noContent(http.Header{"Preference-Applied": {"return=minimal"}})
+	}
+	return g.noContent(nil)
+}
+
+// stateUpdateKeys are the properties a control-profile PATCH may set.
+var stateUpdateKeys = map[string]bool{"assignedTo": true, "comment": true, "state": true, "vendorInformation": true, "controlStateUpdates": true}
+
+// updateProfileLocked validates and applies a PATCH body, appends a controlStateUpdates entry by
+// updatedBy and moves the current score. admin (drift) may also set read-only properties.
+func (e *Emulator) updateProfileLocked(p *entity, patch map[string]any, updatedBy string, admin bool) error {
+	obj := cloneObject(p.obj)
+	before := currentState(p.obj)
+	var last map[string]any
+	if ups, _ := obj["controlStateUpdates"].([]any); len(ups) > 0 {
+		last, _ = ups[len(ups)-1].(map[string]any)
+	}
+	entry := map[string]any{"assignedTo": nil, "comment": nil, "state": before}
+	if last != nil {
+		entry["assignedTo"], entry["comment"] = last["assignedTo"], last["comment"]
+	}
+
+	keys := make([]string, 0, len(patch))
+	for k := range patch {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	stateUpdate := !admin
+	for _, k := range keys {
+		v := patch[k]
+		if isAnnotation(k) {
+			continue
+		}
+		switch k {
+		case "assignedTo", "comment":
+			n, err := normalizeValue(k, propDef{name: k}, v)
+			if err != nil {
+				return err
+			}
+			entry[k] = n
+		case "state":
+			s, err := validState(k, v)
+			if err != nil {
+				return err
+			}
+			entry["state"] = s
+		case "vendorInformation":
+			if v == nil {
+				continue
+			}
+			n, err := normalizeComplex(k, vendorInformationType, v)
+			if err != nil {
+				return err
+			}
+			vi, _ := n.(map[string]any) // normalizeComplex returns an object for non-null input
+			for _, req := range []string{"provider", "vendor"} {
+				if s, _ := vi[req].(string); s == "" {
+					return &propError{prop: k + "." + req, msg: "the property is required and must be a non-empty string."}
+				}
+			}
+			for _, opt := range []string{"providerVersion", "subProvider"} {
+				if _, ok := vi[opt]; !ok {
+					vi[opt] = nil
+				}
+			}
+			obj[k] = vi
+		case "controlStateUpdates":
+			// Beta's documented form: the newest element carries the new state.
+			n, err := normalizeValue(k, controlProfileType.props["controlstateupdates"], v)
+			if err != nil {
+				return err
+			}
+			arr, _ := n.([]any)
+			if len(arr) == 0 {
+				return &propError{prop: k, msg: "at least one secureScoreControlStateUpdate is required."}
+			}
+			el, _ := arr[len(arr)-1].(map[string]any) // elements are normalized objects
+			for _, f := range []string{"assignedTo", "comment"} {
+				if val, ok := el[f]; ok {
+					entry[f] = val
+				}
+			}
+			if val, ok := el["state"]; ok {
+				s, err := validState(k+"[].state", val)
+				if err != nil {
+					return err
+				}
+				entry["state"] = s
+			}
+		case "id", "azureTenantId":
+			if err := checkImmutable(k, obj[k], v); err != nil {
+				return err
+			}
+		default:
+			def, declared := controlProfileType.props[strings.ToLower(k)]
+			if !declared || def.name != k {
+				obj[k] = stripAnnotations(v) // dynamic property of the open type
+				continue
+			}
+			if !admin {
+				return &propError{prop: k, msg: "the property is read-only and cannot be updated; a PATCH may set assignedTo, comment, state and vendorInformation."}
+			}
+			n, err := normalizeValue(k, def, v)
+			if err != nil {
+				return err
+			}
+			obj[k] = n
+		}
+		if stateUpdateKeys[k] {
+			stateUpdate = true
+		}
+	}
+	if stateUpdate {
+		now := e.now().Format(stateUpdateTimeLayout)
+		entry["updatedBy"] = updatedBy
+		entry["updatedDateTime"] = now
+		ups, _ := obj["controlStateUpdates"].([]any)
+		obj["controlStateUpdates"] = append(ups, entry)
+		obj["lastModifiedDateTime"] = now
+	}
+	p.set(obj)
+	if currentState(obj) != before || admin {
+		e.st.applyControlChange(obj, before)
+	}
+	return nil
+}
+
+func validState(prop string, v any) (string, error) {
+	s, ok := v.(string)
+	if !ok {
+		return "", &propError{prop: prop, msg: fmt.Sprintf("expected one of %s, got %s.", strings.Join(controlStates, ", "), literal(v))}
+	}
+	for _, st := range controlStates {
+		if strings.EqualFold(s, st) {
+			return st, nil
+		}
+	}
+	return "", &propError{prop: prop, msg: fmt.Sprintf("'%s' is not a valid state; expected one of %s.", s, strings.Join(controlStates, ", "))}
+}

@@ -1,0 +1,162 @@
+package emulator
+
+// Fault injection: throttling, outages, latency, dropped connections and broken bodies.
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
+)
+
+// Faults are the injected failures. Counts are "the next N Graph requests" (token requests
+// are never faulted, except by Latency, which applies to every request).
+type Faults struct {
+	Throttle        int           `json:"throttle"`        // next N requests get 429 TooManyRequests with Retry-After
+	RetryAfter      string        `json:"retryAfter"`      // Retry-After value for 429/503, e.g. "0.2" or "3"; default "0.1"
+	ThrottleRate    float64       `json:"throttleRate"`    // 0..1: fraction of Graph requests answered 429 (random), until cleared
+	Unavailable     int           `json:"unavailable"`     // next N requests get 503 serviceNotAvailable (with Retry-After)
+	Latency         time.Duration `json:"latency"`         // added to every request until cleared
+	DropAfterWrite  int           `json:"dropAfterWrite"`  // next N PATCHes are applied, then the connection is closed without a response
+	MalformedJSON   int           `json:"malformedJSON"`   // next N Graph responses have a truncated JSON body with status 200
+	HTMLError       int           `json:"htmlError"`       // next N Graph requests get a 502 HTML error page
+	OversizedBody   int           `json:"oversizedBody"`   // next N Graph responses are a >16 MiB body
+	ExpireTokensNow bool          `json:"expireTokensNow"` // every token issued so far is treated as expired
+}
+
+const defaultRetryAfter = "0.1"
+
+// UnmarshalJSON accepts latency as nanoseconds or as a Go duration string ("20ms").
+func (f *Faults) UnmarshalJSON(b []byte) error {
+	type plainFaults Faults
+	aux := struct {
+		*plainFaults
+		Latency json.RawMessage `json:"latency"`
+	}{plainFaults: (*plainFaults)(f)}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	if len(aux.Latency) == 0 || string(aux.Latency) == "null" {
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(aux.Latency, &s); err == nil {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return fmt.Errorf("latency: %w", err)
+		}
+		f.Latency = d
+		return nil
+	}
+	var n int64
+	if err := json.Unmarshal(aux.Latency, &n); err != nil {
+		return fmt.Errorf("latency: want nanoseconds or a duration string such as \"20ms\"")
+	}
+	f.Latency = time.Duration(n)
+	return nil
+}
+
+func (f Faults) validate() error {
+	if f.ThrottleRate < 0 || f.ThrottleRate > 1 {
+		return fmt.Errorf("throttleRate must be within 0..1, got %v", f.ThrottleRate)
+	}
+	if f.Throttle < 0 || f.Unavailable < 0 || f.DropAfterWrite < 0 || f.MalformedJSON < 0 || f.HTMLError < 0 || f.OversizedBody < 0 || f.Latency < 0 {
+		return fmt.Errorf("fault counts and latency must not be negative")
+	}
+	return nil
+}
+
+type faultState struct {
+	mu sync.Mutex
+	f  Faults
+}
+
+func (fs *faultState) init() { fs.f.RetryAfter = defaultRetryAfter }
+
+// SetFaults replaces the current fault settings. ExpireTokensNow retires the signing key at
+// once, so every token issued before this call reads as expired.
+func (e *Emulator) SetFaults(f Faults) {
+	if f.RetryAfter == "" {
+		f.RetryAfter = defaultRetryAfter
+	}
+	if f.ExpireTokensNow {
+		e.mu.Lock()
+		for i := range e.st.Keys {
+			e.st.Keys[i].Retired = true
+		}
+		e.st.Keys = append(e.st.Keys, newSigningKey())
+		_ = e.save() // best effort: keys only matter to this process's tokens
+		e.mu.Unlock()
+	}
+	e.faults.mu.Lock()
+	e.faults.f = f
+	e.faults.mu.Unlock()
+}
+
+// Faults returns the current fault settings (counts as they stand now).
+func (e *Emulator) Faults() Faults {
+	e.faults.mu.Lock()
+	defer e.faults.mu.Unlock()
+	return e.faults.f
+}
+
+// plan is what happens to one request.
+type plan struct {
+	latency    time.Duration
+	pre        string // "throttle", "unavailable", "html" or ""
+	retryAfter string
+	post       string // "malformed", "oversized" or ""
+	drop       bool
+}
+
+// take consumes the counters that apply to one request of the given kind.
+func (fs *faultState) take(kind string) plan {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	f := &fs.f
+	p := plan{latency: f.Latency, retryAfter: f.RetryAfter}
+	if kind != "read" && kind != "write" {
+		return p
+	}
+	switch {
+	case f.Throttle > 0:
+		f.Throttle--
+		p.pre = "throttle"
+	case f.Unavailable > 0:
+		f.Unavailable--
+		p.pre = "unavailable"
+	case f.HTMLError > 0:
+		f.HTMLError--
+		p.pre = "html"
+	case f.ThrottleRate > 0 && rand.Float64() < f.ThrottleRate:
+		p.pre = "throttle"
+	}
+	if p.pre != "" {
+		return p
+	}
+	switch {
+	case f.MalformedJSON > 0:
+		f.MalformedJSON--
+		p.post = "malformed"
+	case f.OversizedBody > 0:
+		f.OversizedBody--
+		p.post = "oversized"
+	}
+	if kind == "write" && f.DropAfterWrite > 0 {
+		f.DropAfterWrite--
+		p.drop = true
+	}
+	return p
+}
+
+const htmlErrorPage = `<!DOCTYPE html>
+<html><head><title>502 - Web server received an invalid response while acting as a gateway or proxy server.</title></head>
+<body><div id="header"><h1>Server Error</h1></div>
+<div id="content"><h2>502 - Web server received an invalid response while acting as a gateway or proxy server.</h2>
+<h3>There is a problem with the page you are looking for, and it cannot be displayed. When the Web server (while acting as a gateway or proxy) contacted the upstream content server, it received an invalid response from the content server.</h3></div>
+</body></html>
+`
+
+// oversizedBodySize is just over the 16 MiB cap clients are expected to enforce.
+const oversizedBodySize = 16<<20 + 4096

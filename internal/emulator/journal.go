@@ -1,0 +1,99 @@
+package emulator
+
+// The request journal: every request, with secrets removed, for tests and the benchmark.
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// maxJournal bounds memory in long runs; the oldest entries are dropped first.
+const maxJournal = 200000
+
+// JournalEntry is one recorded request.
+type JournalEntry struct {
+	Time   time.Time   `json:"time"`
+	Method string      `json:"method"`
+	Path   string      `json:"path"`
+	Query  string      `json:"query"`
+	Header http.Header `json:"header"` // Authorization, cookies and secrets removed
+	Body   string      `json:"body"`   // client_secret / client_assertion values redacted for token requests
+	Status int         `json:"status"` // 0 when the connection was dropped before a response
+	Kind   string      `json:"kind"`   // "token", "read" (GET), "write" (PATCH), "admin", "other"
+}
+
+type journal struct {
+	mu      sync.Mutex
+	entries []JournalEntry
+}
+
+func (j *journal) add(en JournalEntry) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if len(j.entries) >= maxJournal {
+		j.entries = append(j.entries[:0:0], j.entries[len(j.entries)/10:]...)
+	}
+	j.entries = append(j.entries, en)
+}
+
+// Journal returns a copy of the recorded requests, oldest first.
+func (e *Emulator) Journal() []JournalEntry {
+	e.journal.mu.Lock()
+	defer e.journal.mu.Unlock()
+	out := make([]JournalEntry, len(e.journal.entries))
+	for i, en := range e.journal.entries {
+		en.Header = en.Header.Clone()
+		out[i] = en
+	}
+	return out
+}
+
+// ResetJournal forgets every recorded request.
+func (e *Emulator) ResetJournal() {
+	e.journal.mu.Lock()
+	defer e.journal.mu.Unlock()
+	e.journal.entries = nil
+}
+
+// secretHeaders never reach the journal.
+var secretHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Ms-Token-Aad-Access-Token"}
+
+func redactHeader(h http.Header) http.Header {
+	out := h.Clone()
+	if out == nil {
+		out = http.Header{}
+	}
+	for _, k := range secretHeaders {
+		out.Del(k)
+	}
+	return out
+}
+
+// secretFormFields have their values replaced in token-request bodies.
+var secretFormFields = map[string]bool{"client_secret": true, "client_assertion": true, "assertion": true, "password": true, "refresh_token": true, "access_token": true, "code": true}
+
+// redactForm keeps the body's shape (names and order) and hides secret values.
+func redactForm(body string) string {
+	parts := strings.Split(body, "&")
+	for i, p := range parts {
+		name, _, hasValue := strings.Cut(p, "=")
+		key, err := url.QueryUnescape(name)
+		if err != nil {
+			key = name
+		}
+		if hasValue && secretFormFields[strings.ToLower(key)] {
+			parts[i] = name + "=REDACTED"
+		}
+	}
+	return strings.Join(parts, "&")
+}
+
+func redactQuery(q string) string {
+	if q == "" {
+		return q
+	}
+	return redactForm(q)
+}

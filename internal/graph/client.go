@@ -1,0 +1,177 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// TokenSource is what the client needs from any credential. Implementations cache and refresh early.
+type TokenSource interface {
+	Token(ctx context.Context) (*oauth2.Token, error)
+	Invalidate() // forget the cached token; called once after a 401 InvalidAuthenticationToken
+}
+
+// Options configures a Client. Only Endpoint and Tokens are required.
+type Options struct {
+	Endpoint     string       // Graph base URL without version, e.g. "https://graph.microsoft.com" or "http://127.0.0.1:8080"
+	APIVersion   string       // "beta" (default) or "v1.0"
+	Tokens       TokenSource  // required
+	UserAgent    string       // e.g. "terraform-provider-securescore/0.1.0"
+	HTTPClient   *http.Client // optional; its Transport and Timeout are used, redirects are never followed
+	MaxBodyBytes int64        // response cap; default 16 MiB
+
+	// Retry tuning; zero values take the defaults. Retries stop at the context's deadline, or after
+	// MaxRetryDuration when the context has none.
+	RetryBaseDelay   time.Duration // first backoff step without Retry-After; default 1s
+	RetryMaxDelay    time.Duration // backoff ceiling; default 1m
+	MaxRetryDuration time.Duration // bound on a call whose context has no deadline; default 30m
+}
+
+const (
+	defaultMaxBodyBytes     = 16 << 20
+	defaultRetryBaseDelay   = time.Second
+	defaultRetryMaxDelay    = time.Minute
+	defaultMaxRetryDuration = 30 * time.Minute
+	defaultUserAgent        = "terraform-provider-securescore"
+)
+
+// Client calls the Microsoft Graph secure score APIs. It is safe for concurrent use.
+type Client struct {
+	base             *url.URL // endpoint + "/" + version, no trailing slash
+	endpoint         *url.URL
+	version          string
+	tokens           TokenSource
+	userAgent        string
+	transport        http.RoundTripper
+	timeout          time.Duration
+	maxBody          int64
+	baseDelay        time.Duration
+	maxDelay         time.Duration
+	maxRetryDuration time.Duration
+}
+
+// New validates opts and returns a Client. Plain http:// is refused unless the host is loopback
+// (localhost, 127.0.0.0/8, ::1), so a bearer token never crosses a network unencrypted.
+func New(opts Options) (*Client, error) {
+	if opts.Endpoint == "" {
+		return nil, fmt.Errorf("graph: Endpoint is required, e.g. https://graph.microsoft.com")
+	}
+	if opts.Tokens == nil {
+		return nil, fmt.Errorf("graph: Tokens (a TokenSource) is required")
+	}
+	u, err := url.Parse(strings.TrimRight(opts.Endpoint, "/"))
+	if err != nil {
+		return nil, fmt.Errorf("graph: invalid Endpoint %q: %w", opts.Endpoint, err)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, fmt.Errorf("graph: Endpoint %q must not contain a query, fragment or user info", opts.Endpoint)
+	}
+	if err := CheckURL(u); err != nil {
+		return nil, err
+	}
+	version := opts.APIVersion
+	if version == "" {
+		version = "beta"
+	}
+	if version != "beta" && version != "v1.0" {
+		return nil, fmt.Errorf(`graph: APIVersion %q is not supported: use "beta" or "v1.0"`, version)
+	}
+	base := *u
+	base.Path = strings.TrimRight(u.Path, "/") + "/" + version
+	base.RawPath = ""
+	c := &Client{
+		base:             &base,
+		endpoint:         u,
+		version:          version,
+		tokens:           opts.Tokens,
+		userAgent:        opts.UserAgent,
+		transport:        http.DefaultTransport,
+		maxBody:          opts.MaxBodyBytes,
+		baseDelay:        opts.RetryBaseDelay,
+		maxDelay:         opts.RetryMaxDelay,
+		maxRetryDuration: opts.MaxRetryDuration,
+	}
+	if opts.HTTPClient != nil {
+		if opts.HTTPClient.Transport != nil {
+			c.transport = opts.HTTPClient.Transport
+		}
+		c.timeout = opts.HTTPClient.Timeout
+	}
+	if c.userAgent == "" {
+		c.userAgent = defaultUserAgent
+	}
+	if c.maxBody <= 0 {
+		c.maxBody = defaultMaxBodyBytes
+	}
+	if c.baseDelay <= 0 {
+		c.baseDelay = defaultRetryBaseDelay
+	}
+	if c.maxDelay <= 0 {
+		c.maxDelay = defaultRetryMaxDelay
+	}
+	if c.maxRetryDuration <= 0 {
+		c.maxRetryDuration = defaultMaxRetryDuration
+	}
+	return c, nil
+}
+
+// APIVersion returns "beta" or "v1.0".
+func (c *Client) APIVersion() string { return c.version }
+
+// BaseURL returns the endpoint with the API version, e.g. "https://graph.microsoft.com/beta".
+func (c *Client) BaseURL() string { return c.base.String() }
+
+// CheckURL enforces the transport rule shared by Graph and token requests: https anywhere, http only to a
+// loopback host (an emulator or a test server).
+func CheckURL(u *url.URL) error {
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		if u.Host == "" {
+			return fmt.Errorf("graph: URL %q has no host", u.Redacted())
+		}
+		return nil
+	case "http":
+		if IsLoopbackHost(u.Hostname()) {
+			return nil
+		}
+		return fmt.Errorf("graph: refusing plain http:// to non-loopback host %q: use https://, or http:// only for localhost, 127.0.0.0/8 or ::1 (an emulator)", u.Hostname())
+	default:
+		return fmt.Errorf("graph: URL %q must use https:// (or http:// to a loopback host)", u.Redacted())
+	}
+}
+
+// IsLoopbackHost reports whether host (without port) is localhost, in 127.0.0.0/8, or ::1.
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
+
+// LoopbackGuard wraps rt so that every request (including any a caller's redirect policy follows) obeys CheckURL.
+func LoopbackGuard(rt http.RoundTripper) http.RoundTripper {
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	return guardTransport{rt}
+}
+
+type guardTransport struct{ base http.RoundTripper }
+
+func (g guardTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := CheckURL(req.URL); err != nil {
+		if req.Body != nil {
+			_ = req.Body.Close() // RoundTrip must close the body even on error
+		}
+		return nil, err
+	}
+	return g.base.RoundTrip(req)
+}

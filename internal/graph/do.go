@@ -1,0 +1,317 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// apiRequest is one logical Graph call; retries re-send exactly this method, URL and body.
+type apiRequest struct {
+	method string
+	url    string
+	body   []byte // nil: no body
+	prefer string // Prefer header, if any
+}
+
+// apiResponse is the final answer, its body already read (and capped).
+type apiResponse struct {
+	status          int
+	header          http.Header
+	body            []byte
+	requestID       string
+	clientRequestID string
+	token           string // the access token used, masked from logs
+}
+
+// do runs r with retries, refreshing the token once on 401 InvalidAuthenticationToken. A non-2xx final
+// answer becomes *Error.
+func (c *Client) do(ctx context.Context, r apiRequest) (*apiResponse, error) {
+	ctx = logContext(ctx)
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.maxRetryDuration)
+		defer cancel()
+	}
+	refreshed := false
+	for {
+		resp, err := c.doRetrying(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		if len(resp.body) > 0 {
+			logTrace(maskToken(ctx, resp.token), "graph: response body", map[string]any{"method": r.method, "url": r.url, "status": resp.status, "body": string(resp.body)})
+		}
+		if resp.status == http.StatusPartialContent {
+			// A federated provider answered partially; the data is still returned, the gap is reported.
+			logWarn(ctx, "graph: partial result (HTTP 206)", map[string]any{"method": r.method, "url": r.url, "warning": resp.header.Get("Warning"), "request_id": resp.requestID})
+		}
+		if resp.status >= 200 && resp.status < 300 {
+			return resp, nil
+		}
+		e := newResponseError(r.method, r.url, &http.Response{StatusCode: resp.status, Header: resp.header}, resp.body, resp.clientRequestID)
+		if resp.status == http.StatusUnauthorized && strings.EqualFold(e.Code, "InvalidAuthenticationToken") && !refreshed {
+			// The cached token was revoked or expired early: fetch a new one, once.
+			refreshed = true
+			c.tokens.Invalidate()
+			logDebug(ctx, "graph: token rejected, refreshing once", map[string]any{"method": r.method, "url": r.url, "request_id": e.RequestID})
+			continue
+		}
+		return nil, e
+	}
+}
+
+// callState carries one logical call through go-retryablehttp's hooks: the hooks have no per-call argument,
+// so a Client (retryablehttp's) is built per call around this state.
+type callState struct {
+	c        *Client
+	ctx      context.Context
+	req      apiRequest
+	attempts int
+	retries  int
+
+	nextWait time.Duration // decided by checkRetry, returned by Backoff
+
+	// checkRetry can be called twice for one response (before and after the response handler); the
+	// decision is remembered so a retry is planned once.
+	checkedResp  *http.Response
+	checkedRetry bool
+	checkedErr   error
+
+	body            []byte
+	clientRequestID string
+	token           string
+}
+
+// tokenError marks a failure to get a token: never retried here (the token source has its own policy).
+type tokenError struct{ err error }
+
+func (e *tokenError) Error() string { return e.err.Error() }
+func (e *tokenError) Unwrap() error { return e.err }
+
+func (c *Client) doRetrying(ctx context.Context, r apiRequest) (*apiResponse, error) {
+	st := &callState{c: c, ctx: ctx, req: r}
+	rc := &retryablehttp.Client{
+		HTTPClient: &http.Client{
+			Transport: st,
+			Timeout:   c.timeout,
+			// Never follow redirects: the Authorization header must not go anywhere but the endpoint.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+		RetryMax:     math.MaxInt32, // bounded by the deadline, not a count
+		CheckRetry:   st.checkRetry,
+		Backoff:      func(time.Duration, time.Duration, int, *http.Response) time.Duration { return st.nextWait },
+		ErrorHandler: st.errorHandler,
+	}
+	var body any
+	if r.body != nil {
+		body = r.body
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, r.url, body)
+	if err != nil {
+		return nil, fmt.Errorf("graph: %s %s: %w", r.method, r.url, err)
+	}
+	req.SetResponseHandler(st.readBody)
+	resp, err := rc.Do(req)
+	if err != nil {
+		return nil, st.wrap(err)
+	}
+	return &apiResponse{
+		status:          resp.StatusCode,
+		header:          resp.Header,
+		body:            st.body,
+		requestID:       resp.Header.Get("request-id"),
+		clientRequestID: st.clientRequestID,
+		token:           st.token,
+	}, nil
+}
+
+func (st *callState) wrap(err error) error {
+	var rw *RetryWaitError
+	if errors.As(err, &rw) {
+		return err
+	}
+	var te *tokenError
+	if errors.As(err, &te) {
+		return fmt.Errorf("graph: %s %s: acquiring an access token: %w", st.req.method, st.req.url, te.err)
+	}
+	var ge *Error
+	if errors.As(err, &ge) {
+		return err
+	}
+	// A cancelled context surfaces here too, as context.Canceled / DeadlineExceeded wrapped.
+	return fmt.Errorf("graph: %s %s: %w", st.req.method, st.req.url, err)
+}
+
+// RoundTrip is the per-attempt step: fresh token, fresh client-request-id, headers, logging.
+func (st *callState) RoundTrip(req *http.Request) (*http.Response, error) {
+	closeBody := func() {
+		if req.Body != nil {
+			_ = req.Body.Close()
+		}
+	}
+	if err := CheckURL(req.URL); err != nil {
+		closeBody()
+		return nil, err
+	}
+	st.attempts++
+	ctx := req.Context()
+	tok, err := st.c.tokens.Token(ctx)
+	if err != nil {
+		closeBody()
+		return nil, &tokenError{err}
+	}
+	if tok == nil || tok.AccessToken == "" {
+		closeBody()
+		return nil, &tokenError{errors.New("token source returned an empty token")}
+	}
+	st.token = tok.AccessToken
+	logCtx := maskToken(st.ctx, tok.AccessToken)
+
+	out := req.Clone(ctx)
+	id := uuid.NewString()
+	st.clientRequestID = id
+	out.Header.Set("Authorization", tok.Type()+" "+tok.AccessToken)
+	out.Header.Set("client-request-id", id)
+	out.Header.Set("User-Agent", st.c.userAgent)
+	out.Header.Set("Accept", "application/json")
+	if st.req.body != nil {
+		out.Header.Set("Content-Type", "application/json")
+	}
+	if st.req.prefer != "" {
+		out.Header.Set("Prefer", st.req.prefer)
+	}
+	if st.req.body != nil && st.attempts == 1 {
+		logTrace(logCtx, "graph: request body", map[string]any{"method": st.req.method, "url": st.req.url, "body": string(st.req.body)})
+	}
+
+	start := time.Now()
+	resp, err := st.c.transport.RoundTrip(out)
+	fields := map[string]any{
+		"method":            st.req.method,
+		"url":               req.URL.String(),
+		"attempt":           st.attempts,
+		"duration_ms":       time.Since(start).Milliseconds(),
+		"client_request_id": id,
+	}
+	if err != nil {
+		fields["error"] = err.Error()
+		logDebug(logCtx, "graph: request failed", fields)
+		return nil, err
+	}
+	fields["status"] = resp.StatusCode
+	fields["request_id"] = resp.Header.Get("request-id")
+	logDebug(logCtx, "graph: response", fields)
+	return resp, nil
+}
+
+// checkRetry decides whether to retry and, if so, how long to wait; a wait beyond the deadline ends the call.
+func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if err == nil && resp != nil && resp == st.checkedResp {
+		return st.checkedRetry, st.checkedErr
+	}
+	retry, cerr := st.decide(ctx, resp, err)
+	if err == nil {
+		st.checkedResp, st.checkedRetry, st.checkedErr = resp, retry, cerr
+	}
+	return retry, cerr
+}
+
+func (st *callState) decide(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if cerr := ctx.Err(); cerr != nil {
+		return false, cerr
+	}
+	if err != nil {
+		var te *tokenError
+		if errors.As(err, &te) || errors.Is(err, ErrBodyTooLarge) || !isBrokenConnection(err) {
+			return false, err
+		}
+		return st.planRetry(ctx, 0, nil, err)
+	}
+	if resp != nil && retryableStatus(resp.StatusCode) {
+		return st.planRetry(ctx, resp.StatusCode, resp, nil)
+	}
+	return false, nil
+}
+
+func (st *callState) planRetry(ctx context.Context, status int, resp *http.Response, cause error) (bool, error) {
+	st.retries++
+	wait, fromHeader := time.Duration(0), false
+	if resp != nil {
+		wait, fromHeader = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	}
+	if !fromHeader {
+		wait = backoff(st.c.baseDelay, st.c.maxDelay, st.retries)
+	}
+	deadline, _ := ctx.Deadline() // do always sets one
+	remaining := time.Until(deadline)
+	if wait > remaining {
+		if resp != nil {
+			body, _ := readCapped(resp, st.c.maxBody)
+			cause = newResponseError(st.req.method, st.req.url, resp, body, st.clientRequestID)
+		}
+		return false, &RetryWaitError{
+			StatusCode: status, Wait: wait, Remaining: remaining,
+			Method: st.req.method, URL: st.req.url, Attempts: st.attempts, Cause: cause,
+		}
+	}
+	st.nextWait = wait
+	fields := map[string]any{"method": st.req.method, "url": st.req.url, "attempt": st.attempts, "wait_ms": wait.Milliseconds(), "retry_after_header": fromHeader}
+	if status != 0 {
+		fields["status"] = status
+	} else {
+		fields["error"] = cause.Error()
+	}
+	logDebug(st.ctx, "graph: retrying", fields)
+	return true, nil
+}
+
+// readBody is the response handler for the final response: a broken connection mid-body is retried like
+// any other, a body over the cap is not.
+func (st *callState) readBody(resp *http.Response) error {
+	if st.givingUp(resp) {
+		return nil // the call already ends with RetryWaitError, whose cause consumed the body
+	}
+	b, err := readCapped(resp, st.c.maxBody)
+	if err != nil {
+		return err
+	}
+	st.body = b
+	return nil
+}
+
+func (st *callState) givingUp(resp *http.Response) bool {
+	return st.checkedResp == resp && st.checkedErr != nil
+}
+
+func (st *callState) errorHandler(resp *http.Response, err error, _ int) (*http.Response, error) {
+	if resp != nil && resp.Body != nil {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
+		_ = resp.Body.Close()
+	}
+	return nil, err
+}
+
+// readCapped reads at most max bytes; more is ErrBodyTooLarge, so a runaway response cannot exhaust memory.
+func readCapped(resp *http.Response, limit int64) ([]byte, error) {
+	defer func() { _ = resp.Body.Close() }()
+	if resp.ContentLength > limit {
+		return nil, fmt.Errorf("HTTP %d with a %d-byte body: %w (limit %d bytes, MaxBodyBytes)", resp.StatusCode, resp.ContentLength, ErrBodyTooLarge, limit)
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading the HTTP %d response body: %w", resp.StatusCode, err)
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("HTTP %d: %w (over %d bytes, MaxBodyBytes)", resp.StatusCode, ErrBodyTooLarge, limit)
+	}
+	return b, nil
+}

@@ -1,0 +1,180 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/securescore/terraform-provider-securescore/internal/emulator"
+	"github.com/securescore/terraform-provider-securescore/internal/graph"
+)
+
+const testResourceName = "securescore_secure_score.test"
+
+// testAccProtoV6ProviderFactories serves the provider in-process, so tests need no built binary and no download.
+var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"securescore": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// TestMain pins the terraform binary for acceptance tests: terraform-plugin-testing would otherwise download one
+// when none is on PATH, and acceptance tests must never download anything.
+func TestMain(m *testing.M) {
+	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
+	if os.Getenv("TF_ACC") != "" {
+		if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p == "" {
+			found, err := exec.LookPath("terraform")
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "FATAL: TF_ACC is set but terraform was not found on PATH (or TF_ACC_TERRAFORM_PATH); acceptance tests cannot run.")
+				os.Exit(1)
+			}
+			abs, _ := filepath.Abs(found)
+			_ = os.Setenv("TF_ACC_TERRAFORM_PATH", abs)
+		}
+		// A CLI config file that does not exist must not leak a user's settings or break runs: use an empty one.
+		if p := os.Getenv("TF_CLI_CONFIG_FILE"); p == "" || !fileExists(p) {
+			dir, err := os.MkdirTemp("", "securescore-tfcli-")
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "FATAL:", err)
+				os.Exit(1)
+			}
+			cfg := filepath.Join(dir, "terraformrc")
+			if err := os.WriteFile(cfg, []byte("# written by the securescore acceptance tests\n"), 0o600); err != nil {
+				fmt.Fprintln(os.Stderr, "FATAL:", err)
+				os.Exit(1)
+			}
+			_ = os.Setenv("TF_CLI_CONFIG_FILE", cfg)
+			code := m.Run()
+			_ = os.RemoveAll(dir)
+			os.Exit(code)
+		}
+	}
+	os.Exit(m.Run())
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// realTenant reports whether acceptance tests target a real tenant: credentials in ARM_* and no ARM_GRAPH_ENDPOINT.
+func realTenant() bool {
+	return os.Getenv(envTenantID) != "" && os.Getenv(envClientID) != "" && os.Getenv(envClientSecret) != "" &&
+		os.Getenv(envGraphEndpoint) == ""
+}
+
+// accEnv is where one acceptance test runs: an in-process emulator (emu != nil) or a real tenant (emu == nil).
+type accEnv struct {
+	emu    *emulator.Emulator
+	url    string
+	config emulator.Config
+}
+
+// newAccEnv starts a fresh emulator for the test (unless a real tenant is targeted) and stops it at cleanup.
+func newAccEnv(t *testing.T, cfg emulator.Config) *accEnv {
+	t.Helper()
+	if realTenant() {
+		return &accEnv{}
+	}
+	emu, err := emulator.New(cfg)
+	if err != nil {
+		t.Fatalf("emulator.New: %v", err)
+	}
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	return &accEnv{emu: emu, url: srv.URL, config: emu.Config()}
+}
+
+// needsEmulator skips a test (or a test's journal assertions) that can only be checked against the emulator.
+func (e *accEnv) needsEmulator(t *testing.T) {
+	t.Helper()
+	if e.emu == nil {
+		t.Skip("this test manipulates the emulator's state or journal; skipped against a real tenant")
+	}
+}
+
+// providerBlock points the provider at the emulator; against a real tenant it is empty and ARM_* apply.
+func (e *accEnv) providerBlock() string {
+	return e.providerBlockWithSecret(e.config.ClientSecret)
+}
+
+// providerBlockWithSecret is providerBlock with another secret; "" leaves client_secret to ARM_CLIENT_SECRET.
+func (e *accEnv) providerBlockWithSecret(secret string) string {
+	secretLine := ""
+	if secret != "" {
+		secretLine = fmt.Sprintf("  client_secret  = %q\n", secret)
+	}
+	if e.emu == nil {
+		return "provider \"securescore\" {\n" + secretLine + "}\n"
+	}
+	return fmt.Sprintf(`provider "securescore" {
+  tenant_id      = %q
+  client_id      = %q
+%s  graph_endpoint = %q
+  authority_host = %q
+}
+`, e.config.TenantID, e.config.ClientID, secretLine, e.url, e.url)
+}
+
+// currentID is the id the collection PATCH will update: the tenant's current secure score.
+func (e *accEnv) currentID(t *testing.T) string {
+	t.Helper()
+	if e.emu != nil {
+		return e.emu.CurrentSecureScoreID()
+	}
+	s, diags := resolveSettings(securescoreProviderModelV0{}, os.Getenv)
+	if diags.HasError() {
+		t.Fatalf("real tenant settings: %v", diags)
+	}
+	data, err := newProviderData(s, "terraform-provider-securescore/acctest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	list, err := data.client.ListSecureScores(ctx, graph.ListOptions{Top: 1, Limit: 1})
+	if err != nil || len(list.Value) == 0 {
+		t.Fatalf("listing the current secure score: %v", err)
+	}
+	return list.Value[0].ID
+}
+
+// writes returns the journal's Graph writes (PATCH requests).
+func (e *accEnv) writes() []emulator.JournalEntry {
+	var out []emulator.JournalEntry
+	for _, j := range e.emu.Journal() {
+		if j.Kind == "write" {
+			out = append(out, j)
+		}
+	}
+	return out
+}
+
+// patchBody decodes a journaled request body.
+func patchBody(t *testing.T, j emulator.JournalEntry) map[string]json.RawMessage {
+	t.Helper()
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(j.Body), &m); err != nil {
+		t.Fatalf("journal body %q: %v", j.Body, err)
+	}
+	return m
+}
+
+func bodyKeys(m map[string]json.RawMessage) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return strings.Join(keys, ",")
+}

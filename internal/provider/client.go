@@ -1,0 +1,38 @@
+package provider
+
+import (
+	"fmt"
+
+	"github.com/securescore/terraform-provider-securescore/internal/auth"
+	"github.com/securescore/terraform-provider-securescore/internal/graph"
+)
+
+// providerData is what Configure hands to resources: one Graph client (and so one token source) per provider
+// instance, so a process makes one token request however many resources it manages.
+type providerData struct {
+	client   *graph.Client
+	settings providerSettings
+}
+
+func newProviderData(s providerSettings, userAgent string) (*providerData, error) {
+	tokens, err := auth.NewClientSecret(auth.ClientSecretConfig{
+		AuthorityHost: s.AuthorityHost,
+		TenantID:      s.TenantID,
+		ClientID:      s.ClientID,
+		ClientSecret:  s.ClientSecret,
+		Scope:         s.Environment.Scope(),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("client secret credential: %w", err)
+	}
+	client, err := graph.New(graph.Options{
+		Endpoint:   s.GraphEndpoint,
+		APIVersion: s.APIVersion,
+		Tokens:     tokens,
+		UserAgent:  userAgent,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("graph client: %w", err)
+	}
+	return &providerData{client: client, settings: s}, nil
+}

@@ -1,0 +1,177 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+const (
+	testTenant = "00000000-0000-4000-8000-000000000001"
+	testClient = "11111111-1111-4111-8111-111111111111"
+)
+
+func fakeEnv(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestResolveSettingsDefaultsAndEnvironment(t *testing.T) {
+	t.Parallel()
+	s, diags := resolveSettings(securescoreProviderModelV0{}, fakeEnv(map[string]string{
+		envTenantID: testTenant, envClientID: testClient, envClientSecret: "s",
+	}))
+	if diags.HasError() {
+		t.Fatalf("diags: %v", diags)
+	}
+	if s.TenantID != testTenant || s.ClientID != testClient || s.ClientSecret != "s" {
+		t.Errorf("credentials not taken from the environment: %+v", s)
+	}
+	if s.Environment.Name != "global" || s.GraphEndpoint != "https://graph.microsoft.com" ||
+		s.AuthorityHost != "https://login.microsoftonline.com" || s.APIVersion != "beta" {
+		t.Errorf("defaults: %+v", s)
+	}
+	if got := s.Environment.Scope(); got != "https://graph.microsoft.com/.default" {
+		t.Errorf("scope %q", got)
+	}
+}
+
+func TestResolveSettingsConfigWinsOverEnvironment(t *testing.T) {
+	t.Parallel()
+	env := fakeEnv(map[string]string{
+		envTenantID: "contoso.onmicrosoft.com", envClientID: "22222222-2222-4222-8222-222222222222", envClientSecret: "from-env",
+		envEnvironment: "china", envGraphEndpoint: "https://proxy.example.com", envAuthorityHost: "https://login.example.com",
+		envAPIVersion: "v1.0",
+	})
+	s, diags := resolveSettings(securescoreProviderModelV0{
+		TenantID:      types.StringValue(testTenant),
+		ClientID:      types.StringValue(testClient),
+		ClientSecret:  types.StringValue("from-config"),
+		Environment:   types.StringValue("dod"),
+		GraphEndpoint: types.StringValue("http://127.0.0.1:8080/"),
+		AuthorityHost: types.StringValue("http://localhost:8080"),
+		APIVersion:    types.StringValue("beta"),
+	}, env)
+	if diags.HasError() {
+		t.Fatalf("diags: %v", diags)
+	}
+	want := providerSettings{TenantID: testTenant, ClientID: testClient, ClientSecret: "from-config",
+		GraphEndpoint: "http://127.0.0.1:8080", AuthorityHost: "http://localhost:8080", APIVersion: "beta"}
+	s.Environment.SecureScoreOffered = false
+	if s.TenantID != want.TenantID || s.ClientID != want.ClientID || s.ClientSecret != want.ClientSecret ||
+		s.GraphEndpoint != want.GraphEndpoint || s.AuthorityHost != want.AuthorityHost || s.APIVersion != want.APIVersion {
+		t.Errorf("got %+v, want %+v", s, want)
+	}
+	// The scope follows the environment even when graph_endpoint points elsewhere.
+	if s.Environment.Name != "usgovernmentl5" || s.Environment.Scope() != "https://dod-graph.microsoft.us/.default" {
+		t.Errorf("environment %+v", s.Environment)
+	}
+}
+
+func TestResolveSettingsEnvironmentOnly(t *testing.T) {
+	t.Parallel()
+	s, diags := resolveSettings(securescoreProviderModelV0{}, fakeEnv(map[string]string{
+		envTenantID: testTenant, envClientID: testClient, envClientSecret: "s",
+		envEnvironment: "usgovernment", envAPIVersion: "v1.0",
+	}))
+	if diags.HasError() {
+		t.Fatalf("diags: %v", diags)
+	}
+	if s.GraphEndpoint != "https://graph.microsoft.us" || s.AuthorityHost != "https://login.microsoftonline.us" || s.APIVersion != "v1.0" {
+		t.Errorf("got %+v", s)
+	}
+}
+
+func TestResolveSettingsMissingCredentialsIsOneDiagnostic(t *testing.T) {
+	t.Parallel()
+	_, diags := resolveSettings(securescoreProviderModelV0{ClientID: types.StringValue(testClient)}, fakeEnv(nil))
+	if diags.ErrorsCount() != 1 {
+		t.Fatalf("want exactly one error, got %v", diags)
+	}
+	d := diags.Errors()[0]
+	if d.Summary() != "Missing credentials" {
+		t.Errorf("summary %q", d.Summary())
+	}
+	for _, want := range []string{"tenant_id (or ARM_TENANT_ID)", "client_secret (or ARM_CLIENT_SECRET)", "export ARM_TENANT_ID"} {
+		if !strings.Contains(d.Detail(), want) {
+			t.Errorf("detail lacks %q:\n%s", want, d.Detail())
+		}
+	}
+	if strings.Contains(d.Detail(), "client_id (or") {
+		t.Errorf("client_id is set but reported missing:\n%s", d.Detail())
+	}
+}
+
+func TestResolveSettingsRejectsBadEnvironmentValues(t *testing.T) {
+	t.Parallel()
+	base := map[string]string{envTenantID: testTenant, envClientID: testClient, envClientSecret: "s"}
+	cases := map[string][2]string{
+		"environment":    {envEnvironment, "accepted values are china, dod, global, public, usgovernment, usgovernmentl5"},
+		"graph_endpoint": {envGraphEndpoint, "plain http:// is allowed only for loopback"},
+		"authority_host": {envAuthorityHost, "expected an absolute URL"},
+		"api_version":    {envAPIVersion, "use one of: beta, v1.0"},
+		"client_id":      {envClientID, "expected a GUID"},
+		"tenant_id":      {envTenantID, "expected a tenant GUID"},
+	}
+	bad := map[string]string{
+		envEnvironment: "mars", envGraphEndpoint: "http://graph.example.com", envAuthorityHost: "login.microsoftonline.com",
+		envAPIVersion: "v2", envClientID: "app", envTenantID: "not a tenant",
+	}
+	for attr, c := range cases {
+		env := map[string]string{}
+		for k, v := range base {
+			env[k] = v
+		}
+		env[c[0]] = bad[c[0]]
+		_, diags := resolveSettings(securescoreProviderModelV0{}, fakeEnv(env))
+		if diags.ErrorsCount() != 1 {
+			t.Errorf("%s: want one error, got %v", attr, diags)
+			continue
+		}
+		if d := diags.Errors()[0].Detail(); !strings.Contains(d, c[1]) || !strings.Contains(d, c[0]) {
+			t.Errorf("%s: detail %q lacks %q or the variable name", attr, d, c[1])
+		}
+	}
+}
+
+func TestCheckBaseURL(t *testing.T) {
+	t.Parallel()
+	for _, ok := range []string{"https://graph.microsoft.com", "http://127.0.0.1:8080", "http://[::1]:9", "http://localhost", "https://proxy.example.com/graph"} {
+		if err := checkBaseURL(ok); err != nil {
+			t.Errorf("checkBaseURL(%q): %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "graph.microsoft.com", "ftp://x", "http://10.0.0.1", "https://x/?a=b", "https://user:pw@x"} {
+		if err := checkBaseURL(bad); err == nil {
+			t.Errorf("checkBaseURL(%q) accepted", bad)
+		}
+	}
+}
+
+func TestProviderSchemaAndMetadata(t *testing.T) {
+	t.Parallel()
+	p := New("1.2.3")()
+	var meta provider.MetadataResponse
+	p.Metadata(context.Background(), provider.MetadataRequest{}, &meta)
+	if meta.TypeName != "securescore" || meta.Version != "1.2.3" {
+		t.Errorf("metadata %+v", meta)
+	}
+	var resp provider.SchemaResponse
+	p.Schema(context.Background(), provider.SchemaRequest{}, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	if diags := resp.Schema.ValidateImplementation(context.Background()); diags.HasError() {
+		t.Fatal(diags)
+	}
+	if !resp.Schema.Attributes["client_secret"].IsSensitive() {
+		t.Error("client_secret is not sensitive")
+	}
+	for name, a := range resp.Schema.Attributes {
+		if a.GetMarkdownDescription() == "" {
+			t.Errorf("%s has no MarkdownDescription", name)
+		}
+	}
+}

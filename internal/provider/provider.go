@@ -1,0 +1,187 @@
+// Package provider implements the securescore Terraform provider on terraform-plugin-framework.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/securescore/terraform-provider-securescore/internal/clouds"
+)
+
+// Address is the provider's registry source address.
+const Address = "registry.terraform.io/securescore/securescore"
+
+var _ provider.Provider = (*securescoreProvider)(nil)
+
+// New returns a constructor for the provider, as providerserver.Serve and the acceptance tests want it.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &securescoreProvider{version: version, getenv: os.Getenv}
+	}
+}
+
+type securescoreProvider struct {
+	version string
+	getenv  func(string) string // os.Getenv; replaceable in unit tests
+}
+
+// securescoreProviderModelV0 is the provider block.
+type securescoreProviderModelV0 struct {
+	TenantID      types.String `tfsdk:"tenant_id"`
+	ClientID      types.String `tfsdk:"client_id"`
+	ClientSecret  types.String `tfsdk:"client_secret"`
+	Environment   types.String `tfsdk:"environment"`
+	GraphEndpoint types.String `tfsdk:"graph_endpoint"`
+	AuthorityHost types.String `tfsdk:"authority_host"`
+	APIVersion    types.String `tfsdk:"api_version"`
+}
+
+func (p *securescoreProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "securescore"
+	resp.Version = p.version
+}
+
+func (p *securescoreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The securescore provider manages Microsoft Secure Score through Microsoft Graph " +
+			"(`/security/secureScores`). It authenticates as an Entra ID application with a client secret " +
+			"(client credentials flow). Every argument can also be set with an environment variable; a value in " +
+			"the provider block wins over the environment.",
+		Attributes: map[string]schema.Attribute{
+			"tenant_id": schema.StringAttribute{
+				MarkdownDescription: "The Entra ID tenant (directory) ID, a GUID, or a verified domain such as `contoso.onmicrosoft.com`. " +
+					"Environment variable: `" + envTenantID + "`.",
+				Optional:   true,
+				Validators: []validator.String{tenantIDValidator()},
+			},
+			"client_id": schema.StringAttribute{
+				MarkdownDescription: "The application (client) ID of the app registration, a GUID. " +
+					"Environment variable: `" + envClientID + "`.",
+				Optional:   true,
+				Validators: []validator.String{guidValidator()},
+			},
+			"client_secret": schema.StringAttribute{
+				MarkdownDescription: "A client secret of the app registration. Environment variable: `" + envClientSecret + "`.",
+				Optional:            true,
+				Sensitive:           true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"environment": schema.StringAttribute{
+				MarkdownDescription: "The Microsoft cloud: `global` (the default; alias `public`), `usgovernment` (GCC High), " +
+					"`usgovernmentl5` (DoD; alias `dod`) or `china` (21Vianet). It selects the Graph and login hosts and the token " +
+					"scope `<graph host>/.default`. Environment variable: `" + envEnvironment + "`.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOfCaseInsensitive(clouds.Names()...)},
+			},
+			"graph_endpoint": schema.StringAttribute{
+				MarkdownDescription: "The Microsoft Graph base URL without the version, overriding the environment's " +
+					"(for a proxy or the emulator), e.g. `http://127.0.0.1:8080`. Plain `http://` is accepted only for loopback hosts. " +
+					"The token scope stays the environment's Graph host. Environment variable: `" + envGraphEndpoint + "`.",
+				Optional:   true,
+				Validators: []validator.String{baseURLValidator()},
+			},
+			"authority_host": schema.StringAttribute{
+				MarkdownDescription: "The Entra ID login base URL, overriding the environment's, e.g. `https://login.microsoftonline.com`. " +
+					"Environment variable: `" + envAuthorityHost + "`.",
+				Optional:   true,
+				Validators: []validator.String{baseURLValidator()},
+			},
+			"api_version": schema.StringAttribute{
+				MarkdownDescription: "The Graph API version: `beta` (the default; the version that documents the secureScores PATCH) " +
+					"or `v1.0`. Environment variable: `" + envAPIVersion + "`.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(apiVersions...)},
+			},
+		},
+	}
+}
+
+func (p *securescoreProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg securescoreProviderModelV0
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	// A value only known after apply (e.g. a secret from another resource): per the framework's guidance, do not
+	// fail and do not build a client; defer where Terraform allows it, else resources report it only if used.
+	if unknown := cfg.unknownAttributes(); len(unknown) > 0 {
+		tflog.Info(ctx, "Provider configuration has unknown values; skipping client creation", map[string]any{"attributes": unknown})
+		if req.ClientCapabilities.DeferralAllowed {
+			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
+		}
+		return
+	}
+
+	settings, diags := resolveSettings(cfg, p.getenv)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	userAgent := "terraform-provider-securescore/" + p.version
+	if req.TerraformVersion != "" {
+		userAgent += " terraform/" + req.TerraformVersion
+	}
+	data, err := newProviderData(settings, userAgent)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to create the Microsoft Graph client", err.Error())
+		return
+	}
+	tflog.Info(ctx, "Configured Microsoft Graph client", map[string]any{
+		"environment":    settings.Environment.Name,
+		"graph_endpoint": settings.GraphEndpoint,
+		"authority_host": settings.AuthorityHost,
+		"api_version":    settings.APIVersion,
+		"tenant_id":      settings.TenantID,
+		"client_id":      settings.ClientID,
+	})
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+func (m securescoreProviderModelV0) unknownAttributes() []string {
+	var out []string
+	for name, v := range map[string]types.String{
+		"tenant_id": m.TenantID, "client_id": m.ClientID, "client_secret": m.ClientSecret,
+		"environment": m.Environment, "graph_endpoint": m.GraphEndpoint, "authority_host": m.AuthorityHost,
+		"api_version": m.APIVersion,
+	} {
+		if v.IsUnknown() {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+func (p *securescoreProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewSecureScoreResource,
+	}
+}
+
+func (p *securescoreProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return nil
+}
+
+// providerDataFrom turns the ProviderData a resource receives into *providerData, or reports what went wrong.
+func providerDataFrom(v any) (*providerData, error) {
+	if v == nil {
+		return nil, nil
+	}
+	d, ok := v.(*providerData)
+	if !ok {
+		return nil, fmt.Errorf("expected *providerData, got %T; please report this issue to the provider developers", v)
+	}
+	return d, nil
+}

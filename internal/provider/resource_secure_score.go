@@ -1,0 +1,391 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int32validator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/float64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int32planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/securescore/terraform-provider-securescore/internal/graph"
+)
+
+const (
+	defaultWriteTimeout = 30 * time.Minute
+	defaultReadTimeout  = 5 * time.Minute
+)
+
+var (
+	_ resource.Resource                   = (*secureScoreResource)(nil)
+	_ resource.ResourceWithConfigure      = (*secureScoreResource)(nil)
+	_ resource.ResourceWithImportState    = (*secureScoreResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*secureScoreResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*secureScoreResource)(nil)
+)
+
+// NewSecureScoreResource returns the securescore_secure_score resource.
+func NewSecureScoreResource() resource.Resource {
+	return &secureScoreResource{}
+}
+
+type secureScoreResource struct {
+	data *providerData // nil until the provider is configured with known values
+}
+
+func (r *secureScoreResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_secure_score"
+}
+
+func (r *secureScoreResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keepString := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	keepFloat := []planmodifier.Float64{float64planmodifier.UseStateForUnknown()}
+	keepInt := []planmodifier.Int32{int32planmodifier.UseStateForUnknown()}
+
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages the tenant's Microsoft Secure Score (`microsoft.graph.secureScore`) through Microsoft Graph.\n\n" +
+			"Creating the resource sends one `PATCH /security/secureScores` with the configured properties (the tenant's " +
+			"current score) and stores the response. Updates send one `PATCH /security/secureScores/{id}` carrying only the " +
+			"properties that changed; a changed collection is sent whole, with the properties Graph returned that this " +
+			"schema does not model (for example `scoreInPercentage`) merged back into each element so that they are kept.\n\n" +
+			"Every property is optional: what you leave out is read from the service and never shows as a change.\n\n" +
+			"~> **Destroy does not delete anything.** Microsoft Graph has no delete for secure scores: `terraform destroy` " +
+			"only removes the resource from Terraform state (with a warning) and sends no request.\n\n" +
+			"Microsoft Graph can return `NaN`, `INF` or `-INF` for a score. Terraform numbers cannot hold them, so such a value " +
+			"is stored as null with a warning.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The secure score's ID, as Graph returns it (typically `<tenant id>_<yyyy-MM-dd>`). Used for import.",
+				Computed:            true,
+				PlanModifiers:       keepString,
+			},
+			"active_user_count": schema.Int32Attribute{
+				MarkdownDescription: "`activeUserCount`: the number of active users in the tenant. 0 or more.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.Int32{int32validator.AtLeast(0)},
+				PlanModifiers:       keepInt,
+			},
+			"licensed_user_count": schema.Int32Attribute{
+				MarkdownDescription: "`licensedUserCount`: the number of licensed users in the tenant. 0 or more.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.Int32{int32validator.AtLeast(0)},
+				PlanModifiers:       keepInt,
+			},
+			"azure_tenant_id": schema.StringAttribute{
+				MarkdownDescription: "`azureTenantId`: the tenant the score belongs to.",
+				Optional:            true,
+				Computed:            true,
+				PlanModifiers:       keepString,
+			},
+			"created_date_time": schema.StringAttribute{
+				CustomType: dateTimeOffsetType{},
+				MarkdownDescription: "`createdDateTime`: when the score was computed, in RFC 3339 (e.g. `2023-01-10T00:00:00Z`). " +
+					"Another spelling of the same instant (precision or offset) is not a change.",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: keepString,
+			},
+			"current_score": schema.Float64Attribute{
+				MarkdownDescription: "`currentScore`: the tenant's current score. Null when Graph returns `NaN` or an infinity.",
+				Optional:            true,
+				Computed:            true,
+				PlanModifiers:       keepFloat,
+			},
+			"max_score": schema.Float64Attribute{
+				MarkdownDescription: "`maxScore`: the highest score reachable. Null when Graph returns `NaN` or an infinity.",
+				Optional:            true,
+				Computed:            true,
+				PlanModifiers:       keepFloat,
+			},
+			"enabled_services": schema.SetAttribute{
+				MarkdownDescription: "`enabledServices`: the Microsoft services enabled for the tenant (e.g. `HasExchange`). A set: order does not matter.",
+				ElementType:         types.StringType,
+				Optional:            true,
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
+			},
+			"average_comparative_scores": schema.ListNestedAttribute{
+				MarkdownDescription: "`averageComparativeScores`: average scores of comparable tenants, one per `basis`. " +
+					"Extra properties Graph adds to each element are kept by the provider and sent back on update.",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"average_score": schema.Float64Attribute{
+							MarkdownDescription: "`averageScore`: the average score for this basis. Null when Graph returns `NaN` or an infinity.",
+							Optional:            true,
+							Computed:            true,
+						},
+						"basis": schema.StringAttribute{
+							MarkdownDescription: "`basis`: what the average is over, e.g. `AllTenants`, `TotalSeats` or `IndustryTypes`. Identifies the element.",
+							Required:            true,
+						},
+					},
+				},
+			},
+			"control_scores": schema.ListNestedAttribute{
+				MarkdownDescription: "`controlScores`: the tenant's score per security control. Extra properties Graph adds to each " +
+					"element (such as `scoreInPercentage`, `on`, `count`, `total`, `lastSynced`, `implementationStatus`) are kept by " +
+					"the provider and sent back on update.",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"control_category": schema.StringAttribute{
+							MarkdownDescription: "`controlCategory`: the control's category, e.g. `Identity`, `Data`, `Device`, `Apps`.",
+							Optional:            true,
+							Computed:            true,
+						},
+						"control_name": schema.StringAttribute{
+							MarkdownDescription: "`controlName`: the control's name, e.g. `MFARegistrationV2`. Identifies the element.",
+							Required:            true,
+						},
+						"description": schema.StringAttribute{
+							MarkdownDescription: "`description`: the control's description.",
+							Optional:            true,
+							Computed:            true,
+						},
+						"score": schema.Float64Attribute{
+							MarkdownDescription: "`score`: the tenant's score for the control. Null when Graph returns `NaN` or an infinity.",
+							Optional:            true,
+							Computed:            true,
+						},
+					},
+				},
+			},
+			"vendor_information": schema.SingleNestedAttribute{
+				MarkdownDescription: "`vendorInformation`: who produced the score. Graph's real value is provider `SecureScore`, vendor `Microsoft`.",
+				Optional:            true,
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
+				Attributes: map[string]schema.Attribute{
+					"provider": schema.StringAttribute{
+						MarkdownDescription: "`provider`: the product or service, e.g. `SecureScore`.",
+						Optional:            true,
+						Computed:            true,
+						PlanModifiers:       keepString,
+					},
+					"provider_version": schema.StringAttribute{
+						MarkdownDescription: "`providerVersion`: the version of the provider.",
+						Optional:            true,
+						Computed:            true,
+						PlanModifiers:       keepString,
+					},
+					"sub_provider": schema.StringAttribute{
+						MarkdownDescription: "`subProvider`: the sub-component of the provider.",
+						Optional:            true,
+						Computed:            true,
+						PlanModifiers:       keepString,
+					},
+					"vendor": schema.StringAttribute{
+						MarkdownDescription: "`vendor`: the vendor, e.g. `Microsoft`.",
+						Optional:            true,
+						Computed:            true,
+						PlanModifiers:       keepString,
+					},
+				},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true,
+				CreateDescription: "How long a create may take, retries of throttled requests included. Default `30m`.",
+				ReadDescription:   "How long a refresh may take, retries included. Default `5m`.",
+				UpdateDescription: "How long an update may take, retries included. Default `30m`.",
+				DeleteDescription: "Accepted for symmetry; destroy sends no request.",
+			}),
+		},
+	}
+}
+
+func (r *secureScoreResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	data, err := providerDataFrom(req.ProviderData)
+	if err != nil {
+		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
+		return
+	}
+	r.data = data
+}
+
+// client returns the Graph client, or adds the "provider not configured" error when the provider had unknown values.
+func (r *secureScoreResource) client(diags interface{ AddError(string, string) }) *graph.Client {
+	if r.data == nil {
+		diags.AddError("Provider not configured",
+			"The securescore provider was not configured, usually because its configuration holds values that are only "+
+				"known after apply (for example a client secret created by another resource). Apply those first, or set the "+
+				"values directly, then run this again.")
+		return nil
+	}
+	return r.data.client
+}
+
+func (r *secureScoreResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
+
+func (r *secureScoreResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan secureScoreResourceModelV0
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client := r.client(&resp.Diagnostics)
+	if client == nil {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultWriteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	// Collections are replaced whole: when the configuration sets one, read the current score first so that the
+	// properties Graph holds beyond the schema survive the PATCH.
+	var extras elementExtras
+	if known(plan.ControlScores) || known(plan.AverageComparativeScores) {
+		tflog.Info(ctx, "Reading the current secure score to keep unmodelled collection properties")
+		list, err := client.ListSecureScores(ctx, graph.ListOptions{Top: 1, Limit: 1})
+		if err != nil {
+			resp.Diagnostics.AddError("Unable to read the current secure score", err.Error())
+			return
+		}
+		if len(list.Value) > 0 {
+			current := &list.Value[0]
+			extras = extrasFromGraph(current)
+			// Elements the configuration names but only partly sets keep the service's other declared values too.
+			var prior secureScoreResourceModelV0
+			if d := prior.setFromGraph(ctx, current); d.HasError() {
+				resp.Diagnostics.Append(d...)
+				return
+			}
+			plan.ControlScores, diags = fillControlScores(ctx, plan.ControlScores, prior.ControlScores)
+			resp.Diagnostics.Append(diags...)
+			plan.AverageComparativeScores, diags = fillAverageComparativeScores(ctx, plan.AverageComparativeScores, prior.AverageComparativeScores)
+			resp.Diagnostics.Append(diags...)
+			if resp.Diagnostics.HasError() {
+				return
+			}
+		}
+	}
+
+	patch, diags := buildPatch(ctx, &plan, nil, extras)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	tflog.Info(ctx, "Updating the tenant's secure score (PATCH /security/secureScores)", map[string]any{"properties": patchKeys(patch)})
+	started := time.Now()
+	score, err := client.UpdateSecureScores(ctx, patch)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to update the secure score", err.Error())
+		return
+	}
+	tflog.Info(ctx, "Updated the tenant's secure score", map[string]any{"id": score.ID, "duration": time.Since(started).String()})
+	r.writeState(ctx, &plan, score, resp.Private, &resp.State, &resp.Diagnostics)
+}
+
+func (r *secureScoreResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state secureScoreResourceModelV0
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.data == nil {
+		// Plan-time refresh with a provider configuration that is not known yet: keep what we have.
+		resp.Diagnostics.AddWarning("Secure score not refreshed",
+			"The securescore provider configuration holds values that are only known after apply, so the secure score was not read; the previous state is kept.")
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	tflog.Info(ctx, "Reading secure score", map[string]any{"id": state.ID.ValueString()})
+	score, err := r.data.client.GetSecureScore(ctx, state.ID.ValueString())
+	if graph.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Secure score not found",
+			fmt.Sprintf("Microsoft Graph returned 404 for secure score %q, so it was removed from Terraform state. "+
+				"Secure scores are kept for 90 days; apply again to manage the tenant's current score.", state.ID.ValueString()))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to read the secure score", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(state.setFromGraph(ctx, score)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(saveExtras(ctx, resp.Private, score)...)
+}
+
+func (r *secureScoreResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state secureScoreResourceModelV0
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client := r.client(&resp.Diagnostics)
+	if client == nil {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultWriteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	extras, diags := loadExtras(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	patch, diags := buildPatch(ctx, &plan, &state, extras)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	if len(patch) == 0 {
+		// Only timeouts changed: nothing to send.
+		plan.ID = state.ID
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
+	tflog.Info(ctx, "Updating secure score (PATCH /security/secureScores/{id})", map[string]any{"id": id, "properties": patchKeys(patch)})
+	started := time.Now()
+	score, err := client.UpdateSecureScore(ctx, id, patch)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to update the secure score", err.Error())
+		return
+	}
+	tflog.Info(ctx, "Updated secure score", map[string]any{"id": id, "duration": time.Since(started).String()})
+	r.writeState(ctx, &plan, score, resp.Private, &resp.State, &resp.Diagnostics)
+}
+
+func (r *secureScoreResource) Delete(_ context.Context, _ resource.DeleteRequest, resp *resource.DeleteResponse) {
+	resp.Diagnostics.AddWarning("Secure score only removed from Terraform state",
+		"Microsoft Graph has no delete operation for secure scores. The resource was removed from Terraform state; "+
+			"nothing was sent to Microsoft Graph and the tenant's secure score is unchanged.")
+}

@@ -1,0 +1,164 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/securescore/terraform-provider-securescore/internal/graph"
+)
+
+// secureScoreResourceModelV0 is the securescore_secure_score resource's state.
+type secureScoreResourceModelV0 struct {
+	ID                       types.String   `tfsdk:"id"`
+	ActiveUserCount          types.Int32    `tfsdk:"active_user_count"`
+	AverageComparativeScores types.List     `tfsdk:"average_comparative_scores"`
+	AzureTenantID            types.String   `tfsdk:"azure_tenant_id"`
+	ControlScores            types.List     `tfsdk:"control_scores"`
+	CreatedDateTime          dateTimeOffset `tfsdk:"created_date_time"`
+	CurrentScore             types.Float64  `tfsdk:"current_score"`
+	EnabledServices          types.Set      `tfsdk:"enabled_services"`
+	LicensedUserCount        types.Int32    `tfsdk:"licensed_user_count"`
+	MaxScore                 types.Float64  `tfsdk:"max_score"`
+	VendorInformation        types.Object   `tfsdk:"vendor_information"`
+	Timeouts                 timeouts.Value `tfsdk:"timeouts"`
+}
+
+type averageComparativeScoreModelV0 struct {
+	AverageScore types.Float64 `tfsdk:"average_score"`
+	Basis        types.String  `tfsdk:"basis"`
+}
+
+type controlScoreModelV0 struct {
+	ControlCategory types.String  `tfsdk:"control_category"`
+	ControlName     types.String  `tfsdk:"control_name"`
+	Description     types.String  `tfsdk:"description"`
+	Score           types.Float64 `tfsdk:"score"`
+}
+
+type vendorInformationModelV0 struct {
+	Provider        types.String `tfsdk:"provider"`
+	ProviderVersion types.String `tfsdk:"provider_version"`
+	SubProvider     types.String `tfsdk:"sub_provider"`
+	Vendor          types.String `tfsdk:"vendor"`
+}
+
+var (
+	averageComparativeScoreType = types.ObjectType{AttrTypes: map[string]attr.Type{
+		"average_score": types.Float64Type,
+		"basis":         types.StringType,
+	}}
+	controlScoreType = types.ObjectType{AttrTypes: map[string]attr.Type{
+		"control_category": types.StringType,
+		"control_name":     types.StringType,
+		"description":      types.StringType,
+		"score":            types.Float64Type,
+	}}
+	vendorInformationType = types.ObjectType{AttrTypes: map[string]attr.Type{
+		"provider":         types.StringType,
+		"provider_version": types.StringType,
+		"sub_provider":     types.StringType,
+		"vendor":           types.StringType,
+	}}
+)
+
+// setFromGraph writes everything the service returned into the model (all but timeouts). Collections the
+// service leaves out become empty, so a configuration that leaves them out never differs from state.
+func (m *secureScoreResourceModelV0) setFromGraph(ctx context.Context, s *graph.SecureScore) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.ID = types.StringValue(s.ID)
+	m.AzureTenantID = types.StringValue(s.AzureTenantID)
+	m.ActiveUserCount = types.Int32PointerValue(s.ActiveUserCount)
+	m.LicensedUserCount = types.Int32PointerValue(s.LicensedUserCount)
+	m.CreatedDateTime = dateTimeValue(s.CreatedDateTime)
+	m.CurrentScore = doubleValue(s.CurrentScore, path.Root("current_score"), &diags)
+	m.MaxScore = doubleValue(s.MaxScore, path.Root("max_score"), &diags)
+
+	services := s.EnabledServices
+	if services == nil {
+		services = []string{}
+	}
+	var d diag.Diagnostics
+	m.EnabledServices, d = types.SetValueFrom(ctx, types.StringType, services)
+	diags.Append(d...)
+
+	acs := make([]averageComparativeScoreModelV0, 0, len(s.AverageComparativeScores))
+	for i, a := range s.AverageComparativeScores {
+		acs = append(acs, averageComparativeScoreModelV0{
+			AverageScore: doubleValue(a.AverageScore, path.Root("average_comparative_scores").AtListIndex(i).AtName("average_score"), &diags),
+			Basis:        types.StringPointerValue(a.Basis),
+		})
+	}
+	m.AverageComparativeScores, d = types.ListValueFrom(ctx, averageComparativeScoreType, acs)
+	diags.Append(d...)
+
+	cs := make([]controlScoreModelV0, 0, len(s.ControlScores))
+	for i, c := range s.ControlScores {
+		cs = append(cs, controlScoreModelV0{
+			ControlCategory: types.StringPointerValue(c.ControlCategory),
+			ControlName:     types.StringPointerValue(c.ControlName),
+			Description:     types.StringPointerValue(c.Description),
+			Score:           doubleValue(c.Score, path.Root("control_scores").AtListIndex(i).AtName("score"), &diags),
+		})
+	}
+	m.ControlScores, d = types.ListValueFrom(ctx, controlScoreType, cs)
+	diags.Append(d...)
+
+	if v := s.VendorInformation; v != nil {
+		m.VendorInformation, d = types.ObjectValueFrom(ctx, vendorInformationType.AttrTypes, vendorInformationModelV0{
+			Provider:        types.StringPointerValue(v.Provider),
+			ProviderVersion: types.StringPointerValue(v.ProviderVersion),
+			SubProvider:     types.StringPointerValue(v.SubProvider),
+			Vendor:          types.StringPointerValue(v.Vendor),
+		})
+		diags.Append(d...)
+	} else {
+		m.VendorInformation = types.ObjectNull(vendorInformationType.AttrTypes)
+	}
+	return diags
+}
+
+// doubleValue maps an Edm.Double to a number; NaN and ±INF cannot be held by Terraform and become null with a warning.
+func doubleValue(d *graph.Double, p path.Path, diags *diag.Diagnostics) types.Float64 {
+	if d == nil {
+		return types.Float64Null()
+	}
+	if !d.IsFinite() {
+		diags.AddAttributeWarning(p, "Non-finite number from Microsoft Graph",
+			fmt.Sprintf("Microsoft Graph returned %s for this value. Terraform numbers cannot hold NaN or infinity, so it is stored as null.", nonFiniteName(float64(*d))))
+		return types.Float64Null()
+	}
+	return types.Float64Value(float64(*d))
+}
+
+func nonFiniteName(f float64) string {
+	switch {
+	case math.IsInf(f, 1):
+		return "INF"
+	case math.IsInf(f, -1):
+		return "-INF"
+	default:
+		return "NaN"
+	}
+}
+
+// dateTimeValue keeps the service's text when it is valid RFC 3339, so state shows what Graph sent; semantic
+// equality of dateTimeOffset then treats other spellings of the same instant as no change.
+func dateTimeValue(d *graph.DateTimeOffset) dateTimeOffset {
+	if d == nil {
+		return newDateTimeOffsetNull()
+	}
+	if d.Raw != "" {
+		if _, err := time.Parse(time.RFC3339, d.Raw); err == nil {
+			return newDateTimeOffsetValue(d.Raw)
+		}
+	}
+	return newDateTimeOffsetValue(d.Time.Format(time.RFC3339Nano))
+}
