@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
+	"github.com/securescore/terraform-provider-securescore/internal/plugindiag"
 	"github.com/securescore/terraform-provider-securescore/internal/provider"
 )
 
@@ -19,10 +20,13 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
+	plugindiag.QuietUnlessAsked()
+	stopProfile := plugindiag.StartCPUProfile()
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: provider.Address,
 		Debug:   debug,
 	})
+	stopProfile()
 	if err != nil {
 		log.Fatal(err.Error())
 	}

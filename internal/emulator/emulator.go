@@ -1,6 +1,8 @@
 // Package emulator is a local emulator of Microsoft Graph's Secure Score API
 // (security/secureScores and security/secureScoreControlProfiles, v1.0 and beta)
-// and of the Entra ID v2 token endpoint for the client-credentials grant.
+// and of the Entra ID v2 token endpoint for the client-credentials grant (client secret,
+// certificate and federated client assertions), with a local OIDC issuer, CI identity token
+// endpoints, and the IMDS and App Service managed identity endpoints.
 //
 // It is written from Microsoft's documentation (see /work/shared/graph-notes.md in
 // the project history) independently of the project's Graph client, so that a
@@ -54,6 +56,16 @@ type Config struct {
 	ControlProfiles      int              // 0 = the realistic seed set; N > 0 = N synthetic profiles
 	StateFile            string           // optional JSON persistence; loaded on New if present, saved after each write
 	Now                  func() time.Time // injectable clock; default time.Now
+
+	// Credentials beyond the client secret (see credentials.go); more can be added after New
+	// with AddCertificate, AddFederatedCredential and AddCIJob.
+	Certificates         []CertificateCredential
+	FederatedCredentials []FederatedCredential
+	CIJobs               []CIJob
+	// ManagedIdentities answer the IMDS and App Service endpoints; default one system-assigned
+	// identity, DefaultManagedIdentityClientID, with SecurityEvents.ReadWrite.All.
+	ManagedIdentities []ManagedIdentity
+	IdentityHeader    string // X-IDENTITY-HEADER the App Service endpoint expects; default DefaultIdentityHeader
 }
 
 // Emulator is the http.Handler. All methods are safe for concurrent use.
@@ -67,6 +79,9 @@ type Emulator struct {
 
 	journal journal
 	faults  faultState
+
+	creds credentials
+	oidc  oidcIssuer
 }
 
 // New builds an emulator, loading cfg.StateFile when it exists, else seeding.
@@ -103,6 +118,9 @@ func New(cfg Config) (*Emulator, error) {
 	}
 	e := &Emulator{cfg: cfg}
 	e.faults.init()
+	if err := e.initCredentials(); err != nil {
+		return nil, err
+	}
 
 	st, loaded, err := loadState(cfg.StateFile)
 	if err != nil {

@@ -59,7 +59,7 @@ func (e *Emulator) ResetJournal() {
 }
 
 // secretHeaders never reach the journal.
-var secretHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Ms-Token-Aad-Access-Token"}
+var secretHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Ms-Token-Aad-Access-Token", "X-Identity-Header", "Secret"}
 
 func redactHeader(h http.Header) http.Header {
 	out := h.Clone()

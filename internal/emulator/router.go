@@ -23,6 +23,7 @@ type route struct {
 	hasID    bool
 	badSeg   string
 	notGraph bool
+	endpoint string // identity and OIDC endpoints (see localEndpoint); "" for token, Graph and admin
 }
 
 func classify(r *http.Request) route {
@@ -34,6 +35,9 @@ func classify(r *http.Request) route {
 	}
 	if segs[0] == "_emulator" {
 		return route{kind: "admin"}
+	}
+	if kind, ep := localEndpoint(segs); ep != "" {
+		return route{kind: kind, endpoint: ep}
 	}
 	if len(segs) == 4 && strings.EqualFold(segs[1], "oauth2") && strings.EqualFold(segs[2], "v2.0") && strings.EqualFold(segs[3], "token") {
 		return route{kind: "token", tenant: segs[0]}
@@ -107,10 +111,12 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 	}
 
 	var resp *response
-	switch rt.kind {
-	case "admin":
+	switch {
+	case rt.endpoint != "":
+		resp = e.handleLocal(r, rt.endpoint)
+	case rt.kind == "admin":
 		resp = e.handleAdmin(r, body)
-	case "token":
+	case rt.kind == "token":
 		resp = e.handleToken(r, body, rt.tenant)
 	default:
 		resp = e.handleGraph(r, rt, p, body)

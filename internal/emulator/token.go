@@ -30,6 +30,7 @@ var graphResources = []string{
 type app struct {
 	id, secret, name string
 	roles            []string
+	acr              string // appidacr of issued tokens: "1" secret (default), "2" certificate or assertion
 }
 
 func (e *Emulator) apps() []app {
@@ -136,7 +137,10 @@ func (e *Emulator) handleToken(r *http.Request, body []byte, tenant string) *res
 	}
 	switch {
 	case form.Get("client_assertion") != "":
-		return e.tokenError(r, entraError{http.StatusUnauthorized, "invalid_client", 700027, fmt.Sprintf("The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '%s'.]", a.id)})
+		if resp := e.checkClientAssertion(r, form, a); resp != nil {
+			return resp
+		}
+		a.acr = "2"
 	case secret == "":
 		return e.tokenError(r, entraError{http.StatusUnauthorized, "invalid_client", 7000216, "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type."})
 	case secret != a.secret:
@@ -203,6 +207,10 @@ func (e *Emulator) mint(a *app, aud string) (string, time.Duration, error) {
 	life := e.cfg.TokenLifetime
 	tid := e.cfg.TenantID
 	oid := uuid.NewSHA1(uuid.NameSpaceURL, []byte("securescore-emulator/sp/"+strings.ToLower(a.id))).String()
+	acr := a.acr
+	if acr == "" {
+		acr = "1"
+	}
 	roles := make([]any, len(a.roles))
 	for i, r := range a.roles {
 		roles[i] = r
@@ -216,7 +224,7 @@ func (e *Emulator) mint(a *app, aud string) (string, time.Duration, error) {
 		"app_displayname": a.name,
 		"appid":           a.id,
 		"azp":             a.id,
-		"appidacr":        "1",
+		"appidacr":        acr,
 		"idp":             "https://sts.windows.net/" + tid + "/",
 		"idtyp":           "app",
 		"oid":             oid,

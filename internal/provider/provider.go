@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -44,6 +45,22 @@ type securescoreProviderModelV0 struct {
 	GraphEndpoint types.String `tfsdk:"graph_endpoint"`
 	AuthorityHost types.String `tfsdk:"authority_host"`
 	APIVersion    types.String `tfsdk:"api_version"`
+
+	// Further sign-in methods (auth_config.go).
+	ClientIDFilePath               types.String `tfsdk:"client_id_file_path"`
+	ClientSecretFilePath           types.String `tfsdk:"client_secret_file_path"`
+	ClientCertificate              types.String `tfsdk:"client_certificate"`
+	ClientCertificatePath          types.String `tfsdk:"client_certificate_path"`
+	ClientCertificatePassword      types.String `tfsdk:"client_certificate_password"`
+	UseOIDC                        types.Bool   `tfsdk:"use_oidc"`
+	OIDCToken                      types.String `tfsdk:"oidc_token"`
+	OIDCTokenFilePath              types.String `tfsdk:"oidc_token_file_path"`
+	OIDCRequestURL                 types.String `tfsdk:"oidc_request_url"`
+	OIDCRequestToken               types.String `tfsdk:"oidc_request_token"`
+	ADOPipelineServiceConnectionID types.String `tfsdk:"ado_pipeline_service_connection_id"`
+	UseCLI                         types.Bool   `tfsdk:"use_cli"`
+	UseMSI                         types.Bool   `tfsdk:"use_msi"`
+	MSIEndpoint                    types.String `tfsdk:"msi_endpoint"`
 }
 
 func (p *securescoreProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -54,10 +71,10 @@ func (p *securescoreProvider) Metadata(_ context.Context, _ provider.MetadataReq
 func (p *securescoreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The securescore provider manages Microsoft Secure Score through Microsoft Graph " +
-			"(`/security/secureScores`). It authenticates as an Entra ID application with a client secret " +
-			"(client credentials flow). Every argument can also be set with an environment variable; a value in " +
-			"the provider block wins over the environment.",
-		Attributes: map[string]schema.Attribute{
+			"(`/security/secureScores`). It signs in to Entra ID with a client certificate, a client secret, workload " +
+			"identity federation (OIDC), a managed identity or the Azure CLI, tried in that order. Every argument can also " +
+			"be set with an environment variable; a value in the provider block wins over the environment.",
+		Attributes: withAuthAttributes(map[string]schema.Attribute{
 			"tenant_id": schema.StringAttribute{
 				MarkdownDescription: "The Entra ID tenant (directory) ID, a GUID, or a verified domain such as `contoso.onmicrosoft.com`. " +
 					"Environment variable: `" + envTenantID + "`.",
@@ -102,7 +119,7 @@ func (p *securescoreProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.OneOf(apiVersions...)},
 			},
-		},
+		}),
 	}
 }
 
@@ -123,7 +140,16 @@ func (p *securescoreProvider) Configure(ctx context.Context, req provider.Config
 		return
 	}
 
+	ctx = maskSecrets(ctx, cfg, p.getenv)
 	settings, diags := resolveSettings(cfg, p.getenv)
+	// Which credentials are needed depends on the method; the auth selection below reports what is missing.
+	resp.Diagnostics.Append(withoutMissingCredentials(diags)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	warnUnofferedCloud(settings.Environment, &resp.Diagnostics)
+
+	tokens, method, diags := p.tokenSource(ctx, cfg, settings)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -133,12 +159,13 @@ func (p *securescoreProvider) Configure(ctx context.Context, req provider.Config
 	if req.TerraformVersion != "" {
 		userAgent += " terraform/" + req.TerraformVersion
 	}
-	data, err := newProviderData(settings, userAgent)
+	data, err := newProviderDataWithTokens(settings, tokens, userAgent)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to create the Microsoft Graph client", err.Error())
 		return
 	}
 	tflog.Info(ctx, "Configured Microsoft Graph client", map[string]any{
+		"auth_method":    string(method),
 		"environment":    settings.Environment.Name,
 		"graph_endpoint": settings.GraphEndpoint,
 		"authority_host": settings.AuthorityHost,
@@ -155,23 +182,41 @@ func (m securescoreProviderModelV0) unknownAttributes() []string {
 	for name, v := range map[string]types.String{
 		"tenant_id": m.TenantID, "client_id": m.ClientID, "client_secret": m.ClientSecret,
 		"environment": m.Environment, "graph_endpoint": m.GraphEndpoint, "authority_host": m.AuthorityHost,
-		"api_version": m.APIVersion,
+		"api_version":         m.APIVersion,
+		"client_id_file_path": m.ClientIDFilePath, "client_secret_file_path": m.ClientSecretFilePath,
+		"client_certificate": m.ClientCertificate, "client_certificate_path": m.ClientCertificatePath,
+		"client_certificate_password": m.ClientCertificatePassword, "oidc_token": m.OIDCToken,
+		"oidc_token_file_path": m.OIDCTokenFilePath, "oidc_request_url": m.OIDCRequestURL,
+		"oidc_request_token": m.OIDCRequestToken, "ado_pipeline_service_connection_id": m.ADOPipelineServiceConnectionID,
+		"msi_endpoint": m.MSIEndpoint,
 	} {
 		if v.IsUnknown() {
 			out = append(out, name)
 		}
 	}
+	for name, v := range map[string]types.Bool{"use_oidc": m.UseOIDC, "use_cli": m.UseCLI, "use_msi": m.UseMSI} {
+		if v.IsUnknown() {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
 	return out
 }
 
 func (p *securescoreProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewSecureScoreResource,
+		NewControlProfileResource,
 	}
 }
 
 func (p *securescoreProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewSecureScoreDataSource,
+		NewSecureScoresDataSource,
+		NewControlProfilesDataSource,
+		NewControlProfileDataSource,
+	}
 }
 
 // providerDataFrom turns the ProviderData a resource receives into *providerData, or reports what went wrong.

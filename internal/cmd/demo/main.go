@@ -11,21 +11,17 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
+	"github.com/securescore/terraform-provider-securescore/internal/tfharness"
 )
-
-const providerSource = "registry.terraform.io/securescore/securescore"
 
 func main() {
 	var (
@@ -73,12 +69,11 @@ func run(ctx context.Context, version, examples string, keep bool) error {
 	d := &demo{ctx: ctx, terraform: tf, work: work}
 
 	banner("1. Build the provider into a filesystem mirror")
-	mirror := filepath.Join(work, "mirror")
-	bin := filepath.Join(mirror, providerSource, version, runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-securescore_v"+version)
-	if err := d.cmd("", "go", "build", "-ldflags", "-X main.version="+version, "-o", bin, "."); err != nil {
-		return fmt.Errorf("building the provider: %w", err)
+	inst, err := tfharness.Build(ctx, work, tfharness.BuildOptions{Version: version, Stdout: os.Stdout, Stderr: os.Stderr})
+	if err != nil {
+		return err
 	}
-	fmt.Printf("built %s\n", bin)
+	fmt.Printf("built %s\n", inst.Binary)
 
 	banner("2. Start the Microsoft Graph emulator")
 	emu, err := emulator.New(emulator.Config{})
@@ -86,51 +81,23 @@ func run(ctx context.Context, version, examples string, keep bool) error {
 		return err
 	}
 	d.emu = emu
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	srv, err := tfharness.Serve(emu, "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
 	defer func() {
 		banner("Stop the emulator")
-		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(shutdown)
+		_ = srv.Stop(5 * time.Second)
 		fmt.Println("emulator stopped")
 	}()
-	url := "http://" + ln.Addr().String()
+	url := srv.URL
 	cfg := emu.Config()
 	fmt.Printf("emulator listening on %s (tenant %s, client %s)\n", url, cfg.TenantID, cfg.ClientID)
 
 	banner("3. Write a Terraform CLI configuration (offline filesystem mirror)")
-	rc := filepath.Join(work, "terraformrc")
-	rcText := fmt.Sprintf(`provider_installation {
-  filesystem_mirror {
-    path    = %q
-    include = [%q]
-  }
-  direct {
-    exclude = [%q]
-  }
-}
-`, mirror, providerSource, providerSource)
-	if err := os.WriteFile(rc, []byte(rcText), 0o600); err != nil {
-		return err
-	}
-	fmt.Print(rcText)
+	fmt.Printf("%s:\n%s", inst.CLIConfig, inst.CLIConfigText())
 
-	d.env = append(cleanEnv(os.Environ()),
-		"TF_CLI_CONFIG_FILE="+rc,
-		"CHECKPOINT_DISABLE=1",
-		"TF_IN_AUTOMATION=1",
-		"TF_INPUT=0",
-		"ARM_TENANT_ID="+cfg.TenantID,
-		"ARM_CLIENT_ID="+cfg.ClientID,
-		"ARM_CLIENT_SECRET="+cfg.ClientSecret,
-		"ARM_GRAPH_ENDPOINT="+url,
-		"ARM_ACTIVE_DIRECTORY_AUTHORITY_HOST="+url,
-	)
+	d.env = inst.Env(os.Environ(), tfharness.EmulatorEnv(url, cfg.TenantID, cfg.ClientID, cfg.ClientSecret)...)
 
 	for _, step := range []struct {
 		title string
@@ -140,7 +107,7 @@ func run(ctx context.Context, version, examples string, keep bool) error {
 		{"5. A second plan shows no changes", d.replan},
 		{"6. Import into a fresh state with an import block", d.importBlock},
 		{"7. Import into a fresh state with terraform import", d.importCommand},
-		// Later steps (e.g. a control profile marked ThirdParty) slot in here.
+		{"8. Mark a control ThirdParty and watch the current score move", d.controlThirdParty},
 	} {
 		banner(step.title)
 		if err := step.fn(examples); err != nil {
@@ -274,18 +241,6 @@ func (d *demo) cmd(dir, name string, args ...string) error {
 		c.Env = d.env
 	}
 	return c.Run()
-}
-
-// cleanEnv drops settings that would point the demo at a real tenant or another CLI configuration.
-func cleanEnv(env []string) []string {
-	out := env[:0:0]
-	for _, kv := range env {
-		if strings.HasPrefix(kv, "ARM_") || strings.HasPrefix(kv, "TF_CLI_CONFIG_FILE=") || strings.HasPrefix(kv, "TF_PLUGIN_CACHE_DIR=") {
-			continue
-		}
-		out = append(out, kv)
-	}
-	return out
 }
 
 func banner(title string) {

@@ -30,6 +30,7 @@ type options struct {
 	allowRemote bool
 	cfg         emulator.Config
 	faults      emulator.Faults
+	creds       credentialFlags
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
@@ -57,6 +58,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.faults.MalformedJSON, "malformed-json", 0, "send a truncated JSON body on the next N Graph responses")
 	fs.IntVar(&o.faults.HTMLError, "html-error", 0, "answer the next N Graph requests with a 502 HTML page")
 	fs.IntVar(&o.faults.OversizedBody, "oversized-body", 0, "send a >16 MiB body on the next N Graph responses")
+	fs.StringVar(&o.cfg.IdentityHeader, "identity-header", emulator.DefaultIdentityHeader, "X-IDENTITY-HEADER value the App Service identity endpoint (/msi/token) expects")
+	o.creds.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -65,6 +68,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	}
 	if o.faults.ThrottleRate < 0 || o.faults.ThrottleRate > 1 {
 		return nil, fmt.Errorf("-throttle-rate must be within 0..1")
+	}
+	if err := o.creds.apply(&o.cfg); err != nil {
+		return nil, err
 	}
 	return o, nil
 }
@@ -115,6 +121,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan struct{}) error {
 		fmt.Fprintf(stdout, "  Read-only client: %s / %s  (SecurityEvents.Read.All)\n", cfg.ReadOnlyClientID, cfg.ReadOnlyClientSecret)
 	}
 	fmt.Fprintf(stdout, "  Scope:        https://graph.microsoft.com/.default  or  %s/.default\n", base)
+	printIdentityEndpoints(stdout, base, cfg)
 	if cfg.StateFile != "" {
 		fmt.Fprintf(stdout, "  State file:   %s\n", cfg.StateFile)
 	}

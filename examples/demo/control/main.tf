@@ -1,0 +1,68 @@
+# The second part of `make demo`: mark a Secure Score control as resolved through a third party and show the
+# tenant's current score moving because of it. Credentials and endpoints come from ARM_* environment variables.
+terraform {
+  required_providers {
+    securescore = {
+      source = "securescore/securescore"
+    }
+  }
+}
+
+provider "securescore" {}
+
+# The current score, read while planning, before the control changes.
+data "securescore_secure_score" "before" {}
+
+# Keeps the score as it was at the first apply, so later plans stay empty.
+resource "terraform_data" "score_before" {
+  input = data.securescore_secure_score.before.current_score
+
+  lifecycle {
+    ignore_changes = [input]
+  }
+}
+
+resource "securescore_control_profile" "block_legacy_auth" {
+  control_id  = "BlockLegacyAuthentication"
+  state       = "ThirdParty"
+  assigned_to = "secops@contoso.com"
+  comment     = "Legacy authentication is blocked at the reverse proxy"
+
+  depends_on = [terraform_data.score_before]
+}
+
+# The current score, read after the control changed.
+data "securescore_secure_score" "after" {
+  depends_on = [securescore_control_profile.block_legacy_auth]
+}
+
+output "control" {
+  value = {
+    id        = securescore_control_profile.block_legacy_auth.id
+    title     = securescore_control_profile.block_legacy_auth.title
+    state     = securescore_control_profile.block_legacy_auth.state
+    max_score = securescore_control_profile.block_legacy_auth.max_score
+  }
+}
+
+output "score_before" {
+  value = terraform_data.score_before.output
+}
+
+output "score_after" {
+  value = data.securescore_secure_score.after.current_score
+}
+
+# Rounded to hundredths: the saved number and the freshly read one differ in binary precision.
+output "score_moved_by" {
+  value = floor((data.securescore_secure_score.after.current_score - terraform_data.score_before.output) * 100 + 0.5) / 100
+}
+
+output "control_score_after" {
+  value = one([
+    for c in data.securescore_secure_score.after.control_scores : {
+      score  = c.score
+      status = c.implementation_status
+    } if c.control_name == securescore_control_profile.block_legacy_auth.control_id
+  ])
+}

@@ -1,0 +1,26 @@
+# Legacy authentication is blocked by a third-party proxy: the control earns its points.
+resource "securescore_control_profile" "block_legacy_auth" {
+  control_id  = "BlockLegacyAuthentication"
+  state       = "ThirdParty"
+  assigned_to = "secops@contoso.com"
+  comment     = "Blocked at the reverse proxy (change CHG-1042)"
+}
+
+# Risk accepted: the control leaves the score. Keep that decision when the resource is destroyed.
+resource "securescore_control_profile" "google_2fa" {
+  control_id       = "11770.MDA_Google_EnableTwoFactorAuth"
+  state            = "Ignored"
+  comment          = "Google Workspace is being retired this quarter"
+  reset_on_destroy = false
+
+  timeouts {
+    create = "10m"
+    update = "10m"
+    read   = "2m"
+    delete = "10m"
+  }
+}
+
+output "block_legacy_auth_max_score" {
+  value = securescore_control_profile.block_legacy_auth.max_score
+}

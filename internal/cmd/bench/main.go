@@ -1,0 +1,95 @@
+// Command bench measures the provider against terraform's own floor. It builds the provider once into a
+// filesystem mirror, starts the Graph emulator in-process seeded with N synthetic control profiles, and for each
+// N times four terraform phases (first apply, no-op plan, an apply changing 10%, a refresh-only apply) on N
+// securescore_control_profile resources and, side by side, on N terraform_data resources. The whole set runs
+// again with latency added to every emulator request. It writes results.md, results.json and time-vs-n.svg.
+//
+// Run it from the repository root: go run ./internal/cmd/bench (or make bench); -quick is the smoke-test size.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+type options struct {
+	ns          []int
+	reps        int
+	out         string
+	latency     time.Duration
+	parallelism int
+	verbose     bool
+}
+
+func main() {
+	o, err := parseFlags(os.Args[1:])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	rep, err := run(ctx, o, os.Stdout)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+	fmt.Println()
+	fmt.Print(rep.Markdown())
+	fmt.Printf("\nresults written to %s\n", o.out)
+}
+
+func parseFlags(args []string) (*options, error) {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	var (
+		ns    = fs.String("n", "50,200,1000", "comma-separated resource counts")
+		quick = fs.Bool("quick", false, "smoke-test size: N=20, one repetition, results in a temporary directory unless -out is given")
+		o     = &options{}
+	)
+	fs.IntVar(&o.reps, "reps", 1, "repetitions of every measurement (the median is reported)")
+	fs.StringVar(&o.out, "out", "", "results directory (default internal/cmd/bench/results)")
+	fs.DurationVar(&o.latency, "latency", 20*time.Millisecond, "latency added to every emulator request in the second set (0 skips it)")
+	fs.IntVar(&o.parallelism, "parallelism", 10, "terraform -parallelism (10 is terraform's default)")
+	fs.BoolVar(&o.verbose, "v", false, "echo terraform's output")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if *quick {
+		*ns, o.reps = "20", 1
+		if o.out == "" {
+			dir, err := os.MkdirTemp("", "securescore-bench-quick-")
+			if err != nil {
+				return nil, err
+			}
+			o.out = dir
+		}
+	}
+	if o.out == "" {
+		o.out = "internal/cmd/bench/results"
+	}
+	for _, s := range strings.Split(*ns, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 || n > 9999 {
+			return nil, fmt.Errorf("-n: %q is not a count between 1 and 9999", s)
+		}
+		o.ns = append(o.ns, n)
+	}
+	if o.reps < 1 {
+		return nil, errors.New("-reps must be at least 1")
+	}
+	if o.parallelism < 1 {
+		return nil, errors.New("-parallelism must be at least 1")
+	}
+	return o, nil
+}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"fmt"
+	"html"
+	"math"
+	"slices"
+	"strings"
+)
+
+// SVG draws time against N, one panel per phase: terraform_data, the provider, and the provider with latency.
+func (r *report) SVG() string {
+	const (
+		panelW, panelH = 300.0, 260.0
+		left, right    = 52.0, 12.0
+		top, bottom    = 36.0, 44.0
+		legendH        = 34.0
+	)
+	phaseNames := []string{}
+	ns := []int{}
+	for _, w := range r.Rows {
+		if !slices.Contains(phaseNames, w.Phase) {
+			phaseNames = append(phaseNames, w.Phase)
+		}
+		if !slices.Contains(ns, w.N) {
+			ns = append(ns, w.N)
+		}
+	}
+	width, height := panelW*float64(len(phaseNames)), panelH+legendH
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="sans-serif" font-size="11">`+"\n", width, height, width, height)
+	fmt.Fprintf(&b, `<rect width="100%%" height="100%%" fill="white"/>`+"\n")
+
+	type series struct {
+		name, color, dash string
+		value             func(row) float64
+	}
+	all := []series{
+		{"terraform_data (floor)", "#777777", "", func(w row) float64 { return w.BaselineS }},
+		{"securescore_control_profile", "#1f5fbf", "", func(w row) float64 { return w.ProviderS }},
+	}
+	if r.LatencyMS > 0 {
+		all = append(all, series{fmt.Sprintf("provider, +%.0f ms latency", r.LatencyMS), "#d2691e", "6 4", func(w row) float64 { return w.LatencyProviderS }})
+	}
+
+	minN, maxN := float64(ns[0]), float64(ns[0])
+	for _, n := range ns {
+		minN, maxN = math.Min(minN, float64(n)), math.Max(maxN, float64(n))
+	}
+	for pi, ph := range phaseNames {
+		x0 := float64(pi) * panelW
+		plotW, plotH := panelW-left-right, panelH-top-bottom
+		var rows []row
+		ymax := 0.0
+		for _, w := range r.Rows {
+			if w.Phase == ph {
+				rows = append(rows, w)
+				for _, s := range all {
+					if v := s.value(w); !math.IsNaN(v) {
+						ymax = math.Max(ymax, v)
+					}
+				}
+			}
+		}
+		ymax = niceCeil(ymax)
+		xOf := func(n int) float64 {
+			if maxN == minN {
+				return x0 + left + plotW/2
+			}
+			return x0 + left + plotW*(math.Log(float64(n))-math.Log(minN))/(math.Log(maxN)-math.Log(minN))
+		}
+		yOf := func(v float64) float64 { return top + plotH*(1-v/ymax) }
+
+		fmt.Fprintf(&b, `<text x="%.1f" y="20" font-size="13" font-weight="bold" text-anchor="middle">%s</text>`+"\n", x0+left+plotW/2, html.EscapeString(ph))
+		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="none" stroke="#bbbbbb"/>`+"\n", x0+left, top, plotW, plotH)
+		for i := 0; i <= 4; i++ {
+			v := ymax * float64(i) / 4
+			y := yOf(v)
+			fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#eeeeee"/>`+"\n", x0+left, y, x0+left+plotW, y)
+			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end">%s</text>`+"\n", x0+left-4, y+4, trimFloat(v))
+		}
+		for _, n := range ns {
+			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%d</text>`+"\n", xOf(n), top+plotH+14, n)
+		}
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">N (resources, log scale)</text>`+"\n", x0+left+plotW/2, top+plotH+30)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" transform="rotate(-90 %.1f %.1f)">seconds</text>`+"\n", x0+14, top+plotH/2, x0+14, top+plotH/2)
+		for _, s := range all {
+			var pts []string
+			for _, w := range rows {
+				if v := s.value(w); !math.IsNaN(v) && v > 0 {
+					pts = append(pts, fmt.Sprintf("%.1f,%.1f", xOf(w.N), yOf(v)))
+				}
+			}
+			if len(pts) > 1 {
+				dash := ""
+				if s.dash != "" {
+					dash = fmt.Sprintf(` stroke-dasharray="%s"`, s.dash)
+				}
+				fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2"%s/>`+"\n", strings.Join(pts, " "), s.color, dash)
+			}
+			for _, p := range pts {
+				xy := strings.Split(p, ",")
+				fmt.Fprintf(&b, `<circle cx="%s" cy="%s" r="3" fill="%s"/>`+"\n", xy[0], xy[1], s.color)
+			}
+		}
+	}
+	for i, s := range all {
+		x := 20 + float64(i)*260
+		y := panelH + 16
+		dash := ""
+		if s.dash != "" {
+			dash = fmt.Sprintf(` stroke-dasharray="%s"`, s.dash)
+		}
+		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2"%s/>`+"\n", x, y, x+24, y, s.color, dash)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f">%s</text>`+"\n", x+30, y+4, html.EscapeString(s.name))
+	}
+	b.WriteString("</svg>\n")
+	return b.String()
+}
+
+// niceCeil rounds up to 1, 2 or 5 times a power of ten.
+func niceCeil(v float64) float64 {
+	if v <= 0 || math.IsNaN(v) {
+		return 1
+	}
+	p := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if v <= m*p {
+			return m * p
+		}
+	}
+	return 10 * p
+}
+
+func trimFloat(v float64) string {
+	s := fmt.Sprintf("%.2f", v)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	return s
+}

@@ -1,0 +1,255 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/securescore/terraform-provider-securescore/internal/emulator"
+	"github.com/securescore/terraform-provider-securescore/internal/tfharness"
+)
+
+// phase is one timed terraform command.
+type phase struct {
+	name   string
+	args   []string
+	change bool // rewrite the configuration first so that 10% of the resources change
+}
+
+func phases(parallelism int) []phase {
+	par := fmt.Sprintf("-parallelism=%d", parallelism)
+	return []phase{
+		{name: "apply-create", args: []string{"apply", "-auto-approve", "-input=false", "-no-color", par}},
+		{name: "plan-noop", args: []string{"plan", "-detailed-exitcode", "-input=false", "-no-color", par}},
+		{name: "apply-change", args: []string{"apply", "-auto-approve", "-input=false", "-no-color", par}, change: true},
+		{name: "refresh-only", args: []string{"apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color", par}},
+	}
+}
+
+// sample is one measurement of one phase: the provider and terraform_data side by side.
+type sample struct {
+	n        int
+	latency  time.Duration
+	phase    string
+	provider time.Duration
+	baseline time.Duration
+	calls    calls
+	rssKiB   int64
+	plugins  int
+}
+
+// calls are the emulator requests of one provider phase.
+type calls struct {
+	Token         int `json:"token"`
+	Get           int `json:"get"`
+	Patch         int `json:"patch"`
+	Other         int `json:"other"`           // anything else: discovery, list calls, admin
+	GetAfterWrite int `json:"get_after_write"` // GETs of a profile already PATCHed in the same phase
+}
+
+type bench struct {
+	o    *options
+	log  io.Writer
+	tf   *tfharness.Terraform
+	inst *tfharness.Install
+	work string
+}
+
+func run(ctx context.Context, o *options, log io.Writer) (*report, error) {
+	tfBin, err := tfharness.LookTerraform()
+	if err != nil {
+		return nil, err
+	}
+	work, err := os.MkdirTemp("", "securescore-bench-")
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = os.RemoveAll(work) }()
+
+	fmt.Fprintln(log, "building the provider into a filesystem mirror...")
+	inst, err := tfharness.Build(ctx, work, tfharness.BuildOptions{})
+	if err != nil {
+		return nil, err
+	}
+	b := &bench{o: o, log: log, inst: inst, work: work, tf: &tfharness.Terraform{Bin: tfBin}}
+	if o.verbose {
+		b.tf.Echo = log
+	}
+
+	latencies := []time.Duration{0}
+	if o.latency > 0 {
+		latencies = append(latencies, o.latency)
+	}
+	started := time.Now()
+	var samples []sample
+	for rep := range o.reps {
+		for _, lat := range latencies {
+			for _, n := range o.ns {
+				s, err := b.measure(ctx, rep, n, lat)
+				if err != nil {
+					return nil, fmt.Errorf("N=%d latency=%s: %w", n, lat, err)
+				}
+				samples = append(samples, s...)
+			}
+		}
+	}
+	rep := buildReport(o, samples, tfVersion(ctx, &tfharness.Terraform{Bin: tfBin, Env: inst.Env(quietEnv())}), time.Since(started))
+	if err := rep.write(o.out); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// measure runs the four phases for one N and latency against a fresh emulator and fresh working directories.
+func (b *bench) measure(ctx context.Context, rep, n int, latency time.Duration) ([]sample, error) {
+	emu, err := emulator.New(emulator.Config{ControlProfiles: n})
+	if err != nil {
+		return nil, err
+	}
+	srv, err := tfharness.Serve(emu, "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = srv.Stop(5 * time.Second) }()
+	cfg := emu.Config()
+
+	ids := emu.ControlProfileIDs()
+	if len(ids) < n {
+		return nil, fmt.Errorf("emulator seeded %d profiles, want %d", len(ids), n)
+	}
+	ids = ids[:n]
+
+	base := filepath.Join(b.work, fmt.Sprintf("r%d-l%s-n%d", rep, latency, n))
+	provDir, baseDir := filepath.Join(base, "provider"), filepath.Join(base, "baseline")
+	for _, d := range []string{provDir, baseDir} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	if err := writeConfigs(provDir, baseDir, ids, 0); err != nil {
+		return nil, err
+	}
+	prov := &tfharness.Terraform{Bin: b.tf.Bin, Echo: b.tf.Echo,
+		Env: b.inst.Env(quietEnv(), tfharness.EmulatorEnv(srv.URL, cfg.TenantID, cfg.ClientID, cfg.ClientSecret)...)}
+	baseTF := &tfharness.Terraform{Bin: b.tf.Bin, Echo: b.tf.Echo, Env: b.inst.Env(quietEnv())}
+	for _, x := range []struct {
+		tf  *tfharness.Terraform
+		dir string
+	}{{prov, provDir}, {baseTF, baseDir}} {
+		if r, err := x.tf.Run(ctx, x.dir, "init", "-input=false", "-no-color"); err != nil {
+			return nil, fmt.Errorf("terraform init in %s: %w\n%s", x.dir, err, r.Output)
+		}
+	}
+
+	emu.SetFaults(emulator.Faults{Latency: latency})
+	var out []sample
+	for i, ph := range phases(b.o.parallelism) {
+		if ph.change {
+			if err := writeConfigs(provDir, baseDir, ids, (n+9)/10); err != nil {
+				return nil, err
+			}
+		}
+		s := sample{n: n, latency: latency, phase: ph.name}
+		runProvider := func() error {
+			emu.ResetJournal()
+			r, err := prov.Run(ctx, provDir, ph.args...)
+			if err != nil {
+				return fmt.Errorf("provider %s: %w\n%s", ph.name, err, tail(r))
+			}
+			s.provider, s.rssKiB, s.plugins = r.Duration, r.PeakRSS, r.Plugins
+			s.calls = countCalls(emu.Journal())
+			return nil
+		}
+		runBaseline := func() error {
+			r, err := baseTF.Run(ctx, baseDir, ph.args...)
+			if err != nil {
+				return fmt.Errorf("terraform_data %s: %w\n%s", ph.name, err, tail(r))
+			}
+			s.baseline = r.Duration
+			return nil
+		}
+		// Alternate who goes first so that drift in machine load does not favour one side.
+		first, second := runBaseline, runProvider
+		if (rep+i)%2 == 1 {
+			first, second = runProvider, runBaseline
+		}
+		if err := first(); err != nil {
+			return nil, err
+		}
+		if err := second(); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(b.log, "rep %d  N=%-4d latency=%-5s %-13s terraform_data %6.2fs  provider %6.2fs  ratio %.2f  calls token=%d get=%d patch=%d other=%d  rss %.1f MiB\n",
+			rep+1, n, latency, ph.name, s.baseline.Seconds(), s.provider.Seconds(), s.provider.Seconds()/s.baseline.Seconds(),
+			s.calls.Token, s.calls.Get, s.calls.Patch, s.calls.Other, float64(s.rssKiB)/1024)
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// quietEnv is the environment without TF_LOG*: logging would be measured, not the provider (set
+// SECURESCORE_BENCH_TF_LOG to pass a TF_LOG level through, e.g. to read terraform's own timings).
+func quietEnv() []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "TF_LOG") {
+			out = append(out, kv)
+		}
+	}
+	if lvl := os.Getenv("SECURESCORE_BENCH_TF_LOG"); lvl != "" {
+		out = append(out, "TF_LOG="+lvl)
+	}
+	return out
+}
+
+// countCalls splits a phase's journal into token requests, profile GETs and PATCHes, and anything else.
+func countCalls(journal []emulator.JournalEntry) calls {
+	var c calls
+	written := map[string]bool{}
+	for _, j := range journal {
+		item := strings.Contains(strings.ToLower(j.Path), "/security/securescorecontrolprofiles/")
+		switch {
+		case j.Kind == "token":
+			c.Token++
+		case j.Kind == "read" && item:
+			c.Get++
+			if written[strings.ToLower(j.Path)] {
+				c.GetAfterWrite++
+			}
+		case j.Kind == "write" && item:
+			c.Patch++
+			written[strings.ToLower(j.Path)] = true
+		default:
+			c.Other++
+		}
+	}
+	return c
+}
+
+func tail(r *tfharness.Result) string {
+	if r == nil {
+		return ""
+	}
+	s := r.Output
+	if len(s) > 4000 {
+		s = "...\n" + s[len(s)-4000:]
+	}
+	return s
+}
+
+func tfVersion(ctx context.Context, tf *tfharness.Terraform) string {
+	r, err := tf.Run(ctx, os.TempDir(), "version", "-json")
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err != nil || r == nil || json.Unmarshal([]byte(r.Output), &v) != nil || v.Version == "" {
+		return "terraform (version unknown)"
+	}
+	return "terraform " + v.Version + " " + runtime.GOOS + "/" + runtime.GOARCH
+}

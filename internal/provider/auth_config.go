@@ -1,0 +1,233 @@
+package provider
+
+// Sign-in configuration: the attributes of every authentication method, building the token source through
+// auth's fixed method order, turning auth errors into diagnostics, masking secrets in logs, and the warning for
+// clouds where Microsoft does not offer secureScores.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/securescore/terraform-provider-securescore/internal/auth"
+	"github.com/securescore/terraform-provider-securescore/internal/clouds"
+	"github.com/securescore/terraform-provider-securescore/internal/graph"
+)
+
+// missingCredentialsSummary is the summary of the one diagnostic that says no sign-in method is usable.
+const missingCredentialsSummary = "Missing credentials"
+
+// secretEnvVars hold secrets; their values are masked in the provider's logs.
+var secretEnvVars = []string{
+	envClientSecret, "ARM_CLIENT_CERTIFICATE", "ARM_CLIENT_CERTIFICATE_PASSWORD", "ARM_OIDC_TOKEN",
+	"ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "SYSTEM_ACCESSTOKEN", "IDENTITY_HEADER",
+}
+
+// secretAttributes are the provider attributes whose values are secret.
+var secretAttributes = []string{"client_secret", "client_certificate", "client_certificate_password", "oidc_token", "oidc_request_token"}
+
+// envDoc renders the environment variables auth reads for attr, for a MarkdownDescription.
+func envDoc(attr string) string {
+	vars := auth.EnvVars(attr)
+	if len(vars) == 0 {
+		return ""
+	}
+	if len(vars) == 1 {
+		return " Environment variable: `" + vars[0] + "`."
+	}
+	return " Environment variables, first set wins: `" + strings.Join(vars, "`, `") + "`."
+}
+
+// withAuthAttributes adds the attributes of the sign-in methods beyond tenant_id/client_id/client_secret.
+func withAuthAttributes(attrs map[string]schema.Attribute) map[string]schema.Attribute {
+	nonEmpty := []validator.String{stringvalidator.LengthAtLeast(1)}
+	str := func(desc string, sensitive bool) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Optional: true, Sensitive: sensitive, Validators: nonEmpty}
+	}
+	more := map[string]schema.Attribute{
+		"client_id_file_path": str("Path to a file holding the application (client) ID, for IDs mounted as files. "+
+			"When `client_id` is set too, both must agree."+envDoc("client_id_file_path"), false),
+		"client_secret_file_path": str("Path to a file holding the client secret, for secrets mounted as files (Kubernetes, "+
+			"Docker secrets). Surrounding whitespace is ignored."+envDoc("client_secret_file_path"), false),
+		"client_certificate": str("A client certificate of the app registration, as the base64 encoding of a PKCS#12 (`.pfx`) file "+
+			"or of a PEM file holding the certificate and its unencrypted private key (PKCS#1, PKCS#8 or EC). The provider signs a "+
+			"JWT client assertion with it (RS256 with `x5t`). Conflicts with `client_certificate_path`."+envDoc("client_certificate"), true),
+		"client_certificate_path": str("Path to a client certificate file: PKCS#12 (`.pfx`/`.p12`) or PEM with the private key."+
+			envDoc("client_certificate_path"), false),
+		"client_certificate_password": str("The password of a PKCS#12 client certificate; leave it out for a file without one. "+
+			"Ignored for PEM."+envDoc("client_certificate_password"), true),
+		"use_oidc": schema.BoolAttribute{MarkdownDescription: "Sign in with workload identity federation (OIDC): an identity token " +
+			"from GitHub Actions, Azure Pipelines, Kubernetes or another trusted issuer is exchanged for a Graph token. The " +
+			"app registration needs a federated credential matching the token's issuer, subject and audience. Defaults to `false`." +
+			envDoc("use_oidc"), Optional: true},
+		"oidc_token": str("A literal identity token (JWT) to exchange when `use_oidc` is true."+envDoc("oidc_token"), true),
+		"oidc_token_file_path": str("Path to a file holding the identity token, as AKS workload identity mounts it. The file is read "+
+			"again on every token refresh, because it rotates."+envDoc("oidc_token_file_path"), false),
+		"oidc_request_url": str("The URL to request an identity token from: GitHub Actions' `ACTIONS_ID_TOKEN_REQUEST_URL` (the "+
+			"audience `api://AzureADTokenExchange` is added), or Azure Pipelines' `SYSTEM_OIDCREQUESTURI` when "+
+			"`ado_pipeline_service_connection_id` is set."+envDoc("oidc_request_url")+
+			" With `ado_pipeline_service_connection_id`: `ARM_OIDC_REQUEST_URL`, `SYSTEM_OIDCREQUESTURI`.", false),
+		"oidc_request_token": str("The bearer token for `oidc_request_url`: GitHub Actions' `ACTIONS_ID_TOKEN_REQUEST_TOKEN` or "+
+			"Azure Pipelines' `SYSTEM_ACCESSTOKEN`."+envDoc("oidc_request_token")+
+			" With `ado_pipeline_service_connection_id`: `ARM_OIDC_REQUEST_TOKEN`, `SYSTEM_ACCESSTOKEN`.", true),
+		"ado_pipeline_service_connection_id": str("The ID of the Azure Pipelines service connection (Azure Resource Manager, "+
+			"workload identity federation) to request the identity token for; selects the Azure Pipelines protocol."+
+			envDoc("ado_pipeline_service_connection_id"), false),
+		"use_cli": schema.BoolAttribute{MarkdownDescription: "Sign in with the Azure CLI's account: the provider runs " +
+			"`az account get-access-token --scope <graph>/.default` (with `--tenant` when `tenant_id` is set). Defaults to " +
+			"`false`, unlike the azuread provider: a provider that changes a tenant's security posture should not silently act " +
+			"as whoever last ran `az login`." + envDoc("use_cli"), Optional: true},
+		"use_msi": schema.BoolAttribute{MarkdownDescription: "Sign in with the Azure managed identity of the machine running " +
+			"Terraform (IMDS on VMs, scale sets and AKS; `IDENTITY_ENDPOINT`/`IDENTITY_HEADER` on App Service and Functions). " +
+			"`client_id` selects a user-assigned identity. Defaults to `false`." + envDoc("use_msi"), Optional: true},
+		"msi_endpoint": str("The managed identity token endpoint, overriding IMDS (`http://169.254.169.254/metadata/identity/oauth2/token`). "+
+			"A URL without a path gets the IMDS path. Plain `http://` is accepted only for loopback hosts and the IMDS address."+
+			envDoc("msi_endpoint"), false),
+	}
+	for k, v := range more {
+		attrs[k] = v
+	}
+	return attrs
+}
+
+// authSettings maps the provider block to auth.Settings. Attributes are passed as configured ("" or nil when
+// unset): auth falls back to the environment variables itself. Environment and authority host are already
+// resolved (auth has no variable for the authority host).
+func (p *securescoreProvider) authSettings(cfg securescoreProviderModelV0, s providerSettings) auth.Settings {
+	boolPtr := func(v types.Bool) *bool {
+		if v.IsNull() || v.IsUnknown() {
+			return nil
+		}
+		b := v.ValueBool()
+		return &b
+	}
+	return auth.Settings{
+		Environment:                    s.Environment.Name,
+		AuthorityHost:                  s.AuthorityHost,
+		TenantID:                       cfg.TenantID.ValueString(),
+		ClientID:                       cfg.ClientID.ValueString(),
+		ClientIDFilePath:               cfg.ClientIDFilePath.ValueString(),
+		ClientSecret:                   cfg.ClientSecret.ValueString(),
+		ClientSecretFilePath:           cfg.ClientSecretFilePath.ValueString(),
+		ClientCertificate:              cfg.ClientCertificate.ValueString(),
+		ClientCertificatePath:          cfg.ClientCertificatePath.ValueString(),
+		ClientCertificatePassword:      cfg.ClientCertificatePassword.ValueString(),
+		UseOIDC:                        boolPtr(cfg.UseOIDC),
+		OIDCToken:                      cfg.OIDCToken.ValueString(),
+		OIDCTokenFilePath:              cfg.OIDCTokenFilePath.ValueString(),
+		OIDCRequestURL:                 cfg.OIDCRequestURL.ValueString(),
+		OIDCRequestToken:               cfg.OIDCRequestToken.ValueString(),
+		ADOPipelineServiceConnectionID: cfg.ADOPipelineServiceConnectionID.ValueString(),
+		UseMSI:                         boolPtr(cfg.UseMSI),
+		MSIEndpoint:                    cfg.MSIEndpoint.ValueString(),
+		UseCLI:                         boolPtr(cfg.UseCLI),
+		LookupEnv: func(k string) (string, bool) {
+			v := p.getenv(k)
+			return v, v != ""
+		},
+	}
+}
+
+// tokenSource picks the sign-in method and builds its token source; nothing is contacted yet.
+func (p *securescoreProvider) tokenSource(ctx context.Context, cfg securescoreProviderModelV0, s providerSettings) (graph.TokenSource, auth.Method, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	src, method, err := auth.NewTokenSource(ctx, p.authSettings(cfg, s))
+	if err == nil {
+		return src, method, diags
+	}
+	var none *auth.NoMethodError
+	var attrErr *auth.AttributeError
+	switch {
+	case errors.As(err, &none):
+		diags.AddError(missingCredentialsSummary, noMethodDetail(none))
+	case errors.As(err, &attrErr):
+		diags.AddAttributeError(path.Root(attrErr.Attribute), "Invalid "+attrErr.Attribute, err.Error())
+	default:
+		diags.AddError("Unable to configure "+method.Title()+" sign-in", err.Error())
+	}
+	return nil, method, diags
+}
+
+// noMethodDetail lists every method with the reason it could not be used, then the usual client-secret setup.
+func noMethodDetail(e *auth.NoMethodError) string {
+	var b strings.Builder
+	b.WriteString("No way to sign in to Entra ID is configured. The provider tried, in this order:\n")
+	for _, r := range e.Rejections {
+		fmt.Fprintf(&b, "  - %s: %s\n", r.Method.Title(), r.Reason)
+	}
+	b.WriteString("\nThe most common setup is an application with a client secret, which needs:\n" +
+		"  - tenant_id (or " + envTenantID + ")\n" +
+		"  - client_id (or " + envClientID + ")\n" +
+		"  - client_secret (or " + envClientSecret + ")\n" +
+		"See the provider documentation for the other methods and their environment variables.")
+	return b.String()
+}
+
+// withoutMissingCredentials drops resolveSettings' client-secret-only "Missing credentials" diagnostic: with
+// several sign-in methods, auth's selection decides what is missing and says so for every method.
+func withoutMissingCredentials(diags diag.Diagnostics) diag.Diagnostics {
+	var out diag.Diagnostics
+	for _, d := range diags {
+		if d.Severity() == diag.SeverityError && d.Summary() == missingCredentialsSummary {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// warnUnofferedCloud warns when the selected cloud has no secureScores (china): requests still go out, since
+// Microsoft may add it and a custom graph_endpoint may serve it.
+func warnUnofferedCloud(env clouds.Environment, diags *diag.Diagnostics) {
+	if env.SecureScoreOffered {
+		return
+	}
+	diags.AddAttributeWarning(path.Root("environment"), "Secure Score is not offered in this cloud",
+		fmt.Sprintf("Microsoft does not offer secureScores (Microsoft Graph /security/secureScores) in the %q cloud (%s). "+
+			"Plans and applies against it are expected to fail unless graph_endpoint points at a service that offers it.",
+			env.Name, env.GraphEndpoint))
+}
+
+// maskSecrets hides every secret the provider may know, by value and by field name, in logs written with ctx.
+func maskSecrets(ctx context.Context, cfg securescoreProviderModelV0, getenv func(string) string) context.Context {
+	var values []string
+	for _, v := range []types.String{cfg.ClientSecret, cfg.ClientCertificate, cfg.ClientCertificatePassword, cfg.OIDCToken, cfg.OIDCRequestToken} {
+		if s := v.ValueString(); s != "" {
+			values = append(values, s)
+		}
+	}
+	for _, name := range secretEnvVars {
+		if s := strings.TrimSpace(getenv(name)); s != "" {
+			values = append(values, s)
+		}
+	}
+	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, secretAttributes...)
+	if len(values) > 0 {
+		ctx = tflog.MaskAllFieldValuesStrings(ctx, values...)
+		ctx = tflog.MaskMessageStrings(ctx, values...)
+	}
+	return ctx
+}
+
+// newProviderDataWithTokens builds the Graph client on the selected method's token source.
+func newProviderDataWithTokens(s providerSettings, tokens graph.TokenSource, userAgent string) (*providerData, error) {
+	client, err := graph.New(graph.Options{
+		Endpoint:   s.GraphEndpoint,
+		APIVersion: s.APIVersion,
+		Tokens:     tokens,
+		UserAgent:  userAgent,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("graph client: %w", err)
+	}
+	return &providerData{client: client, settings: s}, nil
+}

@@ -1,0 +1,179 @@
+package provider
+
+import (
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/float64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int32planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// The read-only attributes of a control profile, shared by the resource and the data sources so that both
+// describe them the same way.
+type profileAttrKind int
+
+const (
+	profileString profileAttrKind = iota
+	profileFloat
+	profileInt
+	profileBool
+	profileDateTime
+	profileStrings
+	profileStateUpdates
+	profileCompliance
+)
+
+type profileAttr struct {
+	name, description string
+	kind              profileAttrKind
+	changesOnWrite    bool // a PATCH changes it, so the resource plans it as unknown on update
+}
+
+var profileReadOnlyAttrs = []profileAttr{
+	{"azure_tenant_id", "`azureTenantId`: the tenant the profile belongs to.", profileString, false},
+	{"title", "`title`: the control's title.", profileString, false},
+	{"max_score", "`maxScore`: the most points the control can add to the secure score. Null when Graph returns `NaN` or an infinity.", profileFloat, false},
+	{"rank", "`rank`: Microsoft's rank of the control (1 is the most impactful).", profileInt, false},
+	{"tier", "`tier`: `Core`, `Defense in Depth` or `Advanced`.", profileString, false},
+	{"service", "`service`: the service that owns the control, e.g. `AzureAD`, `EXO`, `MDATP`.", profileString, false},
+	{"control_category", "`controlCategory`: `Identity`, `Data`, `Device`, `Apps` or `Infrastructure`.", profileString, false},
+	{"user_impact", "`userImpact`: how much users notice the change (`Low`, `Moderate`, `High`).", profileString, false},
+	{"implementation_cost", "`implementationCost`: the effort to implement the control (`Low`, `Moderate`, `High`).", profileString, false},
+	{"threats", "`threats`: the threats the control mitigates, e.g. `Account Breach`.", profileStrings, false},
+	{"remediation", "`remediation`: what to do to implement the control.", profileString, false},
+	{"remediation_impact", "`remediationImpact`: what implementing the control changes for users.", profileString, false},
+	{"action_url", "`actionUrl`: where to implement the control.", profileString, false},
+	{"action_type", "`actionType`: `Config`, `Review` or `Behavior`.", profileString, false},
+	{"deprecated", "`deprecated`: whether the control is deprecated (no longer counted in the score).", profileBool, false},
+	{"last_modified_date_time", "`lastModifiedDateTime`: when the profile last changed, in RFC 3339.", profileDateTime, true},
+	{"control_state_updates", "`controlStateUpdates`: the history of state changes, oldest first as Graph returns it. " +
+		"The newest entry (by `updated_date_time`) is the control's current state.", profileStateUpdates, true},
+	{"compliance_information", "`complianceInformation`: the certifications and controls this control maps to.", profileCompliance, false},
+}
+
+var stateUpdateDescriptions = map[string]string{
+	"assigned_to":       "`assignedTo`: who the control was assigned to.",
+	"comment":           "`comment`: the comment given with the change.",
+	"state":             "`state`: `Default`, `Ignored`, `ThirdParty` or `Reviewed`.",
+	"updated_by":        "`updatedBy`: who made the change.",
+	"updated_date_time": "`updatedDateTime`: when the change was made, as Graph wrote it.",
+}
+
+const (
+	certificationNameDescription     = "`certificationName`: the certification, e.g. `ISO 27001:2013`."
+	certificationControlsDescription = "`certificationControls`: the certification's controls."
+	certificationControlNameDesc     = "`name`: the certification control's name."
+	certificationControlURLDesc      = "`url`: a link to the certification control."
+)
+
+// controlProfileResourceAttributes are the resource's read-only attributes. Values a PATCH does not change keep
+// their state in plans (UseStateForUnknown), so an update plans only what it changes.
+func controlProfileResourceAttributes() map[string]schema.Attribute {
+	out := make(map[string]schema.Attribute, len(profileReadOnlyAttrs))
+	for _, a := range profileReadOnlyAttrs {
+		switch a.kind {
+		case profileString:
+			out[a.name] = schema.StringAttribute{MarkdownDescription: a.description, Computed: true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
+		case profileDateTime:
+			attr := schema.StringAttribute{MarkdownDescription: a.description, Computed: true, CustomType: dateTimeOffsetType{}}
+			if !a.changesOnWrite {
+				attr.PlanModifiers = []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+			}
+			out[a.name] = attr
+		case profileFloat:
+			out[a.name] = schema.Float64Attribute{MarkdownDescription: a.description, Computed: true,
+				PlanModifiers: []planmodifier.Float64{float64planmodifier.UseStateForUnknown()}}
+		case profileInt:
+			out[a.name] = schema.Int32Attribute{MarkdownDescription: a.description, Computed: true,
+				PlanModifiers: []planmodifier.Int32{int32planmodifier.UseStateForUnknown()}}
+		case profileBool:
+			out[a.name] = schema.BoolAttribute{MarkdownDescription: a.description, Computed: true,
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()}}
+		case profileStrings:
+			out[a.name] = schema.ListAttribute{MarkdownDescription: a.description, Computed: true, ElementType: types.StringType,
+				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()}}
+		case profileStateUpdates:
+			nested := map[string]schema.Attribute{}
+			for name, d := range stateUpdateDescriptions {
+				nested[name] = schema.StringAttribute{MarkdownDescription: d, Computed: true}
+			}
+			out[a.name] = schema.ListNestedAttribute{MarkdownDescription: a.description, Computed: true,
+				NestedObject: schema.NestedAttributeObject{Attributes: nested}}
+		case profileCompliance:
+			out[a.name] = schema.ListNestedAttribute{MarkdownDescription: a.description, Computed: true,
+				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"certification_name": schema.StringAttribute{MarkdownDescription: certificationNameDescription, Computed: true},
+					"certification_controls": schema.ListNestedAttribute{MarkdownDescription: certificationControlsDescription, Computed: true,
+						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+							"name": schema.StringAttribute{MarkdownDescription: certificationControlNameDesc, Computed: true},
+							"url":  schema.StringAttribute{MarkdownDescription: certificationControlURLDesc, Computed: true},
+						}},
+					},
+				}}}
+		}
+	}
+	return out
+}
+
+// controlProfileDataSourceAttributes are every attribute of a control profile as the data sources expose it.
+func controlProfileDataSourceAttributes() map[string]dsschema.Attribute {
+	out := map[string]dsschema.Attribute{
+		"id": dsschema.StringAttribute{MarkdownDescription: "The control profile's id: the control's name, e.g. `AdminMFAV2` " +
+			"(some hold dots, e.g. `11770.MDA_Google_EnableTwoFactorAuth`).", Computed: true},
+		"state": dsschema.StringAttribute{MarkdownDescription: "The control's current state, from the newest `control_state_updates` entry: " +
+			"`Default`, `Ignored`, `ThirdParty` or `Reviewed`.", Computed: true},
+		"assigned_to": dsschema.StringAttribute{MarkdownDescription: "Who the control is assigned to, from the newest `control_state_updates` entry. " +
+			"Null when unassigned (Graph's empty string included).", Computed: true},
+		"comment": dsschema.StringAttribute{MarkdownDescription: "The comment of the newest `control_state_updates` entry. " +
+			"Null when there is none (Graph's empty string included).", Computed: true},
+		"vendor_information": dsschema.SingleNestedAttribute{MarkdownDescription: "`vendorInformation`: who provides the control, " +
+			"normally provider `SecureScore`, vendor `Microsoft`.", Computed: true,
+			Attributes: map[string]dsschema.Attribute{
+				"provider":         dsschema.StringAttribute{MarkdownDescription: "`provider`: the product or service, e.g. `SecureScore`.", Computed: true},
+				"provider_version": dsschema.StringAttribute{MarkdownDescription: "`providerVersion`: the version of the provider.", Computed: true},
+				"sub_provider":     dsschema.StringAttribute{MarkdownDescription: "`subProvider`: the sub-component of the provider.", Computed: true},
+				"vendor":           dsschema.StringAttribute{MarkdownDescription: "`vendor`: the vendor, e.g. `Microsoft`.", Computed: true},
+			}},
+	}
+	for _, a := range profileReadOnlyAttrs {
+		switch a.kind {
+		case profileString:
+			out[a.name] = dsschema.StringAttribute{MarkdownDescription: a.description, Computed: true}
+		case profileDateTime:
+			out[a.name] = dsschema.StringAttribute{MarkdownDescription: a.description, Computed: true, CustomType: dateTimeOffsetType{}}
+		case profileFloat:
+			out[a.name] = dsschema.Float64Attribute{MarkdownDescription: a.description, Computed: true}
+		case profileInt:
+			out[a.name] = dsschema.Int32Attribute{MarkdownDescription: a.description, Computed: true}
+		case profileBool:
+			out[a.name] = dsschema.BoolAttribute{MarkdownDescription: a.description, Computed: true}
+		case profileStrings:
+			out[a.name] = dsschema.ListAttribute{MarkdownDescription: a.description, Computed: true, ElementType: types.StringType}
+		case profileStateUpdates:
+			nested := map[string]dsschema.Attribute{}
+			for name, d := range stateUpdateDescriptions {
+				nested[name] = dsschema.StringAttribute{MarkdownDescription: d, Computed: true}
+			}
+			out[a.name] = dsschema.ListNestedAttribute{MarkdownDescription: a.description, Computed: true,
+				NestedObject: dsschema.NestedAttributeObject{Attributes: nested}}
+		case profileCompliance:
+			out[a.name] = dsschema.ListNestedAttribute{MarkdownDescription: a.description, Computed: true,
+				NestedObject: dsschema.NestedAttributeObject{Attributes: map[string]dsschema.Attribute{
+					"certification_name": dsschema.StringAttribute{MarkdownDescription: certificationNameDescription, Computed: true},
+					"certification_controls": dsschema.ListNestedAttribute{MarkdownDescription: certificationControlsDescription, Computed: true,
+						NestedObject: dsschema.NestedAttributeObject{Attributes: map[string]dsschema.Attribute{
+							"name": dsschema.StringAttribute{MarkdownDescription: certificationControlNameDesc, Computed: true},
+							"url":  dsschema.StringAttribute{MarkdownDescription: certificationControlURLDesc, Computed: true},
+						}},
+					},
+				}}}
+		}
+	}
+	return out
+}

@@ -1,0 +1,92 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+var (
+	_ datasource.DataSource              = (*controlProfileDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*controlProfileDataSource)(nil)
+)
+
+// NewControlProfileDataSource returns the securescore_control_profile data source.
+func NewControlProfileDataSource() datasource.DataSource {
+	return &controlProfileDataSource{}
+}
+
+type controlProfileDataSource struct {
+	data *providerData
+}
+
+// controlProfileDataSourceModelV0 is the securescore_control_profile data source.
+type controlProfileDataSourceModelV0 struct {
+	controlProfileModelV0
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (d *controlProfileDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_control_profile"
+}
+
+func (d *controlProfileDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := controlProfileDataSourceAttributes()
+	attrs["id"] = schema.StringAttribute{
+		MarkdownDescription: "The control profile to read: the control's name, e.g. `AdminMFAV2` (some hold dots, e.g. " +
+			"`11770.MDA_Google_EnableTwoFactorAuth`).",
+		Required:   true,
+		Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one Microsoft Secure Score control profile (`microsoft.graph.secureScoreControlProfile`) by id: " +
+			"what the control is, what it is worth, what implementing it costs and changes, and its state history. " +
+			"`state`, `assigned_to` and `comment` come from the newest `control_state_updates` entry.",
+		Attributes: attrs,
+		Blocks:     map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
+	}
+}
+
+func (d *controlProfileDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	data, err := providerDataFrom(req.ProviderData)
+	if err != nil {
+		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
+		return
+	}
+	d.data = data
+}
+
+func (d *controlProfileDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg controlProfileDataSourceModelV0
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client := requireClient(d.data, &resp.Diagnostics)
+	if client == nil {
+		return
+	}
+	timeout, diags := cfg.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	id := cfg.ID.ValueString()
+	tflog.Debug(ctx, "Reading control profile", map[string]any{"id": id})
+	profile, err := client.GetControlProfile(ctx, id)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to read the control profile", fmt.Sprintf("Control profile %q: %s", id, err))
+		return
+	}
+	resp.Diagnostics.Append(cfg.setFromGraph(ctx, profile)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}

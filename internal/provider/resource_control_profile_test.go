@@ -1,0 +1,479 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/securescore/terraform-provider-securescore/internal/emulator"
+)
+
+const testProfileName = "securescore_control_profile.test"
+
+// profileConfig is the provider block plus one securescore_control_profile "test" with body.
+func (e *accEnv) profileConfig(body string) string {
+	return e.providerBlock() + "\nresource \"securescore_control_profile\" \"test\" {\n" + body + "\n}\n"
+}
+
+func profileValue(attr string, v knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(testProfileName, tfjsonpath.New(attr), v)
+}
+
+// emulatorProfileState is the newest controlStateUpdates entry of a profile as the emulator stores it.
+func (e *accEnv) emulatorProfileState(id string) (map[string]any, error) {
+	p, ok := e.emu.ControlProfile(id)
+	if !ok {
+		return nil, fmt.Errorf("control profile %s not in the emulator", id)
+	}
+	ups, _ := p["controlStateUpdates"].([]any)
+	if len(ups) == 0 {
+		return nil, fmt.Errorf("control profile %s has no controlStateUpdates", id)
+	}
+	last, _ := ups[len(ups)-1].(map[string]any)
+	return last, nil
+}
+
+// expectEmulatorState checks the profile's current state (and optionally who it is assigned to) in the emulator.
+func (e *accEnv) expectEmulatorState(id, state string) func() error {
+	return func() error {
+		last, err := e.emulatorProfileState(id)
+		if err != nil {
+			return err
+		}
+		if last["state"] != state {
+			return fmt.Errorf("emulator: control profile %s state = %v, want %s", id, last["state"], state)
+		}
+		return nil
+	}
+}
+
+// expectOnePatch checks the journal since the last reset: exactly one PATCH of the profile, carrying body (compared
+// as JSON) and Prefer: return=representation, and no GET of the profile after it.
+func (e *accEnv) expectOnePatch(t *testing.T, id, body string) func() error {
+	return func() error {
+		item := "/security/securescorecontrolprofiles/" + strings.ToLower(url.PathEscape(id))
+		var patches int
+		var afterPatch []string
+		for _, j := range e.emu.Journal() {
+			if !strings.HasSuffix(strings.ToLower(j.Path), item) {
+				continue
+			}
+			switch j.Method {
+			case http.MethodPatch:
+				patches++
+				if got := j.Header.Get("Prefer"); got != "return=representation" {
+					return fmt.Errorf("PATCH sent Prefer %q, want return=representation", got)
+				}
+				var got, want any
+				if err := json.Unmarshal([]byte(j.Body), &got); err != nil {
+					return fmt.Errorf("PATCH body %q: %v", j.Body, err)
+				}
+				if err := json.Unmarshal([]byte(body), &want); err != nil {
+					t.Fatalf("test body %q: %v", body, err)
+				}
+				if g, w := mustJSON(got), mustJSON(want); g != w {
+					return fmt.Errorf("PATCH body = %s, want %s", g, w)
+				}
+			case http.MethodGet:
+				if patches > 0 {
+					afterPatch = append(afterPatch, j.Method+" "+j.Path)
+				}
+			}
+		}
+		if patches != 1 {
+			return fmt.Errorf("the apply sent %d PATCH requests for %s, want exactly 1", patches, id)
+		}
+		if len(afterPatch) > 0 {
+			return fmt.Errorf("the apply read the profile again after the PATCH: %v", afterPatch)
+		}
+		return nil
+	}
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v) // re-encoding sorts object keys, so equal documents compare equal
+	return string(b)
+}
+
+const microsoftVendor = `{"provider":"SecureScore","providerVersion":null,"subProvider":null,"vendor":"Microsoft"}`
+
+func TestAccControlProfileResource_createUpdateDestroy(t *testing.T) {
+	env := newAccEnv(t, emulator.Config{})
+	env.needsEmulator(t)
+	const id = "MFARegistrationV2"
+	step1 := env.profileConfig(`
+  control_id  = "MFARegistrationV2"
+  state       = "Reviewed"
+  assigned_to = "secops@contoso.com"
+  comment     = "Rollout planned for Q3"`)
+	step2 := env.profileConfig(`
+  control_id  = "MFARegistrationV2"
+  state       = "ThirdParty"
+  assigned_to = "secops@contoso.com"`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: env.resetJournal,
+				Config:    step1,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testProfileName, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					profileValue("id", knownvalue.StringExact(id)),
+					profileValue("state", knownvalue.StringExact("Reviewed")),
+					profileValue("assigned_to", knownvalue.StringExact("secops@contoso.com")),
+					profileValue("comment", knownvalue.StringExact("Rollout planned for Q3")),
+					profileValue("reset_on_destroy", knownvalue.Bool(true)),
+					profileValue("title", knownvalue.StringExact("Ensure all users can complete multifactor authentication")),
+					profileValue("control_category", knownvalue.StringExact("Identity")),
+					profileValue("max_score", knownvalue.Float64Exact(9)),
+					profileValue("deprecated", knownvalue.Bool(false)),
+					profileValue("last_modified_date_time", knownvalue.NotNull()),
+					profileValue("threats", knownvalue.ListSizeExact(3)),
+					profileValue("compliance_information", knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(testProfileName, tfjsonpath.New("vendor_information").AtMapKey("vendor"), knownvalue.StringExact("Microsoft")),
+					// The seed's untouched entry, then ours.
+					profileValue("control_state_updates", knownvalue.ListSizeExact(2)),
+					statecheck.ExpectKnownValue(testProfileName, tfjsonpath.New("control_state_updates").AtSliceIndex(1).AtMapKey("updated_by"), knownvalue.NotNull()),
+				},
+				Check: env.journal(env.expectOnePatch(t, id,
+					`{"assignedTo":"secops@contoso.com","comment":"Rollout planned for Q3","state":"Reviewed","vendorInformation":`+microsoftVendor+`}`)),
+			},
+			{
+				PreConfig: env.resetJournal,
+				Config:    step2,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testProfileName, plancheck.ResourceActionUpdate),
+					// Values the PATCH does not change stay known in the plan.
+					plancheck.ExpectKnownValue(testProfileName, tfjsonpath.New("title"), knownvalue.StringExact("Ensure all users can complete multifactor authentication")),
+					plancheck.ExpectKnownValue(testProfileName, tfjsonpath.New("max_score"), knownvalue.Float64Exact(9)),
+					plancheck.ExpectUnknownValue(testProfileName, tfjsonpath.New("control_state_updates")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					profileValue("state", knownvalue.StringExact("ThirdParty")),
+					profileValue("comment", knownvalue.Null()),
+					profileValue("control_state_updates", knownvalue.ListSizeExact(3)),
+				},
+				// comment left out: sent as "" and read back as null.
+				Check: env.journal(env.expectOnePatch(t, id,
+					`{"assignedTo":"secops@contoso.com","comment":"","state":"ThirdParty","vendorInformation":`+microsoftVendor+`}`)),
+			},
+			{Config: step2, ConfigPlanChecks: expectEmptyPlan()},
+			{
+				// Only reset_on_destroy changes: an update whose plan has no unknowns and whose apply sends nothing.
+				PreConfig: env.resetJournal,
+				Config:    strings.Replace(step2, "state       = \"ThirdParty\"", "state       = \"ThirdParty\"\n  reset_on_destroy = false", 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testProfileName, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(testProfileName, tfjsonpath.New("control_state_updates"), knownvalue.ListSizeExact(3)),
+					plancheck.ExpectKnownValue(testProfileName, tfjsonpath.New("last_modified_date_time"), knownvalue.NotNull()),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{profileValue("reset_on_destroy", knownvalue.Bool(false))},
+				Check: env.journal(func() error {
+					if w := env.writes(); len(w) != 0 {
+						return fmt.Errorf("changing reset_on_destroy sent %d writes, want none", len(w))
+					}
+					return nil
+				}),
+			},
+			// Back to the default (true), so destroy resets the control.
+			{Config: step2, ConfigStateChecks: []statecheck.StateCheck{profileValue("reset_on_destroy", knownvalue.Bool(true))}},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			if err := env.expectEmulatorState(id, "Default")(); err != nil {
+				return fmt.Errorf("after destroy: %w", err)
+			}
+			last, _ := env.emulatorProfileState(id)
+			if last["assignedTo"] != "" || last["comment"] != "" {
+				return fmt.Errorf("destroy left assignedTo %v, comment %v; want both cleared", last["assignedTo"], last["comment"])
+			}
+			return nil
+		},
+	})
+}
+
+func TestAccControlProfileResource_destroyWithoutReset(t *testing.T) {
+	env := newAccEnv(t, emulator.Config{})
+	env.needsEmulator(t)
+	const id = "SigninRiskPolicy"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.profileConfig(`
+  control_id       = "SigninRiskPolicy"
+  state            = "Ignored"
+  comment          = "Risk accepted: covered by the VPN's own MFA"
+  reset_on_destroy = false`),
+			ConfigStateChecks: []statecheck.StateCheck{profileValue("reset_on_destroy", knownvalue.Bool(false))},
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			if err := env.expectEmulatorState(id, "Ignored")(); err != nil {
+				return fmt.Errorf("reset_on_destroy = false must leave the control alone: %w", err)
+			}
+			return nil
+		},
+	})
+}
+
+func TestAccControlProfileResource_importCommand(t *testing.T) {
+	env := newAccEnv(t, emulator.Config{})
+	cfg := env.profileConfig(`
+  control_id  = "OneAdmin"
+  state       = "Reviewed"
+  assigned_to = "it@contoso.com"`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{ResourceName: testProfileName, ImportState: true, ImportStateVerify: true},
+			{Config: cfg, ConfigPlanChecks: expectEmptyPlan()},
+		},
+	})
+}
+
+func TestAccControlProfileResource_importBlock(t *testing.T) {
+	env := newAccEnv(t, emulator.Config{})
+	cfg := env.profileConfig(`
+  control_id = "PWAgePolicyNew"
+  state      = "ThirdParty"
+  comment    = "Enforced by the identity provider"`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			// The import block's plan must be a no-op import: nothing to change after importing.
+			{
+				Config: cfg, ResourceName: testProfileName, ImportState: true, ImportStateKind: resource.ImportBlockWithID,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
+// A control someone set in the portal, imported (CLI) into a fresh state: the matching configuration plans nothing.
+func TestAccControlProfileResource_importExistingThenEmptyPlan(t *testing.T) {
+	env := newAccEnv(t, emulator.Config{})
+	env.needsEmulator(t)
+	const id = "IntegratedApps"
+	if err := env.emu.PatchControlProfile(id, map[string]any{"state": "Reviewed", "assignedTo": "apps@contoso.com", "comment": "Checked"}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := env.profileConfig(`
+  control_id  = "IntegratedApps"
+  state       = "Reviewed"
+  assigned_to = "apps@contoso.com"
+  comment     = "Checked"`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg, ResourceName: testProfileName, ImportState: true, ImportStateId: id, ImportStatePersist: true,
+			},
+			{Config: cfg, ConfigPlanChecks: expectEmptyPlan(), ConfigStateChecks: []statecheck.StateCheck{
+				profileValue("control_id", knownvalue.StringExact(id)),
+				profileValue("reset_on_destroy", knownvalue.Bool(true)),
+			}},
+		},
+	})
+}
+
+func TestAccControlProfileResource_drift(t *testing.T) {
+	env := newAccEnv(t, emulator.Config{})
+	env.needsEmulator(t)
+	const id = "UserRiskPolicy"
+	cfg := env.profileConfig(`
+  control_id = "UserRiskPolicy"
+  state      = "ThirdParty"`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					if err := env.emu.PatchControlProfile(id, map[string]any{"state": "Ignored", "comment": "changed in the portal"}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectNonEmptyPlan(),
+					plancheck.ExpectResourceAction(testProfileName, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(testProfileName, tfjsonpath.New("state"), knownvalue.StringExact("ThirdParty")),
+					plancheck.ExpectKnownValue(testProfileName, tfjsonpath.New("comment"), knownvalue.Null()),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{profileValue("state", knownvalue.StringExact("ThirdParty"))},
+				Check:             env.journal(env.expectEmulatorState(id, "ThirdParty")),
+			},
+			{Config: cfg, ConfigPlanChecks: expectEmptyPlan()},
+		},
+	})
+}
+
+func TestAccControlProfileResource_notFoundRemovesFromState(t *testing.T) {
+	env := newAccEnv(t, emulator.Config{})
+	env.needsEmulator(t)
+	const id = "RoleOverlap"
+	cfg := env.profileConfig(`
+  control_id = "RoleOverlap"
+  state      = "Reviewed"`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					if !env.emu.DeleteControlProfile(id) {
+						t.Fatalf("DeleteControlProfile(%s) found nothing", id)
+					}
+				},
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				Check: func(s *terraform.State) error {
+					if _, ok := s.RootModule().Resources[testProfileName]; ok {
+						return fmt.Errorf("%s is still in state after a 404", testProfileName)
+					}
+					return nil
+				},
+			},
+			{
+				Config:             cfg,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testProfileName, plancheck.ResourceActionCreate),
+				}},
+			},
+		},
+	})
+}
+
+func TestAccControlProfileResource_dottedID(t *testing.T) {
+	env := newAccEnv(t, emulator.Config{})
+	const id = "11770.MDA_Google_EnableTwoFactorAuth"
+	cfg := env.profileConfig(`
+  control_id = "11770.MDA_Google_EnableTwoFactorAuth"
+  state      = "ThirdParty"
+  comment    = "Enforced in Google Workspace"`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: env.resetJournal,
+				Config:    cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					profileValue("id", knownvalue.StringExact(id)),
+					profileValue("service", knownvalue.StringExact("MCAS")),
+					profileValue("state", knownvalue.StringExact("ThirdParty")),
+				},
+				Check: env.journal(env.expectOnePatch(t, id,
+					`{"assignedTo":"","comment":"Enforced in Google Workspace","state":"ThirdParty","vendorInformation":`+microsoftVendor+`}`)),
+			},
+			{ResourceName: testProfileName, ImportState: true, ImportStateId: id, ImportStateVerify: true},
+		},
+		CheckDestroy: env.journal(env.expectEmulatorState(id, "Default")),
+	})
+}
+
+func TestAccControlProfileResource_customVendorInformation(t *testing.T) {
+	env := newAccEnv(t, emulator.Config{})
+	env.needsEmulator(t)
+	const id = "ASC_EndpointProtection"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: env.resetJournal,
+			Config: env.profileConfig(`
+  control_id = "ASC_EndpointProtection"
+  state      = "ThirdParty"
+  vendor_information = {
+    provider         = "SecureScore"
+    provider_version = "2"
+    vendor           = "Microsoft"
+  }`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(testProfileName, tfjsonpath.New("vendor_information").AtMapKey("provider_version"), knownvalue.StringExact("2")),
+			},
+			Check: env.journal(env.expectOnePatch(t, id,
+				`{"assignedTo":"","comment":"","state":"ThirdParty","vendorInformation":{"provider":"SecureScore","providerVersion":"2","subProvider":null,"vendor":"Microsoft"}}`)),
+		}},
+	})
+}
+
+func TestAccControlProfileResource_invalidConfig(t *testing.T) {
+	env := newAccEnv(t, emulator.Config{})
+	steps := []struct {
+		body, err string
+	}{
+		{`  control_id = "AdminMFAV2"
+  state      = "Resolved"`, `(?s)state.*value must be one of.*ThirdParty`},
+		{`  control_id = "AdminMFAV2"
+  state      = "thirdparty"`, `(?s)state.*value must be one of`},
+		{`  control_id = "AdminMFAV2"`, `(?s)"state" is required`},
+		{`  control_id = "AdminMFAV2"
+  state      = "Reviewed"
+  comment    = ""`, `(?s)comment.*at least 1`},
+		{`  control_id = "AdminMFAV2"
+  state      = "Reviewed"
+  vendor_information = { provider = "SecureScore" }`, `(?s)vendor.*required`},
+	}
+	var ts []resource.TestStep
+	for _, s := range steps {
+		ts = append(ts, resource.TestStep{Config: env.profileConfig(s.body), PlanOnly: true, ExpectError: regexp.MustCompile(s.err)})
+	}
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: ts})
+}
+
+// A service that ignores Prefer answers the PATCH with 204: the resource then reads the profile once.
+func TestAccControlProfileResource_noContentFallsBackToOneGet(t *testing.T) {
+	env := newAccEnv(t, emulator.Config{})
+	env.needsEmulator(t)
+	target, _ := url.Parse(env.url)
+	proxy := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+		r.SetURL(target)
+		r.Out.Host = r.In.Host // the emulator accepts the scope of its own (client-facing) base URL
+		r.Out.Header.Del("Prefer")
+	}}
+	srv := httptest.NewServer(proxy)
+	t.Cleanup(srv.Close)
+	env.url = srv.URL
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: env.resetJournal,
+			Config: env.profileConfig(`
+  control_id = "ASC_SecureTransferToStorage"
+  state      = "Reviewed"`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				profileValue("state", knownvalue.StringExact("Reviewed")),
+				profileValue("title", knownvalue.StringExact("Secure transfer to storage accounts should be enabled")),
+				profileValue("control_state_updates", knownvalue.ListSizeExact(2)),
+			},
+			Check: func(*terraform.State) error {
+				var seq []string
+				for _, j := range env.emu.Journal() {
+					if j.Kind == "read" || j.Kind == "write" {
+						seq = append(seq, fmt.Sprintf("%s %d", j.Method, j.Status))
+					}
+				}
+				if strings.Join(seq, ",") != "PATCH 204,GET 200" {
+					return fmt.Errorf("requests %v, want one PATCH answered 204 then one GET", seq)
+				}
+				return nil
+			},
+		}},
+	})
+}

@@ -1,0 +1,146 @@
+// Package tfharness runs the real terraform binary against a locally built provider, offline: it builds the
+// provider into a filesystem mirror, writes a Terraform CLI configuration that installs only from that mirror,
+// and prepares an environment that cannot reach a real tenant or another CLI configuration. The demo, the
+// benchmark and the fault-matrix tests share it.
+package tfharness
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+)
+
+// ProviderSource is the provider's registry address, as configurations name it.
+const ProviderSource = "registry.terraform.io/securescore/securescore"
+
+// Install is a provider built into a filesystem mirror plus a CLI configuration that uses it.
+type Install struct {
+	Dir       string // the directory holding the mirror and the CLI configuration
+	Mirror    string // filesystem mirror root
+	Binary    string // the built provider inside the mirror
+	CLIConfig string // Terraform CLI configuration file (TF_CLI_CONFIG_FILE)
+	Version   string
+}
+
+// BuildOptions configures Build.
+type BuildOptions struct {
+	RepoRoot string    // module root holding main.go; "" finds it with `go env GOMOD`
+	Version  string    // plain semver, e.g. "0.1.0"; default "0.1.0"
+	Stdout   io.Writer // go build output; nil discards stdout
+	Stderr   io.Writer // nil: go build's stderr is returned in the error instead
+}
+
+// Build compiles the provider into dir/mirror/<source>/<version>/<os_arch>/ and writes dir/terraformrc, whose
+// provider_installation reads that mirror and never the network for this provider.
+func Build(ctx context.Context, dir string, o BuildOptions) (*Install, error) {
+	if o.Version == "" {
+		o.Version = "0.1.0"
+	}
+	if o.RepoRoot == "" {
+		root, err := RepoRoot(ctx)
+		if err != nil {
+			return nil, err
+		}
+		o.RepoRoot = root
+	}
+	in := &Install{Dir: dir, Mirror: filepath.Join(dir, "mirror"), CLIConfig: filepath.Join(dir, "terraformrc"), Version: o.Version}
+	in.Binary = filepath.Join(in.Mirror, ProviderSource, o.Version, runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-securescore_v"+o.Version)
+
+	cmd := exec.CommandContext(ctx, "go", "build", "-ldflags", "-X main.version="+o.Version, "-o", in.Binary, ".")
+	cmd.Dir = o.RepoRoot
+	cmd.Stdout = o.Stdout
+	var errBuf strings.Builder
+	if o.Stderr != nil {
+		cmd.Stderr = o.Stderr
+	} else {
+		cmd.Stderr = &errBuf
+	}
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("building the provider: %w\n%s", err, errBuf.String())
+	}
+	if err := os.WriteFile(in.CLIConfig, []byte(in.CLIConfigText()), 0o600); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// CLIConfigText is the Terraform CLI configuration Build writes.
+func (in *Install) CLIConfigText() string {
+	return fmt.Sprintf(`provider_installation {
+  filesystem_mirror {
+    path    = %q
+    include = [%q]
+  }
+  direct {
+    exclude = [%q]
+  }
+}
+`, in.Mirror, ProviderSource, ProviderSource)
+}
+
+// Env is base without settings that would reach a real tenant or another CLI configuration, plus this install's
+// CLI configuration, the automation settings and extra ("KEY=value").
+func (in *Install) Env(base []string, extra ...string) []string {
+	env := append(CleanEnv(base),
+		"TF_CLI_CONFIG_FILE="+in.CLIConfig,
+		"CHECKPOINT_DISABLE=1",
+		"TF_IN_AUTOMATION=1",
+		"TF_INPUT=0",
+	)
+	return append(env, extra...)
+}
+
+// CleanEnv drops ARM_* (credentials, endpoints), TF_CLI_CONFIG_FILE and TF_PLUGIN_CACHE_DIR.
+func CleanEnv(env []string) []string {
+	out := env[:0:0]
+	for _, kv := range env {
+		if strings.HasPrefix(kv, "ARM_") || strings.HasPrefix(kv, "TF_CLI_CONFIG_FILE=") ||
+			strings.HasPrefix(kv, "TF_PLUGIN_CACHE_DIR=") {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
+}
+
+// EmulatorEnv points the provider at an emulator through the ARM_* variables.
+func EmulatorEnv(url, tenantID, clientID, clientSecret string) []string {
+	return []string{
+		"ARM_TENANT_ID=" + tenantID,
+		"ARM_CLIENT_ID=" + clientID,
+		"ARM_CLIENT_SECRET=" + clientSecret,
+		"ARM_GRAPH_ENDPOINT=" + url,
+		"ARM_ACTIVE_DIRECTORY_AUTHORITY_HOST=" + url,
+	}
+}
+
+// RepoRoot is the directory of the main module's go.mod.
+func RepoRoot(ctx context.Context) (string, error) {
+	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	mod := strings.TrimSpace(string(out))
+	if mod == "" || mod == os.DevNull {
+		return "", errors.New("not inside the provider's Go module (go env GOMOD is empty)")
+	}
+	return filepath.Dir(mod), nil
+}
+
+// LookTerraform finds terraform: TF_ACC_TERRAFORM_PATH, else PATH.
+func LookTerraform() (string, error) {
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		return p, nil
+	}
+	p, err := exec.LookPath("terraform")
+	if err != nil {
+		return "", errors.New("terraform was not found on PATH (or TF_ACC_TERRAFORM_PATH)")
+	}
+	return p, nil
+}
