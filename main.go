@@ -21,6 +21,7 @@ func main() {
 	flag.Parse()
 
 	plugindiag.QuietUnlessAsked()
+	plugindiag.TuneGC()
 	stopProfile := plugindiag.StartCPUProfile()
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: provider.Address,

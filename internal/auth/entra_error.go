@@ -46,15 +46,8 @@ func (e *EntraError) Error() string {
 	if e.Hint != "" {
 		b.WriteString(". Hint: " + e.Hint)
 	}
-	var ids []string
-	if e.TraceID != "" {
-		ids = append(ids, "trace ID "+e.TraceID)
-	}
-	if e.CorrelationID != "" {
-		ids = append(ids, "correlation ID "+e.CorrelationID)
-	}
-	if len(ids) > 0 {
-		b.WriteString(" [" + strings.Join(ids, ", ") + "]")
+	if ids := graph.LabelledIDs([2]string{"trace ID", e.TraceID}, [2]string{"correlation ID", e.CorrelationID}); ids != "" {
+		b.WriteString(" [" + ids + "]")
 	}
 	return b.String()
 }

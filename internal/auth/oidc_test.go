@@ -144,12 +144,15 @@ func (c *fakeCI) check(t *testing.T) {
 	}
 }
 
-func TestOIDCGitHubActions(t *testing.T) {
-	tok := credIDToken(t, "repo:contoso/infra:environment:prod")
+// exchangeViaCI gets a token with an identity token for subject served by a fake CI endpoint; point sets the
+// config's request URL (under ciURL), request token and protocol.
+func exchangeViaCI(t *testing.T, subject string, point func(cfg *OIDCConfig, ciURL string)) {
+	t.Helper()
+	tok := credIDToken(t, subject)
 	ci := newFakeCI(t, tok)
 	f := federatedEntra(t, func() string { return tok })
 	cfg := oidcConfig(f)
-	cfg.RequestURL, cfg.RequestToken = ci.srv.URL+"/github?api-version=2.0", ciRequestToken
+	point(&cfg, ci.srv.URL)
 	src, err := NewOIDC(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -161,21 +164,16 @@ func TestOIDCGitHubActions(t *testing.T) {
 	}
 }
 
+func TestOIDCGitHubActions(t *testing.T) {
+	exchangeViaCI(t, "repo:contoso/infra:environment:prod", func(cfg *OIDCConfig, ciURL string) {
+		cfg.RequestURL, cfg.RequestToken = ciURL+"/github?api-version=2.0", ciRequestToken
+	})
+}
+
 func TestOIDCAzurePipelines(t *testing.T) {
-	tok := credIDToken(t, "sc://contoso/infra/prod")
-	ci := newFakeCI(t, tok)
-	f := federatedEntra(t, func() string { return tok })
-	cfg := oidcConfig(f)
-	cfg.RequestURL, cfg.RequestToken, cfg.ADOServiceConnectionID = ci.srv.URL+"/ado", ciRequestToken, "conn-1"
-	src, err := NewOIDC(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = src.Token(context.Background())
-	ci.check(t)
-	if err != nil {
-		t.Fatalf("Token: %v (%s)", err, f.failureLog())
-	}
+	exchangeViaCI(t, "sc://contoso/infra/prod", func(cfg *OIDCConfig, ciURL string) {
+		cfg.RequestURL, cfg.RequestToken, cfg.ADOServiceConnectionID = ciURL+"/ado", ciRequestToken, "conn-1"
+	})
 }
 
 func TestOIDCBadAssertions(t *testing.T) {

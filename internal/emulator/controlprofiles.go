@@ -16,36 +16,23 @@ const controlProfilesPath = "security/secureScoreControlProfiles"
 const stateUpdateTimeLayout = "2006-01-02T15:04:05.0000000Z"
 
 func (e *Emulator) listControlProfiles(g *graphCtx) *response {
-	lq, msg := parseListQuery(g.r.URL.Query(), controlProfileType)
-	if msg != "" {
-		return g.errorf(http.StatusBadRequest, "BadRequest", "%s", msg)
-	}
-	// Render under the read lock: writers update entities in place.
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	return g.page(e.st.Profiles, lq, controlProfileType, controlProfilesPath)
+	return e.listSet(g, controlProfileType, controlProfilesPath, func(s *state) []*entity { return s.Profiles })
 }
 
 func (e *Emulator) getControlProfile(g *graphCtx, id string) *response {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	p := e.st.profile(id)
-	if p == nil {
-		return notFound(g, "secureScoreControlProfile", id)
-	}
-	return g.entityResponse(p, controlProfileType, controlProfilesPath)
+	return e.getEntity(g, controlProfileType, controlProfilesPath, id, (*state).profile)
 }
 
 func (e *Emulator) patchControlProfile(g *graphCtx, who *principal, id string, body []byte) *response {
-	patch, msg := decodePatchBody(body)
-	if msg != "" {
-		return g.errorf(http.StatusBadRequest, "BadRequest", "%s", msg)
+	patch, bad := g.patchBody(body)
+	if bad != nil {
+		return bad
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	p := e.st.profile(id)
 	if p == nil {
-		return notFound(g, "secureScoreControlProfile", id)
+		return notFound(g, controlProfileType, id)
 	}
 	if err := e.updateProfileLocked(p, patch, who.identity(), false); err != nil {
 		return g.errorf(http.StatusBadRequest, "BadRequest", "%s", err.Error())

@@ -13,52 +13,22 @@ import (
 const secureScoresPath = "security/secureScores"
 
 func (e *Emulator) listSecureScores(g *graphCtx) *response {
-	lq, msg := parseListQuery(g.r.URL.Query(), secureScoreType)
-	if msg != "" {
-		return g.errorf(http.StatusBadRequest, "BadRequest", "%s", msg)
-	}
-	// Render under the read lock: writers update entities in place.
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	return g.page(e.st.Scores, lq, secureScoreType, secureScoresPath)
+	return e.listSet(g, secureScoreType, secureScoresPath, func(s *state) []*entity { return s.Scores })
 }
 
 func (e *Emulator) getSecureScore(g *graphCtx, id string) *response {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	_, sc := e.st.score(id)
-	if sc == nil {
-		return notFound(g, "secureScore", id)
-	}
-	return g.entityResponse(sc, secureScoreType, secureScoresPath)
-}
-
-func notFound(g *graphCtx, typ, id string) *response {
-	return g.errorf(http.StatusNotFound, "itemNotFound", "The requested %s '%s' was not found.", typ, id)
-}
-
-// decodePatchBody reads a PATCH body: one JSON object (numbers kept exact).
-func decodePatchBody(body []byte) (map[string]any, string) {
-	if len(strings.TrimSpace(string(body))) == 0 {
-		return nil, "Empty Payload. JSON content expected."
-	}
-	v, err := decodeJSON(body)
-	if err != nil {
-		return nil, fmt.Sprintf("Invalid JSON. %s", err)
-	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		return nil, "Invalid JSON. A JSON object was expected as the request body."
-	}
-	return m, ""
+	return e.getEntity(g, secureScoreType, secureScoresPath, id, func(s *state, id string) *entity {
+		_, sc := s.score(id)
+		return sc
+	})
 }
 
 // patchSecureScores is PATCH /security/secureScores: it updates the tenant's current (newest)
 // score, creating today's score first when the tenant has none.
 func (e *Emulator) patchSecureScores(g *graphCtx, body []byte) *response {
-	patch, msg := decodePatchBody(body)
-	if msg != "" {
-		return g.errorf(http.StatusBadRequest, "BadRequest", "%s", msg)
+	patch, bad := g.patchBody(body)
+	if bad != nil {
+		return bad
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -72,15 +42,15 @@ func (e *Emulator) patchSecureScores(g *graphCtx, body []byte) *response {
 }
 
 func (e *Emulator) patchSecureScore(g *graphCtx, id string, body []byte) *response {
-	patch, msg := decodePatchBody(body)
-	if msg != "" {
-		return g.errorf(http.StatusBadRequest, "BadRequest", "%s", msg)
+	patch, bad := g.patchBody(body)
+	if bad != nil {
+		return bad
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	_, sc := e.st.score(id)
 	if sc == nil {
-		return notFound(g, "secureScore", id)
+		return notFound(g, secureScoreType, id)
 	}
 	return e.commitScorePatchLocked(g, sc, patch, false)
 }

@@ -142,13 +142,12 @@ func (r *rig) run(timeout time.Duration, args ...string) *tfharness.Result {
 }
 
 // mustRun runs terraform and fails the test on a non-zero exit.
-func (r *rig) mustRun(timeout time.Duration, args ...string) *tfharness.Result {
+func (r *rig) mustRun(timeout time.Duration, args ...string) {
 	r.t.Helper()
 	res := r.run(timeout, args...)
 	if res.ExitCode != 0 {
 		r.t.Fatalf("terraform %s: exit %d\n%s", strings.Join(args, " "), res.ExitCode, tailOf(res.Output))
 	}
-	return res
 }
 
 func (r *rig) init() {

@@ -226,6 +226,12 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 }
 
 func (st *callState) decide(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if err == nil && (resp == nil || !retryableStatus(resp.StatusCode)) {
+		// A final answer stands even if ctx was cancelled meanwhile: a PATCH that succeeded must reach state.
+		// Only waiting and retrying stop on cancellation; a body cut short by it fails in readBody and comes
+		// back here as err.
+		return false, nil
+	}
 	if cerr := ctx.Err(); cerr != nil {
 		return false, cerr
 	}
@@ -236,10 +242,7 @@ func (st *callState) decide(ctx context.Context, resp *http.Response, err error)
 		}
 		return st.planRetry(ctx, 0, nil, err)
 	}
-	if resp != nil && retryableStatus(resp.StatusCode) {
-		return st.planRetry(ctx, resp.StatusCode, resp, nil)
-	}
-	return false, nil
+	return st.planRetry(ctx, resp.StatusCode, resp, nil)
 }
 
 func (st *callState) planRetry(ctx context.Context, status int, resp *http.Response, cause error) (bool, error) {

@@ -31,20 +31,22 @@ func (e *Error) Error() string {
 	if e.Message != "" {
 		b.WriteString(": " + e.Message)
 	}
-	var ids []string
-	if e.RequestID != "" {
-		ids = append(ids, "request-id "+e.RequestID)
-	}
-	if e.ClientRequestID != "" {
-		ids = append(ids, "client-request-id "+e.ClientRequestID)
-	}
-	if e.Date != "" {
-		ids = append(ids, "date "+e.Date)
-	}
-	if len(ids) > 0 {
-		b.WriteString(" (" + strings.Join(ids, ", ") + ")")
+	if ids := LabelledIDs([2]string{"request-id", e.RequestID}, [2]string{"client-request-id", e.ClientRequestID}, [2]string{"date", e.Date}); ids != "" {
+		b.WriteString(" (" + ids + ")")
 	}
 	return b.String()
+}
+
+// LabelledIDs renders the identifiers a service error carries for support, as "label value" pairs joined by
+// ", ", leaving out empty values; "" when all are empty.
+func LabelledIDs(pairs ...[2]string) string {
+	var ids []string
+	for _, p := range pairs {
+		if p[1] != "" {
+			ids = append(ids, p[0]+" "+p[1])
+		}
+	}
+	return strings.Join(ids, ", ")
 }
 
 // IsNotFound is true only for a real Graph 404, not for a transport failure or a decode error.

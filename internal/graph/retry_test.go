@@ -1,8 +1,10 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -286,6 +288,90 @@ func TestCancellationIsPrompt(t *testing.T) {
 	cancel()
 	if _, err := c.ListSecureScores(ctx, ListOptions{}); !errors.Is(err, context.Canceled) || len(rec.all()) != 0 {
 		t.Fatalf("pre-cancelled: %v, %d requests", err, len(rec.all()))
+	}
+}
+
+// cancelAfterResponse is a transport that receives each response in full (status, headers and the whole body)
+// and only then cancels the call's context: the cancellation deterministically lands between the answer's
+// arrival and the client's decision about it. cutBody instead cancels in the middle of the body, as the
+// transport does when a context ends while a body is still on the wire.
+type cancelAfterResponse struct {
+	cancel  context.CancelFunc
+	cutBody bool
+}
+
+func (tr cancelAfterResponse) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	tr.cancel()
+	if tr.cutBody {
+		resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(b[:len(b)/2]), errReader{context.Canceled}))
+	} else {
+		resp.Body = io.NopCloser(bytes.NewReader(b))
+	}
+	return resp, nil
+}
+
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
+
+// A final answer received in full stands even though the context was cancelled meanwhile (a PATCH that
+// succeeded must reach state); a retryable answer, or one cut short, ends in the cancellation without a retry.
+func TestFinalResponseSurvivesCancellation(t *testing.T) {
+	cases := []struct {
+		name    string
+		status  int
+		body    string
+		cutBody bool
+		check   func(t *testing.T, p *SecureScoreControlProfile, err error)
+	}{
+		{"200 applied", 200, profileJSON, false, func(t *testing.T, p *SecureScoreControlProfile, err error) {
+			if err != nil || p == nil || p.ID != "11770.MDA_Google_EnableTwoFactorAuth" {
+				t.Fatalf("want the profile, got %+v, %v", p, err)
+			}
+		}},
+		{"400 final", 400, `{"error":{"code":"BadRequest","message":"Invalid state."}}`, false, func(t *testing.T, p *SecureScoreControlProfile, err error) {
+			var ge *Error
+			if !errors.As(err, &ge) || ge.StatusCode != 400 || ge.Code != "BadRequest" || errors.Is(err, context.Canceled) {
+				t.Fatalf("want the Graph 400, got %v", err)
+			}
+		}},
+		{"503 not retried", 503, `{"error":{"code":"serviceNotAvailable","message":"later"}}`, false, func(t *testing.T, p *SecureScoreControlProfile, err error) {
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("want context.Canceled, got %v", err)
+			}
+		}},
+		{"200 cut short", 200, profileJSON, true, func(t *testing.T, p *SecureScoreControlProfile, err error) {
+			if !errors.Is(err, context.Canceled) || p != nil {
+				t.Fatalf("want context.Canceled, got %+v, %v", p, err)
+			}
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			c, rec, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request, n int) { writeJSON(w, tc.status, tc.body) },
+				func(o *Options) {
+					o.HTTPClient = &http.Client{Transport: cancelAfterResponse{cancel: cancel, cutBody: tc.cutBody}}
+				})
+			p, err := c.UpdateControlProfile(ctx, "x", ControlProfileUpdate{State: "Ignored"})
+			if ctx.Err() == nil {
+				t.Fatal("the context was not cancelled: the test did not exercise anything")
+			}
+			if n := len(rec.all()); n != 1 {
+				t.Fatalf("%d requests, want exactly 1", n)
+			}
+			tc.check(t, p, err)
+		})
 	}
 }
 

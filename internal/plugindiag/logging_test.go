@@ -1,7 +1,9 @@
 package plugindiag
 
 import (
+	"math"
 	"os"
+	"runtime/debug"
 	"testing"
 )
 
@@ -42,5 +44,32 @@ func TestStartCPUProfileWritesProfile(t *testing.T) {
 	}
 	if len(entries) != 1 {
 		t.Fatalf("want one profile in %s, got %d files", dir, len(entries))
+	}
+}
+
+func TestTuneGCRaisesGCPercentUnlessGOGCSet(t *testing.T) {
+	prev := debug.SetGCPercent(100)
+	prevLimit := debug.SetMemoryLimit(math.MaxInt64)
+	t.Cleanup(func() { debug.SetGCPercent(prev); debug.SetMemoryLimit(prevLimit) })
+
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	TuneGC()
+	if got := debug.SetGCPercent(100); got != gcPercent {
+		t.Errorf("GC percent = %d, want %d", got, gcPercent)
+	}
+	if got := debug.SetMemoryLimit(-1); got != memoryLimit {
+		t.Errorf("memory limit = %d, want %d", got, memoryLimit)
+	}
+
+	debug.SetMemoryLimit(math.MaxInt64)
+	t.Setenv("GOGC", "100")
+	t.Setenv("GOMEMLIMIT", "1GiB")
+	TuneGC()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GC percent = %d with GOGC set, want it left at 100", got)
+	}
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("memory limit = %d with GOMEMLIMIT set, want it left alone", got)
 	}
 }

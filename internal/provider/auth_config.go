@@ -157,7 +157,8 @@ func (p *securescoreProvider) tokenSource(ctx context.Context, cfg securescorePr
 	return nil, method, diags
 }
 
-// noMethodDetail lists every method with the reason it could not be used, then the usual client-secret setup.
+// noMethodDetail lists every method with the reason it could not be used, then how to set up the usual
+// client-secret sign-in. It is the only place that reports missing credentials.
 func noMethodDetail(e *auth.NoMethodError) string {
 	var b strings.Builder
 	b.WriteString("No way to sign in to Entra ID is configured. The provider tried, in this order:\n")
@@ -168,21 +169,12 @@ func noMethodDetail(e *auth.NoMethodError) string {
 		"  - tenant_id (or " + envTenantID + ")\n" +
 		"  - client_id (or " + envClientID + ")\n" +
 		"  - client_secret (or " + envClientSecret + ")\n" +
+		"Set them in the provider \"securescore\" block or through the environment variables shown, e.g.\n" +
+		"  export " + envTenantID + "=<directory (tenant) ID>\n" +
+		"  export " + envClientID + "=<application (client) ID>\n" +
+		"  export " + envClientSecret + "=<client secret value>\n" +
 		"See the provider documentation for the other methods and their environment variables.")
 	return b.String()
-}
-
-// withoutMissingCredentials drops resolveSettings' client-secret-only "Missing credentials" diagnostic: with
-// several sign-in methods, auth's selection decides what is missing and says so for every method.
-func withoutMissingCredentials(diags diag.Diagnostics) diag.Diagnostics {
-	var out diag.Diagnostics
-	for _, d := range diags {
-		if d.Severity() == diag.SeverityError && d.Summary() == missingCredentialsSummary {
-			continue
-		}
-		out = append(out, d)
-	}
-	return out
 }
 
 // warnUnofferedCloud warns when the selected cloud has no secureScores (china): requests still go out, since

@@ -92,9 +92,38 @@ func TestConfigureNoMethodIsOneDiagnostic(t *testing.T) {
 	}
 }
 
+// One diagnostic says what is missing and how to set it: client_id alone names the missing secret, the client
+// secret setup and its environment variables; with the secret set too, the missing tenant_id alone.
+func TestConfigureMissingCredentialsIsOneDiagnostic(t *testing.T) {
+	t.Parallel()
+	resp := configure(t, map[string]tftypes.Value{"client_id": str(testClient)}, nil)
+	if resp.Diagnostics.ErrorsCount() != 1 {
+		t.Fatalf("want exactly one error, got %v", resp.Diagnostics)
+	}
+	d := resp.Diagnostics.Errors()[0]
+	if d.Summary() != "Missing credentials" {
+		t.Errorf("summary %q", d.Summary())
+	}
+	for _, want := range []string{"client secret: neither client_secret (ARM_CLIENT_SECRET)", "tenant_id (or ARM_TENANT_ID)",
+		"client_secret (or ARM_CLIENT_SECRET)", "export ARM_TENANT_ID", "export ARM_CLIENT_SECRET"} {
+		if !strings.Contains(d.Detail(), want) {
+			t.Errorf("detail lacks %q:\n%s", want, d.Detail())
+		}
+	}
+
+	resp = configure(t, map[string]tftypes.Value{"client_id": str(testClient), "client_secret": str("s")}, nil)
+	if resp.Diagnostics.ErrorsCount() != 1 {
+		t.Fatalf("want exactly one error, got %v", resp.Diagnostics)
+	}
+	d = resp.Diagnostics.Errors()[0]
+	if !strings.Contains(d.Detail(), "client secret: tenant_id (ARM_TENANT_ID) not set\n") {
+		t.Errorf("the client secret line should name only the missing tenant_id:\n%s", d.Detail())
+	}
+}
+
 func TestConfigureMethodSelection(t *testing.T) {
 	t.Parallel()
-	// A certificate needs no client secret: resolveSettings' secret-only check must not fire.
+	// A certificate needs no client secret: no "Missing credentials" for it.
 	attrs := map[string]tftypes.Value{"tenant_id": str(testTenant), "client_id": str(testClient), "client_certificate_path": str("/nonexistent/cert.pfx")}
 	resp := configure(t, attrs, nil)
 	errs := resp.Diagnostics.Errors()

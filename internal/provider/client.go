@@ -14,6 +14,7 @@ type providerData struct {
 	settings providerSettings
 }
 
+// newProviderData signs in with the client secret in s; the real-tenant acceptance setup uses it.
 func newProviderData(s providerSettings, userAgent string) (*providerData, error) {
 	tokens, err := auth.NewClientSecret(auth.ClientSecretConfig{
 		AuthorityHost: s.AuthorityHost,
@@ -25,14 +26,5 @@ func newProviderData(s providerSettings, userAgent string) (*providerData, error
 	if err != nil {
 		return nil, fmt.Errorf("client secret credential: %w", err)
 	}
-	client, err := graph.New(graph.Options{
-		Endpoint:   s.GraphEndpoint,
-		APIVersion: s.APIVersion,
-		Tokens:     tokens,
-		UserAgent:  userAgent,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("graph client: %w", err)
-	}
-	return &providerData{client: client, settings: s}, nil
+	return newProviderDataWithTokens(s, tokens, userAgent)
 }

@@ -39,8 +39,9 @@ type providerSettings struct {
 	APIVersion    string
 }
 
-// resolveSettings merges the provider block with the environment (the block wins), validates values that came
-// from the environment the way the schema validates the block, and reports missing credentials in one diagnostic.
+// resolveSettings merges the provider block with the environment (the block wins) and validates values that came
+// from the environment the way the schema validates the block. It does not judge whether credentials are
+// missing: which ones are needed depends on the sign-in method, and auth's method selection reports that.
 func resolveSettings(cfg securescoreProviderModelV0, getenv func(string) string) (providerSettings, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	pick := func(v types.String, env string) (string, string) {
@@ -51,37 +52,23 @@ func resolveSettings(cfg securescoreProviderModelV0, getenv func(string) string)
 	}
 
 	var s providerSettings
-	var missing []string
 	var src string
 
 	s.TenantID, src = pick(cfg.TenantID, envTenantID)
-	if s.TenantID == "" {
-		missing = append(missing, fmt.Sprintf("tenant_id (or %s)", envTenantID))
-	} else if err := checkTenantID(s.TenantID); err != nil {
-		diags.AddAttributeError(path.Root("tenant_id"), "Invalid tenant_id", fmt.Sprintf("From %s: %s", src, err))
+	if s.TenantID != "" {
+		if err := checkTenantID(s.TenantID); err != nil {
+			diags.AddAttributeError(path.Root("tenant_id"), "Invalid tenant_id", fmt.Sprintf("From %s: %s", src, err))
+		}
 	}
 
 	s.ClientID, src = pick(cfg.ClientID, envClientID)
-	if s.ClientID == "" {
-		missing = append(missing, fmt.Sprintf("client_id (or %s)", envClientID))
-	} else if err := checkGUID(s.ClientID); err != nil {
-		diags.AddAttributeError(path.Root("client_id"), "Invalid client_id", fmt.Sprintf("From %s: %s", src, err))
+	if s.ClientID != "" {
+		if err := checkGUID(s.ClientID); err != nil {
+			diags.AddAttributeError(path.Root("client_id"), "Invalid client_id", fmt.Sprintf("From %s: %s", src, err))
+		}
 	}
 
 	s.ClientSecret, _ = pick(cfg.ClientSecret, envClientSecret)
-	if s.ClientSecret == "" {
-		missing = append(missing, fmt.Sprintf("client_secret (or %s)", envClientSecret))
-	}
-
-	if len(missing) > 0 {
-		diags.AddError("Missing credentials",
-			"The provider needs an Entra ID application's credentials to call Microsoft Graph. Missing:\n  - "+
-				strings.Join(missing, "\n  - ")+
-				"\n\nSet them in the provider \"securescore\" block or through the environment variables shown, e.g.\n"+
-				"  export "+envTenantID+"=<directory (tenant) ID>\n"+
-				"  export "+envClientID+"=<application (client) ID>\n"+
-				"  export "+envClientSecret+"=<client secret value>")
-	}
 
 	envName, src := pick(cfg.Environment, envEnvironment)
 	env, err := clouds.Lookup(envName)
@@ -90,21 +77,18 @@ func resolveSettings(cfg securescoreProviderModelV0, getenv func(string) string)
 	}
 	s.Environment = env
 
-	s.GraphEndpoint, src = pick(cfg.GraphEndpoint, envGraphEndpoint)
-	if s.GraphEndpoint == "" {
-		s.GraphEndpoint = env.GraphEndpoint
-	} else if err := checkBaseURL(s.GraphEndpoint); err != nil {
-		diags.AddAttributeError(path.Root("graph_endpoint"), "Invalid graph_endpoint", fmt.Sprintf("From %s: %s", src, err))
+	// A base URL argument: as set (validated), else the cloud's; without a trailing slash.
+	baseURL := func(v types.String, envVar, attr, cloudDefault string) string {
+		u, src := pick(v, envVar)
+		if u == "" {
+			u = cloudDefault
+		} else if err := checkBaseURL(u); err != nil {
+			diags.AddAttributeError(path.Root(attr), "Invalid "+attr, fmt.Sprintf("From %s: %s", src, err))
+		}
+		return strings.TrimRight(u, "/")
 	}
-	s.GraphEndpoint = strings.TrimRight(s.GraphEndpoint, "/")
-
-	s.AuthorityHost, src = pick(cfg.AuthorityHost, envAuthorityHost)
-	if s.AuthorityHost == "" {
-		s.AuthorityHost = env.AuthorityHost
-	} else if err := checkBaseURL(s.AuthorityHost); err != nil {
-		diags.AddAttributeError(path.Root("authority_host"), "Invalid authority_host", fmt.Sprintf("From %s: %s", src, err))
-	}
-	s.AuthorityHost = strings.TrimRight(s.AuthorityHost, "/")
+	s.GraphEndpoint = baseURL(cfg.GraphEndpoint, envGraphEndpoint, "graph_endpoint", env.GraphEndpoint)
+	s.AuthorityHost = baseURL(cfg.AuthorityHost, envAuthorityHost, "authority_host", env.AuthorityHost)
 
 	s.APIVersion, src = pick(cfg.APIVersion, envAPIVersion)
 	if s.APIVersion == "" {

@@ -12,50 +12,38 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
-// controlProfileModelV0 is a secureScoreControlProfile as the data sources expose it, and the part of the
-// resource's state that comes from the service. The resource embeds it.
+// controlProfileFacts are the read-only fields that help a person decide about a control. The resource and the
+// data sources share them.
+type controlProfileFacts struct {
+	Title                types.String   `tfsdk:"title"`
+	MaxScore             types.Float64  `tfsdk:"max_score"`
+	Rank                 types.Int32    `tfsdk:"rank"`
+	Tier                 types.String   `tfsdk:"tier"`
+	Service              types.String   `tfsdk:"service"`
+	ControlCategory      types.String   `tfsdk:"control_category"`
+	UserImpact           types.String   `tfsdk:"user_impact"`
+	ImplementationCost   types.String   `tfsdk:"implementation_cost"`
+	Threats              types.List     `tfsdk:"threats"`
+	Remediation          types.String   `tfsdk:"remediation"`
+	RemediationImpact    types.String   `tfsdk:"remediation_impact"`
+	ActionURL            types.String   `tfsdk:"action_url"`
+	ActionType           types.String   `tfsdk:"action_type"`
+	Deprecated           types.Bool     `tfsdk:"deprecated"`
+	LastModifiedDateTime dateTimeOffset `tfsdk:"last_modified_date_time"`
+}
+
+// controlProfileModelV0 is a secureScoreControlProfile as the data sources expose it: everything the service
+// returns.
 type controlProfileModelV0 struct {
-	ID                    types.String   `tfsdk:"id"`
-	State                 types.String   `tfsdk:"state"`
-	AssignedTo            types.String   `tfsdk:"assigned_to"`
-	Comment               types.String   `tfsdk:"comment"`
-	VendorInformation     types.Object   `tfsdk:"vendor_information"`
-	AzureTenantID         types.String   `tfsdk:"azure_tenant_id"`
-	Title                 types.String   `tfsdk:"title"`
-	MaxScore              types.Float64  `tfsdk:"max_score"`
-	Rank                  types.Int32    `tfsdk:"rank"`
-	Tier                  types.String   `tfsdk:"tier"`
-	Service               types.String   `tfsdk:"service"`
-	ControlCategory       types.String   `tfsdk:"control_category"`
-	UserImpact            types.String   `tfsdk:"user_impact"`
-	ImplementationCost    types.String   `tfsdk:"implementation_cost"`
-	Threats               types.List     `tfsdk:"threats"`
-	Remediation           types.String   `tfsdk:"remediation"`
-	RemediationImpact     types.String   `tfsdk:"remediation_impact"`
-	ActionURL             types.String   `tfsdk:"action_url"`
-	ActionType            types.String   `tfsdk:"action_type"`
-	Deprecated            types.Bool     `tfsdk:"deprecated"`
-	LastModifiedDateTime  dateTimeOffset `tfsdk:"last_modified_date_time"`
-	ControlStateUpdates   types.List     `tfsdk:"control_state_updates"`
-	ComplianceInformation types.List     `tfsdk:"compliance_information"`
-}
-
-type controlStateUpdateModelV0 struct {
-	AssignedTo      types.String `tfsdk:"assigned_to"`
-	Comment         types.String `tfsdk:"comment"`
-	State           types.String `tfsdk:"state"`
-	UpdatedBy       types.String `tfsdk:"updated_by"`
-	UpdatedDateTime types.String `tfsdk:"updated_date_time"`
-}
-
-type complianceInformationModelV0 struct {
-	CertificationName     types.String `tfsdk:"certification_name"`
-	CertificationControls types.List   `tfsdk:"certification_controls"`
-}
-
-type certificationControlModelV0 struct {
-	Name types.String `tfsdk:"name"`
-	URL  types.String `tfsdk:"url"`
+	ID                types.String `tfsdk:"id"`
+	State             types.String `tfsdk:"state"`
+	AssignedTo        types.String `tfsdk:"assigned_to"`
+	Comment           types.String `tfsdk:"comment"`
+	VendorInformation types.Object `tfsdk:"vendor_information"`
+	AzureTenantID     types.String `tfsdk:"azure_tenant_id"`
+	controlProfileFacts
+	ControlStateUpdates   types.List `tfsdk:"control_state_updates"`
+	ComplianceInformation types.List `tfsdk:"compliance_information"`
 }
 
 // Control states the service accepts; Default is the state of an untouched control.
@@ -134,81 +122,99 @@ func optionalText(s *string) types.String {
 	return types.StringValue(*s)
 }
 
-// setFromGraph writes everything the service returned into the model.
-func (m *controlProfileModelV0) setFromGraph(ctx context.Context, p *graph.SecureScoreControlProfile) diag.Diagnostics {
-	var diags, d diag.Diagnostics
-	m.ID = types.StringValue(p.ID)
-	m.State = types.StringValue(controlStateDefault)
-	m.AssignedTo, m.Comment = types.StringNull(), types.StringNull()
+// currentState is the control's state, assignee and comment from its newest controlStateUpdates entry;
+// Default, null and null when there is none.
+func currentState(p *graph.SecureScoreControlProfile) (state, assignedTo, comment types.String) {
+	state, assignedTo, comment = types.StringValue(controlStateDefault), types.StringNull(), types.StringNull()
 	if u := newestStateUpdate(p.ControlStateUpdates); u != nil {
 		if u.State != nil && *u.State != "" {
-			m.State = types.StringValue(*u.State)
+			state = types.StringValue(*u.State)
 		}
-		m.AssignedTo, m.Comment = optionalText(u.AssignedTo), optionalText(u.Comment)
+		assignedTo, comment = optionalText(u.AssignedTo), optionalText(u.Comment)
 	}
+	return state, assignedTo, comment
+}
+
+// setFromGraph writes everything the service returned into the model.
+func (m *controlProfileModelV0) setFromGraph(ctx context.Context, p *graph.SecureScoreControlProfile) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.ID = types.StringValue(p.ID)
+	m.State, m.AssignedTo, m.Comment = currentState(p)
 	m.VendorInformation = vendorInformationValue(ctx, p.VendorInformation, &diags)
 	m.AzureTenantID = types.StringValue(p.AzureTenantID)
-	m.Title = types.StringPointerValue(p.Title)
-	m.MaxScore = doubleValue(p.MaxScore, path.Root("max_score"), &diags)
-	m.Rank = types.Int32PointerValue(p.Rank)
-	m.Tier = types.StringPointerValue(p.Tier)
-	m.Service = types.StringPointerValue(p.Service)
-	m.ControlCategory = types.StringPointerValue(p.ControlCategory)
-	m.UserImpact = types.StringPointerValue(p.UserImpact)
-	m.ImplementationCost = types.StringPointerValue(p.ImplementationCost)
-	m.Remediation = types.StringPointerValue(p.Remediation)
-	m.RemediationImpact = types.StringPointerValue(p.RemediationImpact)
-	m.ActionURL = types.StringPointerValue(p.ActionURL)
-	m.ActionType = types.StringPointerValue(p.ActionType)
-	m.Deprecated = types.BoolPointerValue(p.Deprecated)
-	m.LastModifiedDateTime = dateTimeValue(p.LastModifiedDateTime)
-
-	threats := p.Threats
-	if threats == nil {
-		threats = []string{}
-	}
-	m.Threats, d = types.ListValueFrom(ctx, types.StringType, threats)
-	diags.Append(d...)
-
-	ups := make([]controlStateUpdateModelV0, 0, len(p.ControlStateUpdates))
-	for _, u := range p.ControlStateUpdates {
-		ups = append(ups, controlStateUpdateModelV0{
-			AssignedTo:      types.StringPointerValue(u.AssignedTo),
-			Comment:         types.StringPointerValue(u.Comment),
-			State:           types.StringPointerValue(u.State),
-			UpdatedBy:       types.StringPointerValue(u.UpdatedBy),
-			UpdatedDateTime: dateTimeValue(u.UpdatedDateTime).StringValue,
-		})
-	}
-	m.ControlStateUpdates, d = types.ListValueFrom(ctx, controlStateUpdateType, ups)
-	diags.Append(d...)
-
-	ci := make([]complianceInformationModelV0, 0, len(p.ComplianceInformation))
-	for _, c := range p.ComplianceInformation {
-		controls := make([]certificationControlModelV0, 0, len(c.CertificationControls))
-		for _, cc := range c.CertificationControls {
-			controls = append(controls, certificationControlModelV0{Name: types.StringPointerValue(cc.Name), URL: types.StringPointerValue(cc.URL)})
-		}
-		list, d := types.ListValueFrom(ctx, certificationControlType, controls)
-		diags.Append(d...)
-		ci = append(ci, complianceInformationModelV0{CertificationName: types.StringPointerValue(c.CertificationName), CertificationControls: list})
-	}
-	m.ComplianceInformation, d = types.ListValueFrom(ctx, complianceInformationType, ci)
-	diags.Append(d...)
+	m.controlProfileFacts.setFromGraph(p, &diags)
+	m.ControlStateUpdates = stateUpdatesValue(p.ControlStateUpdates)
+	m.ComplianceInformation = complianceValue(p.ComplianceInformation)
 	return diags
 }
 
-// clearReadOnly nulls every attribute only the service sets (used when a write succeeded but the object could
-// not be read back: state then holds what was sent, and the next refresh fills the rest).
-func (m *controlProfileModelV0) clearReadOnly() {
-	m.AzureTenantID, m.Title, m.Tier, m.Service = types.StringNull(), types.StringNull(), types.StringNull(), types.StringNull()
-	m.ControlCategory, m.UserImpact, m.ImplementationCost = types.StringNull(), types.StringNull(), types.StringNull()
-	m.Remediation, m.RemediationImpact, m.ActionURL, m.ActionType = types.StringNull(), types.StringNull(), types.StringNull(), types.StringNull()
-	m.MaxScore, m.Rank, m.Deprecated = types.Float64Null(), types.Int32Null(), types.BoolNull()
-	m.LastModifiedDateTime = newDateTimeOffsetNull()
-	m.Threats = types.ListNull(types.StringType)
-	m.ControlStateUpdates = types.ListNull(controlStateUpdateType)
-	m.ComplianceInformation = types.ListNull(complianceInformationType)
+// setFromGraph writes the decision fields. Values are built directly rather than through reflection
+// (ListValueFrom): the resource does this for every instance on every refresh.
+func (f *controlProfileFacts) setFromGraph(p *graph.SecureScoreControlProfile, diags *diag.Diagnostics) {
+	f.Title = types.StringPointerValue(p.Title)
+	f.MaxScore = doubleValue(p.MaxScore, path.Root("max_score"), diags)
+	f.Rank = types.Int32PointerValue(p.Rank)
+	f.Tier = types.StringPointerValue(p.Tier)
+	f.Service = types.StringPointerValue(p.Service)
+	f.ControlCategory = types.StringPointerValue(p.ControlCategory)
+	f.UserImpact = types.StringPointerValue(p.UserImpact)
+	f.ImplementationCost = types.StringPointerValue(p.ImplementationCost)
+	f.Remediation = types.StringPointerValue(p.Remediation)
+	f.RemediationImpact = types.StringPointerValue(p.RemediationImpact)
+	f.ActionURL = types.StringPointerValue(p.ActionURL)
+	f.ActionType = types.StringPointerValue(p.ActionType)
+	f.Deprecated = types.BoolPointerValue(p.Deprecated)
+	f.LastModifiedDateTime = dateTimeValue(p.LastModifiedDateTime)
+	threats := make([]attr.Value, len(p.Threats))
+	for i, t := range p.Threats {
+		threats[i] = types.StringValue(t)
+	}
+	f.Threats = types.ListValueMust(types.StringType, threats)
+}
+
+// clear nulls every decision field (used when a write succeeded but the object could not be read back: state
+// then holds what was sent, and the next refresh fills the rest).
+func (f *controlProfileFacts) clear() {
+	f.Title, f.Tier, f.Service = types.StringNull(), types.StringNull(), types.StringNull()
+	f.ControlCategory, f.UserImpact, f.ImplementationCost = types.StringNull(), types.StringNull(), types.StringNull()
+	f.Remediation, f.RemediationImpact, f.ActionURL, f.ActionType = types.StringNull(), types.StringNull(), types.StringNull(), types.StringNull()
+	f.MaxScore, f.Rank, f.Deprecated = types.Float64Null(), types.Int32Null(), types.BoolNull()
+	f.LastModifiedDateTime = newDateTimeOffsetNull()
+	f.Threats = types.ListNull(types.StringType)
+}
+
+// stateUpdatesValue is control_state_updates: the history, in Graph's order.
+func stateUpdatesValue(ups []graph.SecureScoreControlStateUpdate) types.List {
+	elems := make([]attr.Value, len(ups))
+	for i, u := range ups {
+		elems[i] = types.ObjectValueMust(controlStateUpdateType.AttrTypes, map[string]attr.Value{
+			"assigned_to":       types.StringPointerValue(u.AssignedTo),
+			"comment":           types.StringPointerValue(u.Comment),
+			"state":             types.StringPointerValue(u.State),
+			"updated_by":        types.StringPointerValue(u.UpdatedBy),
+			"updated_date_time": dateTimeValue(u.UpdatedDateTime).StringValue,
+		})
+	}
+	return types.ListValueMust(controlStateUpdateType, elems)
+}
+
+// complianceValue is compliance_information (data sources only).
+func complianceValue(ci []graph.ComplianceInformation) types.List {
+	elems := make([]attr.Value, len(ci))
+	for i, c := range ci {
+		controls := make([]attr.Value, len(c.CertificationControls))
+		for j, cc := range c.CertificationControls {
+			controls[j] = types.ObjectValueMust(certificationControlType.AttrTypes, map[string]attr.Value{
+				"name": types.StringPointerValue(cc.Name),
+				"url":  types.StringPointerValue(cc.URL),
+			})
+		}
+		elems[i] = types.ObjectValueMust(complianceInformationType.AttrTypes, map[string]attr.Value{
+			"certification_name":     types.StringPointerValue(c.CertificationName),
+			"certification_controls": types.ListValueMust(certificationControlType, controls),
+		})
+	}
+	return types.ListValueMust(complianceInformationType, elems)
 }
 
 func vendorInformationValue(ctx context.Context, v *graph.SecurityVendorInformation, diags *diag.Diagnostics) types.Object {

@@ -4,6 +4,9 @@ import (
 	"context"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
@@ -62,5 +65,60 @@ func TestControlProfileSetFromGraphMapsEmptyTextToNull(t *testing.T) {
 	}
 	if empty.State.ValueString() != controlStateDefault {
 		t.Fatalf("state without entries = %s, want Default", empty.State)
+	}
+}
+
+// The resource keeps only the newest history entry's author and time; the data sources keep the whole history.
+func TestControlProfileResourceSetFromGraphKeepsNewestUpdate(t *testing.T) {
+	p := &graph.SecureScoreControlProfile{
+		ID:      "AdminMFAV2",
+		Threats: []string{"Account Breach"},
+		ControlStateUpdates: []graph.SecureScoreControlStateUpdate{
+			{State: strp("Default")},
+			{State: strp("ThirdParty"), UpdatedBy: strp("app-b"), UpdatedDateTime: dto(t, "2024-03-02T11:00:00Z")},
+			{State: strp("Ignored"), UpdatedBy: strp("app-a"), UpdatedDateTime: dto(t, "2024-03-01T09:00:00Z")},
+		},
+	}
+	var m controlProfileResourceModelV0
+	if d := m.setFromGraph(context.Background(), p); d.HasError() {
+		t.Fatal(d)
+	}
+	if m.State.ValueString() != "ThirdParty" || m.UpdatedBy.ValueString() != "app-b" || m.UpdatedDateTime.ValueString() != "2024-03-02T11:00:00Z" {
+		t.Fatalf("state %s, updated_by %s, updated_date_time %s", m.State, m.UpdatedBy, m.UpdatedDateTime)
+	}
+	if len(m.Threats.Elements()) != 1 {
+		t.Fatalf("threats %s", m.Threats)
+	}
+
+	var untouched controlProfileResourceModelV0
+	if d := untouched.setFromGraph(context.Background(), &graph.SecureScoreControlProfile{ID: "X"}); d.HasError() {
+		t.Fatal(d)
+	}
+	if !untouched.UpdatedBy.IsNull() || !untouched.UpdatedDateTime.IsNull() || untouched.State.ValueString() != "Default" {
+		t.Fatalf("untouched: state %s, updated_by %s, updated_date_time %s", untouched.State, untouched.UpdatedBy, untouched.UpdatedDateTime)
+	}
+}
+
+// An update plan keeps state's values for what a PATCH does not change, and the history fields only when nothing
+// the PATCH sends changes.
+func TestControlProfileKeepUnknownFrom(t *testing.T) {
+	state := controlProfileResourceModelV0{ID: types.StringValue("X"), UpdatedBy: types.StringValue("app")}
+	state.Title = types.StringValue("Title")
+	state.LastModifiedDateTime = dateTimeValue(dto(t, "2024-03-02T11:00:00Z"))
+	unknownPlan := func() controlProfileResourceModelV0 {
+		p := controlProfileResourceModelV0{ID: types.StringUnknown(), UpdatedBy: types.StringUnknown()}
+		p.Title = types.StringUnknown()
+		p.LastModifiedDateTime = dateTimeOffset{RFC3339: timetypes.NewRFC3339Unknown()}
+		return p
+	}
+	p := unknownPlan()
+	p.keepUnknownFrom(&state, false)
+	if p.ID.ValueString() != "X" || p.Title.ValueString() != "Title" || !p.UpdatedBy.IsUnknown() || !p.LastModifiedDateTime.IsUnknown() {
+		t.Fatalf("patching plan: id %s, title %s, updated_by %s, last_modified %s", p.ID, p.Title, p.UpdatedBy, p.LastModifiedDateTime)
+	}
+	p = unknownPlan()
+	p.keepUnknownFrom(&state, true)
+	if p.UpdatedBy.ValueString() != "app" || p.LastModifiedDateTime.IsUnknown() {
+		t.Fatalf("non-patching plan: updated_by %s, last_modified %s", p.UpdatedBy, p.LastModifiedDateTime)
 	}
 }

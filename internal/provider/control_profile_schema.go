@@ -3,12 +3,6 @@ package provider
 import (
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/float64planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int32planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -30,11 +24,11 @@ const (
 type profileAttr struct {
 	name, description string
 	kind              profileAttrKind
-	changesOnWrite    bool // a PATCH changes it, so the resource plans it as unknown on update
+	dataSourceOnly    bool // not in the resource (see controlProfileResourceAttributes)
 }
 
 var profileReadOnlyAttrs = []profileAttr{
-	{"azure_tenant_id", "`azureTenantId`: the tenant the profile belongs to.", profileString, false},
+	{"azure_tenant_id", "`azureTenantId`: the tenant the profile belongs to.", profileString, true},
 	{"title", "`title`: the control's title.", profileString, false},
 	{"max_score", "`maxScore`: the most points the control can add to the secure score. Null when Graph returns `NaN` or an infinity.", profileFloat, false},
 	{"rank", "`rank`: Microsoft's rank of the control (1 is the most impactful).", profileInt, false},
@@ -49,10 +43,10 @@ var profileReadOnlyAttrs = []profileAttr{
 	{"action_url", "`actionUrl`: where to implement the control.", profileString, false},
 	{"action_type", "`actionType`: `Config`, `Review` or `Behavior`.", profileString, false},
 	{"deprecated", "`deprecated`: whether the control is deprecated (no longer counted in the score).", profileBool, false},
-	{"last_modified_date_time", "`lastModifiedDateTime`: when the profile last changed, in RFC 3339.", profileDateTime, true},
+	{"last_modified_date_time", "`lastModifiedDateTime`: when the profile last changed, in RFC 3339.", profileDateTime, false},
 	{"control_state_updates", "`controlStateUpdates`: the history of state changes, oldest first as Graph returns it. " +
 		"The newest entry (by `updated_date_time`) is the control's current state.", profileStateUpdates, true},
-	{"compliance_information", "`complianceInformation`: the certifications and controls this control maps to.", profileCompliance, false},
+	{"compliance_information", "`complianceInformation`: the certifications and controls this control maps to.", profileCompliance, true},
 }
 
 var stateUpdateDescriptions = map[string]string{
@@ -70,54 +64,43 @@ const (
 	certificationControlURLDesc      = "`url`: a link to the certification control."
 )
 
-// controlProfileResourceAttributes are the resource's read-only attributes. Values a PATCH does not change keep
-// their state in plans (UseStateForUnknown), so an update plans only what it changes.
+// controlProfileResourceAttributes are the resource's read-only attributes: the decision fields, and who changed
+// the control last and when (updated_by, updated_date_time: the newest control_state_updates entry).
+//
+// The resource is kept lean on purpose. terraform-plugin-framework's work per instance on every plan, refresh and
+// apply grows with (value nodes) x (attributes per level): SchemaModifyPlan rewrites the whole plan value once for
+// every attribute and nested element it visits, and null values cost a schema walk each. So:
+//   - control_state_updates, which grows by one entry with every PATCH (five values each, often null), is exposed
+//     in full by the data sources; the resource keeps only the newest entry's updated_by and updated_date_time
+//     (state, assigned_to and comment already come from it);
+//   - azure_tenant_id and compliance_information (not decision fields) are the data sources' too;
+//   - there are no attribute-level plan modifiers: the resource's ModifyPlan keeps state's values in one pass.
 func controlProfileResourceAttributes() map[string]schema.Attribute {
-	out := make(map[string]schema.Attribute, len(profileReadOnlyAttrs))
+	out := make(map[string]schema.Attribute, len(profileReadOnlyAttrs)+2)
 	for _, a := range profileReadOnlyAttrs {
+		if a.dataSourceOnly {
+			continue
+		}
 		switch a.kind {
 		case profileString:
-			out[a.name] = schema.StringAttribute{MarkdownDescription: a.description, Computed: true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
+			out[a.name] = schema.StringAttribute{MarkdownDescription: a.description, Computed: true}
 		case profileDateTime:
-			attr := schema.StringAttribute{MarkdownDescription: a.description, Computed: true, CustomType: dateTimeOffsetType{}}
-			if !a.changesOnWrite {
-				attr.PlanModifiers = []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
-			}
-			out[a.name] = attr
+			out[a.name] = schema.StringAttribute{MarkdownDescription: a.description, Computed: true, CustomType: dateTimeOffsetType{}}
 		case profileFloat:
-			out[a.name] = schema.Float64Attribute{MarkdownDescription: a.description, Computed: true,
-				PlanModifiers: []planmodifier.Float64{float64planmodifier.UseStateForUnknown()}}
+			out[a.name] = schema.Float64Attribute{MarkdownDescription: a.description, Computed: true}
 		case profileInt:
-			out[a.name] = schema.Int32Attribute{MarkdownDescription: a.description, Computed: true,
-				PlanModifiers: []planmodifier.Int32{int32planmodifier.UseStateForUnknown()}}
+			out[a.name] = schema.Int32Attribute{MarkdownDescription: a.description, Computed: true}
 		case profileBool:
-			out[a.name] = schema.BoolAttribute{MarkdownDescription: a.description, Computed: true,
-				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()}}
+			out[a.name] = schema.BoolAttribute{MarkdownDescription: a.description, Computed: true}
 		case profileStrings:
-			out[a.name] = schema.ListAttribute{MarkdownDescription: a.description, Computed: true, ElementType: types.StringType,
-				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()}}
-		case profileStateUpdates:
-			nested := map[string]schema.Attribute{}
-			for name, d := range stateUpdateDescriptions {
-				nested[name] = schema.StringAttribute{MarkdownDescription: d, Computed: true}
-			}
-			out[a.name] = schema.ListNestedAttribute{MarkdownDescription: a.description, Computed: true,
-				NestedObject: schema.NestedAttributeObject{Attributes: nested}}
-		case profileCompliance:
-			out[a.name] = schema.ListNestedAttribute{MarkdownDescription: a.description, Computed: true,
-				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"certification_name": schema.StringAttribute{MarkdownDescription: certificationNameDescription, Computed: true},
-					"certification_controls": schema.ListNestedAttribute{MarkdownDescription: certificationControlsDescription, Computed: true,
-						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-							"name": schema.StringAttribute{MarkdownDescription: certificationControlNameDesc, Computed: true},
-							"url":  schema.StringAttribute{MarkdownDescription: certificationControlURLDesc, Computed: true},
-						}},
-					},
-				}}}
+			out[a.name] = schema.ListAttribute{MarkdownDescription: a.description, Computed: true, ElementType: types.StringType}
 		}
 	}
+	out["updated_by"] = schema.StringAttribute{Computed: true, MarkdownDescription: "Who changed the control last: " +
+		"`updatedBy` of the newest `controlStateUpdates` entry. The full history is the `control_state_updates` " +
+		"attribute of the `securescore_control_profile` data source."}
+	out["updated_date_time"] = schema.StringAttribute{Computed: true, MarkdownDescription: "When the control was " +
+		"changed last, as Graph wrote it: `updatedDateTime` of the newest `controlStateUpdates` entry."}
 	return out
 }
 

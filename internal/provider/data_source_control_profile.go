@@ -23,7 +23,7 @@ func NewControlProfileDataSource() datasource.DataSource {
 }
 
 type controlProfileDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 // controlProfileDataSourceModelV0 is the securescore_control_profile data source.
@@ -53,32 +53,17 @@ func (d *controlProfileDataSource) Schema(ctx context.Context, _ datasource.Sche
 	}
 }
 
-func (d *controlProfileDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	data, err := providerDataFrom(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
-		return
-	}
-	d.data = data
-}
-
 func (d *controlProfileDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg controlProfileDataSourceModelV0
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client := requireClient(d.data, &resp.Diagnostics)
+	ctx, cancel, client := d.startRead(ctx, cfg.Timeouts, &resp.Diagnostics)
+	defer cancel()
 	if client == nil {
 		return
 	}
-	timeout, diags := cfg.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	id := cfg.ID.ValueString()
 	tflog.Debug(ctx, "Reading control profile", map[string]any{"id": id})

@@ -27,7 +27,7 @@ func NewControlProfilesDataSource() datasource.DataSource {
 }
 
 type controlProfilesDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 // controlProfilesDataSourceModelV0 is the securescore_control_profiles data source.
@@ -81,15 +81,6 @@ func (d *controlProfilesDataSource) Schema(ctx context.Context, _ datasource.Sch
 	}
 }
 
-func (d *controlProfilesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	data, err := providerDataFrom(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
-		return
-	}
-	d.data = data
-}
-
 // serverFilter is the $filter for the configured string filters, "" when none is set.
 func (m *controlProfilesDataSourceModelV0) serverFilter() string {
 	var clauses []string
@@ -110,17 +101,11 @@ func (d *controlProfilesDataSource) Read(ctx context.Context, req datasource.Rea
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client := requireClient(d.data, &resp.Diagnostics)
+	ctx, cancel, client := d.startRead(ctx, cfg.Timeouts, &resp.Diagnostics)
+	defer cancel()
 	if client == nil {
 		return
 	}
-	timeout, diags := cfg.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	filter := cfg.serverFilter()
 	tflog.Debug(ctx, "Listing control profiles", map[string]any{"filter": filter})
@@ -145,7 +130,8 @@ func (d *controlProfilesDataSource) Read(ctx context.Context, req datasource.Rea
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	cfg.ControlProfiles, diags = types.ListValueFrom(ctx, controlProfileType, profiles)
+	controlProfiles, diags := types.ListValueFrom(ctx, controlProfileType, profiles)
+	cfg.ControlProfiles = controlProfiles
 	resp.Diagnostics.Append(diags...)
 	cfg.IDs, diags = types.ListValueFrom(ctx, types.StringType, ids)
 	resp.Diagnostics.Append(diags...)

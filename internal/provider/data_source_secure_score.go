@@ -26,7 +26,7 @@ func NewSecureScoreDataSource() datasource.DataSource {
 }
 
 type secureScoreDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 // secureScoreDataSourceModelV0 is the securescore_secure_score data source.
@@ -120,32 +120,17 @@ func subScore(prop, what string) schema.Float64Attribute {
 	return schema.Float64Attribute{MarkdownDescription: fmt.Sprintf("`%s`: the average score for %s.", prop, what), Computed: true}
 }
 
-func (d *secureScoreDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	data, err := providerDataFrom(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
-		return
-	}
-	d.data = data
-}
-
 func (d *secureScoreDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg secureScoreDataSourceModelV0
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client := requireClient(d.data, &resp.Diagnostics)
+	ctx, cancel, client := d.startRead(ctx, cfg.Timeouts, &resp.Diagnostics)
+	defer cancel()
 	if client == nil {
 		return
 	}
-	timeout, diags := cfg.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	var score *graph.SecureScore
 	if id := cfg.ID.ValueString(); id != "" {

@@ -31,7 +31,7 @@ func NewSecureScoresDataSource() datasource.DataSource {
 }
 
 type secureScoresDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 // secureScoresDataSourceModelV0 is the securescore_secure_scores data source.
@@ -108,32 +108,17 @@ func (d *secureScoresDataSource) Schema(ctx context.Context, _ datasource.Schema
 	}
 }
 
-func (d *secureScoresDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	data, err := providerDataFrom(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
-		return
-	}
-	d.data = data
-}
-
 func (d *secureScoresDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg secureScoresDataSourceModelV0
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client := requireClient(d.data, &resp.Diagnostics)
+	ctx, cancel, client := d.startRead(ctx, cfg.Timeouts, &resp.Diagnostics)
+	defer cancel()
 	if client == nil {
 		return
 	}
-	timeout, diags := cfg.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	top := int(cfg.Top.ValueInt32())
 	opts := graph.ListOptions{Top: top, Limit: top, Filter: cfg.Filter.ValueString(), Select: secureScoreSummarySelect}
@@ -147,7 +132,8 @@ func (d *secureScoresDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if top > 0 && len(scores) > top {
 		scores = scores[:top]
 	}
-	cfg.SecureScores, diags = secureScoreSummaries(ctx, scores)
+	summaries, diags := secureScoreSummaries(ctx, scores)
+	cfg.SecureScores = summaries
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }

@@ -142,8 +142,7 @@ func (p *securescoreProvider) Configure(ctx context.Context, req provider.Config
 
 	ctx = maskSecrets(ctx, cfg, p.getenv)
 	settings, diags := resolveSettings(cfg, p.getenv)
-	// Which credentials are needed depends on the method; the auth selection below reports what is missing.
-	resp.Diagnostics.Append(withoutMissingCredentials(diags)...)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -39,12 +39,41 @@ type controlProfileResource struct {
 	data *providerData // nil until the provider is configured with known values
 }
 
-// controlProfileResourceModelV0 is the securescore_control_profile resource's state.
+// controlProfileResourceModelV0 is the securescore_control_profile resource's state: the configuration, the
+// decision fields and who changed the control last, and when. The full update history, the tenant id and the
+// compliance information are left to the data sources (see controlProfileResourceAttributes for why).
 type controlProfileResourceModelV0 struct {
-	ControlID      types.String   `tfsdk:"control_id"`
-	ResetOnDestroy types.Bool     `tfsdk:"reset_on_destroy"`
-	Timeouts       timeouts.Value `tfsdk:"timeouts"`
-	controlProfileModelV0
+	ID                types.String   `tfsdk:"id"`
+	ControlID         types.String   `tfsdk:"control_id"`
+	State             types.String   `tfsdk:"state"`
+	AssignedTo        types.String   `tfsdk:"assigned_to"`
+	Comment           types.String   `tfsdk:"comment"`
+	VendorInformation types.Object   `tfsdk:"vendor_information"`
+	ResetOnDestroy    types.Bool     `tfsdk:"reset_on_destroy"`
+	Timeouts          timeouts.Value `tfsdk:"timeouts"`
+	controlProfileFacts
+	UpdatedBy       types.String `tfsdk:"updated_by"`
+	UpdatedDateTime types.String `tfsdk:"updated_date_time"`
+}
+
+// setFromGraph writes what the service returned into the resource's state.
+func (m *controlProfileResourceModelV0) setFromGraph(ctx context.Context, p *graph.SecureScoreControlProfile) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.ID = types.StringValue(p.ID)
+	m.State, m.AssignedTo, m.Comment = currentState(p)
+	m.VendorInformation = vendorInformationValue(ctx, p.VendorInformation, &diags)
+	m.controlProfileFacts.setFromGraph(p, &diags)
+	m.UpdatedBy, m.UpdatedDateTime = types.StringNull(), types.StringNull()
+	if u := newestStateUpdate(p.ControlStateUpdates); u != nil {
+		m.UpdatedBy, m.UpdatedDateTime = types.StringPointerValue(u.UpdatedBy), dateTimeValue(u.UpdatedDateTime).StringValue
+	}
+	return diags
+}
+
+// clearReadOnly nulls every attribute only the service sets.
+func (m *controlProfileResourceModelV0) clearReadOnly() {
+	m.clear()
+	m.UpdatedBy, m.UpdatedDateTime = types.StringNull(), types.StringNull()
 }
 
 // defaultVendorInformation is what the service itself records: provider SecureScore, vendor Microsoft.
@@ -64,7 +93,6 @@ func (r *controlProfileResource) Schema(ctx context.Context, _ resource.SchemaRe
 	attrs["id"] = schema.StringAttribute{
 		MarkdownDescription: "The control profile's id, the same as `control_id`. Used for import.",
 		Computed:            true,
-		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 	}
 	attrs["control_id"] = schema.StringAttribute{
 		MarkdownDescription: "The control's name, the id of its `secureScoreControlProfile`, e.g. `AdminMFAV2` or " +
@@ -137,7 +165,9 @@ func (r *controlProfileResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"Create and update send one `PATCH /security/secureScoreControlProfiles/{id}` with the documented body " +
 			"(`assignedTo`, `comment`, `state`, `vendorInformation`) and `Prefer: return=representation`, and store the " +
 			"response; only when Graph answers `204 No Content` is the profile read back with one `GET`. The service " +
-			"records each update as a new `control_state_updates` entry, and the newest entry is the control's current state.\n\n" +
+			"records each update as a new `controlStateUpdates` entry, and the newest entry is the control's current state; " +
+			"the resource keeps that entry's `updated_by` and `updated_date_time`, and the `securescore_control_profile` " +
+			"data source exposes the whole history.\n\n" +
 			"Destroy puts the control back to `Default` unless `reset_on_destroy = false`.",
 		Attributes: attrs,
 		Blocks: map[string]schema.Block{
@@ -166,8 +196,11 @@ func (r *controlProfileResource) ImportState(ctx context.Context, req resource.I
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("reset_on_destroy"), true)...)
 }
 
-// ModifyPlan keeps the history attributes in the plan when nothing the PATCH sends changes (e.g. only
-// reset_on_destroy or timeouts), so such a plan shows no "known after apply" and apply sends nothing.
+// ModifyPlan does in one Get/Set what a UseStateForUnknown plan modifier on every read-only attribute would do:
+// an update keeps the state's values for what a PATCH does not change, so the plan shows only what changes. When
+// nothing the PATCH sends changes (e.g. only reset_on_destroy or timeouts), the history attributes are kept too,
+// so such a plan shows no "known after apply" and apply sends nothing. It replaces ~17 attribute-level
+// modifiers; it runs only for plans that differ from state (not for a no-op plan), and keeps the rule in one place.
 func (r *controlProfileResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
 		return
@@ -175,11 +208,52 @@ func (r *controlProfileResource) ModifyPlan(ctx context.Context, req resource.Mo
 	var plan, state controlProfileResourceModelV0
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || plan.needsPatch(&state) {
+	if resp.Diagnostics.HasError() || !plan.ControlID.Equal(state.ControlID) {
+		return // a new control_id replaces the resource: its values are another control's
+	}
+	plan.keepUnknownFrom(&state, !plan.needsPatch(&state))
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// keepUnknownFrom replaces the plan's unknown read-only values with state's. last_modified_date_time,
+// updated_by and updated_date_time change with every PATCH, so they are kept only when withHistory is true.
+func (m *controlProfileResourceModelV0) keepUnknownFrom(s *controlProfileResourceModelV0, withHistory bool) {
+	keepString := func(p *types.String, v types.String) {
+		if p.IsUnknown() {
+			*p = v
+		}
+	}
+	keepString(&m.ID, s.ID)
+	keepString(&m.Title, s.Title)
+	keepString(&m.Tier, s.Tier)
+	keepString(&m.Service, s.Service)
+	keepString(&m.ControlCategory, s.ControlCategory)
+	keepString(&m.UserImpact, s.UserImpact)
+	keepString(&m.ImplementationCost, s.ImplementationCost)
+	keepString(&m.Remediation, s.Remediation)
+	keepString(&m.RemediationImpact, s.RemediationImpact)
+	keepString(&m.ActionURL, s.ActionURL)
+	keepString(&m.ActionType, s.ActionType)
+	if m.MaxScore.IsUnknown() {
+		m.MaxScore = s.MaxScore
+	}
+	if m.Rank.IsUnknown() {
+		m.Rank = s.Rank
+	}
+	if m.Deprecated.IsUnknown() {
+		m.Deprecated = s.Deprecated
+	}
+	if m.Threats.IsUnknown() {
+		m.Threats = s.Threats
+	}
+	if !withHistory {
 		return
 	}
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("control_state_updates"), state.ControlStateUpdates)...)
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("last_modified_date_time"), state.LastModifiedDateTime)...)
+	if m.LastModifiedDateTime.IsUnknown() {
+		m.LastModifiedDateTime = s.LastModifiedDateTime
+	}
+	keepString(&m.UpdatedBy, s.UpdatedBy)
+	keepString(&m.UpdatedDateTime, s.UpdatedDateTime)
 }
 
 // needsPatch reports whether anything the PATCH body carries differs from state.
@@ -292,8 +366,15 @@ func writeControlProfile(ctx context.Context, client *graph.Client, plan *contro
 }
 
 func (r *controlProfileResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	// Everything else in the new state comes from Graph, so only these four are read from the prior state:
+	// converting the whole model by reflection took ~14% of a refresh's provider CPU.
 	var state controlProfileResourceModelV0
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	for _, a := range []struct {
+		name   string
+		target any
+	}{{"id", &state.ID}, {"control_id", &state.ControlID}, {"reset_on_destroy", &state.ResetOnDestroy}, {"timeouts", &state.Timeouts}} {
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(a.name), a.target)...)
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -24,3 +24,17 @@ resource "securescore_control_profile" "google_2fa" {
 output "block_legacy_auth_max_score" {
   value = securescore_control_profile.block_legacy_auth.max_score
 }
+
+output "block_legacy_auth_last_change" {
+  value = "${securescore_control_profile.block_legacy_auth.updated_by} at ${securescore_control_profile.block_legacy_auth.updated_date_time}"
+}
+
+# The full update history is the data source's.
+data "securescore_control_profile" "block_legacy_auth" {
+  id         = securescore_control_profile.block_legacy_auth.control_id
+  depends_on = [securescore_control_profile.block_legacy_auth]
+}
+
+output "block_legacy_auth_history" {
+  value = data.securescore_control_profile.block_legacy_auth.control_state_updates
+}

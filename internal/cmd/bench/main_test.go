@@ -96,3 +96,16 @@ func TestParseFlags(t *testing.T) {
 		}
 	}
 }
+
+func TestParseTFVersion(t *testing.T) {
+	for _, tc := range []struct{ out, want string }{
+		{`{"terraform_version":"1.11.4","platform":"linux_amd64"}`, "1.11.4"},
+		{"There are some problems with the CLI configuration:\n\nError: x {bad}\n\n{\n  \"terraform_version\": \"1.11.4\"\n}\n", "1.11.4"},
+		{"There are some problems with the CLI configuration", "(version unknown)"},
+		{"", "(version unknown)"},
+	} {
+		if got := parseTFVersion(tc.out); got != tc.want {
+			t.Errorf("parseTFVersion(%q) = %q, want %q", tc.out, got, tc.want)
+		}
+	}
+}

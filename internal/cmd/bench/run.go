@@ -93,7 +93,7 @@ func run(ctx context.Context, o *options, log io.Writer) (*report, error) {
 			for _, n := range o.ns {
 				s, err := b.measure(ctx, rep, n, lat)
 				if err != nil {
-					return nil, fmt.Errorf("N=%d latency=%s: %w", n, lat, err)
+					return nil, fmt.Errorf("measuring N=%d latency=%s: %w", n, lat, err)
 				}
 				samples = append(samples, s...)
 			}
@@ -245,11 +245,29 @@ func tail(r *tfharness.Result) string {
 
 func tfVersion(ctx context.Context, tf *tfharness.Terraform) string {
 	r, err := tf.Run(ctx, os.TempDir(), "version", "-json")
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err != nil || r == nil || json.Unmarshal([]byte(r.Output), &v) != nil || v.Version == "" {
+	if err != nil || r == nil {
 		return "terraform (version unknown)"
 	}
-	return "terraform " + v.Version + " " + runtime.GOOS + "/" + runtime.GOARCH
+	return "terraform " + parseTFVersion(r.Output) + " " + runtime.GOOS + "/" + runtime.GOARCH
+}
+
+// parseTFVersion reads terraform_version from `terraform version -json` output. The output interleaves stderr,
+// where terraform writes warnings such as "There are some problems with the CLI configuration", so the JSON
+// object is looked for rather than assumed to be the whole output (an earlier harness reported that warning as
+// the version).
+func parseTFVersion(out string) string {
+	for i := strings.Index(out, "{"); i >= 0; {
+		var v struct {
+			Version string `json:"terraform_version"`
+		}
+		if json.NewDecoder(strings.NewReader(out[i:])).Decode(&v) == nil && v.Version != "" {
+			return v.Version
+		}
+		next := strings.Index(out[i+1:], "{")
+		if next < 0 {
+			break
+		}
+		i += 1 + next
+	}
+	return "(version unknown)"
 }
