@@ -36,7 +36,7 @@ func NewControlProfileResource() resource.Resource {
 }
 
 type controlProfileResource struct {
-	data *providerData // nil until the provider is configured with known values
+	resourceBase
 }
 
 // controlProfileResourceModelV0 is the securescore_control_profile resource's state: the configuration, the
@@ -171,23 +171,9 @@ func (r *controlProfileResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"Destroy puts the control back to `Default` unless `reset_on_destroy = false`.",
 		Attributes: attrs,
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true,
-				CreateDescription: "How long a create may take, retries of throttled requests included. Default `30m`.",
-				ReadDescription:   "How long a refresh may take, retries included. Default `5m`.",
-				UpdateDescription: "How long an update may take, retries included. Default `30m`.",
-				DeleteDescription: "How long the reset on destroy may take, retries included. Default `30m`.",
-			}),
+			"timeouts": writeTimeoutsBlock(ctx, "How long the reset on destroy may take, retries included. Default `30m`."),
 		},
 	}
-}
-
-func (r *controlProfileResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	data, err := providerDataFrom(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
-		return
-	}
-	r.data = data
 }
 
 func (r *controlProfileResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

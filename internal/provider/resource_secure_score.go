@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int32validator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -43,7 +42,7 @@ func NewSecureScoreResource() resource.Resource {
 }
 
 type secureScoreResource struct {
-	data *providerData // nil until the provider is configured with known values
+	resourceBase
 }
 
 func (r *secureScoreResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -204,23 +203,9 @@ func (r *secureScoreResource) Schema(ctx context.Context, _ resource.SchemaReque
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true,
-				CreateDescription: "How long a create may take, retries of throttled requests included. Default `30m`.",
-				ReadDescription:   "How long a refresh may take, retries included. Default `5m`.",
-				UpdateDescription: "How long an update may take, retries included. Default `30m`.",
-				DeleteDescription: "Accepted for symmetry; destroy sends no request.",
-			}),
+			"timeouts": writeTimeoutsBlock(ctx, "Accepted for symmetry; destroy sends no request."),
 		},
 	}
-}
-
-func (r *secureScoreResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	data, err := providerDataFrom(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
-		return
-	}
-	r.data = data
 }
 
 // client returns the Graph client, or adds the "provider not configured" error when the provider had unknown values.
