@@ -55,6 +55,7 @@ type Client struct {
 	baseDelay        time.Duration
 	maxDelay         time.Duration
 	maxRetryDuration time.Duration
+	traceBodies      bool // log request and response bodies (TRACE only)
 }
 
 // New validates opts and returns a Client. Plain http:// is refused unless the host is loopback
@@ -97,6 +98,7 @@ func New(opts Options) (*Client, error) {
 		baseDelay:        opts.RetryBaseDelay,
 		maxDelay:         opts.RetryMaxDelay,
 		maxRetryDuration: opts.MaxRetryDuration,
+		traceBodies:      bodyTracingFromEnv(),
 	}
 	if opts.HTTPClient != nil {
 		if opts.HTTPClient.Transport != nil {

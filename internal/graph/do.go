@@ -47,7 +47,7 @@ func (c *Client) do(ctx context.Context, r apiRequest) (*apiResponse, error) {
 		if err != nil {
 			return nil, err
 		}
-		if len(resp.body) > 0 {
+		if c.traceBodies && len(resp.body) > 0 {
 			logTrace(maskToken(ctx, resp.token), "graph: response body", map[string]any{"method": r.method, "url": r.url, "status": resp.status, "body": string(resp.body)})
 		}
 		if resp.status == http.StatusPartialContent {
@@ -189,7 +189,7 @@ func (st *callState) RoundTrip(req *http.Request) (*http.Response, error) {
 	if st.req.prefer != "" {
 		out.Header.Set("Prefer", st.req.prefer)
 	}
-	if st.req.body != nil && st.attempts == 1 {
+	if st.c.traceBodies && st.req.body != nil && st.attempts == 1 {
 		logTrace(logCtx, "graph: request body", map[string]any{"method": st.req.method, "url": st.req.url, "body": string(st.req.body)})
 	}
 

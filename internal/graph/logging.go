@@ -2,7 +2,9 @@ package graph
 
 import (
 	"context"
+	"os"
 	"regexp"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
@@ -57,4 +59,19 @@ func logTrace(ctx context.Context, msg string, fields map[string]any) {
 
 func logWarn(ctx context.Context, msg string, fields map[string]any) {
 	tflog.SubsystemWarn(ctx, logSubsystem, msg, fields)
+}
+
+// traceEnvVars are the variables that set the graph subsystem's level, most specific first, as tflog reads them.
+var traceEnvVars = []string{"TF_LOG_PROVIDER_SECURESCORE_GRAPH", "TF_LOG_PROVIDER", "TF_LOG"}
+
+// bodyTracingFromEnv reports whether the graph subsystem logs at TRACE. tflog masks a line before it checks
+// the level, so handing it every request and response body scans each with the secret patterns even when
+// nothing is written (about a tenth of a refresh's CPU): bodies are handed over only when TRACE is on.
+func bodyTracingFromEnv() bool {
+	for _, k := range traceEnvVars {
+		if v := os.Getenv(k); v != "" {
+			return strings.EqualFold(v, "TRACE") || strings.EqualFold(v, "JSON")
+		}
+	}
+	return false
 }

@@ -33,6 +33,7 @@ func (s *syncBuffer) String() string {
 // At TRACE the graph subsystem logs method, URL, status, duration, request-id and bodies, but never the
 // token, the Authorization header, or secrets echoed back in a body.
 func TestLoggingNeverShowsSecrets(t *testing.T) {
+	t.Setenv("TF_LOG_PROVIDER_SECURESCORE_GRAPH", "TRACE") // bodies are logged only at TRACE
 	secrets := []string{"SUPERSECRETTOKEN", "SECRET-AT-1", "SECRET-CS-2", "SECRET-CA-3", "SECRET-CS-4", "SECRET-RT-5"}
 	c, _, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		switch {
@@ -89,5 +90,53 @@ func TestLoggingNeverShowsSecrets(t *testing.T) {
 	if !sawResponse || !sawRetry || !sawReqBody || !sawRespBody || !sawWarn {
 		t.Fatalf("missing entries (response %v, retry %v, request body %v, response body %v, 206 warning %v):\n%s",
 			sawResponse, sawRetry, sawReqBody, sawRespBody, sawWarn, out)
+	}
+}
+
+// Below TRACE the bodies never reach tflog: its masking would scan each one even though nothing is written.
+func TestBodiesAreLoggedOnlyAtTrace(t *testing.T) {
+	for _, k := range traceEnvVars {
+		t.Setenv(k, "")
+	}
+	t.Setenv("TF_LOG", "DEBUG")
+	c, _, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		writeJSON(w, 200, `{"id":"x","marker":"RESPONSE-BODY-MARKER"}`)
+	})
+	var buf syncBuffer
+	ctx, cancel := context.WithTimeout(tflogtest.RootLogger(context.Background(), &buf), 5*time.Second)
+	defer cancel()
+	if _, err := c.UpdateSecureScore(ctx, "x", map[string]any{"note": "REQUEST-BODY-MARKER"}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if !strings.Contains(out, "graph: response") {
+		t.Fatalf("the debug line for the response is missing:\n%s", out)
+	}
+	for _, s := range []string{"RESPONSE-BODY-MARKER", "REQUEST-BODY-MARKER", "graph: request body", "graph: response body"} {
+		if strings.Contains(out, s) {
+			t.Errorf("log below TRACE contains %q:\n%s", s, out)
+		}
+	}
+}
+
+func TestBodyTracingFromEnv(t *testing.T) {
+	for _, tc := range []struct {
+		graph, provider, all string
+		want                 bool
+	}{
+		{"", "", "", false},
+		{"", "", "TRACE", true},
+		{"", "", "json", true},
+		{"", "", "DEBUG", false},
+		{"", "TRACE", "DEBUG", true},
+		{"DEBUG", "TRACE", "TRACE", false}, // the most specific variable wins
+		{"trace", "", "", true},
+	} {
+		t.Setenv("TF_LOG_PROVIDER_SECURESCORE_GRAPH", tc.graph)
+		t.Setenv("TF_LOG_PROVIDER", tc.provider)
+		t.Setenv("TF_LOG", tc.all)
+		if got := bodyTracingFromEnv(); got != tc.want {
+			t.Errorf("graph=%q provider=%q TF_LOG=%q: got %v, want %v", tc.graph, tc.provider, tc.all, got, tc.want)
+		}
 	}
 }
