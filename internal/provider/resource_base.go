@@ -2,10 +2,14 @@ package provider
 
 import (
 	"context"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+
+	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
 // resourceBase is what every resource shares: the provider data Configure hands over.
@@ -20,6 +24,23 @@ func (r *resourceBase) Configure(_ context.Context, req resource.ConfigureReques
 		return
 	}
 	r.data = data
+}
+
+// startWrite returns the Graph client and the context for one write: bounded by the configured timeout (one of
+// the timeouts block's Create, Update or Delete), and by Terraform's stop request only after stopGrace, so a
+// PATCH already sent can still reach state. A nil client means diags holds the reason; cancel is never nil.
+func (r *resourceBase) startWrite(ctx context.Context, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), diags *diag.Diagnostics) (context.Context, context.CancelFunc, *graph.Client) {
+	client := requireClient(r.data, diags)
+	if client == nil {
+		return ctx, func() {}, nil
+	}
+	d, tdiags := timeout(ctx, defaultWriteTimeout)
+	diags.Append(tdiags...)
+	if tdiags.HasError() {
+		return ctx, func() {}, nil
+	}
+	ctx, cancel := writeContext(ctx, d)
+	return ctx, cancel, client
 }
 
 // writeTimeoutsBlock is the timeouts block of a resource whose writes retry throttled requests; only what

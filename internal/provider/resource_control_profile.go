@@ -279,17 +279,11 @@ func (r *controlProfileResource) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client := requireClient(r.data, &resp.Diagnostics)
+	ctx, cancel, client := r.startWrite(ctx, plan.Timeouts.Create, &resp.Diagnostics)
+	defer cancel()
 	if client == nil {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := writeContext(ctx, timeout)
-	defer cancel()
 	writeControlProfile(ctx, client, &plan, &resp.State, &resp.Diagnostics)
 }
 
@@ -305,17 +299,11 @@ func (r *controlProfileResource) Update(ctx context.Context, req resource.Update
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
-	client := requireClient(r.data, &resp.Diagnostics)
+	ctx, cancel, client := r.startWrite(ctx, plan.Timeouts.Update, &resp.Diagnostics)
+	defer cancel()
 	if client == nil {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := writeContext(ctx, timeout)
-	defer cancel()
 	writeControlProfile(ctx, client, &plan, &resp.State, &resp.Diagnostics)
 }
 
@@ -416,17 +404,11 @@ func (r *controlProfileResource) Delete(ctx context.Context, req resource.Delete
 				"nothing was sent to Microsoft Graph.", id, state.State.ValueString()))
 		return
 	}
-	client := requireClient(r.data, &resp.Diagnostics)
+	ctx, cancel, client := r.startWrite(ctx, state.Timeouts.Delete, &resp.Diagnostics)
+	defer cancel()
 	if client == nil {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	vi, diags := vendorInformationUpdate(ctx, state.VendorInformation)
 	resp.Diagnostics.Append(diags...)

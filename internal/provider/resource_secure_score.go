@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int32validator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -208,18 +209,6 @@ func (r *secureScoreResource) Schema(ctx context.Context, _ resource.SchemaReque
 	}
 }
 
-// client returns the Graph client, or adds the "provider not configured" error when the provider had unknown values.
-func (r *secureScoreResource) client(diags interface{ AddError(string, string) }) *graph.Client {
-	if r.data == nil {
-		diags.AddError("Provider not configured",
-			"The securescore provider was not configured, usually because its configuration holds values that are only "+
-				"known after apply (for example a client secret created by another resource). Apply those first, or set the "+
-				"values directly, then run this again.")
-		return nil
-	}
-	return r.data.client
-}
-
 func (r *secureScoreResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
 }
@@ -230,17 +219,11 @@ func (r *secureScoreResource) Create(ctx context.Context, req resource.CreateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client := r.client(&resp.Diagnostics)
+	ctx, cancel, client := r.startWrite(ctx, plan.Timeouts.Create, &resp.Diagnostics)
+	defer cancel()
 	if client == nil {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	// Collections are replaced whole: when the configuration sets one, read the current score first so that the
 	// properties Graph holds beyond the schema survive the PATCH.
@@ -261,6 +244,7 @@ func (r *secureScoreResource) Create(ctx context.Context, req resource.CreateReq
 				resp.Diagnostics.Append(d...)
 				return
 			}
+			var diags diag.Diagnostics
 			plan.ControlScores, diags = fillControlScores(ctx, plan.ControlScores, prior.ControlScores)
 			resp.Diagnostics.Append(diags...)
 			plan.AverageComparativeScores, diags = fillAverageComparativeScores(ctx, plan.AverageComparativeScores, prior.AverageComparativeScores)
@@ -332,17 +316,11 @@ func (r *secureScoreResource) Update(ctx context.Context, req resource.UpdateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client := r.client(&resp.Diagnostics)
+	ctx, cancel, client := r.startWrite(ctx, plan.Timeouts.Update, &resp.Diagnostics)
+	defer cancel()
 	if client == nil {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	extras, diags := loadExtras(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
