@@ -2,11 +2,10 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/securescore/terraform-provider-securescore/internal/plugindiag"
 	"github.com/securescore/terraform-provider-securescore/internal/provider"
@@ -23,10 +22,11 @@ func main() {
 	plugindiag.QuietUnlessAsked()
 	plugindiag.TuneGC()
 	stopProfile := plugindiag.StartCPUProfile()
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: provider.Address,
-		Debug:   debug,
-	})
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	err := tf6server.Serve(provider.Address, provider.NewProtocol6Server(version), opts...)
 	stopProfile()
 	if err != nil {
 		log.Fatal(err.Error())

@@ -56,6 +56,7 @@ type Client struct {
 	maxDelay         time.Duration
 	maxRetryDuration time.Duration
 	traceBodies      bool // log request and response bodies (TRACE only)
+	debugRequests    bool // log one line per request (DEBUG or finer)
 }
 
 // New validates opts and returns a Client. Plain http:// is refused unless the host is loopback
@@ -99,6 +100,7 @@ func New(opts Options) (*Client, error) {
 		maxDelay:         opts.RetryMaxDelay,
 		maxRetryDuration: opts.MaxRetryDuration,
 		traceBodies:      bodyTracingFromEnv(),
+		debugRequests:    debugLoggingFromEnv(),
 	}
 	if opts.HTTPClient != nil {
 		if opts.HTTPClient.Transport != nil {

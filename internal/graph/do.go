@@ -195,6 +195,9 @@ func (st *callState) RoundTrip(req *http.Request) (*http.Response, error) {
 
 	start := time.Now()
 	resp, err := st.c.transport.RoundTrip(out)
+	if !st.c.debugRequests {
+		return resp, err
+	}
 	fields := map[string]any{
 		"method":            st.req.method,
 		"url":               req.URL.String(),

@@ -64,14 +64,27 @@ func logWarn(ctx context.Context, msg string, fields map[string]any) {
 // traceEnvVars are the variables that set the graph subsystem's level, most specific first, as tflog reads them.
 var traceEnvVars = []string{"TF_LOG_PROVIDER_SECURESCORE_GRAPH", "TF_LOG_PROVIDER", "TF_LOG"}
 
-// bodyTracingFromEnv reports whether the graph subsystem logs at TRACE. tflog masks a line before it checks
-// the level, so handing it every request and response body scans each with the secret patterns even when
-// nothing is written (about a tenth of a refresh's CPU): bodies are handed over only when TRACE is on.
+// tflog masks a line before it checks the level, so every line handed to it costs a scan with the secret
+// patterns even when nothing is written: about a tenth of a refresh's CPU for the per-request debug lines, and
+// as much again for bodies. So the client hands over per-request lines only when their level is on.
+
+// bodyTracingFromEnv reports whether the graph subsystem logs at TRACE (request and response bodies).
 func bodyTracingFromEnv() bool {
+	l := logLevelFromEnv()
+	return l == "TRACE" || l == "JSON"
+}
+
+// debugLoggingFromEnv reports whether the graph subsystem logs at DEBUG or finer (one line per request).
+func debugLoggingFromEnv() bool {
+	return bodyTracingFromEnv() || logLevelFromEnv() == "DEBUG"
+}
+
+// logLevelFromEnv is the level the most specific variable sets, upper-cased; "" when none is set.
+func logLevelFromEnv() string {
 	for _, k := range traceEnvVars {
 		if v := os.Getenv(k); v != "" {
-			return strings.EqualFold(v, "TRACE") || strings.EqualFold(v, "JSON")
+			return strings.ToUpper(v)
 		}
 	}
-	return false
+	return ""
 }

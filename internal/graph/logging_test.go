@@ -119,24 +119,49 @@ func TestBodiesAreLoggedOnlyAtTrace(t *testing.T) {
 	}
 }
 
-func TestBodyTracingFromEnv(t *testing.T) {
+func TestLogLevelsFromEnv(t *testing.T) {
 	for _, tc := range []struct {
 		graph, provider, all string
-		want                 bool
+		bodies, requests     bool
 	}{
-		{"", "", "", false},
-		{"", "", "TRACE", true},
-		{"", "", "json", true},
-		{"", "", "DEBUG", false},
-		{"", "TRACE", "DEBUG", true},
-		{"DEBUG", "TRACE", "TRACE", false}, // the most specific variable wins
-		{"trace", "", "", true},
+		{"", "", "", false, false},
+		{"", "", "TRACE", true, true},
+		{"", "", "json", true, true},
+		{"", "", "DEBUG", false, true},
+		{"", "", "INFO", false, false},
+		{"", "TRACE", "DEBUG", true, true},
+		{"DEBUG", "TRACE", "TRACE", false, true}, // the most specific variable wins
+		{"WARN", "", "TRACE", false, false},
+		{"trace", "", "", true, true},
 	} {
 		t.Setenv("TF_LOG_PROVIDER_SECURESCORE_GRAPH", tc.graph)
 		t.Setenv("TF_LOG_PROVIDER", tc.provider)
 		t.Setenv("TF_LOG", tc.all)
-		if got := bodyTracingFromEnv(); got != tc.want {
-			t.Errorf("graph=%q provider=%q TF_LOG=%q: got %v, want %v", tc.graph, tc.provider, tc.all, got, tc.want)
+		if got := bodyTracingFromEnv(); got != tc.bodies {
+			t.Errorf("graph=%q provider=%q TF_LOG=%q: bodies %v, want %v", tc.graph, tc.provider, tc.all, got, tc.bodies)
 		}
+		if got := debugLoggingFromEnv(); got != tc.requests {
+			t.Errorf("graph=%q provider=%q TF_LOG=%q: request lines %v, want %v", tc.graph, tc.provider, tc.all, got, tc.requests)
+		}
+	}
+}
+
+// Below DEBUG no per-request line reaches tflog (its masking would scan each one though nothing is written).
+func TestRequestLinesOnlyAtDebug(t *testing.T) {
+	for _, k := range traceEnvVars {
+		t.Setenv(k, "")
+	}
+	t.Setenv("TF_LOG", "INFO")
+	c, _, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		writeJSON(w, 200, `{"id":"x"}`)
+	})
+	var buf syncBuffer
+	ctx, cancel := context.WithTimeout(tflogtest.RootLogger(context.Background(), &buf), 5*time.Second)
+	defer cancel()
+	if _, err := c.UpdateSecureScore(ctx, "x", map[string]any{"note": "n"}); err != nil {
+		t.Fatal(err)
+	}
+	if out := buf.String(); strings.Contains(out, "graph: response") {
+		t.Fatalf("a per-request line was handed to tflog below DEBUG:\n%s", out)
 	}
 }

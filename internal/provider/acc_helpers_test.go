@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
@@ -24,7 +23,7 @@ const testResourceName = "securescore_secure_score.test"
 
 // testAccProtoV6ProviderFactories serves the provider in-process, so tests need no built binary and no download.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"securescore": providerserver.NewProtocol6WithError(New("test")()),
+	"securescore": func() (tfprotov6.ProviderServer, error) { return NewProtocol6Server("test")(), nil },
 }
 
 // TestMain pins the terraform binary for acceptance tests: terraform-plugin-testing would otherwise download one

@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
@@ -99,26 +98,52 @@ func TestControlProfileResourceSetFromGraphKeepsNewestUpdate(t *testing.T) {
 	}
 }
 
-// An update plan keeps state's values for what a PATCH does not change, and the history fields only when nothing
-// the PATCH sends changes.
-func TestControlProfileKeepUnknownFrom(t *testing.T) {
-	state := controlProfileResourceModelV0{ID: types.StringValue("X"), UpdatedBy: types.StringValue("app")}
-	state.Title = types.StringValue("Title")
-	state.LastModifiedDateTime = dateTimeValue(dto(t, "2024-03-02T11:00:00Z"))
-	unknownPlan := func() controlProfileResourceModelV0 {
-		p := controlProfileResourceModelV0{ID: types.StringUnknown(), UpdatedBy: types.StringUnknown()}
-		p.Title = types.StringUnknown()
-		p.LastModifiedDateTime = dateTimeOffset{RFC3339: timetypes.NewRFC3339Unknown()}
+// The plan keeps state's values for what a PATCH does not change, makes the history "known after apply" only when
+// a PATCH is due, applies the defaults, and replaces the resource for another control_id.
+func TestControlProfilePlan(t *testing.T) {
+	prior := controlProfileResourceModelV0{ID: types.StringValue("X"), ControlID: types.StringValue("X"),
+		State: types.StringValue("Reviewed"), VendorInformation: defaultVendorInformation, ResetOnDestroy: types.BoolValue(true),
+		UpdatedBy: types.StringValue("app"), UpdatedDateTime: types.StringValue("2024-03-02T11:00:00Z")}
+	prior.Title = types.StringValue("Title")
+	prior.LastModifiedDateTime = dateTimeValue(dto(t, "2024-03-02T11:00:00Z"))
+	config := controlProfileResourceModelV0{ControlID: prior.ControlID, State: prior.State,
+		VendorInformation: types.ObjectNull(vendorInformationType.AttrTypes), ResetOnDestroy: types.BoolNull()}
+	// Terraform proposes the prior value of everything the configuration leaves null.
+	proposed := func(change func(*controlProfileResourceModelV0)) controlProfileResourceModelV0 {
+		p := prior
+		change(&p)
 		return p
 	}
-	p := unknownPlan()
-	p.keepUnknownFrom(&state, false)
-	if p.ID.ValueString() != "X" || p.Title.ValueString() != "Title" || !p.UpdatedBy.IsUnknown() || !p.LastModifiedDateTime.IsUnknown() {
-		t.Fatalf("patching plan: id %s, title %s, updated_by %s, last_modified %s", p.ID, p.Title, p.UpdatedBy, p.LastModifiedDateTime)
+
+	p := proposed(func(p *controlProfileResourceModelV0) { p.State = types.StringValue("Ignored") })
+	if p.plan(&config, &prior) || p.ID.ValueString() != "X" || p.Title.ValueString() != "Title" ||
+		!p.UpdatedBy.IsUnknown() || !p.UpdatedDateTime.IsUnknown() || !p.LastModifiedDateTime.IsUnknown() {
+		t.Fatalf("state change: id %s, title %s, updated_by %s, last_modified %s", p.ID, p.Title, p.UpdatedBy, p.LastModifiedDateTime)
 	}
-	p = unknownPlan()
-	p.keepUnknownFrom(&state, true)
-	if p.UpdatedBy.ValueString() != "app" || p.LastModifiedDateTime.IsUnknown() {
-		t.Fatalf("non-patching plan: updated_by %s, last_modified %s", p.UpdatedBy, p.LastModifiedDateTime)
+
+	p = proposed(func(p *controlProfileResourceModelV0) { p.ResetOnDestroy = types.BoolValue(false) })
+	cfg := config
+	cfg.ResetOnDestroy = types.BoolValue(false)
+	if p.plan(&cfg, &prior) || p.UpdatedBy.ValueString() != "app" || p.LastModifiedDateTime.IsUnknown() || p.ResetOnDestroy.ValueBool() {
+		t.Fatalf("reset_on_destroy only: updated_by %s, last_modified %s, reset %s", p.UpdatedBy, p.LastModifiedDateTime, p.ResetOnDestroy)
+	}
+
+	p = proposed(func(p *controlProfileResourceModelV0) {
+		p.VendorInformation = types.ObjectNull(vendorInformationType.AttrTypes)
+	})
+	if p.plan(&config, &prior) || !p.VendorInformation.Equal(defaultVendorInformation) || p.UpdatedBy.IsUnknown() {
+		t.Fatalf("vendor_information left out: %s, updated_by %s", p.VendorInformation, p.UpdatedBy)
+	}
+
+	p = proposed(func(p *controlProfileResourceModelV0) { p.ControlID = types.StringValue("Y") })
+	if !p.plan(&config, &prior) || !p.ID.IsUnknown() || !p.Title.IsUnknown() || !p.Threats.IsUnknown() {
+		t.Fatalf("control_id change: id %s, title %s", p.ID, p.Title)
+	}
+
+	create := config
+	create.ID, create.ResetOnDestroy = types.StringNull(), types.BoolNull()
+	if create.plan(&config, nil) || !create.ID.IsUnknown() || !create.MaxScore.IsUnknown() ||
+		!create.ResetOnDestroy.ValueBool() || !create.VendorInformation.Equal(defaultVendorInformation) {
+		t.Fatalf("create: id %s, max_score %s, reset %s, vendor %s", create.ID, create.MaxScore, create.ResetOnDestroy, create.VendorInformation)
 	}
 }

@@ -2,8 +2,9 @@ package provider
 
 import (
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // The read-only attributes of a control profile, shared by the resource and the data sources so that both
@@ -67,41 +68,44 @@ const (
 // controlProfileResourceAttributes are the resource's read-only attributes: the decision fields, and who changed
 // the control last and when (updated_by, updated_date_time: the newest control_state_updates entry).
 //
-// The resource is kept lean on purpose. terraform-plugin-framework's work per instance on every plan, refresh and
-// apply grows with (value nodes) x (attributes per level): SchemaModifyPlan rewrites the whole plan value once for
-// every attribute and nested element it visits, and null values cost a schema walk each. So:
-//   - control_state_updates, which grows by one entry with every PATCH (five values each, often null), is exposed
-//     in full by the data sources; the resource keeps only the newest entry's updated_by and updated_date_time
-//     (state, assigned_to and comment already come from it);
-//   - azure_tenant_id and compliance_information (not decision fields) are the data sources' too;
-//   - there are no attribute-level plan modifiers: the resource's ModifyPlan keeps state's values in one pass.
-func controlProfileResourceAttributes() map[string]schema.Attribute {
-	out := make(map[string]schema.Attribute, len(profileReadOnlyAttrs)+2)
+// The resource is kept lean on purpose: Terraform (and any provider code) does work for every value of every
+// instance on every plan, refresh and apply. control_state_updates grows by one entry with every PATCH, so the
+// data sources expose it in full and the resource keeps only the newest entry's updated_by and updated_date_time
+// (state, assigned_to and comment already come from it); azure_tenant_id and compliance_information, which are
+// not decision fields, are the data sources' too.
+func controlProfileResourceAttributes() []*tfprotov6.SchemaAttribute {
+	var out []*tfprotov6.SchemaAttribute
 	for _, a := range profileReadOnlyAttrs {
 		if a.dataSourceOnly {
 			continue
 		}
+		var t tftypes.Type
 		switch a.kind {
-		case profileString:
-			out[a.name] = schema.StringAttribute{MarkdownDescription: a.description, Computed: true}
-		case profileDateTime:
-			out[a.name] = schema.StringAttribute{MarkdownDescription: a.description, Computed: true, CustomType: dateTimeOffsetType{}}
-		case profileFloat:
-			out[a.name] = schema.Float64Attribute{MarkdownDescription: a.description, Computed: true}
-		case profileInt:
-			out[a.name] = schema.Int32Attribute{MarkdownDescription: a.description, Computed: true}
+		case profileString, profileDateTime:
+			t = tftypes.String
+		case profileFloat, profileInt:
+			t = tftypes.Number
 		case profileBool:
-			out[a.name] = schema.BoolAttribute{MarkdownDescription: a.description, Computed: true}
+			t = tftypes.Bool
 		case profileStrings:
-			out[a.name] = schema.ListAttribute{MarkdownDescription: a.description, Computed: true, ElementType: types.StringType}
+			t = tftypes.List{ElementType: tftypes.String}
+		default:
+			continue
 		}
+		out = append(out, computedAttribute(a.name, t, a.description))
 	}
-	out["updated_by"] = schema.StringAttribute{Computed: true, MarkdownDescription: "Who changed the control last: " +
-		"`updatedBy` of the newest `controlStateUpdates` entry. The full history is the `control_state_updates` " +
-		"attribute of the `securescore_control_profile` data source."}
-	out["updated_date_time"] = schema.StringAttribute{Computed: true, MarkdownDescription: "When the control was " +
-		"changed last, as Graph wrote it: `updatedDateTime` of the newest `controlStateUpdates` entry."}
-	return out
+	return append(out,
+		computedAttribute("updated_by", tftypes.String, "Who changed the control last: "+
+			"`updatedBy` of the newest `controlStateUpdates` entry. The full history is the `control_state_updates` "+
+			"attribute of the `securescore_control_profile` data source."),
+		computedAttribute("updated_date_time", tftypes.String, "When the control was "+
+			"changed last, as Graph wrote it: `updatedDateTime` of the newest `controlStateUpdates` entry."),
+	)
+}
+
+func computedAttribute(name string, t tftypes.Type, description string) *tfprotov6.SchemaAttribute {
+	return &tfprotov6.SchemaAttribute{Name: name, Type: t, Computed: true, Description: description,
+		DescriptionKind: tfprotov6.StringKindMarkdown}
 }
 
 // controlProfileDataSourceAttributes are every attribute of a control profile as the data sources expose it.

@@ -32,8 +32,9 @@ func New(version string) func() provider.Provider {
 }
 
 type securescoreProvider struct {
-	version string
-	getenv  func(string) string // os.Getenv; replaceable in unit tests
+	version    string
+	getenv     func(string) string                     // os.Getenv; replaceable in unit tests
+	configured func(data *providerData, deferred bool) // hands the outcome to resources served outside the framework; may be nil
 }
 
 // securescoreProviderModelV0 is the provider block.
@@ -136,6 +137,9 @@ func (p *securescoreProvider) Configure(ctx context.Context, req provider.Config
 		tflog.Info(ctx, "Provider configuration has unknown values; skipping client creation", map[string]any{"attributes": unknown})
 		if req.ClientCapabilities.DeferralAllowed {
 			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
+			if p.configured != nil {
+				p.configured(nil, true)
+			}
 		}
 		return
 	}
@@ -174,6 +178,9 @@ func (p *securescoreProvider) Configure(ctx context.Context, req provider.Config
 	})
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	if p.configured != nil {
+		p.configured(data, false)
+	}
 }
 
 func (m securescoreProviderModelV0) unknownAttributes() []string {
@@ -205,7 +212,7 @@ func (m securescoreProviderModelV0) unknownAttributes() []string {
 func (p *securescoreProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewSecureScoreResource,
-		NewControlProfileResource,
+		// securescore_control_profile is served by controlProfileServer (see NewProtocol6Server).
 	}
 }
 

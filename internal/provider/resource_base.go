@@ -43,13 +43,20 @@ func (r *resourceBase) startWrite(ctx context.Context, timeout func(context.Cont
 	return ctx, cancel, client
 }
 
+// writeTimeoutDescriptions describe the timeouts of a resource whose writes retry throttled requests.
+var writeTimeoutDescriptions = struct{ create, read, update string }{
+	create: "How long a create may take, retries of throttled requests included. Default `30m`.",
+	read:   "How long a refresh may take, retries included. Default `5m`.",
+	update: "How long an update may take, retries included. Default `30m`.",
+}
+
 // writeTimeoutsBlock is the timeouts block of a resource whose writes retry throttled requests; only what
 // delete does differs between resources.
 func writeTimeoutsBlock(ctx context.Context, deleteDescription string) schema.Block {
 	return timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true,
-		CreateDescription: "How long a create may take, retries of throttled requests included. Default `30m`.",
-		ReadDescription:   "How long a refresh may take, retries included. Default `5m`.",
-		UpdateDescription: "How long an update may take, retries included. Default `30m`.",
+		CreateDescription: writeTimeoutDescriptions.create,
+		ReadDescription:   writeTimeoutDescriptions.read,
+		UpdateDescription: writeTimeoutDescriptions.update,
 		DeleteDescription: deleteDescription,
 	})
 }

@@ -3,40 +3,48 @@ package provider
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
-var (
-	_ resource.Resource                = (*controlProfileResource)(nil)
-	_ resource.ResourceWithConfigure   = (*controlProfileResource)(nil)
-	_ resource.ResourceWithImportState = (*controlProfileResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*controlProfileResource)(nil)
-)
+// controlProfileTypeName is the resource's type name.
+const controlProfileTypeName = "securescore_control_profile"
 
-// NewControlProfileResource returns the securescore_control_profile resource.
-func NewControlProfileResource() resource.Resource {
-	return &controlProfileResource{}
+// controlProfileServer serves securescore_control_profile on terraform-plugin-go rather than the framework.
+// Configurations manage hundreds of these, and at that scale the framework's generic per-instance work (schema
+// walks, reflection, plan modification of every attribute) took about 60% of the provider's CPU on every plan and
+// refresh; here each RPC decodes the value once, applies this resource's few rules and encodes the result once.
+// The rest of the provider stays on the framework (see protocolServer).
+type controlProfileServer struct {
+	data     atomic.Pointer[providerData] // nil until the provider is configured with known values
+	deferred atomic.Bool                  // the provider's configuration was unknown and Terraform allows deferral
 }
 
-type controlProfileResource struct {
-	resourceBase
+func newControlProfileServer() *controlProfileServer { return &controlProfileServer{} }
+
+// configure takes what the provider's Configure produced.
+func (s *controlProfileServer) configure(data *providerData, deferred bool) {
+	s.data.Store(data)
+	s.deferred.Store(deferred)
+}
+
+// deferral is the automatic deferral the framework gives its own resources when the provider deferred.
+func (s *controlProfileServer) deferral(allowed bool) *tfprotov6.Deferred {
+	if !allowed || !s.deferred.Load() {
+		return nil
+	}
+	return &tfprotov6.Deferred{Reason: tfprotov6.DeferredReasonProviderConfigUnknown}
 }
 
 // controlProfileResourceModelV0 is the securescore_control_profile resource's state: the configuration, the
@@ -76,6 +84,23 @@ func (m *controlProfileResourceModelV0) clearReadOnly() {
 	m.UpdatedBy, m.UpdatedDateTime = types.StringNull(), types.StringNull()
 }
 
+// markReadOnlyUnknown makes every attribute only the service sets "known after apply".
+func (m *controlProfileResourceModelV0) markReadOnlyUnknown() {
+	m.ID = types.StringUnknown()
+	m.Title, m.Tier, m.Service = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
+	m.ControlCategory, m.UserImpact, m.ImplementationCost = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
+	m.Remediation, m.RemediationImpact, m.ActionURL, m.ActionType = types.StringUnknown(), types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
+	m.MaxScore, m.Rank, m.Deprecated = types.Float64Unknown(), types.Int32Unknown(), types.BoolUnknown()
+	m.Threats = types.ListUnknown(types.StringType)
+	m.markHistoryUnknown()
+}
+
+// markHistoryUnknown makes what every PATCH changes "known after apply".
+func (m *controlProfileResourceModelV0) markHistoryUnknown() {
+	m.LastModifiedDateTime = dateTimeOffset{RFC3339: timetypes.NewRFC3339Unknown()}
+	m.UpdatedBy, m.UpdatedDateTime = types.StringUnknown(), types.StringUnknown()
+}
+
 // defaultVendorInformation is what the service itself records: provider SecureScore, vendor Microsoft.
 var defaultVendorInformation = types.ObjectValueMust(vendorInformationType.AttrTypes, map[string]attr.Value{
 	"provider":         types.StringValue("SecureScore"),
@@ -84,162 +109,30 @@ var defaultVendorInformation = types.ObjectValueMust(vendorInformationType.AttrT
 	"vendor":           types.StringValue("Microsoft"),
 })
 
-func (r *controlProfileResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_control_profile"
-}
-
-func (r *controlProfileResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	attrs := controlProfileResourceAttributes()
-	attrs["id"] = schema.StringAttribute{
-		MarkdownDescription: "The control profile's id, the same as `control_id`. Used for import.",
-		Computed:            true,
+// plan turns Terraform's proposed new state (m) into the planned state, given the configuration and the prior
+// state (nil on create). It reports whether control_id changed, which replaces the resource.
+//
+// Terraform proposes the prior values for every attribute the configuration leaves null, so what is left is:
+// defaults for vendor_information and reset_on_destroy, "known after apply" for what the service will set, and
+// for an update, "known after apply" only for what every PATCH changes (the history) and only if a PATCH is due.
+// A change of reset_on_destroy or timeouts alone therefore shows no unknown values and sends nothing.
+func (m *controlProfileResourceModelV0) plan(config, prior *controlProfileResourceModelV0) (requiresReplace bool) {
+	if config.VendorInformation.IsNull() {
+		m.VendorInformation = defaultVendorInformation
 	}
-	attrs["control_id"] = schema.StringAttribute{
-		MarkdownDescription: "The control's name, the id of its `secureScoreControlProfile`, e.g. `AdminMFAV2` or " +
-			"`11770.MDA_Google_EnableTwoFactorAuth`. Changing it replaces the resource (the old control is reset first " +
-			"unless `reset_on_destroy = false`).",
-		Required:      true,
-		Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-		PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+	if config.ResetOnDestroy.IsNull() {
+		m.ResetOnDestroy = types.BoolValue(true)
 	}
-	attrs["state"] = schema.StringAttribute{
-		MarkdownDescription: "The control's state: `Default`, `Ignored` (risk accepted: the control leaves the score), " +
-			"`ThirdParty` (resolved through a third party: the control earns its points) or `Reviewed`. Required, because " +
-			"every update sends the state: leaving it to a default would silently reset a state set elsewhere.",
-		Required:   true,
-		Validators: []validator.String{stringvalidator.OneOf(controlStates...)},
+	switch {
+	case prior == nil:
+		m.markReadOnlyUnknown()
+	case !m.ControlID.Equal(prior.ControlID):
+		m.markReadOnlyUnknown() // another control: none of the old values apply
+		return true
+	case m.needsPatch(prior):
+		m.markHistoryUnknown()
 	}
-	attrs["assigned_to"] = schema.StringAttribute{
-		MarkdownDescription: "Who the control is assigned to, e.g. `secops@contoso.com`. Leave it out for nobody: " +
-			"the update then sends an empty `assignedTo`, and an empty value from Graph reads as null, so no diff arises. " +
-			"An empty string is not accepted.",
-		Optional:   true,
-		Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-	}
-	attrs["comment"] = schema.StringAttribute{
-		MarkdownDescription: "A comment recorded with the change. Leave it out for none (sent as an empty `comment`; an empty " +
-			"value from Graph reads as null). An empty string is not accepted.",
-		Optional:   true,
-		Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-	}
-	attrs["vendor_information"] = schema.SingleNestedAttribute{
-		MarkdownDescription: "`vendorInformation` sent with every update. Defaults to what the service uses: provider " +
-			"`SecureScore`, vendor `Microsoft`.",
-		Optional: true,
-		Computed: true,
-		Default:  objectdefault.StaticValue(defaultVendorInformation),
-		Attributes: map[string]schema.Attribute{
-			"provider": schema.StringAttribute{
-				MarkdownDescription: "`provider`: the product or service, e.g. `SecureScore`. Required by Graph.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"provider_version": schema.StringAttribute{
-				MarkdownDescription: "`providerVersion`: the version of the provider.",
-				Optional:            true,
-			},
-			"sub_provider": schema.StringAttribute{
-				MarkdownDescription: "`subProvider`: the sub-component of the provider.",
-				Optional:            true,
-			},
-			"vendor": schema.StringAttribute{
-				MarkdownDescription: "`vendor`: the vendor, e.g. `Microsoft`. Required by Graph.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-		},
-	}
-	attrs["reset_on_destroy"] = schema.BoolAttribute{
-		MarkdownDescription: "Whether destroying the resource puts the control back to `Default` (one PATCH with state " +
-			"`Default` and empty `assignedTo` and `comment`). With `false`, destroy only removes the resource from Terraform " +
-			"state and the control keeps its state. Default `true`.",
-		Optional: true,
-		Computed: true,
-		Default:  booldefault.StaticBool(true),
-	}
-
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Manages the state of one Microsoft Secure Score control (`microsoft.graph.secureScoreControlProfile`): " +
-			"mark it resolved through a third party, ignored (risk accepted), reviewed or back to default, and assign it " +
-			"with a comment.\n\n" +
-			"Create and update send one `PATCH /security/secureScoreControlProfiles/{id}` with the documented body " +
-			"(`assignedTo`, `comment`, `state`, `vendorInformation`) and `Prefer: return=representation`, and store the " +
-			"response; only when Graph answers `204 No Content` is the profile read back with one `GET`. The service " +
-			"records each update as a new `controlStateUpdates` entry, and the newest entry is the control's current state; " +
-			"the resource keeps that entry's `updated_by` and `updated_date_time`, and the `securescore_control_profile` " +
-			"data source exposes the whole history.\n\n" +
-			"Destroy puts the control back to `Default` unless `reset_on_destroy = false`.",
-		Attributes: attrs,
-		Blocks: map[string]schema.Block{
-			"timeouts": writeTimeoutsBlock(ctx, "How long the reset on destroy may take, retries included. Default `30m`."),
-		},
-	}
-}
-
-func (r *controlProfileResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("control_id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("reset_on_destroy"), true)...)
-}
-
-// ModifyPlan does in one Get/Set what a UseStateForUnknown plan modifier on every read-only attribute would do:
-// an update keeps the state's values for what a PATCH does not change, so the plan shows only what changes. When
-// nothing the PATCH sends changes (e.g. only reset_on_destroy or timeouts), the history attributes are kept too,
-// so such a plan shows no "known after apply" and apply sends nothing. It replaces ~17 attribute-level
-// modifiers; it runs only for plans that differ from state (not for a no-op plan), and keeps the rule in one place.
-func (r *controlProfileResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
-		return
-	}
-	var plan, state controlProfileResourceModelV0
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !plan.ControlID.Equal(state.ControlID) {
-		return // a new control_id replaces the resource: its values are another control's
-	}
-	plan.keepUnknownFrom(&state, !plan.needsPatch(&state))
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-}
-
-// keepUnknownFrom replaces the plan's unknown read-only values with state's. last_modified_date_time,
-// updated_by and updated_date_time change with every PATCH, so they are kept only when withHistory is true.
-func (m *controlProfileResourceModelV0) keepUnknownFrom(s *controlProfileResourceModelV0, withHistory bool) {
-	keepString := func(p *types.String, v types.String) {
-		if p.IsUnknown() {
-			*p = v
-		}
-	}
-	keepString(&m.ID, s.ID)
-	keepString(&m.Title, s.Title)
-	keepString(&m.Tier, s.Tier)
-	keepString(&m.Service, s.Service)
-	keepString(&m.ControlCategory, s.ControlCategory)
-	keepString(&m.UserImpact, s.UserImpact)
-	keepString(&m.ImplementationCost, s.ImplementationCost)
-	keepString(&m.Remediation, s.Remediation)
-	keepString(&m.RemediationImpact, s.RemediationImpact)
-	keepString(&m.ActionURL, s.ActionURL)
-	keepString(&m.ActionType, s.ActionType)
-	if m.MaxScore.IsUnknown() {
-		m.MaxScore = s.MaxScore
-	}
-	if m.Rank.IsUnknown() {
-		m.Rank = s.Rank
-	}
-	if m.Deprecated.IsUnknown() {
-		m.Deprecated = s.Deprecated
-	}
-	if m.Threats.IsUnknown() {
-		m.Threats = s.Threats
-	}
-	if !withHistory {
-		return
-	}
-	if m.LastModifiedDateTime.IsUnknown() {
-		m.LastModifiedDateTime = s.LastModifiedDateTime
-	}
-	keepString(&m.UpdatedBy, s.UpdatedBy)
-	keepString(&m.UpdatedDateTime, s.UpdatedDateTime)
+	return false
 }
 
 // needsPatch reports whether anything the PATCH body carries differs from state.
@@ -273,54 +166,210 @@ func vendorInformationUpdate(ctx context.Context, obj types.Object) (graph.Secur
 	}, diags
 }
 
-func (r *controlProfileResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan controlProfileResourceModelV0
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel, client := r.startWrite(ctx, plan.Timeouts.Create, &resp.Diagnostics)
-	defer cancel()
-	if client == nil {
-		return
-	}
-	writeControlProfile(ctx, client, &plan, &resp.State, &resp.Diagnostics)
+func (s *controlProfileServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+	return &tfprotov6.ValidateResourceConfigResponse{Diagnostics: validateControlProfileConfig(ctx, req.Config)}, nil
 }
 
-func (r *controlProfileResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state controlProfileResourceModelV0
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
+func (s *controlProfileServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	resp := &tfprotov6.UpgradeResourceStateResponse{}
+	if req.RawState == nil {
+		resp.UpgradedState = nullControlProfile()
+		return resp, nil
 	}
-	if !plan.needsPatch(&state) {
-		// Only reset_on_destroy or timeouts changed: nothing to send (ModifyPlan kept every computed value known).
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-		return
+	if req.Version != 0 {
+		resp.Diagnostics = errorDiagnostics("Unable to read the control profile's state",
+			fmt.Sprintf("The state was written with schema version %d, which this provider version does not know. "+
+				"Use the provider version that wrote it.", req.Version))
+		return resp, nil
 	}
-	ctx, cancel, client := r.startWrite(ctx, plan.Timeouts.Update, &resp.Diagnostics)
-	defer cancel()
-	if client == nil {
-		return
+	// Attributes that an earlier version stored and this one dropped are ignored, as the framework does.
+	v, err := req.RawState.UnmarshalWithOpts(controlProfileResourceType,
+		tfprotov6.UnmarshalOpts{ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true}})
+	if err != nil {
+		resp.Diagnostics = errorDiagnostics("Unable to read the control profile's state", err.Error())
+		return resp, nil
 	}
-	writeControlProfile(ctx, client, &plan, &resp.State, &resp.Diagnostics)
+	dv, err := tfprotov6.NewDynamicValue(controlProfileResourceType, v)
+	if err != nil {
+		resp.Diagnostics = errorDiagnostics("Unable to read the control profile's state", err.Error())
+		return resp, nil
+	}
+	resp.UpgradedState = &dv
+	return resp, nil
 }
 
-// writeControlProfile sends the one PATCH and stores the 200 response; a 204 is followed by one GET. Once the
-// PATCH went through, state is always written, so a failed read-back never loses the change.
-func writeControlProfile(ctx context.Context, client *graph.Client, plan *controlProfileResourceModelV0, state *tfsdk.State, diags *diag.Diagnostics) {
+func (s *controlProfileServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	resp := &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Private: req.Private}
+	if resp.Deferred = s.deferral(req.ClientCapabilities != nil && req.ClientCapabilities.DeferralAllowed); resp.Deferred != nil {
+		return resp, nil
+	}
+	var state controlProfileResourceModelV0
+	if null, err := decodeControlProfile(ctx, req.CurrentState, &state); err != nil || null {
+		if err != nil {
+			resp.Diagnostics = errorDiagnostics("Unable to read the control profile's state", err.Error())
+		}
+		return resp, nil
+	}
+	var diags diag.Diagnostics
+	s.read(ctx, &state, &diags, func() { resp.NewState = nullControlProfile() })
+	if !diags.HasError() && !state.ID.IsNull() {
+		var err error
+		if resp.NewState, err = state.toDynamicValue(ctx); err != nil {
+			diags.AddError("Unable to encode the control profile's state", err.Error())
+			resp.NewState = req.CurrentState
+		}
+	}
+	resp.Diagnostics = toProtoDiagnostics(diags)
+	return resp, nil
+}
+
+// read refreshes state from Graph. On a 404 it calls gone and nulls state's id; on any other error state is
+// left as it was, so nothing is dropped from Terraform state but a control that no longer exists.
+func (s *controlProfileServer) read(ctx context.Context, state *controlProfileResourceModelV0, diags *diag.Diagnostics, gone func()) {
+	data := s.data.Load()
+	if data == nil {
+		diags.AddWarning("Control profile not refreshed",
+			"The securescore provider configuration holds values that are only known after apply, so the control profile was not read; the previous state is kept.")
+		return
+	}
+	timeout, d := state.Timeouts.Read(ctx, defaultReadTimeout)
+	diags.Append(d...)
+	if diags.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	id := state.ID.ValueString()
+	if id == "" {
+		id = state.ControlID.ValueString()
+	}
+	profile, err := data.client.GetControlProfile(ctx, id)
+	if graph.IsNotFound(err) {
+		diags.AddWarning("Control profile not found",
+			fmt.Sprintf("Microsoft Graph returned 404 for control profile %q, so it was removed from Terraform state. "+
+				"Microsoft retires controls from time to time; apply again to manage it if it comes back.", id))
+		state.ID = types.StringNull()
+		gone()
+		return
+	}
+	if err != nil {
+		diags.AddError("Unable to read the control profile", fmt.Sprintf("Control profile %q: %s", id, err))
+		return
+	}
+	prior := state.LastModifiedDateTime
+	diags.Append(state.setFromGraph(ctx, profile)...)
+	if equal, _ := prior.StringSemanticEquals(ctx, state.LastModifiedDateTime); equal {
+		state.LastModifiedDateTime = prior // the same instant, written differently: keep what state has
+	}
+	if state.ControlID.IsNull() {
+		state.ControlID = state.ID
+	}
+	if state.ResetOnDestroy.IsNull() {
+		state.ResetOnDestroy = types.BoolValue(true)
+	}
+}
+
+func (s *controlProfileServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	resp := &tfprotov6.PlanResourceChangeResponse{PlannedState: req.ProposedNewState, PlannedPrivate: req.PriorPrivate}
+	if resp.Deferred = s.deferral(req.ClientCapabilities != nil && req.ClientCapabilities.DeferralAllowed); resp.Deferred != nil {
+		return resp, nil
+	}
+	var plan, config, prior controlProfileResourceModelV0
+	proposedNull, err := decodeControlProfile(ctx, req.ProposedNewState, &plan)
+	if err != nil || proposedNull {
+		if err != nil {
+			resp.Diagnostics = errorDiagnostics("Unable to plan the control profile", err.Error())
+		}
+		return resp, nil // destroy: the planned state is null
+	}
+	if _, err := decodeControlProfile(ctx, req.Config, &config); err != nil {
+		resp.Diagnostics = errorDiagnostics("Unable to plan the control profile", err.Error())
+		return resp, nil
+	}
+	priorNull, err := decodeControlProfile(ctx, req.PriorState, &prior)
+	if err != nil {
+		resp.Diagnostics = errorDiagnostics("Unable to plan the control profile", err.Error())
+		return resp, nil
+	}
+	priorPtr := &prior
+	if priorNull {
+		priorPtr = nil
+	}
+	if plan.plan(&config, priorPtr) {
+		resp.RequiresReplace = []*tftypes.AttributePath{tftypes.NewAttributePath().WithAttributeName("control_id")}
+	}
+	if resp.PlannedState, err = plan.toDynamicValue(ctx); err != nil {
+		resp.Diagnostics = errorDiagnostics("Unable to plan the control profile", err.Error())
+	}
+	return resp, nil
+}
+
+func (s *controlProfileServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	resp := &tfprotov6.ApplyResourceChangeResponse{Private: req.PlannedPrivate}
+	var plan, prior controlProfileResourceModelV0
+	plannedNull, err := decodeControlProfile(ctx, req.PlannedState, &plan)
+	if err != nil {
+		resp.NewState, resp.Diagnostics = req.PriorState, errorDiagnostics("Unable to apply the control profile", err.Error())
+		return resp, nil
+	}
+	priorNull, err := decodeControlProfile(ctx, req.PriorState, &prior)
+	if err != nil {
+		resp.NewState, resp.Diagnostics = req.PriorState, errorDiagnostics("Unable to apply the control profile", err.Error())
+		return resp, nil
+	}
+
+	var diags diag.Diagnostics
+	var written *controlProfileResourceModelV0
+	switch {
+	case plannedNull:
+		resp.NewState = nullControlProfile()
+		if !priorNull && !s.delete(ctx, &prior, &diags) {
+			resp.NewState = req.PriorState // the reset failed: the resource stays
+		}
+	case priorNull:
+		resp.NewState = nullControlProfile() // until the PATCH succeeds
+		written = s.write(ctx, &plan, plan.Timeouts.Create, &diags)
+	default:
+		resp.NewState = req.PriorState // until the PATCH succeeds
+		if !plan.needsPatch(&prior) {
+			// Only reset_on_destroy or timeouts changed: nothing to send (the plan kept every read-only value).
+			written = &plan
+		} else {
+			written = s.write(ctx, &plan, plan.Timeouts.Update, &diags)
+		}
+	}
+	if written != nil {
+		if dv, err := written.toDynamicValue(ctx); err != nil {
+			diags.AddError("Unable to encode the control profile's state", err.Error())
+		} else {
+			resp.NewState = dv
+		}
+	}
+	resp.Diagnostics = toProtoDiagnostics(diags)
+	return resp, nil
+}
+
+// write sends the one PATCH and returns the new state from the 200 response; a 204 is followed by one GET. Once
+// the PATCH went through, a state is always returned, so a failed read-back never loses the change.
+func (s *controlProfileServer) write(ctx context.Context, plan *controlProfileResourceModelV0, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), diags *diag.Diagnostics) *controlProfileResourceModelV0 {
+	base := resourceBase{data: s.data.Load()}
+	ctx, cancel, client := base.startWrite(ctx, timeout, diags)
+	defer cancel()
+	if client == nil {
+		return nil
+	}
 	id := plan.ControlID.ValueString()
 	update, d := plan.update(ctx)
 	diags.Append(d...)
 	if diags.HasError() {
-		return
+		return nil
 	}
 	tflog.Debug(ctx, "Updating control profile", map[string]any{"id": id, "state": update.State})
 	profile, err := client.UpdateControlProfile(ctx, id, update)
 	if err != nil {
 		diags.AddError("Unable to update the control profile", fmt.Sprintf("Control profile %q: %s", id, err))
-		return
+		return nil
 	}
 	m := *plan
 	m.ID = types.StringValue(id)
@@ -331,96 +380,70 @@ func writeControlProfile(ctx context.Context, client *graph.Client, plan *contro
 			diags.AddWarning("Control profile updated but not read back",
 				fmt.Sprintf("Microsoft Graph accepted the update of control profile %q (204 No Content), but reading it back failed: %s\n\n"+
 					"State holds the configured values; the read-only attributes are filled at the next refresh.", id, err))
-			diags.Append(state.Set(ctx, &m)...)
-			return
+			return &m
 		}
 	}
 	diags.Append(m.setFromGraph(ctx, profile)...)
-	diags.Append(state.Set(ctx, &m)...)
+	return &m
 }
 
-func (r *controlProfileResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	// Everything else in the new state comes from Graph, so only these four are read from the prior state:
-	// converting the whole model by reflection took ~14% of a refresh's provider CPU.
-	var state controlProfileResourceModelV0
-	for _, a := range []struct {
-		name   string
-		target any
-	}{{"id", &state.ID}, {"control_id", &state.ControlID}, {"reset_on_destroy", &state.ResetOnDestroy}, {"timeouts", &state.Timeouts}} {
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(a.name), a.target)...)
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if r.data == nil {
-		resp.Diagnostics.AddWarning("Control profile not refreshed",
-			"The securescore provider configuration holds values that are only known after apply, so the control profile was not read; the previous state is kept.")
-		return
-	}
-	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	id := state.ID.ValueString()
-	if id == "" {
-		id = state.ControlID.ValueString()
-	}
-	profile, err := r.data.client.GetControlProfile(ctx, id)
-	if graph.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Control profile not found",
-			fmt.Sprintf("Microsoft Graph returned 404 for control profile %q, so it was removed from Terraform state. "+
-				"Microsoft retires controls from time to time; apply again to manage it if it comes back.", id))
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to read the control profile", fmt.Sprintf("Control profile %q: %s", id, err))
-		return
-	}
-	resp.Diagnostics.Append(state.setFromGraph(ctx, profile)...)
-	if state.ControlID.IsNull() {
-		state.ControlID = state.ID
-	}
-	if state.ResetOnDestroy.IsNull() {
-		state.ResetOnDestroy = types.BoolValue(true)
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-func (r *controlProfileResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state controlProfileResourceModelV0
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+// delete resets the control to Default unless reset_on_destroy is false, and reports whether the resource may
+// leave state.
+func (s *controlProfileServer) delete(ctx context.Context, state *controlProfileResourceModelV0, diags *diag.Diagnostics) bool {
 	id := state.ControlID.ValueString()
 	if !state.ResetOnDestroy.IsNull() && !state.ResetOnDestroy.ValueBool() {
-		resp.Diagnostics.AddWarning("Control profile only removed from Terraform state",
+		diags.AddWarning("Control profile only removed from Terraform state",
 			fmt.Sprintf("reset_on_destroy is false, so control profile %q keeps its state (%s) in Microsoft Secure Score; "+
 				"nothing was sent to Microsoft Graph.", id, state.State.ValueString()))
-		return
+		return true
 	}
-	ctx, cancel, client := r.startWrite(ctx, state.Timeouts.Delete, &resp.Diagnostics)
+	base := resourceBase{data: s.data.Load()}
+	ctx, cancel, client := base.startWrite(ctx, state.Timeouts.Delete, diags)
 	defer cancel()
 	if client == nil {
-		return
+		return false
 	}
-
-	vi, diags := vendorInformationUpdate(ctx, state.VendorInformation)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	vi, d := vendorInformationUpdate(ctx, state.VendorInformation)
+	diags.Append(d...)
+	if diags.HasError() {
+		return false
 	}
 	tflog.Debug(ctx, "Resetting control profile to Default", map[string]any{"id": id})
 	_, err := client.UpdateControlProfile(ctx, id, graph.ControlProfileUpdate{State: controlStateDefault, VendorInformation: vi})
 	if graph.IsNotFound(err) {
-		return // the control is gone: nothing left to reset
+		return true // the control is gone: nothing left to reset
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to reset the control profile", fmt.Sprintf("Control profile %q: %s", id, err))
+		diags.AddError("Unable to reset the control profile", fmt.Sprintf("Control profile %q: %s", id, err))
+		return false
 	}
+	return true
+}
+
+func (s *controlProfileServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
+	resp := &tfprotov6.ImportResourceStateResponse{}
+	if req.ID == "" {
+		resp.Diagnostics = errorDiagnostics("Missing control profile id",
+			"Import needs the control's name, e.g. `terraform import securescore_control_profile.mfa AdminMFAV2`.")
+		return resp, nil
+	}
+	m := controlProfileResourceModelV0{
+		ID: types.StringValue(req.ID), ControlID: types.StringValue(req.ID), ResetOnDestroy: types.BoolValue(true),
+		State: types.StringNull(), AssignedTo: types.StringNull(), Comment: types.StringNull(),
+		VendorInformation: types.ObjectNull(vendorInformationType.AttrTypes),
+		Timeouts:          timeouts.Value{Object: types.ObjectNull(profileTimeoutsType.AttrTypes)},
+	}
+	m.clearReadOnly()
+	dv, err := m.toDynamicValue(ctx)
+	if err != nil {
+		resp.Diagnostics = errorDiagnostics("Unable to import the control profile", err.Error())
+		return resp, nil
+	}
+	resp.ImportedResources = []*tfprotov6.ImportedResource{{TypeName: controlProfileTypeName, State: dv}}
+	return resp, nil
+}
+
+func (s *controlProfileServer) MoveResourceState(context.Context, *tfprotov6.MoveResourceStateRequest) (*tfprotov6.MoveResourceStateResponse, error) {
+	return &tfprotov6.MoveResourceStateResponse{Diagnostics: errorDiagnostics("Unable to move resource state",
+		"securescore_control_profile cannot take state moved from another resource type. Import the control instead.")}, nil
 }
