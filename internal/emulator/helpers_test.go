@@ -45,7 +45,7 @@ type fixture struct {
 	tok   string // read-write token
 }
 
-func newFixture(t *testing.T, mutate ...func(*Config)) *fixture {
+func newFixture(t testing.TB, mutate ...func(*Config)) *fixture {
 	t.Helper()
 	clock := newClock()
 	cfg := Config{Now: clock.Now, ReadOnlyClientID: testRO, ReadOnlyClientSecret: testROSecret}
@@ -67,7 +67,7 @@ func tokenForm(clientID, secret, scope string) url.Values {
 	return url.Values{"grant_type": {"client_credentials"}, "client_id": {clientID}, "client_secret": {secret}, "scope": {scope}}
 }
 
-func (f *fixture) tokenRequest(t *testing.T, tenant string, form url.Values, basic *[2]string) (*http.Response, map[string]any) {
+func (f *fixture) tokenRequest(t testing.TB, tenant string, form url.Values, basic *[2]string) (*http.Response, map[string]any) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, f.srv.URL+"/"+tenant+"/oauth2/v2.0/token", strings.NewReader(form.Encode()))
 	if err != nil {
@@ -89,7 +89,7 @@ func (f *fixture) tokenRequest(t *testing.T, tenant string, form url.Values, bas
 	return resp, m
 }
 
-func (f *fixture) token(t *testing.T, clientID, secret string) string {
+func (f *fixture) token(t testing.TB, clientID, secret string) string {
 	t.Helper()
 	resp, m := f.tokenRequest(t, DefaultTenantID, tokenForm(clientID, secret, "https://graph.microsoft.com/.default"), nil)
 	if resp.StatusCode != 200 {
@@ -99,7 +99,7 @@ func (f *fixture) token(t *testing.T, clientID, secret string) string {
 }
 
 // do sends a Graph request; path is relative to the server root.
-func (f *fixture) do(t *testing.T, method, path, tok, body string, hdr ...string) (*http.Response, []byte) {
+func (f *fixture) do(t testing.TB, method, path, tok, body string, hdr ...string) (*http.Response, []byte) {
 	t.Helper()
 	target := path
 	if !strings.HasPrefix(path, "http") {

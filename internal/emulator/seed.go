@@ -25,7 +25,9 @@ package emulator
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -291,12 +293,17 @@ func (s *state) applyControlChange(profile map[string]any, before string) {
 		return
 	}
 
-	obj := cloneObject(cur.obj)
+	// Copy on write: the score holds a controlScore per control, and only one changes. Nothing edits a stored
+	// object in place, so the others are shared with the previous version.
+	obj := maps.Clone(cur.obj)
 	controls, _ := obj["controlScores"].([]any)
+	controls = slices.Clone(controls)
+	obj["controlScores"] = controls
 	var entry map[string]any
-	for _, c := range controls {
+	for i, c := range controls {
 		if m, ok := c.(map[string]any); ok && str(m["controlName"]) == id {
-			entry = m
+			entry = maps.Clone(m)
+			controls[i] = entry
 			break
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 )
 
 const stateFormat = "securescore-emulator/v1"
@@ -27,7 +28,9 @@ type signingKey struct {
 type entity struct {
 	et  *entityType
 	obj map[string]any
-	raw []byte
+
+	rawMu sync.Mutex
+	raw   []byte // obj as JSON in the service's property order; nil until asked for after a change
 }
 
 func newEntity(et *entityType, obj map[string]any) *entity {
@@ -36,19 +39,30 @@ func newEntity(et *entityType, obj map[string]any) *entity {
 	return e
 }
 
+// set replaces the object. Its JSON is made when first asked for: the current secureScore holds a controlScore
+// per control and changes with every control-profile PATCH, but is read far less often.
 func (e *entity) set(obj map[string]any) {
+	e.rawMu.Lock()
+	defer e.rawMu.Unlock()
 	e.obj = obj
-	e.raw = marshalOrdered(obj, e.et.order)
+	e.raw = nil
 }
 
-func (e *entity) bytes() []byte { return e.raw }
+func (e *entity) bytes() []byte {
+	e.rawMu.Lock()
+	defer e.rawMu.Unlock()
+	if e.raw == nil {
+		e.raw = marshalOrdered(e.obj, e.et.order)
+	}
+	return e.raw
+}
 
 func (e *entity) id() string {
 	s, _ := e.obj["id"].(string)
 	return s
 }
 
-func (e *entity) MarshalJSON() ([]byte, error) { return e.raw, nil }
+func (e *entity) MarshalJSON() ([]byte, error) { return e.bytes(), nil }
 
 func (e *entity) UnmarshalJSON(b []byte) error {
 	v, err := decodeJSON(b)
@@ -257,7 +271,7 @@ func (e *Emulator) SecureScore(id string) (map[string]any, bool) {
 	if sc == nil {
 		return nil, false
 	}
-	return plain(sc.raw), true
+	return plain(sc.bytes()), true
 }
 
 // CurrentSecureScoreID is the id of the tenant's newest score, or "" when there is none.
@@ -313,7 +327,7 @@ func (e *Emulator) ControlProfile(id string) (map[string]any, bool) {
 	if p == nil {
 		return nil, false
 	}
-	return plain(p.raw), true
+	return plain(p.bytes()), true
 }
 
 // PatchControlProfile applies a PATCH body (assignedTo, comment, state, vendorInformation) as if

@@ -35,7 +35,6 @@ type apiResponse struct {
 // do runs r with retries, refreshing the token once on 401 InvalidAuthenticationToken. A non-2xx final
 // answer becomes *Error.
 func (c *Client) do(ctx context.Context, r apiRequest) (*apiResponse, error) {
-	ctx = logContext(ctx)
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.maxRetryDuration)
@@ -48,11 +47,11 @@ func (c *Client) do(ctx context.Context, r apiRequest) (*apiResponse, error) {
 			return nil, err
 		}
 		if c.traceBodies && len(resp.body) > 0 {
-			logTrace(maskToken(ctx, resp.token), "graph: response body", map[string]any{"method": r.method, "url": r.url, "status": resp.status, "body": string(resp.body)})
+			logTrace(ctx, resp.token, "graph: response body", map[string]any{"method": r.method, "url": r.url, "status": resp.status, "body": string(resp.body)})
 		}
 		if resp.status == http.StatusPartialContent {
 			// A federated provider answered partially; the data is still returned, the gap is reported.
-			logWarn(ctx, "graph: partial result (HTTP 206)", map[string]any{"method": r.method, "url": r.url, "warning": resp.header.Get("Warning"), "request_id": resp.requestID})
+			logWarn(ctx, resp.token, "graph: partial result (HTTP 206)", map[string]any{"method": r.method, "url": r.url, "warning": resp.header.Get("Warning"), "request_id": resp.requestID})
 		}
 		if resp.status >= 200 && resp.status < 300 {
 			return resp, nil
@@ -62,7 +61,7 @@ func (c *Client) do(ctx context.Context, r apiRequest) (*apiResponse, error) {
 			// The cached token was revoked or expired early: fetch a new one, once.
 			refreshed = true
 			c.tokens.Invalidate()
-			logDebug(ctx, "graph: token rejected, refreshing once", map[string]any{"method": r.method, "url": r.url, "request_id": e.RequestID})
+			logDebug(ctx, resp.token, "graph: token rejected, refreshing once", map[string]any{"method": r.method, "url": r.url, "request_id": e.RequestID})
 			continue
 		}
 		return nil, e
@@ -174,7 +173,6 @@ func (st *callState) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, &tokenError{errors.New("token source returned an empty token")}
 	}
 	st.token = tok.AccessToken
-	logCtx := maskToken(st.ctx, tok.AccessToken)
 
 	out := req.Clone(ctx)
 	id := uuid.NewString()
@@ -190,7 +188,7 @@ func (st *callState) RoundTrip(req *http.Request) (*http.Response, error) {
 		out.Header.Set("Prefer", st.req.prefer)
 	}
 	if st.c.traceBodies && st.req.body != nil && st.attempts == 1 {
-		logTrace(logCtx, "graph: request body", map[string]any{"method": st.req.method, "url": st.req.url, "body": string(st.req.body)})
+		logTrace(st.ctx, tok.AccessToken, "graph: request body", map[string]any{"method": st.req.method, "url": st.req.url, "body": string(st.req.body)})
 	}
 
 	start := time.Now()
@@ -207,12 +205,12 @@ func (st *callState) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if err != nil {
 		fields["error"] = err.Error()
-		logDebug(logCtx, "graph: request failed", fields)
+		logDebug(st.ctx, tok.AccessToken, "graph: request failed", fields)
 		return nil, err
 	}
 	fields["status"] = resp.StatusCode
 	fields["request_id"] = resp.Header.Get("request-id")
-	logDebug(logCtx, "graph: response", fields)
+	logDebug(st.ctx, tok.AccessToken, "graph: response", fields)
 	return resp, nil
 }
 
@@ -276,7 +274,7 @@ func (st *callState) planRetry(ctx context.Context, status int, resp *http.Respo
 	} else {
 		fields["error"] = cause.Error()
 	}
-	logDebug(st.ctx, "graph: retrying", fields)
+	logDebug(st.ctx, st.token, "graph: retrying", fields)
 	return true, nil
 }
 

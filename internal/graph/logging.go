@@ -49,16 +49,23 @@ func maskToken(ctx context.Context, token string) context.Context {
 	return tflog.SubsystemMaskMessageStrings(ctx, logSubsystem, token)
 }
 
-func logDebug(ctx context.Context, msg string, fields map[string]any) {
-	tflog.SubsystemDebug(ctx, logSubsystem, msg, fields)
+// logLine writes one line of the graph subsystem, masking token (the access token in use, or ""). The subsystem
+// and its masks are set up per line, not per request: the setup costs more than a request to a local emulator,
+// and most requests log nothing.
+func logLine(ctx context.Context, write func(context.Context, string, string, ...map[string]any), token, msg string, fields map[string]any) {
+	write(maskToken(logContext(ctx), token), logSubsystem, msg, fields)
 }
 
-func logTrace(ctx context.Context, msg string, fields map[string]any) {
-	tflog.SubsystemTrace(ctx, logSubsystem, msg, fields)
+func logDebug(ctx context.Context, token, msg string, fields map[string]any) {
+	logLine(ctx, tflog.SubsystemDebug, token, msg, fields)
 }
 
-func logWarn(ctx context.Context, msg string, fields map[string]any) {
-	tflog.SubsystemWarn(ctx, logSubsystem, msg, fields)
+func logTrace(ctx context.Context, token, msg string, fields map[string]any) {
+	logLine(ctx, tflog.SubsystemTrace, token, msg, fields)
+}
+
+func logWarn(ctx context.Context, token, msg string, fields map[string]any) {
+	logLine(ctx, tflog.SubsystemWarn, token, msg, fields)
 }
 
 // traceEnvVars are the variables that set the graph subsystem's level, most specific first, as tflog reads them.

@@ -32,6 +32,11 @@ var (
 	}()
 )
 
+// profileTimeoutsNull is an absent timeouts block.
+func profileTimeoutsNull() timeouts.Value {
+	return timeouts.Value{Object: types.ObjectNull(profileTimeoutsType.AttrTypes)}
+}
+
 // modelField is one attribute of the model: its name, type and a way to read and replace the field.
 type modelField struct {
 	name string

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -136,11 +135,11 @@ func currentState(p *graph.SecureScoreControlProfile) (state, assignedTo, commen
 }
 
 // setFromGraph writes everything the service returned into the model.
-func (m *controlProfileModelV0) setFromGraph(ctx context.Context, p *graph.SecureScoreControlProfile) diag.Diagnostics {
+func (m *controlProfileModelV0) setFromGraph(p *graph.SecureScoreControlProfile) diag.Diagnostics {
 	var diags diag.Diagnostics
 	m.ID = types.StringValue(p.ID)
 	m.State, m.AssignedTo, m.Comment = currentState(p)
-	m.VendorInformation = vendorInformationValue(ctx, p.VendorInformation, &diags)
+	m.VendorInformation = vendorInformationValue(p.VendorInformation)
 	m.AzureTenantID = types.StringValue(p.AzureTenantID)
 	m.controlProfileFacts.setFromGraph(p, &diags)
 	m.ControlStateUpdates = stateUpdatesValue(p.ControlStateUpdates)
@@ -217,16 +216,16 @@ func complianceValue(ci []graph.ComplianceInformation) types.List {
 	return types.ListValueMust(complianceInformationType, elems)
 }
 
-func vendorInformationValue(ctx context.Context, v *graph.SecurityVendorInformation, diags *diag.Diagnostics) types.Object {
+// vendorInformationValue is built directly rather than by reflection (ObjectValueFrom): the resource does this
+// for every instance on every refresh.
+func vendorInformationValue(v *graph.SecurityVendorInformation) types.Object {
 	if v == nil {
 		return types.ObjectNull(vendorInformationType.AttrTypes)
 	}
-	obj, d := types.ObjectValueFrom(ctx, vendorInformationType.AttrTypes, vendorInformationModelV0{
-		Provider:        types.StringPointerValue(v.Provider),
-		ProviderVersion: types.StringPointerValue(v.ProviderVersion),
-		SubProvider:     types.StringPointerValue(v.SubProvider),
-		Vendor:          types.StringPointerValue(v.Vendor),
+	return types.ObjectValueMust(vendorInformationType.AttrTypes, map[string]attr.Value{
+		"provider":         types.StringPointerValue(v.Provider),
+		"provider_version": types.StringPointerValue(v.ProviderVersion),
+		"sub_provider":     types.StringPointerValue(v.SubProvider),
+		"vendor":           types.StringPointerValue(v.Vendor),
 	})
-	diags.Append(d...)
-	return obj
 }

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -47,7 +46,7 @@ func TestControlProfileSetFromGraphMapsEmptyTextToNull(t *testing.T) {
 		},
 	}
 	var m controlProfileModelV0
-	if d := m.setFromGraph(context.Background(), p); d.HasError() {
+	if d := m.setFromGraph(p); d.HasError() {
 		t.Fatal(d)
 	}
 	if m.State.ValueString() != "Reviewed" || !m.AssignedTo.IsNull() || m.Comment.ValueString() != "ok" {
@@ -59,7 +58,7 @@ func TestControlProfileSetFromGraphMapsEmptyTextToNull(t *testing.T) {
 
 	// No entries at all reads as Default.
 	var empty controlProfileModelV0
-	if d := empty.setFromGraph(context.Background(), &graph.SecureScoreControlProfile{ID: "X"}); d.HasError() {
+	if d := empty.setFromGraph(&graph.SecureScoreControlProfile{ID: "X"}); d.HasError() {
 		t.Fatal(d)
 	}
 	if empty.State.ValueString() != controlStateDefault {
@@ -79,7 +78,7 @@ func TestControlProfileResourceSetFromGraphKeepsNewestUpdate(t *testing.T) {
 		},
 	}
 	var m controlProfileResourceModelV0
-	if d := m.setFromGraph(context.Background(), p); d.HasError() {
+	if d := m.setFromGraph(p); d.HasError() {
 		t.Fatal(d)
 	}
 	if m.State.ValueString() != "ThirdParty" || m.UpdatedBy.ValueString() != "app-b" || m.UpdatedDateTime.ValueString() != "2024-03-02T11:00:00Z" {
@@ -90,7 +89,7 @@ func TestControlProfileResourceSetFromGraphKeepsNewestUpdate(t *testing.T) {
 	}
 
 	var untouched controlProfileResourceModelV0
-	if d := untouched.setFromGraph(context.Background(), &graph.SecureScoreControlProfile{ID: "X"}); d.HasError() {
+	if d := untouched.setFromGraph(&graph.SecureScoreControlProfile{ID: "X"}); d.HasError() {
 		t.Fatal(d)
 	}
 	if !untouched.UpdatedBy.IsNull() || !untouched.UpdatedDateTime.IsNull() || untouched.State.ValueString() != "Default" {

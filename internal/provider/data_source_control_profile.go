@@ -72,6 +72,6 @@ func (d *controlProfileDataSource) Read(ctx context.Context, req datasource.Read
 		resp.Diagnostics.AddError("Unable to read the control profile", fmt.Sprintf("Control profile %q: %s", id, err))
 		return
 	}
-	resp.Diagnostics.Append(cfg.setFromGraph(ctx, profile)...)
+	resp.Diagnostics.Append(cfg.setFromGraph(profile)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }

@@ -123,7 +123,7 @@ func (d *controlProfilesDataSource) Read(ctx context.Context, req datasource.Rea
 			continue
 		}
 		var m controlProfileModelV0
-		resp.Diagnostics.Append(m.setFromGraph(ctx, p)...)
+		resp.Diagnostics.Append(m.setFromGraph(p)...)
 		profiles = append(profiles, m)
 		ids = append(ids, p.ID)
 	}

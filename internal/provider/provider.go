@@ -1,4 +1,5 @@
-// Package provider implements the securescore Terraform provider on terraform-plugin-framework.
+// Package provider implements the securescore Terraform provider: on terraform-plugin-framework, except for
+// securescore_control_profile, which is served on terraform-plugin-go (see server.go).
 package provider
 
 import (

@@ -65,11 +65,11 @@ type controlProfileResourceModelV0 struct {
 }
 
 // setFromGraph writes what the service returned into the resource's state.
-func (m *controlProfileResourceModelV0) setFromGraph(ctx context.Context, p *graph.SecureScoreControlProfile) diag.Diagnostics {
+func (m *controlProfileResourceModelV0) setFromGraph(p *graph.SecureScoreControlProfile) diag.Diagnostics {
 	var diags diag.Diagnostics
 	m.ID = types.StringValue(p.ID)
 	m.State, m.AssignedTo, m.Comment = currentState(p)
-	m.VendorInformation = vendorInformationValue(ctx, p.VendorInformation, &diags)
+	m.VendorInformation = vendorInformationValue(p.VendorInformation)
 	m.controlProfileFacts.setFromGraph(p, &diags)
 	m.UpdatedBy, m.UpdatedDateTime = types.StringNull(), types.StringNull()
 	if u := newestStateUpdate(p.ControlStateUpdates); u != nil {
@@ -258,7 +258,7 @@ func (s *controlProfileServer) read(ctx context.Context, state *controlProfileRe
 		return
 	}
 	prior := state.LastModifiedDateTime
-	diags.Append(state.setFromGraph(ctx, profile)...)
+	diags.Append(state.setFromGraph(profile)...)
 	if equal, _ := prior.StringSemanticEquals(ctx, state.LastModifiedDateTime); equal {
 		state.LastModifiedDateTime = prior // the same instant, written differently: keep what state has
 	}
@@ -383,7 +383,7 @@ func (s *controlProfileServer) write(ctx context.Context, plan *controlProfileRe
 			return &m
 		}
 	}
-	diags.Append(m.setFromGraph(ctx, profile)...)
+	diags.Append(m.setFromGraph(profile)...)
 	return &m
 }
 
@@ -431,7 +431,7 @@ func (s *controlProfileServer) ImportResourceState(ctx context.Context, req *tfp
 		ID: types.StringValue(req.ID), ControlID: types.StringValue(req.ID), ResetOnDestroy: types.BoolValue(true),
 		State: types.StringNull(), AssignedTo: types.StringNull(), Comment: types.StringNull(),
 		VendorInformation: types.ObjectNull(vendorInformationType.AttrTypes),
-		Timeouts:          timeouts.Value{Object: types.ObjectNull(profileTimeoutsType.AttrTypes)},
+		Timeouts:          profileTimeoutsNull(),
 	}
 	m.clearReadOnly()
 	dv, err := m.toDynamicValue(ctx)

@@ -17,7 +17,7 @@ func profileConfig(t *testing.T, change func(*controlProfileResourceModelV0)) *t
 	m := controlProfileResourceModelV0{ID: types.StringNull(), ControlID: types.StringValue("AdminMFAV2"),
 		State: types.StringValue("Reviewed"), AssignedTo: types.StringNull(), Comment: types.StringNull(),
 		VendorInformation: types.ObjectNull(vendorInformationType.AttrTypes), ResetOnDestroy: types.BoolNull(),
-		Timeouts: timeouts.Value{Object: types.ObjectNull(profileTimeoutsType.AttrTypes)}}
+		Timeouts: profileTimeoutsNull()}
 	m.clearReadOnly()
 	change(&m)
 	dv, err := m.toDynamicValue(context.Background())

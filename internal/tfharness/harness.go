@@ -26,6 +26,9 @@ type Install struct {
 	Binary    string // the built provider inside the mirror
 	CLIConfig string // Terraform CLI configuration file (TF_CLI_CONFIG_FILE)
 	Version   string
+
+	repoRoot string
+	sources  []string // every provider in the mirror: ProviderSource, then those AddProvider built
 }
 
 // BuildOptions configures Build.
@@ -49,39 +52,65 @@ func Build(ctx context.Context, dir string, o BuildOptions) (*Install, error) {
 		}
 		o.RepoRoot = root
 	}
-	in := &Install{Dir: dir, Mirror: filepath.Join(dir, "mirror"), CLIConfig: filepath.Join(dir, "terraformrc"), Version: o.Version}
-	in.Binary = filepath.Join(in.Mirror, ProviderSource, o.Version, runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-securescore_v"+o.Version)
+	in := &Install{Dir: dir, Mirror: filepath.Join(dir, "mirror"), CLIConfig: filepath.Join(dir, "terraformrc"), Version: o.Version,
+		repoRoot: o.RepoRoot}
+	var err error
+	if in.Binary, err = in.build(ctx, ProviderSource, ".", o.Stdout, o.Stderr); err != nil {
+		return nil, err
+	}
+	return in, in.writeCLIConfig()
+}
 
-	cmd := exec.CommandContext(ctx, "go", "build", "-ldflags", "-X main.version="+o.Version, "-o", in.Binary, ".")
-	cmd.Dir = o.RepoRoot
-	cmd.Stdout = o.Stdout
+// AddProvider builds another provider program of this module (pkg, e.g. "./internal/cmd/bench/floorprovider")
+// into the mirror as source, at the install's version, and returns its binary.
+func (in *Install) AddProvider(ctx context.Context, source, pkg string) (string, error) {
+	bin, err := in.build(ctx, source, pkg, nil, nil)
+	if err != nil {
+		return "", err
+	}
+	return bin, in.writeCLIConfig()
+}
+
+func (in *Install) build(ctx context.Context, source, pkg string, stdout, stderr io.Writer) (string, error) {
+	name := source[strings.LastIndex(source, "/")+1:]
+	bin := filepath.Join(in.Mirror, source, in.Version, runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-"+name+"_v"+in.Version)
+	cmd := exec.CommandContext(ctx, "go", "build", "-ldflags", "-X main.version="+in.Version, "-o", bin, pkg)
+	cmd.Dir = in.repoRoot
+	cmd.Stdout = stdout
 	var errBuf strings.Builder
-	if o.Stderr != nil {
-		cmd.Stderr = o.Stderr
+	if stderr != nil {
+		cmd.Stderr = stderr
 	} else {
 		cmd.Stderr = &errBuf
 	}
 	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("building the provider: %w\n%s", err, errBuf.String())
+		return "", fmt.Errorf("building %s: %w\n%s", source, err, errBuf.String())
 	}
-	if err := os.WriteFile(in.CLIConfig, []byte(in.CLIConfigText()), 0o600); err != nil {
-		return nil, err
-	}
-	return in, nil
+	in.sources = append(in.sources, source)
+	return bin, nil
 }
 
-// CLIConfigText is the Terraform CLI configuration Build writes.
+func (in *Install) writeCLIConfig() error {
+	return os.WriteFile(in.CLIConfig, []byte(in.CLIConfigText()), 0o600)
+}
+
+// CLIConfigText is the Terraform CLI configuration Build writes: the mirror's providers come from the mirror only.
 func (in *Install) CLIConfigText() string {
+	quoted := make([]string, len(in.sources))
+	for i, s := range in.sources {
+		quoted[i] = fmt.Sprintf("%q", s)
+	}
+	list := strings.Join(quoted, ", ")
 	return fmt.Sprintf(`provider_installation {
   filesystem_mirror {
     path    = %q
-    include = [%q]
+    include = [%s]
   }
   direct {
-    exclude = [%q]
+    exclude = [%s]
   }
 }
-`, in.Mirror, ProviderSource, ProviderSource)
+`, in.Mirror, list, list)
 }
 
 // Env is base without settings that would reach a real tenant or another CLI configuration, plus this install's

@@ -7,9 +7,9 @@ import (
 	"strings"
 )
 
-// writeConfigs writes the provider and terraform_data configurations for ids; the first changed ids get a
-// different comment (the 10% change phase).
-func writeConfigs(provDir, baseDir string, ids []string, changed int) error {
+// writeConfigs writes the provider, terraform_data and protocol-floor configurations for ids; the first changed
+// ids get a different comment (the 10% change phase).
+func writeConfigs(provDir, baseDir, floorDir string, ids []string, changed int) error {
 	var m strings.Builder
 	m.WriteString("locals {\n  profiles = {\n")
 	for i, id := range ids {
@@ -22,25 +22,28 @@ func writeConfigs(provDir, baseDir string, ids []string, changed int) error {
 	m.WriteString("  }\n}\n")
 	profiles := m.String()
 
-	prov := `terraform {
+	// The provider and the floor get the same arguments; terraform_data gets them as its input.
+	plugin := func(name, resourceType, providerBlock string) string {
+		return fmt.Sprintf(`terraform {
   required_providers {
-    securescore = {
-      source = "securescore/securescore"
+    %[1]s = {
+      source = "securescore/%[1]s"
     }
   }
 }
-
-# Credentials and endpoints come from ARM_* (the benchmark points them at the emulator).
-provider "securescore" {}
-
-resource "securescore_control_profile" "p" {
+%[3]s
+resource %[2]q "p" {
   for_each    = local.profiles
   control_id  = each.key
   state       = "ThirdParty"
   assigned_to = "secops@contoso.onmicrosoft.com"
   comment     = each.value
 }
-`
+`, name, resourceType, providerBlock)
+	}
+	prov := plugin("securescore", "securescore_control_profile",
+		"\n# Credentials and endpoints come from ARM_* (the benchmark points them at the emulator).\nprovider \"securescore\" {}\n")
+	floor := plugin("benchfloor", "benchfloor_thing", "")
 	base := `resource "terraform_data" "p" {
   for_each = local.profiles
   input = {
@@ -51,8 +54,10 @@ resource "securescore_control_profile" "p" {
   }
 }
 `
-	if err := os.WriteFile(filepath.Join(provDir, "main.tf"), []byte(prov+"\n"+profiles), 0o644); err != nil {
-		return err
+	for dir, cfg := range map[string]string{provDir: prov, baseDir: base, floorDir: floor} {
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg+"\n"+profiles), 0o644); err != nil {
+			return err
+		}
 	}
-	return os.WriteFile(filepath.Join(baseDir, "main.tf"), []byte(base+"\n"+profiles), 0o644)
+	return nil
 }

@@ -36,8 +36,9 @@ func (r *report) SVG() string {
 		value             func(row) float64
 	}
 	all := []series{
-		{"terraform_data (floor)", "#777777", "", func(w row) float64 { return w.BaselineS }},
+		{"terraform_data (no plugin)", "#777777", "", func(w row) float64 { return w.BaselineS }},
 		{"securescore_control_profile", "#1f5fbf", "", func(w row) float64 { return w.ProviderS }},
+		{"protocol floor (no-op plugin)", "#2e8b57", "2 3", func(w row) float64 { return w.FloorS }},
 	}
 	if r.LatencyMS > 0 {
 		all = append(all, series{fmt.Sprintf("provider, +%.0f ms latency", r.LatencyMS), "#d2691e", "6 4", func(w row) float64 { return w.LatencyProviderS }})
@@ -105,7 +106,7 @@ func (r *report) SVG() string {
 		}
 	}
 	for i, s := range all {
-		x := 20 + float64(i)*260
+		x := 20 + float64(i)*230
 		y := panelH + 16
 		dash := ""
 		if s.dash != "" {

@@ -15,6 +15,9 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/tfharness"
 )
 
+// floorSource is floorprovider's registry address (the program's own Source).
+const floorSource = "registry.terraform.io/securescore/benchfloor"
+
 // phase is one timed terraform command.
 type phase struct {
 	name   string
@@ -40,6 +43,7 @@ type sample struct {
 	provider time.Duration
 	baseline time.Duration
 	calls    calls
+	floor    time.Duration // the protocol floor (floorprovider); 0 when not measured (runs with latency)
 	rssKiB   int64
 	plugins  int
 }
@@ -75,6 +79,9 @@ func run(ctx context.Context, o *options, log io.Writer) (*report, error) {
 	fmt.Fprintln(log, "building the provider into a filesystem mirror...")
 	inst, err := tfharness.Build(ctx, work, tfharness.BuildOptions{})
 	if err != nil {
+		return nil, err
+	}
+	if _, err := inst.AddProvider(ctx, floorSource, "./internal/cmd/bench/floorprovider"); err != nil {
 		return nil, err
 	}
 	b := &bench{o: o, log: log, inst: inst, work: work, tf: &tfharness.Terraform{Bin: tfBin}}
@@ -126,13 +133,13 @@ func (b *bench) measure(ctx context.Context, rep, n int, latency time.Duration) 
 	ids = ids[:n]
 
 	base := filepath.Join(b.work, fmt.Sprintf("r%d-l%s-n%d", rep, latency, n))
-	provDir, baseDir := filepath.Join(base, "provider"), filepath.Join(base, "baseline")
-	for _, d := range []string{provDir, baseDir} {
+	provDir, baseDir, floorDir := filepath.Join(base, "provider"), filepath.Join(base, "baseline"), filepath.Join(base, "floor")
+	for _, d := range []string{provDir, baseDir, floorDir} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return nil, err
 		}
 	}
-	if err := writeConfigs(provDir, baseDir, ids, 0); err != nil {
+	if err := writeConfigs(provDir, baseDir, floorDir, ids, 0); err != nil {
 		return nil, err
 	}
 	prov := &tfharness.Terraform{Bin: b.tf.Bin, Echo: b.tf.Echo,
@@ -141,7 +148,7 @@ func (b *bench) measure(ctx context.Context, rep, n int, latency time.Duration) 
 	for _, x := range []struct {
 		tf  *tfharness.Terraform
 		dir string
-	}{{prov, provDir}, {baseTF, baseDir}} {
+	}{{prov, provDir}, {baseTF, baseDir}, {baseTF, floorDir}} {
 		if r, err := x.tf.Run(ctx, x.dir, "init", "-input=false", "-no-color"); err != nil {
 			return nil, fmt.Errorf("terraform init in %s: %w\n%s", x.dir, err, r.Output)
 		}
@@ -151,7 +158,7 @@ func (b *bench) measure(ctx context.Context, rep, n int, latency time.Duration) 
 	var out []sample
 	for i, ph := range phases(b.o.parallelism) {
 		if ph.change {
-			if err := writeConfigs(provDir, baseDir, ids, (n+9)/10); err != nil {
+			if err := writeConfigs(provDir, baseDir, floorDir, ids, (n+9)/10); err != nil {
 				return nil, err
 			}
 		}
@@ -174,19 +181,26 @@ func (b *bench) measure(ctx context.Context, rep, n int, latency time.Duration) 
 			s.baseline = r.Duration
 			return nil
 		}
-		// Alternate who goes first so that drift in machine load does not favour one side.
-		first, second := runBaseline, runProvider
-		if (rep+i)%2 == 1 {
-			first, second = runProvider, runBaseline
+		runFloor := func() error {
+			if latency > 0 {
+				return nil // the floor calls no API: latency changes nothing
+			}
+			r, err := baseTF.Run(ctx, floorDir, ph.args...)
+			if err != nil {
+				return fmt.Errorf("protocol floor %s: %w\n%s", ph.name, err, tail(r))
+			}
+			s.floor = r.Duration
+			return nil
 		}
-		if err := first(); err != nil {
-			return nil, err
+		// Rotate who goes first so that drift in machine load does not favour one side.
+		runs := []func() error{runBaseline, runProvider, runFloor}
+		for k := range runs {
+			if err := runs[(rep+i+k)%len(runs)](); err != nil {
+				return nil, err
+			}
 		}
-		if err := second(); err != nil {
-			return nil, err
-		}
-		fmt.Fprintf(b.log, "rep %d  N=%-4d latency=%-5s %-13s terraform_data %6.2fs  provider %6.2fs  ratio %.2f  calls token=%d get=%d patch=%d other=%d  rss %.1f MiB\n",
-			rep+1, n, latency, ph.name, s.baseline.Seconds(), s.provider.Seconds(), s.provider.Seconds()/s.baseline.Seconds(),
+		fmt.Fprintf(b.log, "rep %d  N=%-4d latency=%-5s %-13s terraform_data %6.2fs  provider %6.2fs  ratio %.2f  floor %6.2fs  calls token=%d get=%d patch=%d other=%d  rss %.1f MiB\n",
+			rep+1, n, latency, ph.name, s.baseline.Seconds(), s.provider.Seconds(), s.provider.Seconds()/s.baseline.Seconds(), s.floor.Seconds(),
 			s.calls.Token, s.calls.Get, s.calls.Patch, s.calls.Other, float64(s.rssKiB)/1024)
 		out = append(out, s)
 	}

@@ -1,0 +1,192 @@
+// Command floorprovider is the benchmark's protocol floor: the least any Terraform provider plugin does. It
+// serves one resource, benchfloor_thing, with the benchmark's four arguments and a computed id, straight on
+// terraform-plugin-go, keeps everything in Terraform state and calls no API. Whatever it costs over
+// terraform_data (which runs inside terraform) is the plugin protocol's own price on the machine: processes,
+// handshakes, gRPC, encoding. `make bench` reports it beside the provider so that the provider's ratio can be read
+// against what no provider can go below.
+package main
+
+import (
+	"context"
+	"log"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// Source is the floor provider's registry address, as the benchmark's configuration names it.
+const Source = "registry.terraform.io/securescore/benchfloor"
+
+const typeName = "benchfloor_thing"
+
+var arguments = []string{"control_id", "state", "assigned_to", "comment"}
+
+var thingType = func() tftypes.Object {
+	attrs := map[string]tftypes.Type{"id": tftypes.String}
+	for _, a := range arguments {
+		attrs[a] = tftypes.String
+	}
+	return tftypes.Object{AttributeTypes: attrs}
+}()
+
+func main() {
+	if err := tf6server.Serve(Source, func() tfprotov6.ProviderServer { return floor{} }); err != nil {
+		log.Fatal(err)
+	}
+}
+
+type floor struct{}
+
+var capabilities = &tfprotov6.ServerCapabilities{GetProviderSchemaOptional: true, PlanDestroy: true}
+
+func (floor) GetMetadata(context.Context, *tfprotov6.GetMetadataRequest) (*tfprotov6.GetMetadataResponse, error) {
+	return &tfprotov6.GetMetadataResponse{ServerCapabilities: capabilities,
+		Resources: []tfprotov6.ResourceMetadata{{TypeName: typeName}}}, nil
+}
+
+func (floor) GetProviderSchema(context.Context, *tfprotov6.GetProviderSchemaRequest) (*tfprotov6.GetProviderSchemaResponse, error) {
+	attrs := []*tfprotov6.SchemaAttribute{{Name: "id", Type: tftypes.String, Computed: true}}
+	for _, a := range arguments {
+		attrs = append(attrs, &tfprotov6.SchemaAttribute{Name: a, Type: tftypes.String, Optional: true})
+	}
+	return &tfprotov6.GetProviderSchemaResponse{ServerCapabilities: capabilities,
+		Provider:        &tfprotov6.Schema{Block: &tfprotov6.SchemaBlock{}},
+		ResourceSchemas: map[string]*tfprotov6.Schema{typeName: {Block: &tfprotov6.SchemaBlock{Attributes: attrs}}},
+	}, nil
+}
+
+// UpgradeResourceState converts stored JSON to the wire encoding, as every provider must.
+func (floor) UpgradeResourceState(_ context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	v, err := req.RawState.UnmarshalWithOpts(thingType, tfprotov6.UnmarshalOpts{})
+	if err != nil {
+		return &tfprotov6.UpgradeResourceStateResponse{Diagnostics: failure(err)}, nil
+	}
+	dv, err := tfprotov6.NewDynamicValue(thingType, v)
+	if err != nil {
+		return &tfprotov6.UpgradeResourceStateResponse{Diagnostics: failure(err)}, nil
+	}
+	return &tfprotov6.UpgradeResourceStateResponse{UpgradedState: &dv}, nil
+}
+
+func (floor) ReadResource(_ context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	return &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Private: req.Private}, nil
+}
+
+// PlanResourceChange makes the id "known after apply" on create.
+func (floor) PlanResourceChange(_ context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	planned, err := withID(req.ProposedNewState, func(attrs map[string]tftypes.Value) tftypes.Value {
+		if attrs["id"].IsNull() {
+			return tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+		}
+		return attrs["id"]
+	})
+	if err != nil {
+		return &tfprotov6.PlanResourceChangeResponse{Diagnostics: failure(err)}, nil
+	}
+	return &tfprotov6.PlanResourceChangeResponse{PlannedState: planned, PlannedPrivate: req.PriorPrivate}, nil
+}
+
+// ApplyResourceChange takes the control id as the id.
+func (floor) ApplyResourceChange(_ context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	newState, err := withID(req.PlannedState, func(attrs map[string]tftypes.Value) tftypes.Value { return attrs["control_id"] })
+	if err != nil {
+		return &tfprotov6.ApplyResourceChangeResponse{NewState: req.PriorState, Diagnostics: failure(err)}, nil
+	}
+	return &tfprotov6.ApplyResourceChangeResponse{NewState: newState, Private: req.PlannedPrivate}, nil
+}
+
+// withID decodes an object value, sets its id to id(attributes) and encodes it again; a null object (a destroy)
+// is returned as it is.
+func withID(dv *tfprotov6.DynamicValue, id func(map[string]tftypes.Value) tftypes.Value) (*tfprotov6.DynamicValue, error) {
+	v, err := dv.Unmarshal(thingType)
+	if err != nil || v.IsNull() {
+		return dv, err
+	}
+	var attrs map[string]tftypes.Value
+	if err := v.As(&attrs); err != nil {
+		return nil, err
+	}
+	attrs["id"] = id(attrs)
+	out, err := tfprotov6.NewDynamicValue(thingType, tftypes.NewValue(thingType, attrs))
+	return &out, err
+}
+
+func failure(err error) []*tfprotov6.Diagnostic {
+	return []*tfprotov6.Diagnostic{{Severity: tfprotov6.DiagnosticSeverityError, Summary: "benchfloor", Detail: err.Error()}}
+}
+
+func unsupported(what string) []*tfprotov6.Diagnostic {
+	return []*tfprotov6.Diagnostic{{Severity: tfprotov6.DiagnosticSeverityError, Summary: "benchfloor",
+		Detail: "the benchmark's floor provider does not support " + what}}
+}
+
+// What follows has nothing to do in a floor: empty answers, or an error for what the benchmark never uses.
+
+func (floor) GetResourceIdentitySchemas(context.Context, *tfprotov6.GetResourceIdentitySchemasRequest) (*tfprotov6.GetResourceIdentitySchemasResponse, error) {
+	return &tfprotov6.GetResourceIdentitySchemasResponse{}, nil
+}
+
+func (floor) ValidateProviderConfig(_ context.Context, req *tfprotov6.ValidateProviderConfigRequest) (*tfprotov6.ValidateProviderConfigResponse, error) {
+	return &tfprotov6.ValidateProviderConfigResponse{PreparedConfig: req.Config}, nil
+}
+
+func (floor) ConfigureProvider(context.Context, *tfprotov6.ConfigureProviderRequest) (*tfprotov6.ConfigureProviderResponse, error) {
+	return &tfprotov6.ConfigureProviderResponse{}, nil
+}
+
+func (floor) StopProvider(context.Context, *tfprotov6.StopProviderRequest) (*tfprotov6.StopProviderResponse, error) {
+	return &tfprotov6.StopProviderResponse{}, nil
+}
+
+func (floor) ValidateResourceConfig(context.Context, *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+	return &tfprotov6.ValidateResourceConfigResponse{}, nil
+}
+
+func (floor) ImportResourceState(context.Context, *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
+	return &tfprotov6.ImportResourceStateResponse{Diagnostics: unsupported("import")}, nil
+}
+
+func (floor) MoveResourceState(context.Context, *tfprotov6.MoveResourceStateRequest) (*tfprotov6.MoveResourceStateResponse, error) {
+	return &tfprotov6.MoveResourceStateResponse{Diagnostics: unsupported("moved blocks")}, nil
+}
+
+func (floor) UpgradeResourceIdentity(context.Context, *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
+	return &tfprotov6.UpgradeResourceIdentityResponse{Diagnostics: unsupported("resource identity")}, nil
+}
+
+func (floor) GenerateResourceConfig(context.Context, *tfprotov6.GenerateResourceConfigRequest) (*tfprotov6.GenerateResourceConfigResponse, error) {
+	return &tfprotov6.GenerateResourceConfigResponse{Diagnostics: unsupported("configuration generation")}, nil
+}
+
+func (floor) ValidateDataResourceConfig(context.Context, *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
+	return &tfprotov6.ValidateDataResourceConfigResponse{Diagnostics: unsupported("data sources")}, nil
+}
+
+func (floor) ReadDataSource(context.Context, *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	return &tfprotov6.ReadDataSourceResponse{Diagnostics: unsupported("data sources")}, nil
+}
+
+func (floor) CallFunction(context.Context, *tfprotov6.CallFunctionRequest) (*tfprotov6.CallFunctionResponse, error) {
+	return &tfprotov6.CallFunctionResponse{Error: &tfprotov6.FunctionError{Text: "the benchmark's floor provider has no functions"}}, nil
+}
+
+func (floor) GetFunctions(context.Context, *tfprotov6.GetFunctionsRequest) (*tfprotov6.GetFunctionsResponse, error) {
+	return &tfprotov6.GetFunctionsResponse{}, nil
+}
+
+func (floor) ValidateEphemeralResourceConfig(context.Context, *tfprotov6.ValidateEphemeralResourceConfigRequest) (*tfprotov6.ValidateEphemeralResourceConfigResponse, error) {
+	return &tfprotov6.ValidateEphemeralResourceConfigResponse{Diagnostics: unsupported("ephemeral resources")}, nil
+}
+
+func (floor) OpenEphemeralResource(context.Context, *tfprotov6.OpenEphemeralResourceRequest) (*tfprotov6.OpenEphemeralResourceResponse, error) {
+	return &tfprotov6.OpenEphemeralResourceResponse{Diagnostics: unsupported("ephemeral resources")}, nil
+}
+
+func (floor) RenewEphemeralResource(context.Context, *tfprotov6.RenewEphemeralResourceRequest) (*tfprotov6.RenewEphemeralResourceResponse, error) {
+	return &tfprotov6.RenewEphemeralResourceResponse{Diagnostics: unsupported("ephemeral resources")}, nil
+}
+
+func (floor) CloseEphemeralResource(context.Context, *tfprotov6.CloseEphemeralResourceRequest) (*tfprotov6.CloseEphemeralResourceResponse, error) {
+	return &tfprotov6.CloseEphemeralResourceResponse{Diagnostics: unsupported("ephemeral resources")}, nil
+}

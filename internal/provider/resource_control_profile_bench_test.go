@@ -1,0 +1,159 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"math/big"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/securescore/terraform-provider-securescore/internal/clouds"
+	"github.com/securescore/terraform-provider-securescore/internal/emulator"
+)
+
+// BenchmarkControlProfilePlanInstance is the provider's share of one instance in `terraform plan`: the
+// UpgradeResourceState, ReadResource (one GET to an in-process emulator) and PlanResourceChange Terraform sends
+// for it. `make bench` measures whole terraform runs; this isolates the provider's CPU and allocations.
+func BenchmarkControlProfilePlanInstance(b *testing.B) {
+	ctx := context.Background()
+	s, config := benchControlProfileServer(b)
+	state := benchRawState(b, s, config)
+
+	b.ReportAllocs()
+	for b.Loop() {
+		up, err := s.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{TypeName: controlProfileTypeName, RawState: state})
+		mustNoDiagnostics(b, err, up.Diagnostics)
+		read, err := s.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: controlProfileTypeName, CurrentState: up.UpgradedState})
+		mustNoDiagnostics(b, err, read.Diagnostics)
+		plan, err := s.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{TypeName: controlProfileTypeName,
+			PriorState: read.NewState, ProposedNewState: read.NewState, Config: config})
+		mustNoDiagnostics(b, err, plan.Diagnostics)
+	}
+}
+
+// benchControlProfileServer is a configured server against an in-process emulator with one synthetic profile,
+// and the configuration of a resource managing it.
+func benchControlProfileServer(b *testing.B) (*controlProfileServer, *tfprotov6.DynamicValue) {
+	b.Helper()
+	emu, err := emulator.New(emulator.Config{ControlProfiles: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(emu)
+	b.Cleanup(srv.Close)
+	env, err := clouds.Lookup("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := emu.Config()
+	data, err := newProviderData(providerSettings{TenantID: cfg.TenantID, ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
+		Environment: env, GraphEndpoint: srv.URL, AuthorityHost: srv.URL, APIVersion: "v1.0"}, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := newControlProfileServer()
+	s.configure(data, false)
+
+	m := controlProfileResourceModelV0{ID: types.StringNull(), ControlID: types.StringValue("SyntheticControl0001"),
+		State: types.StringValue("ThirdParty"), AssignedTo: types.StringValue("secops@contoso.onmicrosoft.com"),
+		Comment: types.StringValue("benchmark"), VendorInformation: types.ObjectNull(vendorInformationType.AttrTypes),
+		ResetOnDestroy: types.BoolNull(), Timeouts: profileTimeoutsNull()}
+	m.clearReadOnly()
+	config, err := m.toDynamicValue(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s, config
+}
+
+// benchRawState creates the resource once and returns its state as Terraform stores it (JSON).
+func benchRawState(b *testing.B, s *controlProfileServer, config *tfprotov6.DynamicValue) *tfprotov6.RawState {
+	b.Helper()
+	ctx := context.Background()
+	plan, err := s.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{TypeName: controlProfileTypeName,
+		PriorState: nullControlProfile(), ProposedNewState: config, Config: config})
+	mustNoDiagnostics(b, err, plan.Diagnostics)
+	applied, err := s.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{TypeName: controlProfileTypeName,
+		PriorState: nullControlProfile(), PlannedState: plan.PlannedState, Config: config})
+	mustNoDiagnostics(b, err, applied.Diagnostics)
+	v, err := applied.NewState.Unmarshal(controlProfileResourceType)
+	if err != nil {
+		b.Fatal(err)
+	}
+	js, err := terraformJSON(v)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &tfprotov6.RawState{JSON: js}
+}
+
+func mustNoDiagnostics(b *testing.B, err error, diags []*tfprotov6.Diagnostic) {
+	b.Helper()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, d := range diags {
+		if d.Severity == tfprotov6.DiagnosticSeverityError {
+			b.Fatalf("%s: %s", d.Summary, d.Detail)
+		}
+	}
+}
+
+// terraformJSON encodes a known value the way Terraform writes state attributes.
+func terraformJSON(v tftypes.Value) ([]byte, error) {
+	var conv func(tftypes.Value) (any, error)
+	conv = func(v tftypes.Value) (any, error) {
+		if v.IsNull() {
+			return nil, nil
+		}
+		switch {
+		case v.Type().Is(tftypes.String):
+			var s string
+			return s, v.As(&s)
+		case v.Type().Is(tftypes.Bool):
+			var b bool
+			return b, v.As(&b)
+		case v.Type().Is(tftypes.Number):
+			f := new(big.Float)
+			if err := v.As(&f); err != nil {
+				return nil, err
+			}
+			return json.Number(f.Text('g', -1)), nil
+		case v.Type().Is(tftypes.List{}):
+			var elems []tftypes.Value
+			if err := v.As(&elems); err != nil {
+				return nil, err
+			}
+			out := make([]any, len(elems))
+			for i, e := range elems {
+				var err error
+				if out[i], err = conv(e); err != nil {
+					return nil, err
+				}
+			}
+			return out, nil
+		default:
+			var attrs map[string]tftypes.Value
+			if err := v.As(&attrs); err != nil {
+				return nil, err
+			}
+			out := make(map[string]any, len(attrs))
+			for k, a := range attrs {
+				var err error
+				if out[k], err = conv(a); err != nil {
+					return nil, err
+				}
+			}
+			return out, nil
+		}
+	}
+	x, err := conv(v)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(x)
+}
