@@ -7,9 +7,12 @@ import (
 	"strings"
 )
 
-// writeConfigs writes the provider, terraform_data and protocol-floor configurations for ids; the first changed
-// ids get a different comment (the 10% change phase).
-func writeConfigs(provDir, baseDir, floorDir string, ids []string, changed int) error {
+// workDirs are the working directories of one N: the provider, terraform_data and the two protocol floors.
+type workDirs struct{ prov, base, floor, wide string }
+
+// writeConfigs writes the configurations for ids; the first changed ids get a different comment (the 10% change
+// phase).
+func writeConfigs(d workDirs, ids []string, changed int) error {
 	var m strings.Builder
 	m.WriteString("locals {\n  profiles = {\n")
 	for i, id := range ids {
@@ -44,6 +47,7 @@ resource %[2]q "p" {
 	prov := plugin("securescore", "securescore_control_profile",
 		"\n# Credentials and endpoints come from ARM_* (the benchmark points them at the emulator).\nprovider \"securescore\" {}\n")
 	floor := plugin("benchfloor", "benchfloor_thing", "")
+	wide := plugin("benchfloor", "benchfloor_wide", "")
 	base := `resource "terraform_data" "p" {
   for_each = local.profiles
   input = {
@@ -54,7 +58,7 @@ resource %[2]q "p" {
   }
 }
 `
-	for dir, cfg := range map[string]string{provDir: prov, baseDir: base, floorDir: floor} {
+	for dir, cfg := range map[string]string{d.prov: prov, d.base: base, d.floor: floor, d.wide: wide} {
 		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg+"\n"+profiles), 0o644); err != nil {
 			return err
 		}

@@ -39,6 +39,7 @@ func (r *report) SVG() string {
 		{"terraform_data (no plugin)", "#777777", "", func(w row) float64 { return w.BaselineS }},
 		{"securescore_control_profile", "#1f5fbf", "", func(w row) float64 { return w.ProviderS }},
 		{"protocol floor (no-op plugin)", "#2e8b57", "2 3", func(w row) float64 { return w.FloorS }},
+		{"no-op plugin, same width", "#8b2e8b", "2 3", func(w row) float64 { return w.WideS }},
 	}
 	if r.LatencyMS > 0 {
 		all = append(all, series{fmt.Sprintf("provider, +%.0f ms latency", r.LatencyMS), "#d2691e", "6 4", func(w row) float64 { return w.LatencyProviderS }})
@@ -106,7 +107,7 @@ func (r *report) SVG() string {
 		}
 	}
 	for i, s := range all {
-		x := 20 + float64(i)*230
+		x := 12 + float64(i)*236
 		y := panelH + 16
 		dash := ""
 		if s.dash != "" {

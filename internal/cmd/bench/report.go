@@ -38,6 +38,8 @@ type row struct {
 	RatioMax   float64 `json:"ratio_target"`
 	FloorS     float64 `json:"protocol_floor_s"`
 	FloorRatio float64 `json:"protocol_floor_ratio"` // median of floor/terraform_data: what no plugin goes below
+	WideS      float64 `json:"wide_floor_s"`
+	WideRatio  float64 `json:"wide_floor_ratio"` // the same for a no-op resource as wide as the provider's
 
 	LatencyBaselineS float64 `json:"terraform_data_latency_s,omitempty"`
 	LatencyProviderS float64 `json:"provider_latency_s,omitempty"`
@@ -64,6 +66,7 @@ type rawRow struct {
 	ProviderS float64 `json:"provider_s"`
 	BaselineS float64 `json:"terraform_data_s"`
 	FloorS    float64 `json:"protocol_floor_s,omitempty"`
+	WideS     float64 `json:"wide_floor_s,omitempty"`
 	Calls     calls   `json:"calls"`
 	RSSKiB    int64   `json:"provider_peak_rss_kib"`
 	Plugins   int     `json:"plugin_processes"`
@@ -109,13 +112,14 @@ func buildReport(o *options, samples []sample, tf string, wall time.Duration) *r
 			"times are wall-clock seconds of one terraform command, medians over the repetitions",
 			"ratio: median over repetitions of provider time / terraform_data time, each pair run back to back",
 			"protocol floor: a provider plugin that calls no API and does nothing but the protocol (internal/cmd/bench/floorprovider), run beside them; its ratio is the least any provider plugin can reach here",
+			"wide floor: the same no-op plugin with a resource as wide as securescore_control_profile (25 top-level attributes): the least a resource of that schema can reach",
 			"added_by_latency: provider time with the added latency minus provider time without it; the target compares it with the bound",
 			"calls: emulator journal of the provider's phase (token requests, profile GETs, profile PATCHes, anything else)",
 		},
 	}
 	for _, s := range samples {
 		r.Samples = append(r.Samples, rawRow{N: s.n, LatencyMS: float64(s.latency) / float64(time.Millisecond), Phase: s.phase,
-			ProviderS: s.provider.Seconds(), BaselineS: s.baseline.Seconds(), FloorS: s.floor.Seconds(), Calls: s.calls, RSSKiB: s.rssKiB, Plugins: s.plugins})
+			ProviderS: s.provider.Seconds(), BaselineS: s.baseline.Seconds(), FloorS: s.floor.Seconds(), WideS: s.wide.Seconds(), Calls: s.calls, RSSKiB: s.rssKiB, Plugins: s.plugins})
 	}
 	for _, n := range o.ns {
 		for _, ph := range phases(o.parallelism) {
@@ -126,7 +130,7 @@ func buildReport(o *options, samples []sample, tf string, wall time.Duration) *r
 }
 
 func summarize(o *options, samples []sample, n int, phase string) row {
-	var p0, b0, ratios, pl, bl, f0, floorRatios []float64
+	var p0, b0, ratios, pl, bl, f0, floorRatios, w0, wideRatios []float64
 	w := row{N: n, Phase: phase, RatioMax: ratioTarget(n)}
 	w.WantGet, w.WantPatch = expected(phase, n)
 	w.CallsMet = true
@@ -140,6 +144,9 @@ func summarize(o *options, samples []sample, n int, phase string) row {
 			ratios = append(ratios, s.provider.Seconds()/s.baseline.Seconds())
 			if s.floor > 0 {
 				f0, floorRatios = append(f0, s.floor.Seconds()), append(floorRatios, s.floor.Seconds()/s.baseline.Seconds())
+			}
+			if s.wide > 0 {
+				w0, wideRatios = append(w0, s.wide.Seconds()), append(wideRatios, s.wide.Seconds()/s.baseline.Seconds())
 			}
 			w.Calls = s.calls
 			w.Plugins = max(w.Plugins, s.plugins)
@@ -155,6 +162,7 @@ func summarize(o *options, samples []sample, n int, phase string) row {
 	}
 	w.ProviderS, w.BaselineS, w.Ratio = median(p0), median(b0), median(ratios)
 	w.FloorS, w.FloorRatio = median(f0), median(floorRatios)
+	w.WideS, w.WideRatio = median(w0), median(wideRatios)
 	w.RatioMet = w.Ratio <= w.RatioMax
 	if w.HasLatency {
 		w.LatencyProviderS, w.LatencyBaselineS = median(pl), median(bl)
@@ -191,15 +199,15 @@ func (r *report) Markdown() string {
 	fmt.Fprintf(&b, "# Benchmark: securescore_control_profile vs terraform_data\n\n")
 	fmt.Fprintf(&b, "%s, %s, %d CPUs, parallelism %d, %d repetition(s) (medians), added latency %.0f ms; generated %s, took %.0f s.\n\n",
 		r.Terraform, r.Go, r.CPUs, r.Parallelism, r.Reps, r.LatencyMS, r.Generated.Format(time.RFC3339), r.WallSeconds)
-	b.WriteString("| N | phase | terraform_data s | provider s | ratio (target) | met | floor s | floor ratio | provider +lat s | added s | bound s | added/bound (≤1.25) | met | tokens/plugins | GET | PATCH | other | GET after write | calls met | peak RSS MiB |\n")
-	b.WriteString("|---:|---|---:|---:|---:|:-:|---:|---:|---:|---:|---:|---:|:-:|---:|---:|---:|---:|---:|:-:|---:|\n")
+	b.WriteString("| N | phase | terraform_data s | provider s | ratio (target) | met | floor s | floor ratio | wide floor s | wide floor ratio | provider +lat s | added s | bound s | added/bound (≤1.25) | met | tokens/plugins | GET | PATCH | other | GET after write | calls met | peak RSS MiB |\n")
+	b.WriteString("|---:|---|---:|---:|---:|:-:|---:|---:|---:|---:|---:|---:|---:|---:|:-:|---:|---:|---:|---:|---:|:-:|---:|\n")
 	for _, w := range r.Rows {
 		lat := "| – | – | – | – | – "
 		if w.HasLatency {
 			lat = fmt.Sprintf("| %.2f | %.2f | %.2f | %.2f | %s ", w.LatencyProviderS, w.AddedS, w.BoundS, w.Efficiency, yes(w.LatencyMet))
 		}
-		fmt.Fprintf(&b, "| %d | %s | %.2f | %.2f | %.2f (≤%.2f) | %s | %.2f | %.2f %s| %d/%d | %d | %d | %d | %d | %s | %.1f |\n",
-			w.N, w.Phase, w.BaselineS, w.ProviderS, w.Ratio, w.RatioMax, yes(w.RatioMet), w.FloorS, w.FloorRatio, lat,
+		fmt.Fprintf(&b, "| %d | %s | %.2f | %.2f | %.2f (≤%.2f) | %s | %.2f | %.2f | %.2f | %.2f %s| %d/%d | %d | %d | %d | %d | %s | %.1f |\n",
+			w.N, w.Phase, w.BaselineS, w.ProviderS, w.Ratio, w.RatioMax, yes(w.RatioMet), w.FloorS, w.FloorRatio, w.WideS, w.WideRatio, lat,
 			w.Calls.Token, w.Plugins, w.Calls.Get, w.Calls.Patch, w.Calls.Other, w.Calls.GetAfterWrite, yes(w.CallsMet),
 			float64(w.PeakRSSKiB)/1024)
 	}
@@ -207,7 +215,8 @@ func (r *report) Markdown() string {
 		"PATCH = N on the first apply, 10% on the change, 0 otherwise; no other requests; no GET after a PATCH; " +
 		"at most one token request per plugin process). *bound* = ceil(N/parallelism) × calls per resource × latency, per walk; " +
 		"*added* = provider time with latency − provider time without. *floor* = the protocol floor: a provider plugin that " +
-		"calls no API (internal/cmd/bench/floorprovider); its ratio to terraform_data is what no provider plugin can go below on this machine.\n")
+		"calls no API (internal/cmd/bench/floorprovider); its ratio to terraform_data is what no provider plugin can go below on this machine. *wide floor* = the same with a " +
+		"resource as wide as securescore_control_profile (25 top-level attributes): what no resource of that schema can go below.\n")
 	return b.String()
 }
 

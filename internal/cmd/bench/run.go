@@ -43,7 +43,8 @@ type sample struct {
 	provider time.Duration
 	baseline time.Duration
 	calls    calls
-	floor    time.Duration // the protocol floor (floorprovider); 0 when not measured (runs with latency)
+	floor    time.Duration // the protocol floor (benchfloor_thing); 0 when not measured (runs with latency)
+	wide     time.Duration // the protocol floor at the provider's width (benchfloor_wide); 0 when not measured
 	rssKiB   int64
 	plugins  int
 }
@@ -133,13 +134,15 @@ func (b *bench) measure(ctx context.Context, rep, n int, latency time.Duration) 
 	ids = ids[:n]
 
 	base := filepath.Join(b.work, fmt.Sprintf("r%d-l%s-n%d", rep, latency, n))
-	provDir, baseDir, floorDir := filepath.Join(base, "provider"), filepath.Join(base, "baseline"), filepath.Join(base, "floor")
-	for _, d := range []string{provDir, baseDir, floorDir} {
+	dirs := workDirs{prov: filepath.Join(base, "provider"), base: filepath.Join(base, "baseline"),
+		floor: filepath.Join(base, "floor"), wide: filepath.Join(base, "wide")}
+	provDir, baseDir := dirs.prov, dirs.base
+	for _, d := range []string{dirs.prov, dirs.base, dirs.floor, dirs.wide} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return nil, err
 		}
 	}
-	if err := writeConfigs(provDir, baseDir, floorDir, ids, 0); err != nil {
+	if err := writeConfigs(dirs, ids, 0); err != nil {
 		return nil, err
 	}
 	prov := &tfharness.Terraform{Bin: b.tf.Bin, Echo: b.tf.Echo,
@@ -148,7 +151,7 @@ func (b *bench) measure(ctx context.Context, rep, n int, latency time.Duration) 
 	for _, x := range []struct {
 		tf  *tfharness.Terraform
 		dir string
-	}{{prov, provDir}, {baseTF, baseDir}, {baseTF, floorDir}} {
+	}{{prov, provDir}, {baseTF, baseDir}, {baseTF, dirs.floor}, {baseTF, dirs.wide}} {
 		if r, err := x.tf.Run(ctx, x.dir, "init", "-input=false", "-no-color"); err != nil {
 			return nil, fmt.Errorf("terraform init in %s: %w\n%s", x.dir, err, r.Output)
 		}
@@ -158,7 +161,7 @@ func (b *bench) measure(ctx context.Context, rep, n int, latency time.Duration) 
 	var out []sample
 	for i, ph := range phases(b.o.parallelism) {
 		if ph.change {
-			if err := writeConfigs(provDir, baseDir, floorDir, ids, (n+9)/10); err != nil {
+			if err := writeConfigs(dirs, ids, (n+9)/10); err != nil {
 				return nil, err
 			}
 		}
@@ -181,26 +184,28 @@ func (b *bench) measure(ctx context.Context, rep, n int, latency time.Duration) 
 			s.baseline = r.Duration
 			return nil
 		}
-		runFloor := func() error {
-			if latency > 0 {
-				return nil // the floor calls no API: latency changes nothing
+		runFloor := func(dir string, into *time.Duration) func() error {
+			return func() error {
+				if latency > 0 {
+					return nil // the floors call no API: latency changes nothing
+				}
+				r, err := baseTF.Run(ctx, dir, ph.args...)
+				if err != nil {
+					return fmt.Errorf("protocol floor %s in %s: %w\n%s", ph.name, dir, err, tail(r))
+				}
+				*into = r.Duration
+				return nil
 			}
-			r, err := baseTF.Run(ctx, floorDir, ph.args...)
-			if err != nil {
-				return fmt.Errorf("protocol floor %s: %w\n%s", ph.name, err, tail(r))
-			}
-			s.floor = r.Duration
-			return nil
 		}
 		// Rotate who goes first so that drift in machine load does not favour one side.
-		runs := []func() error{runBaseline, runProvider, runFloor}
+		runs := []func() error{runBaseline, runProvider, runFloor(dirs.floor, &s.floor), runFloor(dirs.wide, &s.wide)}
 		for k := range runs {
 			if err := runs[(rep+i+k)%len(runs)](); err != nil {
 				return nil, err
 			}
 		}
-		fmt.Fprintf(b.log, "rep %d  N=%-4d latency=%-5s %-13s terraform_data %6.2fs  provider %6.2fs  ratio %.2f  floor %6.2fs  calls token=%d get=%d patch=%d other=%d  rss %.1f MiB\n",
-			rep+1, n, latency, ph.name, s.baseline.Seconds(), s.provider.Seconds(), s.provider.Seconds()/s.baseline.Seconds(), s.floor.Seconds(),
+		fmt.Fprintf(b.log, "rep %d  N=%-4d latency=%-5s %-13s terraform_data %6.2fs  provider %6.2fs  ratio %.2f  floor %6.2fs  wide floor %6.2fs  calls token=%d get=%d patch=%d other=%d  rss %.1f MiB\n",
+			rep+1, n, latency, ph.name, s.baseline.Seconds(), s.provider.Seconds(), s.provider.Seconds()/s.baseline.Seconds(), s.floor.Seconds(), s.wide.Seconds(),
 			s.calls.Token, s.calls.Get, s.calls.Patch, s.calls.Other, float64(s.rssKiB)/1024)
 		out = append(out, s)
 	}

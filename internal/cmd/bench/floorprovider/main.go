@@ -1,13 +1,17 @@
-// Command floorprovider is the benchmark's protocol floor: the least any Terraform provider plugin does. It
-// serves one resource, benchfloor_thing, with the benchmark's four arguments and a computed id, straight on
-// terraform-plugin-go, keeps everything in Terraform state and calls no API. Whatever it costs over
-// terraform_data (which runs inside terraform) is the plugin protocol's own price on the machine: processes,
-// handshakes, gRPC, encoding. `make bench` reports it beside the provider so that the provider's ratio can be read
-// against what no provider can go below.
+// Command floorprovider is the benchmark's protocol floor: the least any Terraform provider plugin does. Its
+// resources take the benchmark's four arguments, keep everything in Terraform state and call no API, straight on
+// terraform-plugin-go. Whatever they cost over terraform_data (which runs inside terraform) is the plugin
+// protocol's own price on the machine, and Terraform's price for the values a resource holds:
+//   - benchfloor_thing has the four arguments and an id;
+//   - benchfloor_wide adds 20 computed string attributes: as many top-level attributes as
+//     securescore_control_profile has (25), so the provider can be read against a no-op resource of its width.
+//
+// `make bench` reports both beside the provider.
 package main
 
 import (
 	"context"
+	"fmt"
 	"log"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -18,17 +22,34 @@ import (
 // Source is the floor provider's registry address, as the benchmark's configuration names it.
 const Source = "registry.terraform.io/securescore/benchfloor"
 
-const typeName = "benchfloor_thing"
-
 var arguments = []string{"control_id", "state", "assigned_to", "comment"}
 
-var thingType = func() tftypes.Object {
-	attrs := map[string]tftypes.Type{"id": tftypes.String}
+// thing is one resource type: its computed attributes besides id, and its value type.
+type thing struct {
+	computed []string
+	typ      tftypes.Object
+}
+
+func newThing(computed int) thing {
+	t := thing{typ: tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String}}}
 	for _, a := range arguments {
-		attrs[a] = tftypes.String
+		t.typ.AttributeTypes[a] = tftypes.String
 	}
-	return tftypes.Object{AttributeTypes: attrs}
-}()
+	for i := range computed {
+		name := fmt.Sprintf("computed_%02d", i+1)
+		t.computed = append(t.computed, name)
+		t.typ.AttributeTypes[name] = tftypes.String
+	}
+	return t
+}
+
+var things = map[string]thing{
+	"benchfloor_thing": newThing(0),
+	"benchfloor_wide":  newThing(20),
+}
+
+// computedValue is what apply stores in each computed attribute: about as long as a typical control field.
+const computedValue = "a read-only value, 30 chars ok"
 
 func main() {
 	if err := tf6server.Serve(Source, func() tfprotov6.ProviderServer { return floor{} }); err != nil {
@@ -41,28 +62,37 @@ type floor struct{}
 var capabilities = &tfprotov6.ServerCapabilities{GetProviderSchemaOptional: true, PlanDestroy: true}
 
 func (floor) GetMetadata(context.Context, *tfprotov6.GetMetadataRequest) (*tfprotov6.GetMetadataResponse, error) {
-	return &tfprotov6.GetMetadataResponse{ServerCapabilities: capabilities,
-		Resources: []tfprotov6.ResourceMetadata{{TypeName: typeName}}}, nil
+	resp := &tfprotov6.GetMetadataResponse{ServerCapabilities: capabilities}
+	for name := range things {
+		resp.Resources = append(resp.Resources, tfprotov6.ResourceMetadata{TypeName: name})
+	}
+	return resp, nil
 }
 
 func (floor) GetProviderSchema(context.Context, *tfprotov6.GetProviderSchemaRequest) (*tfprotov6.GetProviderSchemaResponse, error) {
-	attrs := []*tfprotov6.SchemaAttribute{{Name: "id", Type: tftypes.String, Computed: true}}
-	for _, a := range arguments {
-		attrs = append(attrs, &tfprotov6.SchemaAttribute{Name: a, Type: tftypes.String, Optional: true})
+	resp := &tfprotov6.GetProviderSchemaResponse{ServerCapabilities: capabilities,
+		Provider: &tfprotov6.Schema{Block: &tfprotov6.SchemaBlock{}}, ResourceSchemas: map[string]*tfprotov6.Schema{}}
+	for name, t := range things {
+		attrs := []*tfprotov6.SchemaAttribute{{Name: "id", Type: tftypes.String, Computed: true}}
+		for _, a := range arguments {
+			attrs = append(attrs, &tfprotov6.SchemaAttribute{Name: a, Type: tftypes.String, Optional: true})
+		}
+		for _, a := range t.computed {
+			attrs = append(attrs, &tfprotov6.SchemaAttribute{Name: a, Type: tftypes.String, Computed: true})
+		}
+		resp.ResourceSchemas[name] = &tfprotov6.Schema{Block: &tfprotov6.SchemaBlock{Attributes: attrs}}
 	}
-	return &tfprotov6.GetProviderSchemaResponse{ServerCapabilities: capabilities,
-		Provider:        &tfprotov6.Schema{Block: &tfprotov6.SchemaBlock{}},
-		ResourceSchemas: map[string]*tfprotov6.Schema{typeName: {Block: &tfprotov6.SchemaBlock{Attributes: attrs}}},
-	}, nil
+	return resp, nil
 }
 
 // UpgradeResourceState converts stored JSON to the wire encoding, as every provider must.
 func (floor) UpgradeResourceState(_ context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	v, err := req.RawState.UnmarshalWithOpts(thingType, tfprotov6.UnmarshalOpts{})
+	t := things[req.TypeName]
+	v, err := req.RawState.UnmarshalWithOpts(t.typ, tfprotov6.UnmarshalOpts{})
 	if err != nil {
 		return &tfprotov6.UpgradeResourceStateResponse{Diagnostics: failure(err)}, nil
 	}
-	dv, err := tfprotov6.NewDynamicValue(thingType, v)
+	dv, err := tfprotov6.NewDynamicValue(t.typ, v)
 	if err != nil {
 		return &tfprotov6.UpgradeResourceStateResponse{Diagnostics: failure(err)}, nil
 	}
@@ -73,13 +103,14 @@ func (floor) ReadResource(_ context.Context, req *tfprotov6.ReadResourceRequest)
 	return &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Private: req.Private}, nil
 }
 
-// PlanResourceChange makes the id "known after apply" on create.
+// PlanResourceChange makes the computed attributes "known after apply" on create.
 func (floor) PlanResourceChange(_ context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	planned, err := withID(req.ProposedNewState, func(attrs map[string]tftypes.Value) tftypes.Value {
+	t := things[req.TypeName]
+	planned, err := t.withComputed(req.ProposedNewState, func(attrs map[string]tftypes.Value, name string) tftypes.Value {
 		if attrs["id"].IsNull() {
 			return tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
 		}
-		return attrs["id"]
+		return attrs[name]
 	})
 	if err != nil {
 		return &tfprotov6.PlanResourceChangeResponse{Diagnostics: failure(err)}, nil
@@ -87,19 +118,25 @@ func (floor) PlanResourceChange(_ context.Context, req *tfprotov6.PlanResourceCh
 	return &tfprotov6.PlanResourceChangeResponse{PlannedState: planned, PlannedPrivate: req.PriorPrivate}, nil
 }
 
-// ApplyResourceChange takes the control id as the id.
+// ApplyResourceChange takes the control id as the id and fills the other computed attributes.
 func (floor) ApplyResourceChange(_ context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	newState, err := withID(req.PlannedState, func(attrs map[string]tftypes.Value) tftypes.Value { return attrs["control_id"] })
+	t := things[req.TypeName]
+	newState, err := t.withComputed(req.PlannedState, func(attrs map[string]tftypes.Value, name string) tftypes.Value {
+		if name == "id" {
+			return attrs["control_id"]
+		}
+		return tftypes.NewValue(tftypes.String, computedValue)
+	})
 	if err != nil {
 		return &tfprotov6.ApplyResourceChangeResponse{NewState: req.PriorState, Diagnostics: failure(err)}, nil
 	}
 	return &tfprotov6.ApplyResourceChangeResponse{NewState: newState, Private: req.PlannedPrivate}, nil
 }
 
-// withID decodes an object value, sets its id to id(attributes) and encodes it again; a null object (a destroy)
-// is returned as it is.
-func withID(dv *tfprotov6.DynamicValue, id func(map[string]tftypes.Value) tftypes.Value) (*tfprotov6.DynamicValue, error) {
-	v, err := dv.Unmarshal(thingType)
+// withComputed decodes an object value, sets id and every computed attribute to value(attributes, name) and
+// encodes it again; a null object (a destroy) is returned as it is.
+func (t thing) withComputed(dv *tfprotov6.DynamicValue, value func(map[string]tftypes.Value, string) tftypes.Value) (*tfprotov6.DynamicValue, error) {
+	v, err := dv.Unmarshal(t.typ)
 	if err != nil || v.IsNull() {
 		return dv, err
 	}
@@ -107,9 +144,15 @@ func withID(dv *tfprotov6.DynamicValue, id func(map[string]tftypes.Value) tftype
 	if err := v.As(&attrs); err != nil {
 		return nil, err
 	}
-	attrs["id"] = id(attrs)
-	out, err := tfprotov6.NewDynamicValue(thingType, tftypes.NewValue(thingType, attrs))
-	return &out, err
+	out := make(map[string]tftypes.Value, len(attrs))
+	for k, a := range attrs {
+		out[k] = a
+	}
+	for _, name := range append([]string{"id"}, t.computed...) {
+		out[name] = value(attrs, name)
+	}
+	enc, err := tfprotov6.NewDynamicValue(t.typ, tftypes.NewValue(t.typ, out))
+	return &enc, err
 }
 
 func failure(err error) []*tfprotov6.Diagnostic {
