@@ -211,31 +211,33 @@ func (s *controlProfileServer) ReadResource(ctx context.Context, req *tfprotov6.
 		return resp, nil
 	}
 	var diags diag.Diagnostics
-	s.read(ctx, &state, &diags, func() { resp.NewState = nullControlProfile() })
-	if !diags.HasError() && !state.ID.IsNull() {
-		var err error
-		if resp.NewState, err = state.toDynamicValue(ctx); err != nil {
+	switch gone := s.read(ctx, &state, &diags); {
+	case gone:
+		resp.NewState = nullControlProfile()
+	case !diags.HasError():
+		if dv, err := state.toDynamicValue(ctx); err != nil {
 			diags.AddError("Unable to encode the control profile's state", err.Error())
-			resp.NewState = req.CurrentState
+		} else {
+			resp.NewState = dv
 		}
 	}
 	resp.Diagnostics = toProtoDiagnostics(diags)
 	return resp, nil
 }
 
-// read refreshes state from Graph. On a 404 it calls gone and nulls state's id; on any other error state is
-// left as it was, so nothing is dropped from Terraform state but a control that no longer exists.
-func (s *controlProfileServer) read(ctx context.Context, state *controlProfileResourceModelV0, diags *diag.Diagnostics, gone func()) {
+// read refreshes state from Graph and reports whether the control is gone (a 404). On any other error state is
+// left as it was: nothing leaves Terraform state but a control that no longer exists.
+func (s *controlProfileServer) read(ctx context.Context, state *controlProfileResourceModelV0, diags *diag.Diagnostics) (gone bool) {
 	data := s.data.Load()
 	if data == nil {
 		diags.AddWarning("Control profile not refreshed",
 			"The securescore provider configuration holds values that are only known after apply, so the control profile was not read; the previous state is kept.")
-		return
+		return false
 	}
 	timeout, d := state.Timeouts.Read(ctx, defaultReadTimeout)
 	diags.Append(d...)
 	if diags.HasError() {
-		return
+		return false
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -249,13 +251,11 @@ func (s *controlProfileServer) read(ctx context.Context, state *controlProfileRe
 		diags.AddWarning("Control profile not found",
 			fmt.Sprintf("Microsoft Graph returned 404 for control profile %q, so it was removed from Terraform state. "+
 				"Microsoft retires controls from time to time; apply again to manage it if it comes back.", id))
-		state.ID = types.StringNull()
-		gone()
-		return
+		return true
 	}
 	if err != nil {
 		diags.AddError("Unable to read the control profile", fmt.Sprintf("Control profile %q: %s", id, err))
-		return
+		return false
 	}
 	prior := state.LastModifiedDateTime
 	diags.Append(state.setFromGraph(profile)...)
@@ -268,6 +268,7 @@ func (s *controlProfileServer) read(ctx context.Context, state *controlProfileRe
 	if state.ResetOnDestroy.IsNull() {
 		state.ResetOnDestroy = types.BoolValue(true)
 	}
+	return false
 }
 
 func (s *controlProfileServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
