@@ -90,12 +90,16 @@ func (s *CachingSource) Token(ctx context.Context) (*oauth2.Token, error) {
 	return copyToken(call.tok), nil
 }
 
-// Invalidate forgets the cached token, so the next Token call fetches a new one (after a 401).
-func (s *CachingSource) Invalidate() {
+// Invalidate forgets the cached token if it is rejected, the access token a 401 answered, so the next Token
+// call fetches a new one. A 401 for a token already replaced changes nothing: when many requests in flight are
+// refused together, the first one's refresh serves them all.
+func (s *CachingSource) Invalidate(rejected string) {
 	s.mu.Lock()
-	s.tok = nil
-	s.refreshAt = time.Time{}
-	s.mu.Unlock()
+	defer s.mu.Unlock()
+	if s.tok != nil && s.tok.AccessToken == rejected {
+		s.tok = nil
+		s.refreshAt = time.Time{}
+	}
 }
 
 // store caches tok and computes when to refresh it. Caller holds mu.

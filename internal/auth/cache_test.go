@@ -134,10 +134,16 @@ func TestCachingSourceInvalidate(t *testing.T) {
 	s := NewCachingSource(countingFetch(clock, time.Hour, 0, &fetches))
 	s.now = clock.now
 	ctx := context.Background()
-	_, _ = s.Token(ctx)
-	s.Invalidate()
-	if tok, _ := s.Token(ctx); tok.AccessToken != "t2" || fetches.Load() != 2 {
+	first, _ := s.Token(ctx)
+	s.Invalidate(first.AccessToken)
+	second, _ := s.Token(ctx)
+	if second.AccessToken != "t2" || fetches.Load() != 2 {
 		t.Fatal("Invalidate did not force a new fetch")
+	}
+	// A late 401 for the first token (another request refused with it) keeps the second.
+	s.Invalidate(first.AccessToken)
+	if tok, _ := s.Token(ctx); tok.AccessToken != "t2" || fetches.Load() != 2 {
+		t.Fatalf("a 401 for a replaced token fetched again: %s after %d fetches", tok.AccessToken, fetches.Load())
 	}
 }
 

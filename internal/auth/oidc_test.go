@@ -70,7 +70,8 @@ func TestOIDCTokenFileIsReadOnEachRefresh(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := src.Token(context.Background()); err != nil {
+	tok, err := src.Token(context.Background())
+	if err != nil {
 		t.Fatalf("first Token: %v (%s)", err, f.failureLog())
 	}
 	// Kubernetes rotates the projected token; the next refresh must present the new one.
@@ -80,7 +81,7 @@ func TestOIDCTokenFileIsReadOnEachRefresh(t *testing.T) {
 	mu.Lock()
 	want = second
 	mu.Unlock()
-	src.Invalidate()
+	src.Invalidate(tok.AccessToken)
 	if _, err := src.Token(context.Background()); err != nil {
 		t.Fatalf("second Token: %v (%s)", err, f.failureLog())
 	}

@@ -15,7 +15,7 @@ import (
 // TokenSource is what the client needs from any credential. Implementations cache and refresh early.
 type TokenSource interface {
 	Token(ctx context.Context) (*oauth2.Token, error)
-	Invalidate() // forget the cached token; called once after a 401 InvalidAuthenticationToken
+	Invalidate(rejected string) // forget the cached token if it is rejected; called after a 401 InvalidAuthenticationToken
 }
 
 // Options configures a Client. Only Endpoint and Tokens are required.

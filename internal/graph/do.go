@@ -60,7 +60,7 @@ func (c *Client) do(ctx context.Context, r apiRequest) (*apiResponse, error) {
 		if resp.status == http.StatusUnauthorized && strings.EqualFold(e.Code, "InvalidAuthenticationToken") && !refreshed {
 			// The cached token was revoked or expired early: fetch a new one, once.
 			refreshed = true
-			c.tokens.Invalidate()
+			c.tokens.Invalidate(resp.token)
 			logDebug(ctx, resp.token, "graph: token rejected, refreshing once", map[string]any{"method": r.method, "url": r.url, "request_id": e.RequestID})
 			continue
 		}

@@ -14,7 +14,8 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// fakeTokens hands out "tok-N"; Invalidate moves to the next N, so a test can tell which token a request used.
+// fakeTokens hands out "tok-N"; Invalidate of the current token moves to the next N, so a test can tell which
+// token a request used.
 type fakeTokens struct {
 	mu          sync.Mutex
 	prefix      string
@@ -34,11 +35,13 @@ func (f *fakeTokens) Token(ctx context.Context) (*oauth2.Token, error) {
 	return &oauth2.Token{AccessToken: fmt.Sprintf("%stok-%d", f.prefix, f.gen), TokenType: "Bearer", Expiry: time.Now().Add(time.Hour)}, nil
 }
 
-func (f *fakeTokens) Invalidate() {
+func (f *fakeTokens) Invalidate(rejected string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.invalidated++
-	f.gen++
+	if rejected == fmt.Sprintf("%stok-%d", f.prefix, f.gen) {
+		f.gen++
+	}
 }
 
 // recorded is one request as the test server saw it.

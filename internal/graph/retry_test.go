@@ -419,3 +419,52 @@ func TestTokenErrorIsNotRetried(t *testing.T) {
 		t.Fatalf("%v, %d requests, %d token calls", err, len(rec.all()), tokens.calls)
 	}
 }
+
+// Requests refused together with the same stale token cause one refresh: each 401 names the token it answered,
+// and a token already replaced is not thrown away again.
+func TestConcurrentUnauthorizedRefreshOnce(t *testing.T) {
+	const callers = 8
+	arrived := make(chan struct{}, callers)
+	release := make(chan struct{})
+	c, rec, tokens := newTestClient(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if r.Header.Get("Authorization") == "Bearer tok-0" {
+			arrived <- struct{}{}
+			select { // answer only when every caller holds tok-0
+			case <-release:
+			case <-time.After(5 * time.Second):
+			}
+			writeJSON(w, 401, `{"error":{"code":"InvalidAuthenticationToken","message":"Access token has expired or is not yet valid."}}`)
+			return
+		}
+		writeJSON(w, 200, scoreJSON)
+	})
+	go func() {
+		for range callers {
+			<-arrived
+		}
+		close(release)
+	}()
+	errs := make(chan error, callers)
+	for range callers {
+		go func() {
+			_, err := c.GetSecureScore(ctxTimeout(t, 10*time.Second), "x")
+			errs <- err
+		}()
+	}
+	for range callers {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	tokens.mu.Lock()
+	gen, invalidated := tokens.gen, tokens.invalidated
+	tokens.mu.Unlock()
+	if gen != 1 || invalidated != callers || len(rec.all()) != 2*callers {
+		t.Fatalf("token generations %d (want 1), invalidations %d, requests %d", gen, invalidated, len(rec.all()))
+	}
+	for _, r := range rec.all()[callers:] {
+		if r.Header.Get("Authorization") != "Bearer tok-1" {
+			t.Fatalf("retry sent %q", r.Header.Get("Authorization"))
+		}
+	}
+}
