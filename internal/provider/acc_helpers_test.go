@@ -14,6 +14,9 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
@@ -176,4 +179,35 @@ func bodyKeys(m map[string]json.RawMessage) string {
 	}
 	sort.Strings(keys)
 	return strings.Join(keys, ",")
+}
+
+// notFoundSteps applies cfg, deletes the object behind Terraform's back (remove reports whether it existed; what
+// names the call), and checks that a refresh drops name from state after the 404 and the next plan creates it.
+func notFoundSteps(t *testing.T, cfg, name, what string, remove func() bool) []resource.TestStep {
+	return []resource.TestStep{
+		{Config: cfg},
+		{
+			PreConfig: func() {
+				if !remove() {
+					t.Fatalf("%s found nothing", what)
+				}
+			},
+			RefreshState:       true,
+			ExpectNonEmptyPlan: true,
+			Check: func(s *terraform.State) error {
+				if _, ok := s.RootModule().Resources[name]; ok {
+					return fmt.Errorf("%s is still in state after a 404", name)
+				}
+				return nil
+			},
+		},
+		{
+			Config:             cfg,
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(name, plancheck.ResourceActionCreate),
+			}},
+		},
+	}
 }

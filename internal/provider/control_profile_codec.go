@@ -32,9 +32,13 @@ var (
 	}()
 )
 
-// profileTimeoutsNull is an absent timeouts block.
-func profileTimeoutsNull() timeouts.Value {
-	return timeouts.Value{Object: types.ObjectNull(profileTimeoutsType.AttrTypes)}
+// emptyControlProfileModel has every attribute null. A zero types value is already null, but the objects and
+// lists need their element types to be encoded.
+func emptyControlProfileModel() controlProfileResourceModelV0 {
+	m := controlProfileResourceModelV0{VendorInformation: types.ObjectNull(vendorInformationType.AttrTypes),
+		Timeouts: timeouts.Value{Object: types.ObjectNull(profileTimeoutsType.AttrTypes)}}
+	m.clearReadOnly()
+	return m
 }
 
 // modelField is one attribute of the model: its name, type and a way to read and replace the field.
@@ -99,10 +103,6 @@ func decodeControlProfile(ctx context.Context, dv *tfprotov6.DynamicValue, m *co
 	if err != nil {
 		return false, err
 	}
-	return fromTerraformValue(ctx, v, m)
-}
-
-func fromTerraformValue(ctx context.Context, v tftypes.Value, m *controlProfileResourceModelV0) (null bool, err error) {
 	if v.IsNull() {
 		return true, nil
 	}
@@ -125,26 +125,18 @@ func fromTerraformValue(ctx context.Context, v tftypes.Value, m *controlProfileR
 	return false, nil
 }
 
-// toTerraformValue is m as a wire value of controlProfileResourceType.
-func (m *controlProfileResourceModelV0) toTerraformValue(ctx context.Context) (tftypes.Value, error) {
+// toDynamicValue is m as a wire value of controlProfileResourceType.
+func (m *controlProfileResourceModelV0) toDynamicValue(ctx context.Context) (*tfprotov6.DynamicValue, error) {
 	fields := m.fields()
 	vals := make(map[string]tftypes.Value, len(fields))
 	for _, f := range fields {
 		v, err := f.get().ToTerraformValue(ctx)
 		if err != nil {
-			return tftypes.Value{}, fmt.Errorf("%s: %w", f.name, err)
+			return nil, fmt.Errorf("%s: %w", f.name, err)
 		}
 		vals[f.name] = v
 	}
-	return tftypes.NewValue(controlProfileResourceType, vals), nil
-}
-
-func (m *controlProfileResourceModelV0) toDynamicValue(ctx context.Context) (*tfprotov6.DynamicValue, error) {
-	v, err := m.toTerraformValue(ctx)
-	if err != nil {
-		return nil, err
-	}
-	dv, err := tfprotov6.NewDynamicValue(controlProfileResourceType, v)
+	dv, err := tfprotov6.NewDynamicValue(controlProfileResourceType, tftypes.NewValue(controlProfileResourceType, vals))
 	return &dv, err
 }
 

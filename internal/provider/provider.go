@@ -25,11 +25,15 @@ const Address = "registry.terraform.io/securescore/securescore"
 
 var _ provider.Provider = (*securescoreProvider)(nil)
 
-// New returns a constructor for the provider, as providerserver.Serve and the acceptance tests want it.
+// New returns a constructor for the framework part of the provider: the provider block, the data sources and
+// securescore_secure_score. NewProtocol6Server serves it together with securescore_control_profile.
 func New(version string) func() provider.Provider {
-	return func() provider.Provider {
-		return &securescoreProvider{version: version, getenv: os.Getenv}
-	}
+	return func() provider.Provider { return newProvider(version, nil) }
+}
+
+// newProvider is the framework provider; configured, if not nil, receives what Configure produced.
+func newProvider(version string, configured func(data *providerData, deferred bool)) *securescoreProvider {
+	return &securescoreProvider{version: version, getenv: os.Getenv, configured: configured}
 }
 
 type securescoreProvider struct {

@@ -428,13 +428,8 @@ func (s *controlProfileServer) ImportResourceState(ctx context.Context, req *tfp
 			"Import needs the control's name, e.g. `terraform import securescore_control_profile.mfa AdminMFAV2`.")
 		return resp, nil
 	}
-	m := controlProfileResourceModelV0{
-		ID: types.StringValue(req.ID), ControlID: types.StringValue(req.ID), ResetOnDestroy: types.BoolValue(true),
-		State: types.StringNull(), AssignedTo: types.StringNull(), Comment: types.StringNull(),
-		VendorInformation: types.ObjectNull(vendorInformationType.AttrTypes),
-		Timeouts:          profileTimeoutsNull(),
-	}
-	m.clearReadOnly()
+	m := emptyControlProfileModel()
+	m.ID, m.ControlID, m.ResetOnDestroy = types.StringValue(req.ID), types.StringValue(req.ID), types.BoolValue(true)
 	dv, err := m.toDynamicValue(ctx)
 	if err != nil {
 		resp.Diagnostics = errorDiagnostics("Unable to import the control profile", err.Error())

@@ -58,11 +58,9 @@ func benchControlProfileServer(b *testing.B) (*controlProfileServer, *tfprotov6.
 	s := newControlProfileServer()
 	s.configure(data, false)
 
-	m := controlProfileResourceModelV0{ID: types.StringNull(), ControlID: types.StringValue("SyntheticControl0001"),
-		State: types.StringValue("ThirdParty"), AssignedTo: types.StringValue("secops@contoso.onmicrosoft.com"),
-		Comment: types.StringValue("benchmark"), VendorInformation: types.ObjectNull(vendorInformationType.AttrTypes),
-		ResetOnDestroy: types.BoolNull(), Timeouts: profileTimeoutsNull()}
-	m.clearReadOnly()
+	m := emptyControlProfileModel()
+	m.ControlID, m.State = types.StringValue("SyntheticControl0001"), types.StringValue("ThirdParty")
+	m.AssignedTo, m.Comment = types.StringValue("secops@contoso.onmicrosoft.com"), types.StringValue("benchmark")
 	config, err := m.toDynamicValue(context.Background())
 	if err != nil {
 		b.Fatal(err)

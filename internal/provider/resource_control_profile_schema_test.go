@@ -14,11 +14,8 @@ import (
 // A configuration as Terraform sends it: everything null but what the test sets.
 func profileConfig(t *testing.T, change func(*controlProfileResourceModelV0)) *tfprotov6.DynamicValue {
 	t.Helper()
-	m := controlProfileResourceModelV0{ID: types.StringNull(), ControlID: types.StringValue("AdminMFAV2"),
-		State: types.StringValue("Reviewed"), AssignedTo: types.StringNull(), Comment: types.StringNull(),
-		VendorInformation: types.ObjectNull(vendorInformationType.AttrTypes), ResetOnDestroy: types.BoolNull(),
-		Timeouts: profileTimeoutsNull()}
-	m.clearReadOnly()
+	m := emptyControlProfileModel()
+	m.ControlID, m.State = types.StringValue("AdminMFAV2"), types.StringValue("Reviewed")
 	change(&m)
 	dv, err := m.toDynamicValue(context.Background())
 	if err != nil {

@@ -343,32 +343,7 @@ func TestAccControlProfileResource_notFoundRemovesFromState(t *testing.T) {
   state      = "Reviewed"`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: cfg},
-			{
-				PreConfig: func() {
-					if !env.emu.DeleteControlProfile(id) {
-						t.Fatalf("DeleteControlProfile(%s) found nothing", id)
-					}
-				},
-				RefreshState:       true,
-				ExpectNonEmptyPlan: true,
-				Check: func(s *terraform.State) error {
-					if _, ok := s.RootModule().Resources[testProfileName]; ok {
-						return fmt.Errorf("%s is still in state after a 404", testProfileName)
-					}
-					return nil
-				},
-			},
-			{
-				Config:             cfg,
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testProfileName, plancheck.ResourceActionCreate),
-				}},
-			},
-		},
+		Steps:                    notFoundSteps(t, cfg, testProfileName, "DeleteControlProfile("+id+")", func() bool { return env.emu.DeleteControlProfile(id) }),
 	})
 }
 

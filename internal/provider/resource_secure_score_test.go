@@ -350,32 +350,7 @@ func TestAccSecureScoreResource_notFoundRemovesFromState(t *testing.T) {
 	cfg := env.resourceConfig(`  active_user_count = 15`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: cfg},
-			{
-				PreConfig: func() {
-					if !env.emu.DeleteSecureScore(id) {
-						t.Fatalf("DeleteSecureScore(%s) found nothing", id)
-					}
-				},
-				RefreshState:       true,
-				ExpectNonEmptyPlan: true,
-				Check: func(s *terraform.State) error {
-					if _, ok := s.RootModule().Resources[testResourceName]; ok {
-						return fmt.Errorf("%s is still in state after a 404", testResourceName)
-					}
-					return nil
-				},
-			},
-			{
-				Config:             cfg,
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testResourceName, plancheck.ResourceActionCreate),
-				}},
-			},
-		},
+		Steps:                    notFoundSteps(t, cfg, testResourceName, "DeleteSecureScore("+id+")", func() bool { return env.emu.DeleteSecureScore(id) }),
 	})
 }
 

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"maps"
-	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -20,7 +19,7 @@ var _ tfprotov6.ProviderServer = (*protocolServer)(nil)
 func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
 		profiles := newControlProfileServer()
-		p := &securescoreProvider{version: version, getenv: os.Getenv, configured: profiles.configure}
+		p := newProvider(version, profiles.configure)
 		return &protocolServer{ProviderServer: providerserver.NewProtocol6(p)(), profiles: profiles}
 	}
 }
