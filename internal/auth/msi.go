@@ -97,13 +97,9 @@ func newMSISource(cfg ManagedIdentityConfig) (*msiSource, error) {
 	}
 	u.RawQuery = q.Encode()
 
-	// Every request, redirects included, obeys the transport rule (https, loopback, or IMDS).
-	client := &http.Client{}
-	if cfg.HTTPClient != nil {
-		*client = *cfg.HTTPClient
-	}
-	client.Transport = msiGuard{base: client.Transport}
-	cfg.HTTPClient = client
+	// Redirects are refused (they would carry X-IDENTITY-HEADER along), and every request obeys the
+	// transport rule (https, loopback, or IMDS).
+	cfg.HTTPClient = signInClient(cfg.HTTPClient, func(rt http.RoundTripper) http.RoundTripper { return msiGuard{base: rt} })
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -166,6 +162,9 @@ func (m *msiSource) attempt(ctx context.Context) (tok *oauth2.Token, retry bool,
 	resp, err := m.cfg.HTTPClient.Do(req)
 	if err != nil {
 		// url.Error carries the URL, which holds no secret (the identity header is a header).
+		if errors.Is(err, errRedirectRefused) {
+			return nil, false, fmt.Errorf("%s: %w", m.protocol(), err)
+		}
 		return nil, ctx.Err() == nil, fmt.Errorf("%s: endpoint unreachable (is this running on Azure with a managed identity?): %w", m.protocol(), err)
 	}
 	defer func() { _ = resp.Body.Close() }()
