@@ -90,11 +90,14 @@ func NewClientCertificate(cfg ClientCertificateConfig) (*CachingSource, error) {
 		if err := cert.checkValidity(attr, now); err != nil {
 			return nil, err
 		}
-		assertion, err := cert.Assertion(cfg.ClientID, ep.tokenURL, now, cfg.UsePS256)
-		if err != nil {
-			return nil, &AttributeError{Attribute: attr, Err: err}
-		}
-		return ep.exchange(ctx, assertion)
+		// A fresh assertion (new jti and times) for each attempt.
+		return ep.exchange(ctx, func() (string, error) {
+			a, err := cert.Assertion(cfg.ClientID, ep.tokenURL, cfg.Now(), cfg.UsePS256)
+			if err != nil {
+				return "", &AttributeError{Attribute: attr, Err: err}
+			}
+			return a, nil
+		})
 	}), nil
 }
 

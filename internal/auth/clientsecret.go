@@ -54,11 +54,9 @@ func NewClientSecret(cfg ClientSecretConfig) (*CachingSource, error) {
 	client := tokenHTTPClient(cfg.HTTPClient)
 	return NewCachingSource(func(ctx context.Context) (*oauth2.Token, error) {
 		// clientcredentials.Config.Token makes a fresh request each call; CachingSource decides when.
-		tok, err := cc.Token(context.WithValue(ctx, oauth2.HTTPClient, client))
-		if err != nil {
-			return nil, tokenEndpointError(err)
-		}
-		return tok, nil
+		return retryTokenRequest(ctx, tokenURL, func(ctx context.Context) (*oauth2.Token, error) {
+			return cc.Token(context.WithValue(ctx, oauth2.HTTPClient, client))
+		})
 	}), nil
 }
 

@@ -123,7 +123,7 @@ func NewOIDC(cfg OIDCConfig) (*CachingSource, error) {
 		if err != nil {
 			return nil, err
 		}
-		return ep.exchange(ctx, a)
+		return ep.exchange(ctx, func() (string, error) { return a, nil })
 	}), nil
 }
 
@@ -263,21 +263,24 @@ func newAssertionEndpoint(authorityHost, tenantID, clientID, scope string, clien
 	}, nil
 }
 
-// exchange runs the client-credentials grant with a JWT client assertion.
-func (ep *assertionEndpoint) exchange(ctx context.Context, assertion string) (*oauth2.Token, error) {
-	cc := clientcredentials.Config{
-		ClientID: ep.clientID,
-		TokenURL: ep.tokenURL,
-		Scopes:   []string{ep.scope},
-		EndpointParams: url.Values{
-			"client_assertion_type": {jwtBearerType},
-			"client_assertion":      {assertion},
-		},
-		AuthStyle: oauth2.AuthStyleInParams,
-	}
-	tok, err := cc.Token(context.WithValue(ctx, oauth2.HTTPClient, ep.client))
-	if err != nil {
-		return nil, tokenEndpointError(err)
-	}
-	return tok, nil
+// exchange runs the client-credentials grant with a JWT client assertion, retrying transient failures;
+// assertion is called for each attempt.
+func (ep *assertionEndpoint) exchange(ctx context.Context, assertion func() (string, error)) (*oauth2.Token, error) {
+	return retryTokenRequest(ctx, ep.tokenURL, func(ctx context.Context) (*oauth2.Token, error) {
+		a, err := assertion()
+		if err != nil {
+			return nil, err
+		}
+		cc := clientcredentials.Config{
+			ClientID: ep.clientID,
+			TokenURL: ep.tokenURL,
+			Scopes:   []string{ep.scope},
+			EndpointParams: url.Values{
+				"client_assertion_type": {jwtBearerType},
+				"client_assertion":      {a},
+			},
+			AuthStyle: oauth2.AuthStyleInParams,
+		}
+		return cc.Token(context.WithValue(ctx, oauth2.HTTPClient, ep.client))
+	})
 }
