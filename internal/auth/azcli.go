@@ -36,6 +36,10 @@ const (
 	cliTimeLayout     = "2006-01-02 15:04:05.999999"
 )
 
+// cliWaitDelay bounds the wait for az's output pipes once az has exited or been killed: a child process that
+// inherited stdout (a credential helper, a telemetry uploader) must not hold the token fetch past its timeout.
+var cliWaitDelay = 2 * time.Second
+
 // NewAzureCLI returns a caching token source backed by `az account get-access-token`. It checks up front that
 // the program exists so that a missing CLI is reported when the provider is configured, not on first use.
 func NewAzureCLI(cfg AzureCLIConfig) (*CachingSource, error) {
@@ -102,7 +106,9 @@ func (cfg AzureCLIConfig) fetch(ctx context.Context) (*oauth2.Token, error) {
 	cmd := exec.CommandContext(ctx, cfg.Command, cfg.args()...)
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
+	cmd.WaitDelay = cliWaitDelay
+	// ErrWaitDelay alone means az exited successfully and only a child kept the pipes open: its output is whole.
+	if err := cmd.Run(); err != nil && !errors.Is(err, exec.ErrWaitDelay) {
 		return nil, cfg.runError(ctx, err, stderr.String())
 	}
 
