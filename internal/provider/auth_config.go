@@ -59,7 +59,7 @@ func withAuthAttributes(attrs map[string]schema.Attribute) map[string]schema.Att
 		"client_secret_file_path": str("Path to a file holding the client secret, for secrets mounted as files (Kubernetes, "+
 			"Docker secrets). Surrounding whitespace is ignored."+envDoc("client_secret_file_path"), false),
 		"client_certificate": str("A client certificate of the app registration, as the base64 encoding of a PKCS#12 (`.pfx`) file "+
-			"or of a PEM file holding the certificate and its unencrypted private key (PKCS#1, PKCS#8 or EC). The provider signs a "+
+			"or of a PEM file holding the certificate and its unencrypted RSA private key (PKCS#1 or PKCS#8; Entra ID does not accept EC keys for client assertions). The provider signs a "+
 			"JWT client assertion with it (RS256 with `x5t`). Conflicts with `client_certificate_path`."+envDoc("client_certificate"), true),
 		"client_certificate_path": str("Path to a client certificate file: PKCS#12 (`.pfx`/`.p12`) or PEM with the private key."+
 			envDoc("client_certificate_path"), false),
