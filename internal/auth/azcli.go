@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -153,7 +154,12 @@ func (cfg AzureCLIConfig) expiry(resp cliTokenResponse) (time.Time, error) {
 	return t, nil
 }
 
-// parseEpoch accepts a JSON number or a JSON string holding whole seconds.
+// maxEpochSeconds (year 9999) bounds parsed times, so that a huge or infinite value cannot overflow a
+// conversion; CachingSource clamps what remains to a sane token life.
+const maxEpochSeconds = 253402300799
+
+// parseEpoch accepts a JSON number or a JSON string holding seconds, clamped to [-maxEpochSeconds,
+// maxEpochSeconds]. NaN is refused.
 func parseEpoch(raw json.RawMessage) (int64, bool) {
 	s := string(raw)
 	if unq, err := strconv.Unquote(s); err == nil {
@@ -161,12 +167,19 @@ func parseEpoch(raw json.RawMessage) (int64, bool) {
 	}
 	s = strings.TrimSpace(s)
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return n, true
+		return min(max(n, -maxEpochSeconds), maxEpochSeconds), true
 	}
-	if f, err := strconv.ParseFloat(s, 64); err == nil && f > 0 {
-		return int64(f), true
+	// ParseFloat also reads "inf" and values beyond int64, and reports range errors with ±Inf.
+	f, err := strconv.ParseFloat(s, 64)
+	if (err != nil && !errors.Is(err, strconv.ErrRange)) || math.IsNaN(f) {
+		return 0, false
 	}
-	return 0, false
+	return int64(min(max(f, -maxEpochSeconds), maxEpochSeconds)), true
+}
+
+// afterSeconds is now plus secs (an expires_in), without overflowing time.Duration.
+func afterSeconds(now time.Time, secs int64) time.Time {
+	return now.Add(time.Duration(min(max(secs, 0), int64(maxTokenLife/time.Second))) * time.Second)
 }
 
 // runError turns a failed az run into an actionable message. az writes only diagnostics to stderr, never the

@@ -14,7 +14,7 @@ import (
 
 const cliAccessToken = "eyJ0eXAi.cli-access-token.sig"
 
-// fakeAz puts an `az` script first on PATH that records its arguments and prints stdout/stderr with the exit
+// fakeAz puts an `az` script first on PATH that appends its arguments and prints stdout/stderr with the exit
 // code given. It returns the file the arguments are written to.
 func fakeAz(t *testing.T, stdout, stderr string, exit int) string {
 	t.Helper()
@@ -28,7 +28,7 @@ func fakeAz(t *testing.T, stdout, stderr string, exit int) string {
 		return p
 	}
 	out, errOut := write("stdout", stdout), write("stderr", stderr)
-	script := fmt.Sprintf("#!/bin/sh\nprintf '%%s\\n' \"$@\" > '%s'\ncat '%s'\ncat '%s' >&2\nexit %d\n", argsFile, out, errOut, exit)
+	script := fmt.Sprintf("#!/bin/sh\nprintf '%%s\\n' \"$@\" >> '%s'\ncat '%s'\ncat '%s' >&2\nexit %d\n", argsFile, out, errOut, exit)
 	if err := os.WriteFile(filepath.Join(dir, "az"), []byte(script), 0o700); err != nil { //nolint:gosec // must be executable
 		t.Fatal(err)
 	}

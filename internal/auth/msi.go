@@ -233,7 +233,7 @@ func (m *msiSource) parse(body []byte) (*oauth2.Token, error) {
 	if secs, ok := parseEpoch(r.ExpiresOn); ok {
 		expiry = time.Unix(secs, 0)
 	} else if secs, ok := parseEpoch(r.ExpiresIn); ok {
-		expiry = m.cfg.Now().Add(time.Duration(secs) * time.Second)
+		expiry = afterSeconds(m.cfg.Now(), secs)
 	} else {
 		return nil, fmt.Errorf("%s: the token response has neither expires_on nor expires_in", m.protocol())
 	}
