@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -120,9 +119,9 @@ func LoadClientCertificate(b64, path, password string) (*ClientCertificate, erro
 		return nil, &AttributeError{Attribute: attrClientCertificate, Err: errors.New("set only one of client_certificate and client_certificate_path")}
 	case path != "":
 		attr = attrClientCertificatePath
-		raw, err := os.ReadFile(path)
+		raw, err := readSettingFile(attr, path, maxCertificateFileBytes)
 		if err != nil {
-			return nil, &AttributeError{Attribute: attr, Err: fmt.Errorf("cannot read the certificate file: %w", err)}
+			return nil, err
 		}
 		data = raw
 	case b64 != "":

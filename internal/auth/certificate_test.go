@@ -418,7 +418,7 @@ func TestClientCertificateBadInput(t *testing.T) {
 		attr     string
 		want     string
 	}{
-		{"unreadable file", "", missingFile, "", attrClientCertificatePath, "cannot read the certificate file"},
+		{"unreadable file", "", missingFile, "", attrClientCertificatePath, "cannot be read"},
 		{"wrong password", "", credWriteFile(t, "a.pfx", pfx), "not-the-password", attrClientCertificatePassword, "wrong password"},
 		{"wrong password legacy", base64.StdEncoding.EncodeToString(pfxLegacy), "", "nope", attrClientCertificatePassword, "wrong password"},
 		{"missing password", base64.StdEncoding.EncodeToString(pfx), "", "", attrClientCertificatePassword, "no password was given"},

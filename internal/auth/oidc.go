@@ -10,7 +10,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 
 	"golang.org/x/oauth2"
@@ -128,11 +127,11 @@ func NewOIDC(cfg OIDCConfig) (*CachingSource, error) {
 }
 
 func readTokenFile(path string) (string, error) {
-	b, err := os.ReadFile(path)
+	b, err := readSettingFile(attrOIDCTokenFilePath, path, maxSecretFileBytes)
 	if err != nil {
-		return "", &AttributeError{Attribute: attrOIDCTokenFilePath, Err: fmt.Errorf("cannot read the federated token file: %w", err)}
+		return "", err
 	}
-	tok := strings.TrimSpace(string(b))
+	tok := strings.TrimSpace(string(b)) // a JWT holds no whitespace
 	if err := checkJWT(tok); err != nil {
 		return "", &AttributeError{Attribute: attrOIDCTokenFilePath, Err: fmt.Errorf("the file %s: %w", path, err)}
 	}

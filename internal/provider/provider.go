@@ -94,7 +94,8 @@ func (p *securescoreProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				Validators: []validator.String{guidValidator()},
 			},
 			"client_secret": schema.StringAttribute{
-				MarkdownDescription: "A client secret of the app registration. Environment variable: `" + envClientSecret + "`.",
+				MarkdownDescription: "A client secret of the app registration. Trailing line breaks are removed (as from `file()`); " +
+					"other whitespace is kept, as for every secret. Environment variable: `" + envClientSecret + "`.",
 				Optional:            true,
 				Sensitive:           true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
