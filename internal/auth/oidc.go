@@ -49,6 +49,7 @@ type OIDCConfig struct {
 	ADOServiceConnectionID string // ado_pipeline_service_connection_id
 
 	HTTPClient *http.Client // used for the token endpoint and the CI token request
+	OnSecret   func(string) // optional; receives each identity token read from a file or fetched from CI
 }
 
 // Attribute names of the OIDC settings, used in errors.
@@ -84,6 +85,10 @@ func NewOIDC(cfg OIDCConfig) (*CachingSource, error) {
 		return nil, err
 	}
 	var assertion func(ctx context.Context) (string, error)
+	onSecret := cfg.OnSecret
+	if onSecret == nil {
+		onSecret = func(string) {}
+	}
 	switch cfg.AssertionSource() {
 	case attrOIDCToken:
 		tok := strings.TrimSpace(cfg.Token)
@@ -95,9 +100,11 @@ func NewOIDC(cfg OIDCConfig) (*CachingSource, error) {
 		path := cfg.TokenFilePath
 		assertion = func(context.Context) (string, error) { return readTokenFile(path) }
 		// Fail early on an unreadable file; it is read again on every refresh.
-		if _, err := assertion(context.Background()); err != nil {
+		tok, err := assertion(context.Background())
+		if err != nil {
 			return nil, err
 		}
+		onSecret(tok)
 	case "azure_pipelines":
 		u, err := adoRequestURL(cfg.RequestURL, cfg.ADOServiceConnectionID)
 		if err != nil {
@@ -122,6 +129,7 @@ func NewOIDC(cfg OIDCConfig) (*CachingSource, error) {
 		if err != nil {
 			return nil, err
 		}
+		onSecret(a)
 		return ep.exchange(ctx, func() (string, error) { return a, nil })
 	}), nil
 }

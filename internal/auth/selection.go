@@ -162,6 +162,11 @@ type Settings struct {
 	HTTPClient *http.Client                // optional; used for every token request
 	Now        func() time.Time            // optional clock
 	LookupEnv  func(string) (string, bool) // optional; default os.LookupEnv
+
+	// OnSecret, when set, receives every secret value as the provider comes to use it: literal and
+	// environment secrets, secrets read from files, and identity tokens read from files or fetched from CI,
+	// again on each refresh. The provider adds them to its log masks. It may be called from any goroutine.
+	OnSecret func(string)
 }
 
 // NewTokenSource picks the first usable method in MethodOrder and returns its caching token source and name.
@@ -291,6 +296,14 @@ func resolve(s Settings) (*resolved, error) {
 	if r.ClientSecret, err = fromFile("client_secret", r.ClientSecret, "client_secret_file_path", r.ClientSecretFilePath, true); err != nil {
 		return nil, err
 	}
+	if r.OnSecret == nil {
+		r.OnSecret = func(string) {}
+	}
+	for _, v := range []string{r.ClientSecret, r.ClientCertificatePassword, r.OIDCToken, r.OIDCRequestToken, r.identityHeader} {
+		if v != "" {
+			r.OnSecret(v)
+		}
+	}
 	return r, nil
 }
 
@@ -398,6 +411,7 @@ func (r *resolved) try(m Method) (*CachingSource, string, error) {
 			RequestURL: r.OIDCRequestURL, RequestToken: r.OIDCRequestToken,
 			ADOServiceConnectionID: r.ADOPipelineServiceConnectionID,
 			HTTPClient:             r.HTTPClient,
+			OnSecret:               r.OnSecret,
 		}
 		if cfg.AssertionSource() == "" {
 			return nil, oidcSourceMissing(cfg), nil

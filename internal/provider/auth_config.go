@@ -102,7 +102,7 @@ func withAuthAttributes(attrs map[string]schema.Attribute) map[string]schema.Att
 // authSettings maps the provider block to auth.Settings. Attributes are passed as configured ("" or nil when
 // unset): auth falls back to the environment variables itself. Environment and authority host are already
 // resolved (auth has no variable for the authority host).
-func (p *securescoreProvider) authSettings(cfg securescoreProviderModelV0, s providerSettings) auth.Settings {
+func (p *securescoreProvider) authSettings(cfg securescoreProviderModelV0, s providerSettings, masks *logMasks) auth.Settings {
 	boolPtr := func(v types.Bool) *bool {
 		if v.IsNull() || v.IsUnknown() {
 			return nil
@@ -130,6 +130,7 @@ func (p *securescoreProvider) authSettings(cfg securescoreProviderModelV0, s pro
 		UseMSI:                         boolPtr(cfg.UseMSI),
 		MSIEndpoint:                    cfg.MSIEndpoint.ValueString(),
 		UseCLI:                         boolPtr(cfg.UseCLI),
+		OnSecret:                       masks.add,
 		LookupEnv: func(k string) (string, bool) {
 			v := p.getenv(k)
 			return v, v != ""
@@ -138,9 +139,10 @@ func (p *securescoreProvider) authSettings(cfg securescoreProviderModelV0, s pro
 }
 
 // tokenSource picks the sign-in method and builds its token source; nothing is contacted yet.
-func (p *securescoreProvider) tokenSource(ctx context.Context, cfg securescoreProviderModelV0, s providerSettings) (graph.TokenSource, auth.Method, diag.Diagnostics) {
+// Secrets auth meets (files, federated and CI tokens) are added to masks.
+func (p *securescoreProvider) tokenSource(ctx context.Context, cfg securescoreProviderModelV0, s providerSettings, masks *logMasks) (graph.TokenSource, auth.Method, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	src, method, err := auth.NewTokenSource(ctx, p.authSettings(cfg, s))
+	src, method, err := auth.NewTokenSource(ctx, p.authSettings(cfg, s, masks))
 	if err == nil {
 		return src, method, diags
 	}

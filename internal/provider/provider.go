@@ -158,7 +158,9 @@ func (p *securescoreProvider) Configure(ctx context.Context, req provider.Config
 	}
 	warnUnofferedCloud(settings.Environment, &resp.Diagnostics)
 
-	tokens, method, diags := p.tokenSource(ctx, cfg, settings)
+	masks := &logMasks{}
+	tokens, method, diags := p.tokenSource(ctx, cfg, settings, masks)
+	ctx = masks.apply(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -173,6 +175,7 @@ func (p *securescoreProvider) Configure(ctx context.Context, req provider.Config
 		resp.Diagnostics.AddError("Unable to create the Microsoft Graph client", err.Error())
 		return
 	}
+	data.masks = masks
 	tflog.Info(ctx, "Configured Microsoft Graph client", map[string]any{
 		"auth_method":    string(method),
 		"environment":    settings.Environment.Name,
