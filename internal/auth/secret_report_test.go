@@ -15,7 +15,11 @@ type secretLog struct {
 
 func (l *secretLog) add(s string) { l.mu.Lock(); l.got = append(l.got, s); l.mu.Unlock() }
 
-func (l *secretLog) has(s string) bool { l.mu.Lock(); defer l.mu.Unlock(); return slices.Contains(l.got, s) }
+func (l *secretLog) has(s string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Contains(l.got, s)
+}
 
 func TestOnSecretReportsFileAndFetchedSecrets(t *testing.T) {
 	// A secret from a file, normalised as used.

@@ -96,9 +96,9 @@ func (p *securescoreProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			"client_secret": schema.StringAttribute{
 				MarkdownDescription: "A client secret of the app registration. Trailing line breaks are removed (as from `file()`); " +
 					"other whitespace is kept, as for every secret. Environment variable: `" + envClientSecret + "`.",
-				Optional:            true,
-				Sensitive:           true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"environment": schema.StringAttribute{
 				MarkdownDescription: "The Microsoft cloud: `global` (the default; alias `public`), `usgovernment` (GCC High), " +
