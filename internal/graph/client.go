@@ -78,6 +78,11 @@ func New(opts Options) (*Client, error) {
 	if err := CheckURL(u); err != nil {
 		return nil, err
 	}
+	// Host names are case-insensitive, but Go's proxy bypass and other exact-match checks are not.
+	u.Scheme = strings.ToLower(u.Scheme)
+	if !strings.Contains(u.Host, "%") { // an IPv6 zone (interface name) keeps its case
+		u.Host = strings.ToLower(u.Host)
+	}
 	version := opts.APIVersion
 	if version == "" {
 		version = "beta"

@@ -272,24 +272,6 @@ func listAll[T any](ctx context.Context, c *Client, path string, o ListOptions, 
 	}
 }
 
-// checkNextLink accepts the link verbatim (never rebuilding its skiptoken) but only to the configured
-// endpoint's scheme and host, so the bearer token cannot be sent elsewhere.
-func (c *Client) checkNextLink(current, link string) (string, error) {
-	nu, err := url.Parse(link)
-	if err != nil {
-		return "", fmt.Errorf("graph: GET %s: invalid @odata.nextLink %q: %w", current, link, err)
-	}
-	if !nu.IsAbs() {
-		cu, _ := url.Parse(current)
-		return cu.ResolveReference(nu).String(), nil
-	}
-	if !strings.EqualFold(nu.Scheme, c.endpoint.Scheme) || !strings.EqualFold(nu.Host, c.endpoint.Host) {
-		return "", fmt.Errorf("graph: GET %s: refusing to follow @odata.nextLink to %s://%s: not the configured endpoint %s",
-			current, nu.Scheme, nu.Host, c.endpoint.Redacted())
-	}
-	return link, nil
-}
-
 func parseCount(raw json.RawMessage) (int64, error) {
 	s := string(raw)
 	if strings.HasPrefix(s, `"`) { // IEEE754Compatible=true quotes Int64
