@@ -23,6 +23,10 @@ type Faults struct {
 	HTMLError       int           `json:"htmlError"`       // next N Graph requests get a 502 HTML error page
 	OversizedBody   int           `json:"oversizedBody"`   // next N Graph responses are a >16 MiB body
 	ExpireTokensNow bool          `json:"expireTokensNow"` // every token issued so far is treated as expired
+	// ForeignNextLink, until cleared, is served verbatim as the @odata.nextLink of every list response, e.g.
+	// "//evil.example/v1.0/x" (protocol-relative) or "https://graph.microsoft.com@evil.example/x": a client
+	// must refuse every link off its configured scheme, host and port.
+	ForeignNextLink string `json:"foreignNextLink"`
 }
 
 const defaultRetryAfter = "0.1"
@@ -108,6 +112,7 @@ type plan struct {
 	retryAfter string
 	post       string // "malformed", "oversized" or ""
 	drop       bool
+	nextLink   string // ForeignNextLink
 }
 
 // take consumes the counters that apply to one request of the given kind.
@@ -115,7 +120,7 @@ func (fs *faultState) take(kind string) plan {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	f := &fs.f
-	p := plan{latency: f.Latency, retryAfter: f.RetryAfter}
+	p := plan{latency: f.Latency, retryAfter: f.RetryAfter, nextLink: f.ForeignNextLink}
 	if kind != "read" && kind != "write" {
 		return p
 	}

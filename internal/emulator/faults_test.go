@@ -164,3 +164,27 @@ type recorder struct {
 func (r *recorder) Header() http.Header         { return r.h }
 func (r *recorder) Write(b []byte) (int, error) { return len(b), nil }
 func (r *recorder) WriteHeader(s int)           { r.status = s }
+
+func TestFaultForeignNextLink(t *testing.T) {
+	f := newFixture(t)
+	const link = "//evil.example/v1.0/security/secureScores?$skiptoken=x"
+	f.emu.SetFaults(Faults{ForeignNextLink: link})
+	for _, path := range []string{"/v1.0/security/secureScores", "/beta/security/secureScoreControlProfiles?$top=1"} {
+		resp, b := f.do(t, "GET", path, f.tok, "")
+		var page struct {
+			NextLink string `json:"@odata.nextLink"`
+			Value    []any  `json:"value"`
+		}
+		if err := json.Unmarshal(b, &page); err != nil || resp.StatusCode != 200 || page.NextLink != link || len(page.Value) == 0 {
+			t.Errorf("%s: %d %v nextLink %q, %d items", path, resp.StatusCode, err, page.NextLink, len(page.Value))
+		}
+	}
+	// Single objects carry no link; clearing the fault restores the real links.
+	if _, b := f.do(t, "GET", "/v1.0/security/secureScoreControlProfiles/OneAdmin", f.tok, ""); strings.Contains(string(b), "nextLink") {
+		t.Errorf("entity with a nextLink: %s", truncate(b))
+	}
+	f.emu.SetFaults(Faults{})
+	if _, b := f.do(t, "GET", "/v1.0/security/secureScoreControlProfiles?$top=1", f.tok, ""); strings.Contains(string(b), "evil.example") || !strings.Contains(string(b), "$skiptoken=") {
+		t.Errorf("after clearing: %s", truncate(b))
+	}
+}

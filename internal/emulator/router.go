@@ -164,6 +164,7 @@ func (e *Emulator) handleGraph(r *http.Request, rt route, p plan, body []byte) *
 		return g.errorf(http.StatusNotFound, "ResourceNotFound", "Resource not found for the segment '%s'.", seg)
 	}
 	g := newGraphCtx(r, rt.version, e.now())
+	g.nextLink = p.nextLink
 	switch p.pre {
 	case "throttle":
 		resp := g.errorf(http.StatusTooManyRequests, "TooManyRequests", "Too many requests. Please retry after %s seconds.", p.retryAfter)
