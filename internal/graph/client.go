@@ -32,6 +32,7 @@ type Options struct {
 	RetryBaseDelay   time.Duration // first backoff step without Retry-After; default 1s
 	RetryMaxDelay    time.Duration // backoff ceiling; default 1m
 	MaxRetryDuration time.Duration // bound on a call whose context has no deadline; default 30m
+	RetryAfterFloor  time.Duration // shortest wait a Retry-After ("0", a past date) may ask for; default RetryBaseDelay
 }
 
 const (
@@ -55,6 +56,7 @@ type Client struct {
 	baseDelay        time.Duration
 	maxDelay         time.Duration
 	maxRetryDuration time.Duration
+	retryAfterFloor  time.Duration
 	traceBodies      bool // log request and response bodies (TRACE only)
 	debugRequests    bool // log one line per request (DEBUG or finer)
 }
@@ -104,6 +106,7 @@ func New(opts Options) (*Client, error) {
 		baseDelay:        opts.RetryBaseDelay,
 		maxDelay:         opts.RetryMaxDelay,
 		maxRetryDuration: opts.MaxRetryDuration,
+		retryAfterFloor:  opts.RetryAfterFloor,
 		traceBodies:      bodyTracingFromEnv(),
 		debugRequests:    debugLoggingFromEnv(),
 	}
@@ -124,6 +127,9 @@ func New(opts Options) (*Client, error) {
 	}
 	if c.maxDelay <= 0 {
 		c.maxDelay = defaultRetryMaxDelay
+	}
+	if c.retryAfterFloor <= 0 {
+		c.retryAfterFloor = c.baseDelay
 	}
 	if c.maxRetryDuration <= 0 {
 		c.maxRetryDuration = defaultMaxRetryDuration

@@ -251,6 +251,9 @@ func (st *callState) planRetry(ctx context.Context, status int, resp *http.Respo
 	wait, fromHeader := time.Duration(0), false
 	if resp != nil {
 		wait, fromHeader = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		if fromHeader {
+			wait = retryAfterWait(wait, st.c.retryAfterFloor)
+		}
 	}
 	if !fromHeader {
 		wait = backoff(st.c.baseDelay, st.c.maxDelay, st.retries)

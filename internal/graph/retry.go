@@ -50,6 +50,16 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
+// retryAfterWait raises a Retry-After below floor to floor plus up to half of it at random: "0" or a past
+// date, sent to many clients at once, would otherwise bring them all back together in a tight loop. The
+// default floor is the first backoff step (1s), so a header never makes a retry faster than no header would.
+func retryAfterWait(d, floor time.Duration) time.Duration {
+	if floor <= 0 || d >= floor {
+		return d
+	}
+	return floor + rand.N(floor/2+1)
+}
+
 // backoff is exponential from base, capped at max, with "equal jitter": half fixed, half random, so
 // concurrent clients spread out but never retry immediately.
 func backoff(base, ceiling time.Duration, retry int) time.Duration {
