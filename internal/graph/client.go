@@ -26,6 +26,8 @@ type Options struct {
 	UserAgent    string       // e.g. "terraform-provider-securescore/0.1.0"
 	HTTPClient   *http.Client // optional; its Transport and Timeout are used, redirects are never followed
 	MaxBodyBytes int64        // response cap; default 16 MiB
+	MaxListPages int          // pages one list call may read; default 2,000
+	MaxListBytes int64        // response bytes one list call may read over all its pages; default 64 MiB
 
 	// Retry tuning; zero values take the defaults. Retries stop at the context's deadline, or after
 	// MaxRetryDuration when the context has none.
@@ -37,6 +39,8 @@ type Options struct {
 
 const (
 	defaultMaxBodyBytes     = 16 << 20
+	defaultMaxListPages     = 2000     // 90 days of scores at $top=1 is 90 pages; a tenant has a few hundred controls
+	defaultMaxListBytes     = 64 << 20 // ten times a tenant's full score history with every control score
 	defaultRetryBaseDelay   = time.Second
 	defaultRetryMaxDelay    = time.Minute
 	defaultMaxRetryDuration = 30 * time.Minute
@@ -53,6 +57,8 @@ type Client struct {
 	transport        http.RoundTripper
 	timeout          time.Duration
 	maxBody          int64
+	maxListPages     int
+	maxListBytes     int64
 	baseDelay        time.Duration
 	maxDelay         time.Duration
 	maxRetryDuration time.Duration
@@ -103,6 +109,8 @@ func New(opts Options) (*Client, error) {
 		userAgent:        opts.UserAgent,
 		transport:        http.DefaultTransport,
 		maxBody:          opts.MaxBodyBytes,
+		maxListPages:     opts.MaxListPages,
+		maxListBytes:     opts.MaxListBytes,
 		baseDelay:        opts.RetryBaseDelay,
 		maxDelay:         opts.RetryMaxDelay,
 		maxRetryDuration: opts.MaxRetryDuration,
@@ -121,6 +129,12 @@ func New(opts Options) (*Client, error) {
 	}
 	if c.maxBody <= 0 {
 		c.maxBody = defaultMaxBodyBytes
+	}
+	if c.maxListPages <= 0 {
+		c.maxListPages = defaultMaxListPages
+	}
+	if c.maxListBytes <= 0 {
+		c.maxListBytes = defaultMaxListBytes
 	}
 	if c.baseDelay <= 0 {
 		c.baseDelay = defaultRetryBaseDelay
