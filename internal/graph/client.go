@@ -3,8 +3,8 @@ package graph
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -107,7 +107,7 @@ func New(opts Options) (*Client, error) {
 		version:          version,
 		tokens:           opts.Tokens,
 		userAgent:        opts.UserAgent,
-		transport:        http.DefaultTransport,
+		transport:        SharedTransport(),
 		maxBody:          opts.MaxBodyBytes,
 		maxListPages:     opts.MaxListPages,
 		maxListBytes:     opts.MaxListBytes,
@@ -176,19 +176,20 @@ func CheckURL(u *url.URL) error {
 	}
 }
 
-// IsLoopbackHost reports whether host (without port) is localhost, in 127.0.0.0/8, or ::1.
+// IsLoopbackHost reports whether host (without port) is localhost (any case), in 127.0.0.0/8, or ::1
+// (also IPv4-mapped, or with an IPv6 zone).
 func IsLoopbackHost(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
+	ip, err := netip.ParseAddr(strings.Trim(host, "[]"))
+	return err == nil && ip.Unmap().IsLoopback()
 }
 
 // LoopbackGuard wraps rt so that every request (including any a caller's redirect policy follows) obeys CheckURL.
 func LoopbackGuard(rt http.RoundTripper) http.RoundTripper {
 	if rt == nil {
-		rt = http.DefaultTransport
+		rt = SharedTransport()
 	}
 	return guardTransport{rt}
 }
