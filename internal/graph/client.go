@@ -35,6 +35,10 @@ type Options struct {
 	RetryMaxDelay    time.Duration // backoff ceiling; default 1m
 	MaxRetryDuration time.Duration // bound on a call whose context has no deadline; default 30m
 	RetryAfterFloor  time.Duration // shortest wait a Retry-After ("0", a past date) may ask for; default RetryBaseDelay
+
+	// Per-attempt bounds: a stalled attempt fails and is retried (see isBrokenConnection for which methods).
+	AttemptHeaderTimeout time.Duration // wait for response headers; default 60s
+	AttemptBodyTimeout   time.Duration // read the whole body once headers are in; default 120s
 }
 
 const (
@@ -63,6 +67,8 @@ type Client struct {
 	maxDelay         time.Duration
 	maxRetryDuration time.Duration
 	retryAfterFloor  time.Duration
+	headerTimeout    time.Duration
+	bodyTimeout      time.Duration
 	traceBodies      bool // log request and response bodies (TRACE only)
 	debugRequests    bool // log one line per request (DEBUG or finer)
 }
@@ -115,6 +121,8 @@ func New(opts Options) (*Client, error) {
 		maxDelay:         opts.RetryMaxDelay,
 		maxRetryDuration: opts.MaxRetryDuration,
 		retryAfterFloor:  opts.RetryAfterFloor,
+		headerTimeout:    opts.AttemptHeaderTimeout,
+		bodyTimeout:      opts.AttemptBodyTimeout,
 		traceBodies:      bodyTracingFromEnv(),
 		debugRequests:    debugLoggingFromEnv(),
 	}
@@ -144,6 +152,12 @@ func New(opts Options) (*Client, error) {
 	}
 	if c.retryAfterFloor <= 0 {
 		c.retryAfterFloor = c.baseDelay
+	}
+	if c.headerTimeout <= 0 {
+		c.headerTimeout = defaultAttemptHeaderTimeout
+	}
+	if c.bodyTimeout <= 0 {
+		c.bodyTimeout = defaultAttemptBodyTimeout
 	}
 	if c.maxRetryDuration <= 0 {
 		c.maxRetryDuration = defaultMaxRetryDuration

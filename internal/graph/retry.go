@@ -71,9 +71,11 @@ func backoff(base, ceiling time.Duration, retry int) time.Duration {
 	return half + rand.N(half+1)
 }
 
-// isBrokenConnection is true for failures where the server dropped or never finished the exchange.
-// These are retried for every method: the client's PATCHes are idempotent (same body, same result).
-// A refused connection or a DNS/TLS failure is a configuration problem and is not retried.
+// isBrokenConnection is true for failures where the server dropped, stalled (AttemptTimeoutError) or never
+// finished the exchange. The retry rule: a GET is always retried. A PATCH is retried only while no status
+// has arrived: its body sets values, so a repeat leaves the object as one would (the service may record a
+// second controlStateUpdates entry). A PATCH whose 2xx status arrived has landed and is never re-sent; see
+// readBody. A refused connection or a DNS/TLS failure is a configuration problem and is not retried.
 func isBrokenConnection(err error) bool {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNABORTED) ||
