@@ -27,6 +27,11 @@ type Faults struct {
 	// "//evil.example/v1.0/x" (protocol-relative) or "https://graph.microsoft.com@evil.example/x": a client
 	// must refuse every link off its configured scheme, host and port.
 	ForeignNextLink string `json:"foreignNextLink"`
+	// StallResponse: the next N Graph requests are handled (a PATCH is applied), then no response is sent
+	// until the client gives up (at most stallLimit), as a hung gateway would.
+	StallResponse int `json:"stallResponse"`
+	// TrickleBody: the next N Graph responses send their headers, then the body one byte every 100ms.
+	TrickleBody int `json:"trickleBody"`
 }
 
 const defaultRetryAfter = "0.1"
@@ -64,6 +69,9 @@ func (f *Faults) UnmarshalJSON(b []byte) error {
 func (f Faults) validate() error {
 	if f.ThrottleRate < 0 || f.ThrottleRate > 1 {
 		return fmt.Errorf("throttleRate must be within 0..1, got %v", f.ThrottleRate)
+	}
+	if f.StallResponse < 0 || f.TrickleBody < 0 {
+		return fmt.Errorf("fault counts must not be negative")
 	}
 	if f.Throttle < 0 || f.Unavailable < 0 || f.DropAfterWrite < 0 || f.MalformedJSON < 0 || f.HTMLError < 0 || f.OversizedBody < 0 || f.Latency < 0 {
 		return fmt.Errorf("fault counts and latency must not be negative")
@@ -110,7 +118,7 @@ type plan struct {
 	latency    time.Duration
 	pre        string // "throttle", "unavailable", "html" or ""
 	retryAfter string
-	post       string // "malformed", "oversized" or ""
+	post       string // "malformed", "oversized", "stall", "trickle" or ""
 	drop       bool
 	nextLink   string // ForeignNextLink
 }
@@ -147,6 +155,12 @@ func (fs *faultState) take(kind string) plan {
 	case f.OversizedBody > 0:
 		f.OversizedBody--
 		p.post = "oversized"
+	case f.StallResponse > 0:
+		f.StallResponse--
+		p.post = "stall"
+	case f.TrickleBody > 0:
+		f.TrickleBody--
+		p.post = "trickle"
 	}
 	if kind == "write" && f.DropAfterWrite > 0 {
 		f.DropAfterWrite--
@@ -165,3 +179,9 @@ const htmlErrorPage = `<!DOCTYPE html>
 
 // oversizedBodySize is just over the 16 MiB cap clients are expected to enforce.
 const oversizedBodySize = 16<<20 + 4096
+
+// stallLimit bounds a stalled response, so a client without a timeout cannot hold a handler forever.
+const stallLimit = 10 * time.Minute
+
+// trickleInterval is the pause between the bytes of a trickled body.
+const trickleInterval = 100 * time.Millisecond

@@ -188,3 +188,44 @@ func TestFaultForeignNextLink(t *testing.T) {
 		t.Errorf("after clearing: %s", truncate(b))
 	}
 }
+
+func TestFaultStallResponseAndTrickleBody(t *testing.T) {
+	f := newFixture(t)
+	f.emu.SetFaults(Faults{StallResponse: 1})
+	client := &http.Client{Timeout: 300 * time.Millisecond}
+	req, _ := http.NewRequest("PATCH", f.srv.URL+"/v1.0/security/secureScoreControlProfiles/OneAdmin", strings.NewReader(`{"state":"Ignored"}`))
+	req.Header.Set("Authorization", "Bearer "+f.tok)
+	start := time.Now()
+	if resp, err := client.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("got %d, want no answer", resp.StatusCode)
+	}
+	if d := time.Since(start); d < 300*time.Millisecond {
+		t.Errorf("gave up after %v", d)
+	}
+	if p, _ := f.emu.ControlProfile("OneAdmin"); currentState(p) != "Ignored" {
+		t.Error("the stalled PATCH was not applied")
+	}
+	if last := f.emu.Journal()[len(f.emu.Journal())-1]; last.Status != 0 {
+		t.Errorf("journal status %d", last.Status)
+	}
+
+	f.emu.SetFaults(Faults{TrickleBody: 1})
+	req, _ = http.NewRequest("GET", f.srv.URL+"/v1.0/security/secureScoreControlProfiles/OneAdmin", nil)
+	req.Header.Set("Authorization", "Bearer "+f.tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("%v", err)
+	}
+	buf := make([]byte, 64)
+	start = time.Now()
+	n, _ := io.ReadAtLeast(resp.Body, buf, 3)
+	resp.Body.Close()
+	if d := time.Since(start); n < 3 || d < 2*trickleInterval {
+		t.Errorf("%d bytes in %v: not trickled", n, d)
+	}
+	// The counts are used up: the next request answers at once.
+	if resp, _ := f.do(t, "GET", "/v1.0/security/secureScoreControlProfiles/OneAdmin", f.tok, ""); resp.StatusCode != 200 {
+		t.Errorf("%d", resp.StatusCode)
+	}
+}
