@@ -34,19 +34,24 @@ func trickle(w http.ResponseWriter, r *http.Request, body string) {
 	}
 }
 
+// stallFirst stalls the first attempt and answers body to the rest.
+func stallFirst(body string) func(w http.ResponseWriter, r *http.Request, n int) {
+	return func(w http.ResponseWriter, r *http.Request, n int) {
+		if n == 1 {
+			stall(r)
+			return
+		}
+		writeJSON(w, 200, body)
+	}
+}
+
 func attemptBounds(o *Options) {
 	o.AttemptHeaderTimeout = 150 * time.Millisecond
 	o.AttemptBodyTimeout = 200 * time.Millisecond
 }
 
 func TestStalledHeadersAreRetried(t *testing.T) {
-	c, rec, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		if n == 1 {
-			stall(r)
-			return
-		}
-		writeJSON(w, 200, scoreJSON)
-	}, attemptBounds)
+	c, rec, _ := newTestClient(t, stallFirst(scoreJSON), attemptBounds)
 	start := time.Now()
 	if _, err := c.GetSecureScore(ctxTimeout(t, 20*time.Second), "x"); err != nil {
 		t.Fatal(err)
@@ -95,13 +100,7 @@ func TestStalledAttemptsAreBounded(t *testing.T) {
 func TestStalledPatchIsResentOnlyBeforeItsStatus(t *testing.T) {
 	update := ControlProfileUpdate{State: "Ignored", Comment: "c", VendorInformation: SecurityVendorInformation{Provider: new("SecureScore"), Vendor: new("Microsoft")}}
 	t.Run("no answer: re-sent", func(t *testing.T) {
-		c, rec, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request, n int) {
-			if n == 1 {
-				stall(r)
-				return
-			}
-			writeJSON(w, 200, profileJSON)
-		}, attemptBounds)
+		c, rec, _ := newTestClient(t, stallFirst(profileJSON), attemptBounds)
 		p, err := c.UpdateControlProfile(ctxTimeout(t, 20*time.Second), "p1", update)
 		if err != nil || p == nil {
 			t.Fatalf("%v %v", p, err)
