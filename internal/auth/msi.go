@@ -277,7 +277,7 @@ func (g msiGuard) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	base := g.base
 	if base == nil {
-		base = http.DefaultTransport
+		base = graph.SharedTransport() // never proxies IMDS or a loopback identity endpoint
 	}
 	return base.RoundTrip(req)
 }
