@@ -32,8 +32,8 @@ import (
 	"crypto/rand"
 	"fmt"
 	"maps"
-	"slices"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -71,11 +71,11 @@ type Config struct {
 	// (SecurityEvents.ReadWrite.All); default DefaultMultiTenantClientID with DefaultMultiTenantClientSecret.
 	MultiTenantClientID     string
 	MultiTenantClientSecret string
-	TokenLifetime        time.Duration    // default 1h
-	HistoryDays          int              // days of seeded secureScore history; default 28
-	ControlProfiles      int              // 0 = the realistic seed set; N > 0 = N synthetic profiles
-	StateFile            string           // optional JSON persistence; loaded on New if present, saved after each write
-	Now                  func() time.Time // injectable clock; default time.Now
+	TokenLifetime           time.Duration    // default 1h
+	HistoryDays             int              // days of seeded secureScore history; default 28
+	ControlProfiles         int              // 0 = the realistic seed set; N > 0 = N synthetic profiles
+	StateFile               string           // optional JSON persistence; loaded on New if present, saved after each write
+	Now                     func() time.Time // injectable clock; default time.Now
 
 	// Credentials beyond the client secret (see credentials.go); more can be added after New
 	// with AddCertificate, AddFederatedCredential and AddCIJob.

@@ -412,7 +412,9 @@ func (t *Tenant) ControlProfileIDs() []string {
 // The single-tenant accessors act on the first (default) tenant; see Tenant for the others.
 
 // SecureScore returns a copy of the default tenant's stored secureScore (see Tenant.SecureScore).
-func (e *Emulator) SecureScore(id string) (map[string]any, bool) { return e.defaultTenant().SecureScore(id) }
+func (e *Emulator) SecureScore(id string) (map[string]any, bool) {
+	return e.defaultTenant().SecureScore(id)
+}
 
 // CurrentSecureScoreID is the id of the default tenant's newest score (see Tenant.CurrentSecureScoreID).
 func (e *Emulator) CurrentSecureScoreID() string { return e.defaultTenant().CurrentSecureScoreID() }
@@ -436,7 +438,9 @@ func (e *Emulator) PatchControlProfile(id string, props map[string]any) error {
 }
 
 // DeleteControlProfile removes a default tenant's profile (see Tenant.DeleteControlProfile).
-func (e *Emulator) DeleteControlProfile(id string) bool { return e.defaultTenant().DeleteControlProfile(id) }
+func (e *Emulator) DeleteControlProfile(id string) bool {
+	return e.defaultTenant().DeleteControlProfile(id)
+}
 
 // ControlProfileIDs lists the default tenant's profile ids (see Tenant.ControlProfileIDs).
 func (e *Emulator) ControlProfileIDs() []string { return e.defaultTenant().ControlProfileIDs() }
