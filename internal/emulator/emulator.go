@@ -64,18 +64,11 @@ type Config struct {
 	ClientSecret         string
 	ReadOnlyClientID     string // optional second app with only SecurityEvents.Read.All
 	ReadOnlyClientSecret string
-	// Tenants are the tenants served, the first being the default one (TenantID/TenantDomain, if set,
-	// must agree with it). Empty: one tenant, TenantID.
-	Tenants []TenantConfig
-	// MultiTenantClientID is the multi-tenant application consented in every tenant
-	// (SecurityEvents.ReadWrite.All); default DefaultMultiTenantClientID with DefaultMultiTenantClientSecret.
-	MultiTenantClientID     string
-	MultiTenantClientSecret string
-	TokenLifetime           time.Duration    // default 1h
-	HistoryDays             int              // days of seeded secureScore history; default 28
-	ControlProfiles         int              // 0 = the realistic seed set; N > 0 = N synthetic profiles
-	StateFile               string           // optional JSON persistence; loaded on New if present, saved after each write
-	Now                     func() time.Time // injectable clock; default time.Now
+	TokenLifetime        time.Duration    // default 1h
+	HistoryDays          int              // days of seeded secureScore history; default 28
+	ControlProfiles      int              // 0 = the realistic seed set; N > 0 = N synthetic profiles
+	StateFile            string           // optional JSON persistence; loaded on New if present, saved after each write
+	Now                  func() time.Time // injectable clock; default time.Now
 
 	// Credentials beyond the client secret (see credentials.go); more can be added after New
 	// with AddCertificate, AddFederatedCredential and AddCIJob.
@@ -86,6 +79,14 @@ type Config struct {
 	// identity, DefaultManagedIdentityClientID, with SecurityEvents.ReadWrite.All.
 	ManagedIdentities []ManagedIdentity
 	IdentityHeader    string // X-IDENTITY-HEADER the App Service endpoint expects; default DefaultIdentityHeader
+
+	// Tenants are the tenants served, the first being the default one (TenantID/TenantDomain, if set,
+	// must agree with it). Empty: one tenant, TenantID.
+	Tenants []TenantConfig
+	// MultiTenantClientID is the multi-tenant application consented in every tenant
+	// (SecurityEvents.ReadWrite.All); default DefaultMultiTenantClientID with DefaultMultiTenantClientSecret.
+	MultiTenantClientID     string
+	MultiTenantClientSecret string
 }
 
 // Emulator is the http.Handler. All methods are safe for concurrent use.
