@@ -96,7 +96,9 @@ type Emulator struct {
 	mu      sync.RWMutex // guards every tenant's data and keys
 	keys    []signingKey // the token service's, shared by all tenants; the last one signs
 	tenants []*state     // in Config.Tenants order; the slice is fixed after New
-	st      *state       // tenants[0], the default tenant
+	// tenantIndex finds tenants by lower-case GUID or domain; fixed after New.
+	tenantIndex map[string]*state
+	st          *state // tenants[0], the default tenant
 
 	saveMu sync.Mutex // serialises writes of the state file
 
@@ -172,6 +174,7 @@ func (e *Emulator) loadOrSeed() error {
 		saved[strings.ToLower(st.TenantID)] = st
 	}
 	dirty := !loaded || migrated
+	e.tenantIndex = map[string]*state{}
 	for _, tc := range e.cfg.Tenants {
 		st := saved[strings.ToLower(tc.ID)]
 		delete(saved, strings.ToLower(tc.ID))
@@ -181,6 +184,7 @@ func (e *Emulator) loadOrSeed() error {
 		st.cfg = tc
 		st.index()
 		e.tenants = append(e.tenants, st)
+		e.tenantIndex[strings.ToLower(tc.ID)], e.tenantIndex[strings.ToLower(tc.Domain)] = st, st
 	}
 	if len(saved) > 0 {
 		return fmt.Errorf("emulator: state file %s holds tenants %s, which are not configured (Config.TenantID or Config.Tenants)", e.cfg.StateFile, strings.Join(slices.Sorted(maps.Keys(saved)), ", "))

@@ -181,22 +181,13 @@ func (cfg *Config) seedControlSet() []seedControl {
 }
 
 // tenantByName finds a served tenant by GUID or domain, case-insensitively; nil when none.
-// e.tenants is fixed after New, so no lock is needed.
-func (e *Emulator) tenantByName(name string) *state {
-	for _, t := range e.tenants {
-		if strings.EqualFold(t.TenantID, name) || strings.EqualFold(t.cfg.Domain, name) {
-			return t
-		}
-	}
-	return nil
-}
+// The index is fixed after New, so no lock is needed.
+func (e *Emulator) tenantByName(name string) *state { return e.tenantIndex[strings.ToLower(name)] }
 
 // tenantByID finds a served tenant by GUID only (a token's tid); nil when none.
 func (e *Emulator) tenantByID(id string) *state {
-	for _, t := range e.tenants {
-		if strings.EqualFold(t.TenantID, id) {
-			return t
-		}
+	if t := e.tenantByName(id); t != nil && strings.EqualFold(t.TenantID, id) {
+		return t
 	}
 	return nil
 }
