@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -10,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
 )
@@ -82,39 +80,7 @@ func writeFile(t *testing.T, content string) string {
 }
 
 func TestRunServesTenants(t *testing.T) {
-	pr, pw := io.Pipe()
-	stop := make(chan struct{})
-	done := make(chan error, 1)
-	go func() {
-		done <- run([]string{"-listen", "127.0.0.1:0", "-tenants", "3"}, pw, io.Discard, stop)
-		pw.Close()
-	}()
-	sc := bufio.NewScanner(pr)
-	var base string
-	var banner []string
-	for sc.Scan() {
-		banner = append(banner, sc.Text())
-		if u, ok := strings.CutPrefix(sc.Text(), "EMULATOR_URL="); ok {
-			base = u
-			break
-		}
-	}
-	go func() { _, _ = io.Copy(io.Discard, pr) }()
-	defer func() {
-		close(stop)
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("run: %v", err)
-			}
-		case <-time.After(10 * time.Second):
-			t.Error("did not stop")
-		}
-	}()
-	if base == "" {
-		t.Fatal("no EMULATOR_URL line")
-	}
-	text := strings.Join(banner, "\n")
+	base, text := startRun(t, "-tenants", "3")
 	for _, want := range []string{"Multi-tenant client: " + emulator.DefaultMultiTenantClientID, "Tenant 2:     00000000-0000-4000-8000-000000000002  fabrikam.onmicrosoft.com", "lacks 5 controls: scid_2010", "Tenant 3:"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("banner lacks %q:\n%s", want, text)
