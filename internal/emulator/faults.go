@@ -94,10 +94,10 @@ func (e *Emulator) SetFaults(f Faults) {
 	}
 	if f.ExpireTokensNow {
 		e.mu.Lock()
-		for i := range e.st.Keys {
-			e.st.Keys[i].Retired = true
+		for i := range e.keys {
+			e.keys[i].Retired = true
 		}
-		e.st.Keys = append(e.st.Keys, newSigningKey())
+		e.keys = append(e.keys, newSigningKey())
 		_ = e.save() // best effort: keys only matter to this process's tokens
 		e.mu.Unlock()
 	}

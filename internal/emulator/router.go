@@ -122,6 +122,7 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 	default:
 		resp = e.handleGraph(r, rt, p, body)
 	}
+	en.Tenant = e.journalTenant(r, rt, resp)
 
 	if p.drop && rt.kind == "write" {
 		en.Status = 0
