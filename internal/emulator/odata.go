@@ -329,14 +329,16 @@ func (g *graphCtx) page(items []*entity, lq *listQuery, et *entityType, contextP
 	if start > len(matched) {
 		start = len(matched)
 	}
+	// $top sets the page size (the service's next links repeat it), so $top above the default page size gives
+	// larger pages; odata.maxpagesize lowers it further or sets it when $top is absent.
 	size := DefaultPageSize
+	if lq.hasTop {
+		size = lq.top
+	}
 	var applied string
-	if n, ok := maxPageSizePreference(g.r.Header); ok {
+	if n, ok := maxPageSizePreference(g.r.Header); ok && (!lq.hasTop || n < size) {
 		size = n
 		applied = "odata.maxpagesize=" + strconv.Itoa(n)
-	}
-	if lq.hasTop && lq.top < size {
-		size = lq.top
 	}
 	if size > MaxPageSize {
 		size = MaxPageSize
