@@ -62,7 +62,7 @@ func backoff(base, ceiling time.Duration, retry int) time.Duration {
 }
 
 // isBrokenConnection is true for failures where the server dropped or never finished the exchange.
-// These are retried for every method: the client's PATCHes are idempotent (same body, same result).
+// These are retried for every request but a non-idempotent write (apiRequest.noResend), which may have landed.
 // A refused connection or a DNS/TLS failure is a configuration problem and is not retried.
 func isBrokenConnection(err error) bool {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||

@@ -58,6 +58,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.faults.MalformedJSON, "malformed-json", 0, "send a truncated JSON body on the next N Graph responses")
 	fs.IntVar(&o.faults.HTMLError, "html-error", 0, "answer the next N Graph requests with a 502 HTML page")
 	fs.IntVar(&o.faults.OversizedBody, "oversized-body", 0, "send a >16 MiB body on the next N Graph responses")
+	fs.BoolVar(&o.faults.SecureScorePatchNoContent, "securescore-patch-no-content", false, "answer every applied secureScores PATCH with 204 No Content, as Graph may")
+	fs.IntVar(&o.faults.FailNextReadAfterWrite, "fail-next-read-after-write", 0, "answer the next N PATCHes 204, and fail the GET after each with 500")
+	fs.IntVar(&o.faults.OddTypes, "odd-types", 0, "answer the next N applied PATCHes 200 with properties of odd types (out of range, wrong JSON type)")
 	fs.StringVar(&o.cfg.IdentityHeader, "identity-header", emulator.DefaultIdentityHeader, "X-IDENTITY-HEADER value the App Service identity endpoint (/msi/token) expects")
 	o.creds.register(fs)
 	if err := fs.Parse(args); err != nil {
