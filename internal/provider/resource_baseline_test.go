@@ -227,7 +227,9 @@ func nonPristine(t *testing.T, tenant *emulator.Tenant) []string {
 }
 
 // expectBefore checks a control's state in the plan's prior (refreshed) value.
-func expectBefore(address, id, state string) plancheck.PlanCheck { return beforeCheck{address, id, state} }
+func expectBefore(address, id, state string) plancheck.PlanCheck {
+	return beforeCheck{address, id, state}
+}
 
 type beforeCheck struct{ address, id, state string }
 
@@ -254,8 +256,8 @@ func TestAccBaseline_importBlockGenerateConfig(t *testing.T) {
 	env.needsEmulator(t)
 	tenant := env.emu.Tenant(env.config.TenantID)
 	for id, props := range map[string]map[string]any{
-		"AdminMFAV2":                          {"state": "ThirdParty", "comment": "Duo"},
-		"OneAdmin":                            {"state": "Default", "assignedTo": "secops@contoso.com"},
+		"AdminMFAV2":                           {"state": "ThirdParty", "comment": "Duo"},
+		"OneAdmin":                             {"state": "Default", "assignedTo": "secops@contoso.com"},
 		"11770.MDA_Google_EnableTwoFactorAuth": {"state": "Ignored"},
 	} {
 		if err := tenant.PatchControlProfile(id, props); err != nil {
