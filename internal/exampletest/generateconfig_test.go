@@ -18,8 +18,8 @@ func TestBaselineImportGenerateConfig(t *testing.T) {
 	r.tf.Env = append(r.tf.Env, "ARM_CLIENT_ID="+cfg.ClientID, "ARM_CLIENT_SECRET="+cfg.ClientSecret)
 	tenant := r.emu.Tenant(cfg.TenantID)
 	for id, props := range map[string]map[string]any{
-		"AdminMFAV2":                          {"state": "ThirdParty", "comment": "Duo"},
-		"OneAdmin":                            {"state": "Default", "assignedTo": "secops@contoso.com"},
+		"AdminMFAV2":                           {"state": "ThirdParty", "comment": "Duo"},
+		"OneAdmin":                             {"state": "Default", "assignedTo": "secops@contoso.com"},
 		"11770.MDA_Google_EnableTwoFactorAuth": {"state": "Ignored"},
 	} {
 		if err := tenant.PatchControlProfile(id, props); err != nil {
