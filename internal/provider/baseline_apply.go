@@ -48,6 +48,8 @@ func converge(ctx context.Context, client controlProfileWriter, profiles *contro
 		sends[id] = pristine
 	}
 
+	// Logged once here: terraform-plugin-log's masking mutates shared fields, so goroutines must not log with ctx.
+	tflog.Debug(ctx, "Updating control profiles for a baseline", map[string]any{"ids": sortedKeys(sends)})
 	var mu sync.Mutex
 	failed = map[string]error{}
 	var g errgroup.Group
@@ -86,7 +88,6 @@ func patchControl(ctx context.Context, client controlProfileWriter, id string, d
 	if diags.HasError() {
 		return fmt.Errorf("building the request: %v", diags)
 	}
-	tflog.Debug(ctx, "Updating control profile for a baseline", map[string]any{"id": id, "state": d.State})
 	_, err := client.UpdateControlProfile(ctx, id, update)
 	return err
 }
