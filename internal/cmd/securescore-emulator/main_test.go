@@ -37,17 +37,31 @@ func TestParseFlags(t *testing.T) {
 	}
 }
 
-func TestRunServesAndStops(t *testing.T) {
+// startRun runs the program with args until the test ends, and returns its URL and banner.
+func startRun(t *testing.T, args ...string) (base, banner string) {
+	t.Helper()
 	pr, pw := io.Pipe()
 	stop := make(chan struct{})
 	done := make(chan error, 1)
 	go func() {
-		done <- run([]string{"-listen", "127.0.0.1:0"}, pw, io.Discard, stop)
+		done <- run(append([]string{"-listen", "127.0.0.1:0"}, args...), pw, io.Discard, stop)
 		pw.Close()
 	}()
+	t.Cleanup(func() {
+		close(stop)
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("run: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("did not stop")
+		}
+	})
 	sc := bufio.NewScanner(pr)
-	var base string
+	var lines []string
 	for sc.Scan() {
+		lines = append(lines, sc.Text())
 		if u, ok := strings.CutPrefix(sc.Text(), "EMULATOR_URL="); ok {
 			base = u
 			break
@@ -57,6 +71,11 @@ func TestRunServesAndStops(t *testing.T) {
 	if base == "" {
 		t.Fatal("no EMULATOR_URL line")
 	}
+	return base, strings.Join(lines, "\n")
+}
+
+func TestRunServesAndStops(t *testing.T) {
+	base, _ := startRun(t)
 	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {"11111111-1111-4111-8111-111111111111"}, "client_secret": {"emulator-secret"}, "scope": {base + "/.default"}}
 	resp, err := http.PostForm(base+"/contoso.onmicrosoft.com/oauth2/v2.0/token", form)
 	if err != nil {
@@ -65,15 +84,6 @@ func TestRunServesAndStops(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 {
 		t.Errorf("token: %d", resp.StatusCode)
-	}
-	close(stop)
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("run: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("did not stop")
 	}
 }
 
