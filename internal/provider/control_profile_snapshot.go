@@ -20,6 +20,9 @@ const (
 	// from a listing older than that. Changes made elsewhere (the portal) are seen by the next command.
 	controlProfileSnapshotTTL = 30 * time.Second
 
+	// readBurstWindow: a read that starts this soon after another belongs to the same walk and uses the list.
+	readBurstWindow = 2 * time.Second
+
 	// controlProfileListTop is the page size asked for. Graph documents $top on this list but no maximum; the
 	// emulator caps a page at 1000 and the service's own cap applies the same way, since the rest of the
 	// collection is then fetched by following @odata.nextLink verbatim.
@@ -42,9 +45,10 @@ var _ controlProfileReader = (*graph.Client)(nil)
 // controlProfileSnapshot serves control-profile reads for one configured client.
 //
 // The rule, chosen by measurement (BenchmarkControlProfileFirstRead): a read that finds no listing in progress
-// and no other read in flight GETs its control, exactly as before, so a plan of one resource costs one small
-// GET. A read that arrives while another is in flight starts (or joins) the list, which then serves every
-// later read for controlProfileSnapshotTTL. A refresh of N controls therefore costs at most one GET plus
+// and no other read in flight or just before it GETs its control, exactly as before, so a plan of one resource
+// costs one small GET. A read that arrives while another is in flight, or within readBurstWindow of one,
+// starts (or joins) the list, which then serves every later read for controlProfileSnapshotTTL. The window
+// keeps a refresh walk on the list when a loaded machine spaces Terraform's reads out. A refresh of N controls therefore costs at most one GET plus
 // ceil(N/1000) list pages.
 type controlProfileSnapshot struct {
 	client controlProfileReader
@@ -54,6 +58,7 @@ type controlProfileSnapshot struct {
 
 	mu       sync.Mutex
 	inFlight int               // reads between start and end
+	lastRead time.Time         // when the newest read started
 	listing  *profileListing   // the newest complete list; nil before the first
 	failedAt time.Time         // when the last list failed: reads GET until ttl has passed
 	writes   uint64            // writes seen so far
@@ -89,6 +94,7 @@ func (s *controlProfileSnapshot) read(ctx context.Context, id string) (*graph.Se
 	s.mu.Lock()
 	s.inFlight++
 	list := s.listFor(id)
+	s.lastRead = s.now()
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
@@ -109,7 +115,7 @@ func (s *controlProfileSnapshot) read(ctx context.Context, id string) (*graph.Se
 }
 
 // listFor decides, under mu, whether a read of id goes through the list: it does when a listing that is still
-// fresh for id exists or is being made, or when another read is in flight.
+// fresh for id exists or is being made, or when another read is in flight or started within readBurstWindow.
 func (s *controlProfileSnapshot) listFor(id string) bool {
 	now := s.now()
 	if !s.failedAt.IsZero() && now.Sub(s.failedAt) < s.ttl {
@@ -118,7 +124,7 @@ func (s *controlProfileSnapshot) listFor(id string) bool {
 	if l := s.listing; l != nil && now.Sub(l.at) < s.ttl {
 		return s.written[id] <= l.writes
 	}
-	return s.inFlight > 1
+	return s.inFlight > 1 || (!s.lastRead.IsZero() && now.Sub(s.lastRead) < readBurstWindow)
 }
 
 // fresh reports whether l still speaks for id: not expired, and no write to id since l started.
