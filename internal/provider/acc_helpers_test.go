@@ -34,6 +34,7 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 func TestMain(m *testing.M) {
 	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
 	if os.Getenv("TF_ACC") != "" {
+		pinProviderAddress()
 		if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p == "" {
 			found, err := exec.LookPath("terraform")
 			if err != nil {
@@ -117,9 +118,9 @@ func (e *accEnv) providerBlockWithSecret(secret string) string {
 		secretLine = fmt.Sprintf("  client_secret  = %q\n", secret)
 	}
 	if e.emu == nil {
-		return "provider \"securescore\" {\n" + secretLine + "}\n"
+		return requiredProviders + "provider \"securescore\" {\n" + secretLine + "}\n"
 	}
-	return fmt.Sprintf(`provider "securescore" {
+	return requiredProviders + fmt.Sprintf(`provider "securescore" {
   tenant_id      = %q
   client_id      = %q
 %s  graph_endpoint = %q

@@ -271,7 +271,19 @@ func tfVersion(ctx context.Context, tf *tfharness.Terraform) string {
 	if err != nil || r == nil {
 		return "terraform (version unknown)"
 	}
-	return "terraform " + parseTFVersion(r.Output) + " " + runtime.GOOS + "/" + runtime.GOARCH
+	name := "terraform"
+	if r, err := tf.Run(ctx, os.TempDir(), "version"); err == nil {
+		name = cliName(r.Output)
+	}
+	return name + " " + parseTFVersion(r.Output) + " " + runtime.GOOS + "/" + runtime.GOARCH
+}
+
+// cliName tells OpenTofu from Terraform by `version` output: both print "terraform_version" in their JSON.
+func cliName(out string) string {
+	if strings.Contains(out, "OpenTofu v") {
+		return "OpenTofu"
+	}
+	return "terraform"
 }
 
 // parseTFVersion reads terraform_version from `terraform version -json` output. The output interleaves stderr,
