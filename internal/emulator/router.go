@@ -100,11 +100,19 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	rt := classify(r)
 	p := e.faults.take(rt.kind)
+	release, refused := e.admitLimits(r, rt, p)
+	defer release() // after the response is written: the request is in flight until then
 	if p.latency > 0 && !sleepCtx(r.Context(), p.latency) {
 		return // client gave up
 	}
 
 	en := JournalEntry{Time: start, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: redactHeader(r.Header), Body: string(body), Kind: rt.kind}
+	switch {
+	case refused != nil:
+		en.Limit = refused.limit
+	case p.pre == "throttle":
+		en.Limit = LimitFault
+	}
 	if rt.kind == "token" {
 		en.Body = redactForm(en.Body)
 		en.Query = redactQuery(en.Query)
@@ -119,7 +127,7 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 	case rt.kind == "token":
 		resp = e.handleToken(r, body, rt.tenant)
 	default:
-		resp = e.handleGraph(r, rt, p, body)
+		resp = e.handleGraph(r, rt, p, refused, body)
 	}
 
 	if p.drop && rt.kind == "write" {
@@ -154,7 +162,7 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (e *Emulator) handleGraph(r *http.Request, rt route, p plan, body []byte) *response {
+func (e *Emulator) handleGraph(r *http.Request, rt route, p plan, refused *refusal, body []byte) *response {
 	if rt.notGraph {
 		g := newGraphCtx(r, "v1.0", e.now())
 		seg := strings.Split(strings.Trim(r.URL.Path, "/"), "/")[0]
@@ -177,6 +185,9 @@ func (e *Emulator) handleGraph(r *http.Request, rt route, p plan, body []byte) *
 		h := http.Header{}
 		h.Set("Content-Type", "text/html")
 		return &response{status: http.StatusBadGateway, header: h, body: []byte(htmlErrorPage)}
+	}
+	if refused != nil {
+		return refused.response(g)
 	}
 	who, denied := e.authenticate(g)
 	if denied != nil {
