@@ -32,6 +32,13 @@ type Options struct {
 	RetryBaseDelay   time.Duration // first backoff step without Retry-After; default 1s
 	RetryMaxDelay    time.Duration // backoff ceiling; default 1m
 	MaxRetryDuration time.Duration // bound on a call whose context has no deadline; default 30m
+
+	// The request budget (admission.go, pacing.go) is shared by every Client of the process with the same Graph
+	// host, TenantID and ClientID. MaxConcurrentRequests lowers this Client's share of the
+	// MaxConcurrentRequests slots (1..4; 0 means 4).
+	TenantID              string
+	ClientID              string
+	MaxConcurrentRequests int
 }
 
 const (
@@ -57,6 +64,7 @@ type Client struct {
 	maxRetryDuration time.Duration
 	traceBodies      bool // log request and response bodies (TRACE only)
 	debugRequests    bool // log one line per request (DEBUG or finer)
+	admission        admission
 }
 
 // New validates opts and returns a Client. Plain http:// is refused unless the host is loopback
@@ -78,6 +86,9 @@ func New(opts Options) (*Client, error) {
 	if err := CheckURL(u); err != nil {
 		return nil, err
 	}
+	if opts.MaxConcurrentRequests < 0 || opts.MaxConcurrentRequests > MaxConcurrentRequests {
+		return nil, fmt.Errorf("graph: MaxConcurrentRequests %d is outside 1..%d (Graph's limit per app and tenant)", opts.MaxConcurrentRequests, MaxConcurrentRequests)
+	}
 	version := opts.APIVersion
 	if version == "" {
 		version = "beta"
@@ -94,13 +105,14 @@ func New(opts Options) (*Client, error) {
 		version:          version,
 		tokens:           opts.Tokens,
 		userAgent:        opts.UserAgent,
-		transport:        http.DefaultTransport,
+		transport:        sharedTransport,
 		maxBody:          opts.MaxBodyBytes,
 		baseDelay:        opts.RetryBaseDelay,
 		maxDelay:         opts.RetryMaxDelay,
 		maxRetryDuration: opts.MaxRetryDuration,
 		traceBodies:      bodyTracingFromEnv(),
 		debugRequests:    debugLoggingFromEnv(),
+		admission:        newAdmission(budgetFor(u.Host, opts.TenantID, opts.ClientID), opts.MaxConcurrentRequests),
 	}
 	if opts.HTTPClient != nil {
 		if opts.HTTPClient.Transport != nil {

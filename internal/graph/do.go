@@ -135,7 +135,8 @@ func (c *Client) doRetrying(ctx context.Context, r apiRequest) (*apiResponse, er
 
 func (st *callState) wrap(err error) error {
 	var rw *RetryWaitError
-	if errors.As(err, &rw) {
+	var bw *BudgetWaitError
+	if errors.As(err, &rw) || errors.As(err, &bw) {
 		return err
 	}
 	var te *tokenError
@@ -173,6 +174,11 @@ func (st *callState) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, &tokenError{errors.New("token source returned an empty token")}
 	}
 	st.token = tok.AccessToken
+	release, err := st.c.admit(ctx, st.req.method, req.URL)
+	if err != nil {
+		closeBody()
+		return nil, err
+	}
 
 	out := req.Clone(ctx)
 	id := uuid.NewString()
@@ -193,6 +199,7 @@ func (st *callState) RoundTrip(req *http.Request) (*http.Response, error) {
 
 	start := time.Now()
 	resp, err := st.c.transport.RoundTrip(out)
+	resp, err = holdUntilClosed(resp, err, release)
 	if !st.c.debugRequests {
 		return resp, err
 	}
@@ -234,6 +241,9 @@ func (st *callState) decide(ctx context.Context, resp *http.Response, err error)
 		return false, nil
 	}
 	if cerr := ctx.Err(); cerr != nil {
+		if err != nil && errors.Is(err, cerr) {
+			return false, err // says what the call was waiting for (a request slot, say)
+		}
 		return false, cerr
 	}
 	if err != nil {
@@ -267,7 +277,11 @@ func (st *callState) planRetry(ctx context.Context, status int, resp *http.Respo
 			Method: st.req.method, URL: st.req.url, Attempts: st.attempts, Cause: cause,
 		}
 	}
+	if fromHeader && status == http.StatusTooManyRequests {
+		wait = min(jitter429(wait), remaining) // jitter never turns a wait that fits into one that does not
+	}
 	st.nextWait = wait
+	logRetryWait(st.ctx, st.token, wait, status, st.req.method, st.req.url)
 	fields := map[string]any{"method": st.req.method, "url": st.req.url, "attempt": st.attempts, "wait_ms": wait.Milliseconds(), "retry_after_header": fromHeader}
 	if status != 0 {
 		fields["status"] = status
