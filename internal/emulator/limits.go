@@ -98,10 +98,11 @@ func (l Limits) withDefaults() Limits {
 
 // limiter holds the in-flight counts and window history of every (application, tenant).
 type limiter struct {
-	cfg  Limits
-	now  func() time.Time
-	mu   sync.Mutex
-	apps map[string]*appUsage
+	cfg     Limits
+	now     func() time.Time
+	mu      sync.Mutex
+	apps    map[string]*appUsage
+	refused map[string]int // 429s by limit since New; ResetJournal does not clear it
 }
 
 type appUsage struct {
@@ -118,7 +119,19 @@ type refusal struct {
 }
 
 func newLimiter(cfg Limits, now func() time.Time) *limiter {
-	return &limiter{cfg: cfg.withDefaults(), now: now, apps: map[string]*appUsage{}}
+	return &limiter{cfg: cfg.withDefaults(), now: now, apps: map[string]*appUsage{}, refused: map[string]int{}}
+}
+
+// LimitRefusals counts the requests answered 429 by each limit since New (not by injected faults), whatever
+// ResetJournal did since: tests assert it is empty.
+func (e *Emulator) LimitRefusals() map[string]int {
+	e.limits.mu.Lock()
+	defer e.limits.mu.Unlock()
+	out := make(map[string]int, len(e.limits.refused))
+	for k, v := range e.limits.refused {
+		out[k] = v
+	}
+	return out
 }
 
 // admit counts one request of set for app (the key of application and tenant). It returns a release function to
@@ -217,6 +230,9 @@ func (e *Emulator) admitLimits(r *http.Request, rt route, p plan) (release func(
 	}
 	release, refused = e.limits.admit(key, rt.set)
 	if refused != nil {
+		e.limits.mu.Lock()
+		e.limits.refused[refused.limit]++
+		e.limits.mu.Unlock()
 		return noop, refused
 	}
 	return release, nil

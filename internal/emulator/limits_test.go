@@ -59,6 +59,10 @@ func TestLimitConcurrency(t *testing.T) {
 	if got := throttled(f.emu); got[LimitConcurrency] != refused || len(got) != 1 {
 		t.Errorf("journal 429s by limit %v, want %d for %q", got, refused, LimitConcurrency)
 	}
+	f.emu.ResetJournal()
+	if got := f.emu.LimitRefusals(); got[LimitConcurrency] != refused || len(got) != 1 {
+		t.Errorf("LimitRefusals %v after ResetJournal, want %d for %q", got, refused, LimitConcurrency)
+	}
 
 	// Slots free when responses are written: the next requests pass.
 	f.emu.SetFaults(Faults{})
