@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -35,6 +36,10 @@ const (
 	defaultCLITimeout = 60 * time.Second
 	cliTimeLayout     = "2006-01-02 15:04:05.999999"
 )
+
+// cliWaitDelay bounds the wait for az's output pipes once az has exited or been killed: a child process that
+// inherited stdout (a credential helper, a telemetry uploader) must not hold the token fetch past its timeout.
+var cliWaitDelay = 2 * time.Second
 
 // NewAzureCLI returns a caching token source backed by `az account get-access-token`. It checks up front that
 // the program exists so that a missing CLI is reported when the provider is configured, not on first use.
@@ -102,7 +107,9 @@ func (cfg AzureCLIConfig) fetch(ctx context.Context) (*oauth2.Token, error) {
 	cmd := exec.CommandContext(ctx, cfg.Command, cfg.args()...)
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
+	cmd.WaitDelay = cliWaitDelay
+	// ErrWaitDelay alone means az exited successfully and only a child kept the pipes open: its output is whole.
+	if err := cmd.Run(); err != nil && !errors.Is(err, exec.ErrWaitDelay) {
 		return nil, cfg.runError(ctx, err, stderr.String())
 	}
 
@@ -147,7 +154,12 @@ func (cfg AzureCLIConfig) expiry(resp cliTokenResponse) (time.Time, error) {
 	return t, nil
 }
 
-// parseEpoch accepts a JSON number or a JSON string holding whole seconds.
+// maxEpochSeconds (year 9999) bounds parsed times, so that a huge or infinite value cannot overflow a
+// conversion; CachingSource clamps what remains to a sane token life.
+const maxEpochSeconds = 253402300799
+
+// parseEpoch accepts a JSON number or a JSON string holding seconds, clamped to [-maxEpochSeconds,
+// maxEpochSeconds]. NaN is refused.
 func parseEpoch(raw json.RawMessage) (int64, bool) {
 	s := string(raw)
 	if unq, err := strconv.Unquote(s); err == nil {
@@ -155,12 +167,19 @@ func parseEpoch(raw json.RawMessage) (int64, bool) {
 	}
 	s = strings.TrimSpace(s)
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return n, true
+		return min(max(n, -maxEpochSeconds), maxEpochSeconds), true
 	}
-	if f, err := strconv.ParseFloat(s, 64); err == nil && f > 0 {
-		return int64(f), true
+	// ParseFloat also reads "inf" and values beyond int64, and reports range errors with ±Inf.
+	f, err := strconv.ParseFloat(s, 64)
+	if (err != nil && !errors.Is(err, strconv.ErrRange)) || math.IsNaN(f) {
+		return 0, false
 	}
-	return 0, false
+	return int64(min(max(f, -maxEpochSeconds), maxEpochSeconds)), true
+}
+
+// afterSeconds is now plus secs (an expires_in), without overflowing time.Duration.
+func afterSeconds(now time.Time, secs int64) time.Time {
+	return now.Add(time.Duration(min(max(secs, 0), int64(maxTokenLife/time.Second))) * time.Second)
 }
 
 // runError turns a failed az run into an actionable message. az writes only diagnostics to stderr, never the

@@ -14,7 +14,7 @@ import (
 
 const cliAccessToken = "eyJ0eXAi.cli-access-token.sig"
 
-// fakeAz puts an `az` script first on PATH that records its arguments and prints stdout/stderr with the exit
+// fakeAz puts an `az` script first on PATH that appends its arguments and prints stdout/stderr with the exit
 // code given. It returns the file the arguments are written to.
 func fakeAz(t *testing.T, stdout, stderr string, exit int) string {
 	t.Helper()
@@ -28,7 +28,7 @@ func fakeAz(t *testing.T, stdout, stderr string, exit int) string {
 		return p
 	}
 	out, errOut := write("stdout", stdout), write("stderr", stderr)
-	script := fmt.Sprintf("#!/bin/sh\nprintf '%%s\\n' \"$@\" > '%s'\ncat '%s'\ncat '%s' >&2\nexit %d\n", argsFile, out, errOut, exit)
+	script := fmt.Sprintf("#!/bin/sh\nprintf '%%s\\n' \"$@\" >> '%s'\ncat '%s'\ncat '%s' >&2\nexit %d\n", argsFile, out, errOut, exit)
 	if err := os.WriteFile(filepath.Join(dir, "az"), []byte(script), 0o700); err != nil { //nolint:gosec // must be executable
 		t.Fatal(err)
 	}
@@ -140,4 +140,53 @@ func TestAzureCLIAbsent(t *testing.T) {
 	if !errors.Is(err, exec.ErrNotFound) || !strings.Contains(err.Error(), "install the Azure CLI") {
 		t.Fatalf("want a not-found error, got %v", err)
 	}
+}
+
+// fakeAzWithChild is an az that leaves a child process holding its stdout: after printing stdout and exiting
+// (hang=false), or while az itself hangs (hang=true).
+func fakeAzWithChild(t *testing.T, stdout string, hang bool) {
+	t.Helper()
+	dir := t.TempDir()
+	out := filepath.Join(dir, "stdout")
+	if err := os.WriteFile(out, []byte(stdout), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	script := fmt.Sprintf("#!/bin/sh\ncat '%s'\nsleep 20 &\n", out)
+	if hang {
+		script += "sleep 20\n"
+	}
+	if err := os.WriteFile(filepath.Join(dir, "az"), []byte(script), 0o700); err != nil { //nolint:gosec // must be executable
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+}
+
+func TestAzureCLIChildHoldingStdoutDoesNotHang(t *testing.T) {
+	old := cliWaitDelay
+	cliWaitDelay = 200 * time.Millisecond
+	t.Cleanup(func() { cliWaitDelay = old })
+	body := `{"accessToken":"` + cliAccessToken + `","expires_on":4102444800,"tokenType":"Bearer"}`
+
+	t.Run("az exits", func(t *testing.T) {
+		fakeAzWithChild(t, body, false)
+		start := time.Now()
+		tok, err := AzureCLIConfig{Scope: credScope, Timeout: 5 * time.Second}.fetch(context.Background())
+		if err != nil || tok.AccessToken != cliAccessToken {
+			t.Fatalf("want the token az printed, got %v, %v", tok, err)
+		}
+		if d := time.Since(start); d > 3*time.Second {
+			t.Errorf("fetch took %s: it waited for the child holding stdout", d)
+		}
+	})
+	t.Run("az hangs", func(t *testing.T) {
+		fakeAzWithChild(t, body, true)
+		start := time.Now()
+		_, err := AzureCLIConfig{Scope: credScope, Timeout: 300 * time.Millisecond}.fetch(context.Background())
+		if err == nil || !strings.Contains(err.Error(), "did not finish") {
+			t.Errorf("want a timeout error, got %v", err)
+		}
+		if d := time.Since(start); d > 3*time.Second {
+			t.Errorf("fetch took %s with a 300ms timeout", d)
+		}
+	})
 }

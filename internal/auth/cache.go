@@ -14,6 +14,14 @@ import (
 const (
 	refreshMargin = 5 * time.Minute
 	fetchTimeout  = 2 * time.Minute // a fetch outlives the caller that started it, but not forever
+
+	// Odd expiries are clamped. A token claiming no life left (zero or negative expires_in, an expires_on in
+	// the past or garbled) is used for oddTokenLife rather than re-fetched on every call; a refresh is never
+	// due sooner than minRefreshDelay; a far future expiry is still refreshed after maxTokenLife. A token
+	// refused early is replaced on its 401.
+	oddTokenLife    = time.Minute
+	minRefreshDelay = time.Second
+	maxTokenLife    = 24 * time.Hour
 )
 
 // CachingSource caches a token and shares one fetch among concurrent callers. It implements graph.TokenSource
@@ -109,11 +117,15 @@ func (s *CachingSource) store(tok *oauth2.Token) {
 		s.refreshAt = s.now().Add(100 * 365 * 24 * time.Hour) // no expiry given: valid until a 401 says otherwise
 		return
 	}
-	life := tok.Expiry.Sub(s.now())
+	now := s.now()
+	life := min(tok.Expiry.Sub(now), maxTokenLife) // Sub saturates, so no overflow
+	if life <= 0 {
+		life = oddTokenLife
+	}
 	if life > 2*refreshMargin {
-		s.refreshAt = tok.Expiry.Add(-refreshMargin)
+		s.refreshAt = now.Add(life - refreshMargin)
 	} else {
-		s.refreshAt = tok.Expiry.Add(-life / 2)
+		s.refreshAt = now.Add(max(life/2, minRefreshDelay))
 	}
 }
 

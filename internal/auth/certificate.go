@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto"
 	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rsa"
 	"crypto/sha1" //nolint:gosec // x5t is defined as the SHA-1 thumbprint (RFC 7515 §4.1.7); not used for security.
 	"crypto/sha256"
@@ -15,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -39,8 +37,9 @@ const assertionLifetime = 10 * time.Minute
 // JWT client assertion with the certificate's private key and exchanges it at the Entra ID token endpoint.
 //
 // Exactly one of CertificateBase64 and CertificatePath must be set. The data is a PKCS#12 (.pfx) bundle, with
-// or without Password, or PEM holding the certificate and its unencrypted private key (PKCS#1 "RSA PRIVATE KEY",
-// PKCS#8 "PRIVATE KEY" or SEC 1 "EC PRIVATE KEY"); Password is ignored for PEM.
+// or without Password, or PEM holding the certificate and its unencrypted RSA private key (PKCS#1 "RSA PRIVATE
+// KEY" or PKCS#8 "PRIVATE KEY"); Password is ignored for PEM. EC keys are refused: Entra ID accepts only RSA
+// certificates for client assertions.
 type ClientCertificateConfig struct {
 	AuthorityHost string // e.g. "https://login.microsoftonline.com" or an emulator URL
 	TenantID      string
@@ -51,8 +50,7 @@ type ClientCertificateConfig struct {
 	CertificatePath   string // client_certificate_path
 	Password          string // client_certificate_password
 
-	// UsePS256 signs RSA assertions with PS256 and an "x5t#S256" header instead of the default RS256 with
-	// "x5t". EC keys always use ES256/ES384/ES512 with "x5t#S256".
+	// UsePS256 signs assertions with PS256 and an "x5t#S256" header instead of the default RS256 with "x5t".
 	UsePS256 bool
 
 	HTTPClient *http.Client     // optional
@@ -90,11 +88,14 @@ func NewClientCertificate(cfg ClientCertificateConfig) (*CachingSource, error) {
 		if err := cert.checkValidity(attr, now); err != nil {
 			return nil, err
 		}
-		assertion, err := cert.Assertion(cfg.ClientID, ep.tokenURL, now, cfg.UsePS256)
-		if err != nil {
-			return nil, &AttributeError{Attribute: attr, Err: err}
-		}
-		return ep.exchange(ctx, assertion)
+		// A fresh assertion (new jti and times) for each attempt.
+		return ep.exchange(ctx, func() (string, error) {
+			a, err := cert.Assertion(cfg.ClientID, ep.tokenURL, cfg.Now(), cfg.UsePS256)
+			if err != nil {
+				return "", &AttributeError{Attribute: attr, Err: err}
+			}
+			return a, nil
+		})
 	}), nil
 }
 
@@ -118,9 +119,9 @@ func LoadClientCertificate(b64, path, password string) (*ClientCertificate, erro
 		return nil, &AttributeError{Attribute: attrClientCertificate, Err: errors.New("set only one of client_certificate and client_certificate_path")}
 	case path != "":
 		attr = attrClientCertificatePath
-		raw, err := os.ReadFile(path)
+		raw, err := readSettingFile(attr, path, maxCertificateFileBytes)
 		if err != nil {
-			return nil, &AttributeError{Attribute: attr, Err: fmt.Errorf("cannot read the certificate file: %w", err)}
+			return nil, err
 		}
 		data = raw
 	case b64 != "":
@@ -280,12 +281,9 @@ func asSigner(key any) (crypto.Signer, error) {
 	case *rsa.PrivateKey:
 		return k, nil
 	case *ecdsa.PrivateKey:
-		if _, err := ecAlgorithm(k.Curve); err != nil {
-			return nil, err
-		}
-		return k, nil
+		return nil, fmt.Errorf("the certificate has an EC (%s) key, but Entra ID accepts only RSA certificates for client assertions; create an RSA certificate (2048 bits or more), upload it to the app registration and configure it here", k.Curve.Params().Name)
 	default:
-		return nil, fmt.Errorf("unsupported private key type %T: Entra ID certificate credentials need an RSA (or ECDSA) key", key)
+		return nil, fmt.Errorf("unsupported private key type %T: Entra ID certificate credentials need an RSA key", key)
 	}
 }
 
@@ -323,29 +321,20 @@ func (c *ClientCertificate) X5TS256() string {
 }
 
 // Assertion signs a client assertion for clientID, valid from now for ten minutes, with aud = tokenURL and
-// iss = sub = clientID. RSA keys sign RS256 with "x5t" (or PS256 with "x5t#S256" when usePS256); EC keys sign
-// ES256/ES384/ES512 with "x5t#S256".
+// iss = sub = clientID, signed RS256 with "x5t" (or PS256 with "x5t#S256" when usePS256).
 func (c *ClientCertificate) Assertion(clientID, tokenURL string, now time.Time, usePS256 bool) (string, error) {
 	var (
 		method jwt.SigningMethod
 		header string
 		thumb  string
 	)
-	switch k := c.key.(type) {
-	case *rsa.PrivateKey:
-		if usePS256 {
-			method, header, thumb = jwt.SigningMethodPS256, "x5t#S256", c.X5TS256()
-		} else {
-			method, header, thumb = jwt.SigningMethodRS256, "x5t", c.X5T()
-		}
-	case *ecdsa.PrivateKey:
-		m, err := ecAlgorithm(k.Curve)
-		if err != nil {
-			return "", err
-		}
-		method, header, thumb = m, "x5t#S256", c.X5TS256()
-	default:
+	if _, ok := c.key.(*rsa.PrivateKey); !ok {
 		return "", fmt.Errorf("unsupported private key type %T", c.key)
+	}
+	if usePS256 {
+		method, header, thumb = jwt.SigningMethodPS256, "x5t#S256", c.X5TS256()
+	} else {
+		method, header, thumb = jwt.SigningMethodRS256, "x5t", c.X5T()
 	}
 	// MapClaims keeps "aud" a plain string, as Entra ID's examples show.
 	claims := jwt.MapClaims{
@@ -364,16 +353,4 @@ func (c *ClientCertificate) Assertion(clientID, tokenURL string, now time.Time, 
 		return "", fmt.Errorf("signing the client assertion: %w", err)
 	}
 	return signed, nil
-}
-
-func ecAlgorithm(curve elliptic.Curve) (jwt.SigningMethod, error) {
-	switch curve {
-	case elliptic.P256():
-		return jwt.SigningMethodES256, nil
-	case elliptic.P384():
-		return jwt.SigningMethodES384, nil
-	case elliptic.P521():
-		return jwt.SigningMethodES512, nil
-	}
-	return nil, fmt.Errorf("unsupported EC curve %s (P-256, P-384 or P-521 expected)", curve.Params().Name)
 }

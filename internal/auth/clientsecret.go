@@ -54,11 +54,9 @@ func NewClientSecret(cfg ClientSecretConfig) (*CachingSource, error) {
 	client := tokenHTTPClient(cfg.HTTPClient)
 	return NewCachingSource(func(ctx context.Context) (*oauth2.Token, error) {
 		// clientcredentials.Config.Token makes a fresh request each call; CachingSource decides when.
-		tok, err := cc.Token(context.WithValue(ctx, oauth2.HTTPClient, client))
-		if err != nil {
-			return nil, tokenEndpointError(err)
-		}
-		return tok, nil
+		return retryTokenRequest(ctx, tokenURL, func(ctx context.Context) (*oauth2.Token, error) {
+			return cc.Token(context.WithValue(ctx, oauth2.HTTPClient, client))
+		})
 	}), nil
 }
 
@@ -80,13 +78,8 @@ func TokenURL(authorityHost, tenantID string) (string, error) {
 	return u.String() + "/" + url.PathEscape(tenantID) + "/oauth2/v2.0/token", nil
 }
 
-// tokenHTTPClient returns a client whose every request (redirects included) obeys the loopback-only rule
-// for http://, so a secret or assertion never travels unencrypted off the machine.
+// tokenHTTPClient returns a client that refuses redirects and whose every request obeys the loopback-only
+// rule for http://, so a secret or assertion never travels unencrypted off the machine or to another host.
 func tokenHTTPClient(base *http.Client) *http.Client {
-	c := &http.Client{}
-	if base != nil {
-		*c = *base // keep Timeout, Jar and CheckRedirect; only the transport is wrapped
-	}
-	c.Transport = graph.LoopbackGuard(c.Transport)
-	return c
+	return signInClient(base, graph.LoopbackGuard)
 }

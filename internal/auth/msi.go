@@ -97,13 +97,9 @@ func newMSISource(cfg ManagedIdentityConfig) (*msiSource, error) {
 	}
 	u.RawQuery = q.Encode()
 
-	// Every request, redirects included, obeys the transport rule (https, loopback, or IMDS).
-	client := &http.Client{}
-	if cfg.HTTPClient != nil {
-		*client = *cfg.HTTPClient
-	}
-	client.Transport = msiGuard{base: client.Transport}
-	cfg.HTTPClient = client
+	// Redirects are refused (they would carry X-IDENTITY-HEADER along), and every request obeys the
+	// transport rule (https, loopback, or IMDS).
+	cfg.HTTPClient = signInClient(cfg.HTTPClient, func(rt http.RoundTripper) http.RoundTripper { return msiGuard{base: rt} })
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -166,6 +162,9 @@ func (m *msiSource) attempt(ctx context.Context) (tok *oauth2.Token, retry bool,
 	resp, err := m.cfg.HTTPClient.Do(req)
 	if err != nil {
 		// url.Error carries the URL, which holds no secret (the identity header is a header).
+		if errors.Is(err, errRedirectRefused) {
+			return nil, false, fmt.Errorf("%s: %w", m.protocol(), err)
+		}
 		return nil, ctx.Err() == nil, fmt.Errorf("%s: endpoint unreachable (is this running on Azure with a managed identity?): %w", m.protocol(), err)
 	}
 	defer func() { _ = resp.Body.Close() }()
@@ -234,7 +233,7 @@ func (m *msiSource) parse(body []byte) (*oauth2.Token, error) {
 	if secs, ok := parseEpoch(r.ExpiresOn); ok {
 		expiry = time.Unix(secs, 0)
 	} else if secs, ok := parseEpoch(r.ExpiresIn); ok {
-		expiry = m.cfg.Now().Add(time.Duration(secs) * time.Second)
+		expiry = afterSeconds(m.cfg.Now(), secs)
 	} else {
 		return nil, fmt.Errorf("%s: the token response has neither expires_on nor expires_in", m.protocol())
 	}
@@ -278,7 +277,7 @@ func (g msiGuard) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	base := g.base
 	if base == nil {
-		base = http.DefaultTransport
+		base = graph.SharedTransport() // never proxies IMDS or a loopback identity endpoint
 	}
 	return base.RoundTrip(req)
 }

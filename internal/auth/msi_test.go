@@ -196,7 +196,7 @@ func TestMSIGuardRefusesRedirectOffLoopback(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = m.fetch(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "plain http is allowed only") {
+	if err == nil || !strings.Contains(err.Error(), "redirect") {
 		t.Fatalf("want the redirect refused, got %v", err)
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 
 	"golang.org/x/oauth2"
@@ -50,6 +49,7 @@ type OIDCConfig struct {
 	ADOServiceConnectionID string // ado_pipeline_service_connection_id
 
 	HTTPClient *http.Client // used for the token endpoint and the CI token request
+	OnSecret   func(string) // optional; receives each identity token read from a file or fetched from CI
 }
 
 // Attribute names of the OIDC settings, used in errors.
@@ -85,6 +85,10 @@ func NewOIDC(cfg OIDCConfig) (*CachingSource, error) {
 		return nil, err
 	}
 	var assertion func(ctx context.Context) (string, error)
+	onSecret := cfg.OnSecret
+	if onSecret == nil {
+		onSecret = func(string) {}
+	}
 	switch cfg.AssertionSource() {
 	case attrOIDCToken:
 		tok := strings.TrimSpace(cfg.Token)
@@ -96,9 +100,11 @@ func NewOIDC(cfg OIDCConfig) (*CachingSource, error) {
 		path := cfg.TokenFilePath
 		assertion = func(context.Context) (string, error) { return readTokenFile(path) }
 		// Fail early on an unreadable file; it is read again on every refresh.
-		if _, err := assertion(context.Background()); err != nil {
+		tok, err := assertion(context.Background())
+		if err != nil {
 			return nil, err
 		}
+		onSecret(tok)
 	case "azure_pipelines":
 		u, err := adoRequestURL(cfg.RequestURL, cfg.ADOServiceConnectionID)
 		if err != nil {
@@ -123,16 +129,17 @@ func NewOIDC(cfg OIDCConfig) (*CachingSource, error) {
 		if err != nil {
 			return nil, err
 		}
-		return ep.exchange(ctx, a)
+		onSecret(a)
+		return ep.exchange(ctx, func() (string, error) { return a, nil })
 	}), nil
 }
 
 func readTokenFile(path string) (string, error) {
-	b, err := os.ReadFile(path)
+	b, err := readSettingFile(attrOIDCTokenFilePath, path, maxSecretFileBytes)
 	if err != nil {
-		return "", &AttributeError{Attribute: attrOIDCTokenFilePath, Err: fmt.Errorf("cannot read the federated token file: %w", err)}
+		return "", err
 	}
-	tok := strings.TrimSpace(string(b))
+	tok := strings.TrimSpace(string(b)) // a JWT holds no whitespace
 	if err := checkJWT(tok); err != nil {
 		return "", &AttributeError{Attribute: attrOIDCTokenFilePath, Err: fmt.Errorf("the file %s: %w", path, err)}
 	}
@@ -263,21 +270,24 @@ func newAssertionEndpoint(authorityHost, tenantID, clientID, scope string, clien
 	}, nil
 }
 
-// exchange runs the client-credentials grant with a JWT client assertion.
-func (ep *assertionEndpoint) exchange(ctx context.Context, assertion string) (*oauth2.Token, error) {
-	cc := clientcredentials.Config{
-		ClientID: ep.clientID,
-		TokenURL: ep.tokenURL,
-		Scopes:   []string{ep.scope},
-		EndpointParams: url.Values{
-			"client_assertion_type": {jwtBearerType},
-			"client_assertion":      {assertion},
-		},
-		AuthStyle: oauth2.AuthStyleInParams,
-	}
-	tok, err := cc.Token(context.WithValue(ctx, oauth2.HTTPClient, ep.client))
-	if err != nil {
-		return nil, tokenEndpointError(err)
-	}
-	return tok, nil
+// exchange runs the client-credentials grant with a JWT client assertion, retrying transient failures;
+// assertion is called for each attempt.
+func (ep *assertionEndpoint) exchange(ctx context.Context, assertion func() (string, error)) (*oauth2.Token, error) {
+	return retryTokenRequest(ctx, ep.tokenURL, func(ctx context.Context) (*oauth2.Token, error) {
+		a, err := assertion()
+		if err != nil {
+			return nil, err
+		}
+		cc := clientcredentials.Config{
+			ClientID: ep.clientID,
+			TokenURL: ep.tokenURL,
+			Scopes:   []string{ep.scope},
+			EndpointParams: url.Values{
+				"client_assertion_type": {jwtBearerType},
+				"client_assertion":      {a},
+			},
+			AuthStyle: oauth2.AuthStyleInParams,
+		}
+		return cc.Token(context.WithValue(ctx, oauth2.HTTPClient, ep.client))
+	})
 }

@@ -227,7 +227,7 @@ func TestOIDCConfigErrors(t *testing.T) {
 		want string
 	}{
 		{"malformed literal", OIDCConfig{Token: "not-a-jwt"}, attrOIDCToken, "malformed JWT"},
-		{"unreadable file", OIDCConfig{TokenFilePath: missing}, attrOIDCTokenFilePath, "cannot read"},
+		{"unreadable file", OIDCConfig{TokenFilePath: missing}, attrOIDCTokenFilePath, "cannot be read"},
 		{"malformed file", OIDCConfig{TokenFilePath: credWriteFile(t, "bad", []byte("x.y"))}, attrOIDCTokenFilePath, "malformed JWT"},
 		{"plain http request URL", OIDCConfig{RequestURL: "http://pipelines.example.com/oidc", RequestToken: ciRequestToken}, attrOIDCRequestURL, "plain http"},
 		{"IMDS is not an OIDC endpoint", OIDCConfig{RequestURL: "http://169.254.169.254/x", RequestToken: ciRequestToken}, attrOIDCRequestURL, "plain http"},

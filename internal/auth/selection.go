@@ -162,6 +162,11 @@ type Settings struct {
 	HTTPClient *http.Client                // optional; used for every token request
 	Now        func() time.Time            // optional clock
 	LookupEnv  func(string) (string, bool) // optional; default os.LookupEnv
+
+	// OnSecret, when set, receives every secret value as the provider comes to use it: literal and
+	// environment secrets, secrets read from files, and identity tokens read from files or fetched from CI,
+	// again on each refresh. The provider adds them to its log masks. It may be called from any goroutine.
+	OnSecret func(string)
 }
 
 // NewTokenSource picks the first usable method in MethodOrder and returns its caching token source and name.
@@ -214,13 +219,24 @@ func resolve(s Settings) (*resolved, error) {
 	if s.Now == nil {
 		s.Now = time.Now
 	}
-	env := func(v *string, vars []string) {
+	// Secrets follow NormalizeSecret from every source; other values (IDs, paths, URLs) lose surrounding
+	// whitespace. A variable holding only whitespace counts as unset.
+	normalize := func(attr, v string) string {
+		if secretAttrs[attr] {
+			return NormalizeSecret(v)
+		}
+		return strings.TrimSpace(v)
+	}
+	env := func(attr string, v *string, vars []string) {
 		if *v != "" {
+			if secretAttrs[attr] {
+				*v = NormalizeSecret(*v)
+			}
 			return
 		}
 		for _, name := range vars {
 			if val, ok := s.LookupEnv(name); ok && strings.TrimSpace(val) != "" {
-				*v = strings.TrimSpace(val)
+				*v = normalize(attr, val)
 				return
 			}
 		}
@@ -240,15 +256,15 @@ func resolve(s Settings) (*resolved, error) {
 		attrADOConnectionID:           &s.ADOPipelineServiceConnectionID,
 		"msi_endpoint":                &s.MSIEndpoint,
 	} {
-		env(field, envVars[attr])
+		env(attr, field, envVars[attr])
 	}
 	// Azure Pipelines publishes its request URL and token under its own names.
 	requestVars := envVars
 	if s.ADOPipelineServiceConnectionID != "" {
 		requestVars = adoEnvVars
 	}
-	env(&s.OIDCRequestURL, requestVars[attrOIDCRequestURL])
-	env(&s.OIDCRequestToken, requestVars[attrOIDCRequestToken])
+	env(attrOIDCRequestURL, &s.OIDCRequestURL, requestVars[attrOIDCRequestURL])
+	env(attrOIDCRequestToken, &s.OIDCRequestToken, requestVars[attrOIDCRequestToken])
 
 	r := &resolved{Settings: s}
 	var err error
@@ -280,6 +296,14 @@ func resolve(s Settings) (*resolved, error) {
 	if r.ClientSecret, err = fromFile("client_secret", r.ClientSecret, "client_secret_file_path", r.ClientSecretFilePath, true); err != nil {
 		return nil, err
 	}
+	if r.OnSecret == nil {
+		r.OnSecret = func(string) {}
+	}
+	for _, v := range []string{r.ClientSecret, r.ClientCertificatePassword, r.OIDCToken, r.OIDCRequestToken, r.identityHeader} {
+		if v != "" {
+			r.OnSecret(v)
+		}
+	}
 	return r, nil
 }
 
@@ -302,18 +326,22 @@ func boolSetting(s Settings, attr string, v *bool) (bool, error) {
 	return false, nil
 }
 
-// fromFile reads a value mounted as a file (whitespace trimmed). When both the literal and the file are set
-// they must agree. secret keeps values out of the messages.
+// fromFile reads a value mounted as a file: a secret follows NormalizeSecret, anything else loses surrounding
+// whitespace. When both the literal and the file are set they must agree. secret keeps values out of the
+// messages.
 func fromFile(attr, literal, fileAttr, path string, secret bool) (string, error) {
 	if path == "" {
 		return literal, nil
 	}
-	b, err := os.ReadFile(path)
+	b, err := readSettingFile(fileAttr, path, maxSecretFileBytes)
 	if err != nil {
-		return "", &AttributeError{Attribute: fileAttr, Err: fmt.Errorf("cannot read the file: %w", err)}
+		return "", err
 	}
 	v := strings.TrimSpace(string(b))
-	if v == "" {
+	if secret {
+		v = NormalizeSecret(string(b))
+	}
+	if strings.TrimSpace(v) == "" {
 		return "", &AttributeError{Attribute: fileAttr, Err: fmt.Errorf("the file %s is empty", path)}
 	}
 	if literal != "" && literal != v {
@@ -383,6 +411,7 @@ func (r *resolved) try(m Method) (*CachingSource, string, error) {
 			RequestURL: r.OIDCRequestURL, RequestToken: r.OIDCRequestToken,
 			ADOServiceConnectionID: r.ADOPipelineServiceConnectionID,
 			HTTPClient:             r.HTTPClient,
+			OnSecret:               r.OnSecret,
 		}
 		if cfg.AssertionSource() == "" {
 			return nil, oidcSourceMissing(cfg), nil

@@ -23,6 +23,15 @@ type Faults struct {
 	HTMLError       int           `json:"htmlError"`       // next N Graph requests get a 502 HTML error page
 	OversizedBody   int           `json:"oversizedBody"`   // next N Graph responses are a >16 MiB body
 	ExpireTokensNow bool          `json:"expireTokensNow"` // every token issued so far is treated as expired
+	// ForeignNextLink, until cleared, is served verbatim as the @odata.nextLink of every list response, e.g.
+	// "//evil.example/v1.0/x" (protocol-relative) or "https://graph.microsoft.com@evil.example/x": a client
+	// must refuse every link off its configured scheme, host and port.
+	ForeignNextLink string `json:"foreignNextLink"`
+	// StallResponse: the next N Graph requests are handled (a PATCH is applied), then no response is sent
+	// until the client gives up (at most stallLimit), as a hung gateway would.
+	StallResponse int `json:"stallResponse"`
+	// TrickleBody: the next N Graph responses send their headers, then the body one byte every 100ms.
+	TrickleBody int `json:"trickleBody"`
 }
 
 const defaultRetryAfter = "0.1"
@@ -60,6 +69,9 @@ func (f *Faults) UnmarshalJSON(b []byte) error {
 func (f Faults) validate() error {
 	if f.ThrottleRate < 0 || f.ThrottleRate > 1 {
 		return fmt.Errorf("throttleRate must be within 0..1, got %v", f.ThrottleRate)
+	}
+	if f.StallResponse < 0 || f.TrickleBody < 0 {
+		return fmt.Errorf("fault counts must not be negative")
 	}
 	if f.Throttle < 0 || f.Unavailable < 0 || f.DropAfterWrite < 0 || f.MalformedJSON < 0 || f.HTMLError < 0 || f.OversizedBody < 0 || f.Latency < 0 {
 		return fmt.Errorf("fault counts and latency must not be negative")
@@ -106,8 +118,9 @@ type plan struct {
 	latency    time.Duration
 	pre        string // "throttle", "unavailable", "html" or ""
 	retryAfter string
-	post       string // "malformed", "oversized" or ""
+	post       string // "malformed", "oversized", "stall", "trickle" or ""
 	drop       bool
+	nextLink   string // ForeignNextLink
 }
 
 // take consumes the counters that apply to one request of the given kind.
@@ -115,7 +128,7 @@ func (fs *faultState) take(kind string) plan {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	f := &fs.f
-	p := plan{latency: f.Latency, retryAfter: f.RetryAfter}
+	p := plan{latency: f.Latency, retryAfter: f.RetryAfter, nextLink: f.ForeignNextLink}
 	if kind != "read" && kind != "write" {
 		return p
 	}
@@ -142,6 +155,12 @@ func (fs *faultState) take(kind string) plan {
 	case f.OversizedBody > 0:
 		f.OversizedBody--
 		p.post = "oversized"
+	case f.StallResponse > 0:
+		f.StallResponse--
+		p.post = "stall"
+	case f.TrickleBody > 0:
+		f.TrickleBody--
+		p.post = "trickle"
 	}
 	if kind == "write" && f.DropAfterWrite > 0 {
 		f.DropAfterWrite--
@@ -160,3 +179,9 @@ const htmlErrorPage = `<!DOCTYPE html>
 
 // oversizedBodySize is just over the 16 MiB cap clients are expected to enforce.
 const oversizedBodySize = 16<<20 + 4096
+
+// stallLimit bounds a stalled response, so a client without a timeout cannot hold a handler forever.
+const stallLimit = 10 * time.Minute
+
+// trickleInterval is the pause between the bytes of a trickled body.
+const trickleInterval = 100 * time.Millisecond

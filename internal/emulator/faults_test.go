@@ -164,3 +164,68 @@ type recorder struct {
 func (r *recorder) Header() http.Header         { return r.h }
 func (r *recorder) Write(b []byte) (int, error) { return len(b), nil }
 func (r *recorder) WriteHeader(s int)           { r.status = s }
+
+func TestFaultForeignNextLink(t *testing.T) {
+	f := newFixture(t)
+	const link = "//evil.example/v1.0/security/secureScores?$skiptoken=x"
+	f.emu.SetFaults(Faults{ForeignNextLink: link})
+	for _, path := range []string{"/v1.0/security/secureScores", "/beta/security/secureScoreControlProfiles?$top=1"} {
+		resp, b := f.do(t, "GET", path, f.tok, "")
+		var page struct {
+			NextLink string `json:"@odata.nextLink"`
+			Value    []any  `json:"value"`
+		}
+		if err := json.Unmarshal(b, &page); err != nil || resp.StatusCode != 200 || page.NextLink != link || len(page.Value) == 0 {
+			t.Errorf("%s: %d %v nextLink %q, %d items", path, resp.StatusCode, err, page.NextLink, len(page.Value))
+		}
+	}
+	// Single objects carry no link; clearing the fault restores the real links.
+	if _, b := f.do(t, "GET", "/v1.0/security/secureScoreControlProfiles/OneAdmin", f.tok, ""); strings.Contains(string(b), "nextLink") {
+		t.Errorf("entity with a nextLink: %s", truncate(b))
+	}
+	f.emu.SetFaults(Faults{})
+	if _, b := f.do(t, "GET", "/v1.0/security/secureScoreControlProfiles?$top=1", f.tok, ""); strings.Contains(string(b), "evil.example") || !strings.Contains(string(b), "$skiptoken=") {
+		t.Errorf("after clearing: %s", truncate(b))
+	}
+}
+
+func TestFaultStallResponseAndTrickleBody(t *testing.T) {
+	f := newFixture(t)
+	f.emu.SetFaults(Faults{StallResponse: 1})
+	client := &http.Client{Timeout: 300 * time.Millisecond}
+	req, _ := http.NewRequest("PATCH", f.srv.URL+"/v1.0/security/secureScoreControlProfiles/OneAdmin", strings.NewReader(`{"state":"Ignored"}`))
+	req.Header.Set("Authorization", "Bearer "+f.tok)
+	start := time.Now()
+	if resp, err := client.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("got %d, want no answer", resp.StatusCode)
+	}
+	if d := time.Since(start); d < 300*time.Millisecond {
+		t.Errorf("gave up after %v", d)
+	}
+	if p, _ := f.emu.ControlProfile("OneAdmin"); currentState(p) != "Ignored" {
+		t.Error("the stalled PATCH was not applied")
+	}
+	if last := f.emu.Journal()[len(f.emu.Journal())-1]; last.Status != 0 {
+		t.Errorf("journal status %d", last.Status)
+	}
+
+	f.emu.SetFaults(Faults{TrickleBody: 1})
+	req, _ = http.NewRequest("GET", f.srv.URL+"/v1.0/security/secureScoreControlProfiles/OneAdmin", nil)
+	req.Header.Set("Authorization", "Bearer "+f.tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("%v", err)
+	}
+	buf := make([]byte, 64)
+	start = time.Now()
+	n, _ := io.ReadAtLeast(resp.Body, buf, 3)
+	resp.Body.Close()
+	if d := time.Since(start); n < 3 || d < 2*trickleInterval {
+		t.Errorf("%d bytes in %v: not trickled", n, d)
+	}
+	// The counts are used up: the next request answers at once.
+	if resp, _ := f.do(t, "GET", "/v1.0/security/secureScoreControlProfiles/OneAdmin", f.tok, ""); resp.StatusCode != 200 {
+		t.Errorf("%d", resp.StatusCode)
+	}
+}

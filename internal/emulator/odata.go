@@ -36,6 +36,7 @@ type graphCtx struct {
 	clientRequestID string
 	base            string // scheme://host of the request
 	now             time.Time
+	nextLink        string // a ForeignNextLink fault: served on every list page instead of the real link
 }
 
 func newGraphCtx(r *http.Request, version string, now time.Time) *graphCtx {
@@ -347,7 +348,10 @@ func (g *graphCtx) page(items []*entity, lq *listQuery, et *entityType, contextP
 		buf.WriteString(strconv.Itoa(total))
 	}
 	// A $top of 0 asks for nothing: no next page either.
-	if end < len(matched) && size > 0 {
+	if g.nextLink != "" {
+		buf.WriteString(`,"@odata.nextLink":`)
+		buf.Write(marshalNoEscape(g.nextLink))
+	} else if end < len(matched) && size > 0 {
 		next := url.Values{}
 		for k, v := range lq.rawQuery {
 			next[k] = v

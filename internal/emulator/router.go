@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -150,6 +151,16 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 		e.journal.add(en)
 		writeOversized(w, resp.header)
 		return
+	case "stall":
+		en.Status = 0
+		e.journal.add(en)
+		sleepCtx(r.Context(), stallLimit)
+		return
+	case "trickle":
+		en.Status = resp.status
+		e.journal.add(en)
+		writeTrickled(r.Context(), w, resp)
+		return
 	}
 	en.Status = resp.status
 	e.journal.add(en)
@@ -172,6 +183,7 @@ func (e *Emulator) handleGraph(r *http.Request, rt route, p plan, refused *refus
 		return g.errorf(http.StatusNotFound, "ResourceNotFound", "Resource not found for the segment '%s'.", seg)
 	}
 	g := newGraphCtx(r, rt.version, e.now())
+	g.nextLink = p.nextLink
 	switch p.pre {
 	case "throttle":
 		resp := g.errorf(http.StatusTooManyRequests, "TooManyRequests", "Too many requests. Please retry after %s seconds.", p.retryAfter)
@@ -277,4 +289,22 @@ func writeOversized(w http.ResponseWriter, h http.Header) {
 		}
 	}
 	_, _ = w.Write(tail)
+}
+
+// writeTrickled sends the headers at once and the body a byte at a time, until done or the client goes.
+func writeTrickled(ctx context.Context, w http.ResponseWriter, resp *response) {
+	for k, v := range resp.header {
+		w.Header()[k] = v
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(resp.body)))
+	w.WriteHeader(resp.status)
+	rc := http.NewResponseController(w)
+	for i := range resp.body {
+		if _, err := w.Write(resp.body[i : i+1]); err != nil || rc.Flush() != nil {
+			return
+		}
+		if !sleepCtx(ctx, trickleInterval) {
+			return
+		}
+	}
 }

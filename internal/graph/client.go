@@ -3,8 +3,8 @@ package graph
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -26,12 +26,19 @@ type Options struct {
 	UserAgent    string       // e.g. "terraform-provider-securescore/0.1.0"
 	HTTPClient   *http.Client // optional; its Transport and Timeout are used, redirects are never followed
 	MaxBodyBytes int64        // response cap; default 16 MiB
+	MaxListPages int          // pages one list call may read; default 2,000
+	MaxListBytes int64        // response bytes one list call may read over all its pages; default 64 MiB
 
 	// Retry tuning; zero values take the defaults. Retries stop at the context's deadline, or after
 	// MaxRetryDuration when the context has none.
 	RetryBaseDelay   time.Duration // first backoff step without Retry-After; default 1s
 	RetryMaxDelay    time.Duration // backoff ceiling; default 1m
 	MaxRetryDuration time.Duration // bound on a call whose context has no deadline; default 30m
+	RetryAfterFloor  time.Duration // shortest wait a Retry-After ("0", a past date) may ask for; default RetryBaseDelay
+
+	// Per-attempt bounds: a stalled attempt fails and is retried (see isBrokenConnection for which methods).
+	AttemptHeaderTimeout time.Duration // wait for response headers; default 60s
+	AttemptBodyTimeout   time.Duration // read the whole body once headers are in; default 120s
 
 	// The request budget (admission.go, pacing.go) is shared by every Client of the process with the same Graph
 	// host, TenantID and ClientID. MaxConcurrentRequests lowers this Client's share of the
@@ -43,6 +50,8 @@ type Options struct {
 
 const (
 	defaultMaxBodyBytes     = 16 << 20
+	defaultMaxListPages     = 2000     // 90 days of scores at $top=1 is 90 pages; a tenant has a few hundred controls
+	defaultMaxListBytes     = 64 << 20 // ten times a tenant's full score history with every control score
 	defaultRetryBaseDelay   = time.Second
 	defaultRetryMaxDelay    = time.Minute
 	defaultMaxRetryDuration = 30 * time.Minute
@@ -59,9 +68,14 @@ type Client struct {
 	transport        http.RoundTripper
 	timeout          time.Duration
 	maxBody          int64
+	maxListPages     int
+	maxListBytes     int64
 	baseDelay        time.Duration
 	maxDelay         time.Duration
 	maxRetryDuration time.Duration
+	retryAfterFloor  time.Duration
+	headerTimeout    time.Duration
+	bodyTimeout      time.Duration
 	traceBodies      bool // log request and response bodies (TRACE only)
 	debugRequests    bool // log one line per request (DEBUG or finer)
 	admission        admission
@@ -86,6 +100,11 @@ func New(opts Options) (*Client, error) {
 	if err := CheckURL(u); err != nil {
 		return nil, err
 	}
+	// Host names are case-insensitive, but Go's proxy bypass and other exact-match checks are not.
+	u.Scheme = strings.ToLower(u.Scheme)
+	if !strings.Contains(u.Host, "%") { // an IPv6 zone (interface name) keeps its case
+		u.Host = strings.ToLower(u.Host)
+	}
 	if opts.MaxConcurrentRequests < 0 || opts.MaxConcurrentRequests > MaxConcurrentRequests {
 		return nil, fmt.Errorf("graph: MaxConcurrentRequests %d is outside 1..%d (Graph's limit per app and tenant)", opts.MaxConcurrentRequests, MaxConcurrentRequests)
 	}
@@ -105,11 +124,16 @@ func New(opts Options) (*Client, error) {
 		version:          version,
 		tokens:           opts.Tokens,
 		userAgent:        opts.UserAgent,
-		transport:        sharedTransport,
+		transport:        SharedTransport(),
 		maxBody:          opts.MaxBodyBytes,
+		maxListPages:     opts.MaxListPages,
+		maxListBytes:     opts.MaxListBytes,
 		baseDelay:        opts.RetryBaseDelay,
 		maxDelay:         opts.RetryMaxDelay,
 		maxRetryDuration: opts.MaxRetryDuration,
+		retryAfterFloor:  opts.RetryAfterFloor,
+		headerTimeout:    opts.AttemptHeaderTimeout,
+		bodyTimeout:      opts.AttemptBodyTimeout,
 		traceBodies:      bodyTracingFromEnv(),
 		debugRequests:    debugLoggingFromEnv(),
 		admission:        newAdmission(budgetFor(u.Host, opts.TenantID, opts.ClientID), opts.MaxConcurrentRequests),
@@ -126,11 +150,26 @@ func New(opts Options) (*Client, error) {
 	if c.maxBody <= 0 {
 		c.maxBody = defaultMaxBodyBytes
 	}
+	if c.maxListPages <= 0 {
+		c.maxListPages = defaultMaxListPages
+	}
+	if c.maxListBytes <= 0 {
+		c.maxListBytes = defaultMaxListBytes
+	}
 	if c.baseDelay <= 0 {
 		c.baseDelay = defaultRetryBaseDelay
 	}
 	if c.maxDelay <= 0 {
 		c.maxDelay = defaultRetryMaxDelay
+	}
+	if c.retryAfterFloor <= 0 {
+		c.retryAfterFloor = c.baseDelay
+	}
+	if c.headerTimeout <= 0 {
+		c.headerTimeout = defaultAttemptHeaderTimeout
+	}
+	if c.bodyTimeout <= 0 {
+		c.bodyTimeout = defaultAttemptBodyTimeout
 	}
 	if c.maxRetryDuration <= 0 {
 		c.maxRetryDuration = defaultMaxRetryDuration
@@ -163,19 +202,20 @@ func CheckURL(u *url.URL) error {
 	}
 }
 
-// IsLoopbackHost reports whether host (without port) is localhost, in 127.0.0.0/8, or ::1.
+// IsLoopbackHost reports whether host (without port) is localhost (any case), in 127.0.0.0/8, or ::1
+// (also IPv4-mapped, or with an IPv6 zone).
 func IsLoopbackHost(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
+	ip, err := netip.ParseAddr(strings.Trim(host, "[]"))
+	return err == nil && ip.Unmap().IsLoopback()
 }
 
 // LoopbackGuard wraps rt so that every request (including any a caller's redirect policy follows) obeys CheckURL.
 func LoopbackGuard(rt http.RoundTripper) http.RoundTripper {
 	if rt == nil {
-		rt = http.DefaultTransport
+		rt = SharedTransport()
 	}
 	return guardTransport{rt}
 }

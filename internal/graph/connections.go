@@ -7,10 +7,8 @@ import "net/http"
 // while idle ones were being closed.
 const idleConnsPerHost = 4 * MaxConcurrentRequests
 
-// sharedTransport is the transport of every Client built without Options.HTTPClient: one connection pool per
-// process, as the request budget is one per process.
-var sharedTransport http.RoundTripper = newTransport()
-
+// newTransport is http.DefaultTransport's configuration with enough idle connections per host; SharedTransport
+// adds the proxy rule.
 func newTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = idleConnsPerHost

@@ -76,6 +76,7 @@ type callState struct {
 	req      apiRequest
 	attempts int
 	retries  int
+	stalls   int // attempts ended by AttemptTimeoutError
 
 	nextWait time.Duration // decided by checkRetry, returned by Backoff
 
@@ -198,7 +199,7 @@ func (st *callState) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 
 	start := time.Now()
-	resp, err := st.c.transport.RoundTrip(out)
+	resp, err := boundedRoundTrip(st.c.transport, out, st.c.headerTimeout, st.c.bodyTimeout)
 	resp, err = holdUntilClosed(resp, err, release)
 	if !st.c.debugRequests {
 		return resp, err
@@ -251,6 +252,11 @@ func (st *callState) decide(ctx context.Context, resp *http.Response, err error)
 		if errors.As(err, &te) || errors.Is(err, ErrBodyTooLarge) || !isBrokenConnection(err) {
 			return false, err
 		}
+		if ate := (*AttemptTimeoutError)(nil); errors.As(err, &ate) {
+			if st.stalls++; st.stalls >= maxStalledAttempts {
+				return false, fmt.Errorf("%d attempts got no complete answer; giving up: %w", st.stalls, err)
+			}
+		}
 		return st.planRetry(ctx, 0, nil, err)
 	}
 	return st.planRetry(ctx, resp.StatusCode, resp, nil)
@@ -258,9 +264,14 @@ func (st *callState) decide(ctx context.Context, resp *http.Response, err error)
 
 func (st *callState) planRetry(ctx context.Context, status int, resp *http.Response, cause error) (bool, error) {
 	st.retries++
-	wait, fromHeader := time.Duration(0), false
+	wait, fromHeader, floored := time.Duration(0), false, false
 	if resp != nil {
 		wait, fromHeader = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		if fromHeader {
+			raw := wait
+			wait = retryAfterWait(wait, st.c.retryAfterFloor)
+			floored = wait != raw // the floor already added its own jitter
+		}
 	}
 	if !fromHeader {
 		wait = backoff(st.c.baseDelay, st.c.maxDelay, st.retries)
@@ -277,7 +288,7 @@ func (st *callState) planRetry(ctx context.Context, status int, resp *http.Respo
 			Method: st.req.method, URL: st.req.url, Attempts: st.attempts, Cause: cause,
 		}
 	}
-	if fromHeader && status == http.StatusTooManyRequests {
+	if fromHeader && !floored && status == http.StatusTooManyRequests {
 		wait = min(jitter429(wait), remaining) // jitter never turns a wait that fits into one that does not
 	}
 	st.nextWait = wait
@@ -299,6 +310,13 @@ func (st *callState) readBody(resp *http.Response) error {
 		return nil // the call already ends with RetryWaitError, whose cause consumed the body
 	}
 	b, err := readCapped(resp, st.c.maxBody)
+	if err != nil && st.req.method == http.MethodPatch && resp.StatusCode/100 == 2 && !errors.Is(err, ErrBodyTooLarge) && st.ctx.Err() == nil {
+		// The PATCH landed: re-sending it could record the change twice. Its answer stands without a body,
+		// and the caller reads the object back as after a 204. (Cancelled, the call ends in the cancellation.)
+		logWarn(st.ctx, st.token, "graph: PATCH succeeded but its response body could not be read; reading the object back instead",
+			map[string]any{"method": st.req.method, "url": st.req.url, "status": resp.StatusCode, "error": err.Error()})
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -85,6 +85,9 @@ func (e *RetryWaitError) Unwrap() error { return e.Cause }
 // ErrBodyTooLarge is wrapped by the error returned when a response body exceeds Options.MaxBodyBytes.
 var ErrBodyTooLarge = errors.New("response body too large")
 
+// ErrListTooLarge is wrapped by the error returned when a list call reaches Options.MaxListPages or MaxListBytes.
+var ErrListTooLarge = errors.New("list too large")
+
 // odataError is the OData JSON error envelope; Graph spells the inner object innerError, OData innererror.
 type odataError struct {
 	Error *struct {

@@ -216,9 +216,6 @@ type page struct {
 	Count    json.RawMessage `json:"@odata.count"`
 }
 
-// maxPages guards against a service that keeps handing out links; far above any real secureScores history.
-const maxPages = 100000
-
 func listAll[T any](ctx context.Context, c *Client, path string, o ListOptions, out *[]T) (*int64, error) {
 	u, err := c.listURL(path, o)
 	if err != nil {
@@ -226,14 +223,21 @@ func listAll[T any](ctx context.Context, c *Client, path string, o ListOptions, 
 	}
 	var count *int64
 	seen := map[string]bool{}
+	var total int64
 	for pageNo := 0; ; pageNo++ {
-		if pageNo >= maxPages {
-			return nil, fmt.Errorf("graph: GET %s: more than %d pages; giving up", path, maxPages)
+		// A service that keeps handing out links must not run the call to its deadline or out of memory.
+		if pageNo >= c.maxListPages {
+			return nil, fmt.Errorf("graph: GET %s: %w: read %d pages (%d bytes, %d items) and the service still sends @odata.nextLink; giving up (MaxListPages %d)",
+				path, ErrListTooLarge, pageNo, total, len(*out), c.maxListPages)
 		}
 		seen[u] = true
 		resp, err := c.do(ctx, apiRequest{method: http.MethodGet, url: u})
 		if err != nil {
 			return nil, err
+		}
+		if total += int64(len(resp.body)); total > c.maxListBytes {
+			return nil, fmt.Errorf("graph: GET %s: %w: %d pages came to more than %d bytes; giving up (MaxListBytes)",
+				path, ErrListTooLarge, pageNo+1, c.maxListBytes)
 		}
 		p, err := decodePage(resp.body)
 		if err != nil {
@@ -270,24 +274,6 @@ func listAll[T any](ctx context.Context, c *Client, path string, o ListOptions, 
 		}
 		u = next
 	}
-}
-
-// checkNextLink accepts the link verbatim (never rebuilding its skiptoken) but only to the configured
-// endpoint's scheme and host, so the bearer token cannot be sent elsewhere.
-func (c *Client) checkNextLink(current, link string) (string, error) {
-	nu, err := url.Parse(link)
-	if err != nil {
-		return "", fmt.Errorf("graph: GET %s: invalid @odata.nextLink %q: %w", current, link, err)
-	}
-	if !nu.IsAbs() {
-		cu, _ := url.Parse(current)
-		return cu.ResolveReference(nu).String(), nil
-	}
-	if !strings.EqualFold(nu.Scheme, c.endpoint.Scheme) || !strings.EqualFold(nu.Host, c.endpoint.Host) {
-		return "", fmt.Errorf("graph: GET %s: refusing to follow @odata.nextLink to %s://%s: not the configured endpoint %s",
-			current, nu.Scheme, nu.Host, c.endpoint.Redacted())
-	}
-	return link, nil
 }
 
 func parseCount(raw json.RawMessage) (int64, error) {

@@ -50,6 +50,16 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
+// retryAfterWait raises a Retry-After below floor to floor plus up to half of it at random: "0" or a past
+// date, sent to many clients at once, would otherwise bring them all back together in a tight loop. The
+// default floor is the first backoff step (1s), so a header never makes a retry faster than no header would.
+func retryAfterWait(d, floor time.Duration) time.Duration {
+	if floor <= 0 || d >= floor {
+		return d
+	}
+	return floor + rand.N(floor/2+1)
+}
+
 // backoff is exponential from base, capped at max, with "equal jitter": half fixed, half random, so
 // concurrent clients spread out but never retry immediately.
 func backoff(base, ceiling time.Duration, retry int) time.Duration {
@@ -61,9 +71,11 @@ func backoff(base, ceiling time.Duration, retry int) time.Duration {
 	return half + rand.N(half+1)
 }
 
-// isBrokenConnection is true for failures where the server dropped or never finished the exchange.
-// These are retried for every method: the client's PATCHes are idempotent (same body, same result).
-// A refused connection or a DNS/TLS failure is a configuration problem and is not retried.
+// isBrokenConnection is true for failures where the server dropped, stalled (AttemptTimeoutError) or never
+// finished the exchange. The retry rule: a GET is always retried. A PATCH is retried only while no status
+// has arrived: its body sets values, so a repeat leaves the object as one would (the service may record a
+// second controlStateUpdates entry). A PATCH whose 2xx status arrived has landed and is never re-sent; see
+// readBody. A refused connection or a DNS/TLS failure is a configuration problem and is not retried.
 func isBrokenConnection(err error) bool {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNABORTED) ||

@@ -57,14 +57,14 @@ func withAuthAttributes(attrs map[string]schema.Attribute) map[string]schema.Att
 		"client_id_file_path": str("Path to a file holding the application (client) ID, for IDs mounted as files. "+
 			"When `client_id` is set too, both must agree."+envDoc("client_id_file_path"), false),
 		"client_secret_file_path": str("Path to a file holding the client secret, for secrets mounted as files (Kubernetes, "+
-			"Docker secrets). Surrounding whitespace is ignored."+envDoc("client_secret_file_path"), false),
+			"Docker secrets): a regular file of at most 64 KiB. Trailing line breaks are removed, other whitespace is kept."+envDoc("client_secret_file_path"), false),
 		"client_certificate": str("A client certificate of the app registration, as the base64 encoding of a PKCS#12 (`.pfx`) file "+
-			"or of a PEM file holding the certificate and its unencrypted private key (PKCS#1, PKCS#8 or EC). The provider signs a "+
+			"or of a PEM file holding the certificate and its unencrypted RSA private key (PKCS#1 or PKCS#8; Entra ID does not accept EC keys for client assertions). The provider signs a "+
 			"JWT client assertion with it (RS256 with `x5t`). Conflicts with `client_certificate_path`."+envDoc("client_certificate"), true),
 		"client_certificate_path": str("Path to a client certificate file: PKCS#12 (`.pfx`/`.p12`) or PEM with the private key."+
 			envDoc("client_certificate_path"), false),
 		"client_certificate_password": str("The password of a PKCS#12 client certificate; leave it out for a file without one. "+
-			"Ignored for PEM."+envDoc("client_certificate_password"), true),
+			"Ignored for PEM. Trailing line breaks are removed, other whitespace is kept."+envDoc("client_certificate_password"), true),
 		"use_oidc": schema.BoolAttribute{MarkdownDescription: "Sign in with workload identity federation (OIDC): an identity token " +
 			"from GitHub Actions, Azure Pipelines, Kubernetes or another trusted issuer is exchanged for a Graph token. The " +
 			"app registration needs a federated credential matching the token's issuer, subject and audience. Defaults to `false`." +
@@ -102,7 +102,7 @@ func withAuthAttributes(attrs map[string]schema.Attribute) map[string]schema.Att
 // authSettings maps the provider block to auth.Settings. Attributes are passed as configured ("" or nil when
 // unset): auth falls back to the environment variables itself. Environment and authority host are already
 // resolved (auth has no variable for the authority host).
-func (p *securescoreProvider) authSettings(cfg securescoreProviderModelV0, s providerSettings) auth.Settings {
+func (p *securescoreProvider) authSettings(cfg securescoreProviderModelV0, s providerSettings, masks *logMasks) auth.Settings {
 	boolPtr := func(v types.Bool) *bool {
 		if v.IsNull() || v.IsUnknown() {
 			return nil
@@ -130,6 +130,7 @@ func (p *securescoreProvider) authSettings(cfg securescoreProviderModelV0, s pro
 		UseMSI:                         boolPtr(cfg.UseMSI),
 		MSIEndpoint:                    cfg.MSIEndpoint.ValueString(),
 		UseCLI:                         boolPtr(cfg.UseCLI),
+		OnSecret:                       masks.add,
 		LookupEnv: func(k string) (string, bool) {
 			v := p.getenv(k)
 			return v, v != ""
@@ -138,9 +139,10 @@ func (p *securescoreProvider) authSettings(cfg securescoreProviderModelV0, s pro
 }
 
 // tokenSource picks the sign-in method and builds its token source; nothing is contacted yet.
-func (p *securescoreProvider) tokenSource(ctx context.Context, cfg securescoreProviderModelV0, s providerSettings) (graph.TokenSource, auth.Method, diag.Diagnostics) {
+// Secrets auth meets (files, federated and CI tokens) are added to masks.
+func (p *securescoreProvider) tokenSource(ctx context.Context, cfg securescoreProviderModelV0, s providerSettings, masks *logMasks) (graph.TokenSource, auth.Method, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	src, method, err := auth.NewTokenSource(ctx, p.authSettings(cfg, s))
+	src, method, err := auth.NewTokenSource(ctx, p.authSettings(cfg, s, masks))
 	if err == nil {
 		return src, method, diags
 	}

@@ -127,7 +127,7 @@ func TestConfigureMethodSelection(t *testing.T) {
 	attrs := map[string]tftypes.Value{"tenant_id": str(testTenant), "client_id": str(testClient), "client_certificate_path": str("/nonexistent/cert.pfx")}
 	resp := configure(t, attrs, nil)
 	errs := resp.Diagnostics.Errors()
-	if len(errs) != 1 || errs[0].Summary() != "Invalid client_certificate_path" || !strings.Contains(errs[0].Detail(), "cannot read the certificate file") {
+	if len(errs) != 1 || errs[0].Summary() != "Invalid client_certificate_path" || !strings.Contains(errs[0].Detail(), "cannot be read") {
 		t.Fatalf("diags %v", resp.Diagnostics)
 	}
 	if ad, ok := errs[0].(diag.DiagnosticWithPath); !ok || ad.Path().String() != "client_certificate_path" {

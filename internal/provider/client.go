@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/securescore/terraform-provider-securescore/internal/auth"
@@ -12,6 +13,15 @@ import (
 type providerData struct {
 	client   *graph.Client
 	settings providerSettings
+	masks    *logMasks // secrets met while signing in, masked in every log line written with logContext
+}
+
+// logContext masks the secrets known so far in the lines logged with the returned context.
+func (d *providerData) logContext(ctx context.Context) context.Context {
+	if d == nil {
+		return ctx
+	}
+	return d.masks.apply(ctx)
 }
 
 // newProviderData signs in with the client secret in s; the real-tenant acceptance setup uses it.

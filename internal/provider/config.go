@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/securescore/terraform-provider-securescore/internal/auth"
 	"github.com/securescore/terraform-provider-securescore/internal/clouds"
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
@@ -74,7 +75,12 @@ func resolveSettings(cfg securescoreProviderModelV0, getenv func(string) string)
 		}
 	}
 
-	s.ClientSecret, _ = pick(cfg.ClientSecret, envClientSecret)
+	// Secrets follow auth's whitespace rule, not pick's trimming.
+	s.ClientSecret = cfg.ClientSecret.ValueString()
+	if s.ClientSecret == "" {
+		s.ClientSecret = getenv(envClientSecret)
+	}
+	s.ClientSecret = auth.NormalizeSecret(s.ClientSecret)
 
 	envName, src := pick(cfg.Environment, envEnvironment)
 	env, err := clouds.Lookup(envName)

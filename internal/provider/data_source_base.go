@@ -36,6 +36,6 @@ func (d *dataSourceBase) startRead(ctx context.Context, t timeouts.Value, diags 
 	if tdiags.HasError() {
 		return ctx, func() {}, nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(d.data.logContext(ctx), timeout)
 	return ctx, cancel, client
 }

@@ -98,10 +98,11 @@ func (p *securescoreProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				Validators: []validator.String{guidValidator()},
 			},
 			"client_secret": schema.StringAttribute{
-				MarkdownDescription: "A client secret of the app registration. Environment variable: `" + envClientSecret + "`.",
-				Optional:            true,
-				Sensitive:           true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				MarkdownDescription: "A client secret of the app registration. Trailing line breaks are removed (as from `file()`); " +
+					"other whitespace is kept, as for every secret. Environment variable: `" + envClientSecret + "`.",
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"environment": schema.StringAttribute{
 				MarkdownDescription: "The Microsoft cloud: `global` (the default; alias `public`), `usgovernment` (GCC High), " +
@@ -171,7 +172,9 @@ func (p *securescoreProvider) Configure(ctx context.Context, req provider.Config
 	}
 	warnUnofferedCloud(settings.Environment, &resp.Diagnostics)
 
-	tokens, method, diags := p.tokenSource(ctx, cfg, settings)
+	masks := &logMasks{}
+	tokens, method, diags := p.tokenSource(ctx, cfg, settings, masks)
+	ctx = masks.apply(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -186,6 +189,7 @@ func (p *securescoreProvider) Configure(ctx context.Context, req provider.Config
 		resp.Diagnostics.AddError("Unable to create the Microsoft Graph client", err.Error())
 		return
 	}
+	data.masks = masks
 	tflog.Info(ctx, "Configured Microsoft Graph client", map[string]any{
 		"auth_method":             string(method),
 		"environment":             settings.Environment.Name,

@@ -39,7 +39,7 @@ func (r *resourceBase) startWrite(ctx context.Context, timeout func(context.Cont
 	if tdiags.HasError() {
 		return ctx, func() {}, nil
 	}
-	ctx, cancel := writeContext(ctx, d)
+	ctx, cancel := writeContext(r.data.logContext(ctx), d)
 	return ctx, cancel, client
 }
 
