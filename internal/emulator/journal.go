@@ -19,11 +19,12 @@ type JournalEntry struct {
 	Method string      `json:"method"`
 	Path   string      `json:"path"`
 	Query  string      `json:"query"`
-	Header http.Header `json:"header"`          // Authorization, cookies and secrets removed
-	Body   string      `json:"body"`            // client_secret / client_assertion values redacted for token requests
-	Status int         `json:"status"`          // 0 when the connection was dropped before a response
-	Kind   string      `json:"kind"`            // "token", "read" (GET), "write" (PATCH), "admin", "other"
-	Limit  string      `json:"limit,omitempty"` // on a 429: the limit refused (LimitConcurrency, LimitWindow, LimitScoreRate) or LimitFault
+	Header http.Header `json:"header"`           // Authorization, cookies and secrets removed
+	Body   string      `json:"body"`             // client_secret / client_assertion values redacted for token requests
+	Status int         `json:"status"`           // 0 when the connection was dropped before a response
+	Kind   string      `json:"kind"`             // "token", "read" (GET), "write" (PATCH), "admin", "other"
+	Remote string      `json:"remote,omitempty"` // the client's address: distinct values count connections
+	Limit  string      `json:"limit,omitempty"`  // on a 429: the limit refused (LimitConcurrency, LimitWindow, LimitScoreRate) or LimitFault
 }
 
 type journal struct {

@@ -11,6 +11,9 @@ import (
 func throttled(emu *Emulator) map[string]int {
 	out := map[string]int{}
 	for _, j := range emu.Journal() {
+		if j.Remote == "" {
+			out["entry without the client's address"]++
+		}
 		if j.Status == http.StatusTooManyRequests {
 			out[j.Limit]++
 		}

@@ -107,7 +107,7 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 		return // client gave up
 	}
 
-	en := JournalEntry{Time: start, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: redactHeader(r.Header), Body: string(body), Kind: rt.kind}
+	en := JournalEntry{Time: start, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: redactHeader(r.Header), Body: string(body), Kind: rt.kind, Remote: r.RemoteAddr}
 	switch {
 	case refused != nil:
 		en.Limit = refused.limit
