@@ -1,6 +1,7 @@
 package emulator
 
-// Admin endpoints under /_emulator/ (no auth; loopback callers only).
+// Admin endpoints under /_emulator/ (no auth; loopback callers only). Those that show data take
+// ?tenant=<GUID or domain>: the journal filters by it, the state shows it (default: the first tenant).
 
 import (
 	"encoding/json"
@@ -33,13 +34,21 @@ func (e *Emulator) handleAdmin(r *http.Request, body []byte) *response {
 		return adminError(http.StatusForbidden, "admin endpoints answer loopback callers only")
 	}
 	path := strings.TrimSuffix(strings.ToLower(r.URL.Path), "/")
+	// ?tenant= (GUID or domain) picks the tenant of data endpoints; default the first tenant.
+	t := e.st
+	if name := r.URL.Query().Get("tenant"); name != "" {
+		if t = e.tenantByName(name); t == nil {
+			return adminError(http.StatusNotFound, "no tenant "+name+"; see GET /_emulator/tenants")
+		}
+	}
 	switch {
 	case path == "/_emulator/journal" && r.Method == http.MethodGet:
 		entries := e.Journal()
-		if kind := r.URL.Query().Get("kind"); kind != "" {
+		kind, byTenant := r.URL.Query().Get("kind"), r.URL.Query().Has("tenant")
+		if kind != "" || byTenant {
 			filtered := entries[:0]
 			for _, en := range entries {
-				if en.Kind == kind {
+				if (kind == "" || en.Kind == kind) && (!byTenant || strings.EqualFold(en.Tenant, t.TenantID)) {
 					filtered = append(filtered, en)
 				}
 			}
@@ -62,7 +71,9 @@ func (e *Emulator) handleAdmin(r *http.Request, body []byte) *response {
 		e.SetFaults(f)
 		return adminJSON(http.StatusOK, marshalNoEscape(e.Faults()))
 	case path == "/_emulator/state" && r.Method == http.MethodGet:
-		return adminJSON(http.StatusOK, e.stateJSON())
+		return adminJSON(http.StatusOK, e.stateJSON(t))
+	case path == "/_emulator/tenants" && r.Method == http.MethodGet:
+		return adminJSON(http.StatusOK, marshalNoEscape(e.tenantsView()))
 	}
-	return adminError(http.StatusNotFound, "unknown admin endpoint "+r.Method+" "+r.URL.Path+"; see GET/DELETE /_emulator/journal, GET/POST /_emulator/faults, GET /_emulator/state")
+	return adminError(http.StatusNotFound, "unknown admin endpoint "+r.Method+" "+r.URL.Path+"; see GET/DELETE /_emulator/journal, GET/POST /_emulator/faults, GET /_emulator/state, GET /_emulator/tenants (journal and state take ?tenant=)")
 }

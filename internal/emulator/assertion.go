@@ -92,16 +92,20 @@ func (e *Emulator) checkCertificateAssertion(r *http.Request, raw string, tok *j
 	return e.checkAssertionTime(claims, bad)
 }
 
-// tokenURLAudience accepts an aud that is this request's v2 token URL, with the tenant's GUID or
-// domain. MSAL and the azidentity SDK send exactly that.
+// tokenURLAudience accepts an aud that is this request's v2 token URL, with the requested tenant's
+// GUID or domain. MSAL and the azidentity SDK send exactly that.
 func (e *Emulator) tokenURLAudience(r *http.Request, claims jwt.MapClaims) bool {
 	auds, err := claims.GetAudience()
 	if err != nil {
 		return false
 	}
 	base := requestBase(r)
+	tenant := e.tenantByName(classify(r).tenant)
+	if tenant == nil {
+		return false
+	}
 	for _, aud := range auds {
-		for _, t := range []string{e.cfg.TenantID, e.cfg.TenantDomain} {
+		for _, t := range []string{tenant.TenantID, tenant.cfg.Domain} {
 			if strings.EqualFold(aud, base+"/"+t+"/oauth2/v2.0/token") {
 				return true
 			}

@@ -11,9 +11,11 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// principal is the caller behind a valid token.
+// principal is the caller behind a valid token: an application (appID) in a tenant (tenantID).
 type principal struct {
-	appID  string
+	appID    string
+	tenantID string // the token's tid, a served tenant; its data is g.t
+
 	upn    string   // delegated tokens only
 	roles  []string // app-only permissions
 	scopes []string // delegated permissions (scp)
@@ -47,7 +49,9 @@ func (e *Emulator) unauthorized(g *graphCtx, msg string) *response {
 }
 
 // authenticate validates the bearer token: signature (per-emulator HMAC key), expiry against
-// the injectable clock, audience (a Graph host or this emulator) and tenant.
+// the injectable clock, audience (a Graph host or this emulator) and tenant (a served one). It sets
+// g.t to the token's tenant, whose data alone the request then sees; the principal names the
+// application and the tenant (per-(app, tenant) accounting keys on both).
 func (e *Emulator) authenticate(g *graphCtx) (*principal, *response) {
 	h := strings.TrimSpace(g.r.Header.Get("Authorization"))
 	scheme, tok, _ := strings.Cut(h, " ")
@@ -58,26 +62,13 @@ func (e *Emulator) authenticate(g *graphCtx) (*principal, *response) {
 	if strings.Count(tok, ".") != 2 {
 		return nil, e.unauthorized(g, "CompactToken parsing failed with error code: 80049217")
 	}
-	var retired bool
-	parsed, err := jwt.Parse(tok, func(t *jwt.Token) (any, error) {
-		kid, _ := t.Header["kid"].(string)
-		e.mu.RLock()
-		defer e.mu.RUnlock()
-		for _, k := range e.st.Keys {
-			if k.KID == kid {
-				retired = k.Retired
-				return k.Secret, nil
-			}
-		}
-		return nil, errors.New("unknown signing key")
-	}, jwt.WithValidMethods([]string{"HS256"}), jwt.WithoutClaimsValidation())
+	claims, retired, err := e.verifyBearer(tok)
 	if err != nil {
 		if errors.Is(err, jwt.ErrTokenMalformed) {
 			return nil, e.unauthorized(g, "CompactToken parsing failed with error code: 80049217")
 		}
 		return nil, e.unauthorized(g, "Access token validation failure. Invalid signature.")
 	}
-	claims, _ := parsed.Claims.(jwt.MapClaims)
 	if retired || e.checkLifetime(claims) != nil {
 		return nil, e.unauthorized(g, "Access token has expired or is not yet valid.")
 	}
@@ -85,10 +76,13 @@ func (e *Emulator) authenticate(g *graphCtx) (*principal, *response) {
 	if !e.validAudience(g, aud) {
 		return nil, e.unauthorized(g, "Access token validation failure. Invalid audience.")
 	}
-	if tid, _ := claims["tid"].(string); !strings.EqualFold(tid, e.cfg.TenantID) {
+	tid, _ := claims["tid"].(string)
+	t := e.tenantByID(tid)
+	if t == nil {
 		return nil, e.unauthorized(g, "Access token validation failure. Invalid tenant.")
 	}
-	p := &principal{}
+	g.t = t
+	p := &principal{tenantID: t.TenantID}
 	p.appID, _ = claims["appid"].(string)
 	if p.appID == "" {
 		p.appID, _ = claims["azp"].(string)
@@ -105,6 +99,28 @@ func (e *Emulator) authenticate(g *graphCtx) (*principal, *response) {
 		p.scopes = strings.Fields(scp)
 	}
 	return p, nil
+}
+
+// verifyBearer checks a bearer token's signature against the signing keys, not its claims;
+// retired is true when a retired key signed it (ExpireTokensNow).
+func (e *Emulator) verifyBearer(tok string) (claims jwt.MapClaims, retired bool, err error) {
+	parsed, err := jwt.Parse(tok, func(t *jwt.Token) (any, error) {
+		kid, _ := t.Header["kid"].(string)
+		e.mu.RLock()
+		defer e.mu.RUnlock()
+		for _, k := range e.keys {
+			if k.KID == kid {
+				retired = k.Retired
+				return k.Secret, nil
+			}
+		}
+		return nil, errors.New("unknown signing key")
+	}, jwt.WithValidMethods([]string{"HS256"}), jwt.WithoutClaimsValidation())
+	if err != nil {
+		return nil, false, err
+	}
+	claims, _ = parsed.Claims.(jwt.MapClaims)
+	return claims, retired, nil
 }
 
 func (e *Emulator) checkLifetime(c jwt.MapClaims) error {

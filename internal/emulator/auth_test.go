@@ -73,7 +73,7 @@ func TestReadOnlyAppForbiddenOnPatch(t *testing.T) {
 func TestDelegatedScpHonoured(t *testing.T) {
 	f := newFixture(t)
 	f.emu.mu.RLock()
-	key := f.emu.st.Keys[len(f.emu.st.Keys)-1]
+	key := f.emu.keys[len(f.emu.keys)-1]
 	f.emu.mu.RUnlock()
 	mk := func(scp string) string {
 		tk := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{

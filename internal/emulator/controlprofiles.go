@@ -30,11 +30,11 @@ func (e *Emulator) patchControlProfile(g *graphCtx, who *principal, id string, b
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	p := e.st.profile(id)
+	p := g.t.profile(id)
 	if p == nil {
 		return notFound(g, controlProfileType, id)
 	}
-	if err := e.updateProfileLocked(p, patch, who.identity(), false); err != nil {
+	if err := e.updateProfileLocked(g.t, p, patch, who.identity(), false); err != nil {
 		return g.errorf(http.StatusBadRequest, "BadRequest", "%s", err.Error())
 	}
 	if err := e.save(); err != nil {
@@ -55,8 +55,8 @@ func (e *Emulator) patchControlProfile(g *graphCtx, who *principal, id string, b
 var stateUpdateKeys = map[string]bool{"assignedTo": true, "comment": true, "state": true, "vendorInformation": true, "controlStateUpdates": true}
 
 // updateProfileLocked validates and applies a PATCH body, appends a controlStateUpdates entry by
-// updatedBy and moves the current score. admin (drift) may also set read-only properties.
-func (e *Emulator) updateProfileLocked(p *entity, patch map[string]any, updatedBy string, admin bool) error {
+// updatedBy and moves tenant t's current score. admin (drift) may also set read-only properties.
+func (e *Emulator) updateProfileLocked(t *state, p *entity, patch map[string]any, updatedBy string, admin bool) error {
 	obj := cloneObject(p.obj)
 	before := currentState(p.obj)
 	var last map[string]any
@@ -168,7 +168,7 @@ func (e *Emulator) updateProfileLocked(p *entity, patch map[string]any, updatedB
 	}
 	p.set(obj)
 	if currentState(obj) != before || admin {
-		e.st.applyControlChange(obj, before)
+		t.applyControlChange(obj, before)
 	}
 	return nil
 }

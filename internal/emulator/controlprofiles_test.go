@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"fmt"
 	"net/url"
 	"os"
 	"strings"
@@ -251,5 +252,27 @@ func BenchmarkPatchControlProfileOf1000(b *testing.B) {
 			b.Fatalf("PATCH: %d", resp.StatusCode)
 		}
 		i++
+	}
+}
+
+// $top sets the page size up to MaxPageSize, above the default page size too, as the service's pages do; the
+// rest follows by nextLink.
+func TestListTopSetsPageSizeUpToMax(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.ControlProfiles = 1200 })
+	for _, c := range []struct {
+		top, want int
+		next      bool
+	}{{50, 50, true}, {500, 500, true}, {1000, 1000, true}, {5000, MaxPageSize, true}} {
+		resp, b := f.do(t, "GET", fmt.Sprintf("/v1.0/security/secureScoreControlProfiles?$top=%d&$select=id", c.top), f.tok, "")
+		if resp.StatusCode != 200 {
+			t.Fatalf("$top=%d: %d %s", c.top, resp.StatusCode, b)
+		}
+		body := decode(t, b)
+		if n := len(body["value"].([]any)); n != c.want {
+			t.Errorf("$top=%d: page of %d, want %d", c.top, n, c.want)
+		}
+		if _, ok := body["@odata.nextLink"]; ok != c.next {
+			t.Errorf("$top=%d: nextLink present %v, want %v", c.top, ok, c.next)
+		}
 	}
 }

@@ -15,12 +15,25 @@
 //     "Prefer: odata.maxpagesize=N" is honoured too.
 //   - $select returns only the selected properties (no implicit id).
 //   - App-only tokens record their client id as controlStateUpdates[].updatedBy.
+//
+// Several tenants: Config.Tenants (DefaultTenants(n) for n deterministic ones; the command's
+// -tenants N or -tenants-file) serves each tenant with its own control profiles (the subset its
+// licences give it, TenantConfig.Unlicensed and MissingControls), scores, history and part of the
+// state file. A token request to /{tenant}/oauth2/v2.0/token (GUID or domain) issues a token whose
+// tid is that tenant, and Graph answers from the token's tenant only: there is no way for a token of
+// one tenant to reach another's data. The multi-tenant application (MultiTenantClientID, consented
+// in every tenant unless TenantConfig.NoConsent) gets tokens in every tenant; ClientID,
+// ReadOnlyClientID and the managed identities belong to the first tenant. The journal names the
+// tenant of every token and Graph request. The single-tenant accessors (SecureScore,
+// ControlProfile, …) act on the first tenant; Tenant(id) reaches the others.
 package emulator
 
 import (
 	"crypto/rand"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -67,6 +80,14 @@ type Config struct {
 	ManagedIdentities []ManagedIdentity
 	IdentityHeader    string // X-IDENTITY-HEADER the App Service endpoint expects; default DefaultIdentityHeader
 
+	// Tenants are the tenants served, the first being the default one (TenantID/TenantDomain, if set,
+	// must agree with it). Empty: one tenant, TenantID.
+	Tenants []TenantConfig
+	// MultiTenantClientID is the multi-tenant application consented in every tenant
+	// (SecurityEvents.ReadWrite.All); default DefaultMultiTenantClientID with DefaultMultiTenantClientSecret.
+	MultiTenantClientID     string
+	MultiTenantClientSecret string
+
 	// Limits are Graph's documented Secure Score limits per application and tenant (limits.go), on by default.
 	Limits Limits
 }
@@ -75,8 +96,12 @@ type Config struct {
 type Emulator struct {
 	cfg Config
 
-	mu sync.RWMutex // guards st and the signing keys inside it
-	st *state
+	mu      sync.RWMutex // guards every tenant's data and keys
+	keys    []signingKey // the token service's, shared by all tenants; the last one signs
+	tenants []*state     // in Config.Tenants order; the slice is fixed after New
+	// tenantIndex finds tenants by lower-case GUID or domain; fixed after New.
+	tenantIndex map[string]*state
+	st          *state // tenants[0], the default tenant
 
 	saveMu sync.Mutex // serialises writes of the state file
 
@@ -90,11 +115,8 @@ type Emulator struct {
 
 // New builds an emulator, loading cfg.StateFile when it exists, else seeding.
 func New(cfg Config) (*Emulator, error) {
-	if cfg.TenantID == "" {
-		cfg.TenantID = DefaultTenantID
-	}
-	if cfg.TenantDomain == "" {
-		cfg.TenantDomain = DefaultTenantDomain
+	if err := cfg.resolveTenants(); err != nil {
+		return nil, err
 	}
 	if cfg.ClientID == "" {
 		cfg.ClientID = DefaultClientID
@@ -107,6 +129,15 @@ func New(cfg Config) (*Emulator, error) {
 	}
 	if cfg.ReadOnlyClientID != "" && strings.EqualFold(cfg.ReadOnlyClientID, cfg.ClientID) {
 		return nil, fmt.Errorf("emulator: ReadOnlyClientID must differ from ClientID")
+	}
+	if cfg.MultiTenantClientID == "" {
+		cfg.MultiTenantClientID = DefaultMultiTenantClientID
+	}
+	if cfg.MultiTenantClientSecret == "" {
+		cfg.MultiTenantClientSecret = DefaultMultiTenantClientSecret
+	}
+	if strings.EqualFold(cfg.MultiTenantClientID, cfg.ClientID) || strings.EqualFold(cfg.MultiTenantClientID, cfg.ReadOnlyClientID) {
+		return nil, fmt.Errorf("emulator: MultiTenantClientID must differ from ClientID and ReadOnlyClientID")
 	}
 	if cfg.TokenLifetime <= 0 {
 		cfg.TokenLifetime = DefaultTokenLifetime
@@ -127,28 +158,51 @@ func New(cfg Config) (*Emulator, error) {
 		return nil, err
 	}
 
-	st, loaded, err := loadState(cfg.StateFile)
-	if err != nil {
+	if err := e.loadOrSeed(); err != nil {
 		return nil, err
 	}
-	if loaded {
-		if st.TenantID != cfg.TenantID {
-			return nil, fmt.Errorf("emulator: state file %s belongs to tenant %s, not %s", cfg.StateFile, st.TenantID, cfg.TenantID)
-		}
-	} else {
-		st = seedState(cfg, cfg.Now().UTC())
-	}
-	if len(st.Keys) == 0 {
-		st.Keys = []signingKey{newSigningKey()}
-	}
-	st.index()
-	e.st = st
-	if cfg.StateFile != "" && !loaded {
-		if err := e.save(); err != nil {
-			return nil, err
-		}
-	}
 	return e, nil
+}
+
+// loadOrSeed loads the state file, seeds the tenants it lacks (all of them without one), and
+// saves when that changed anything (a new file, a new tenant, a v1 file migrated).
+func (e *Emulator) loadOrSeed() error {
+	file, loaded, migrated, err := loadState(e.cfg.StateFile)
+	if err != nil {
+		return err
+	}
+	if file == nil {
+		file = &stateFile{}
+	}
+	saved := map[string]*state{}
+	for _, st := range file.Tenants {
+		saved[strings.ToLower(st.TenantID)] = st
+	}
+	dirty := !loaded || migrated
+	e.tenantIndex = map[string]*state{}
+	for _, tc := range e.cfg.Tenants {
+		st := saved[strings.ToLower(tc.ID)]
+		delete(saved, strings.ToLower(tc.ID))
+		if st == nil {
+			st, dirty = seedState(e.cfg, tc, e.now()), true
+		}
+		st.cfg = tc
+		st.index()
+		e.tenants = append(e.tenants, st)
+		e.tenantIndex[strings.ToLower(tc.ID)], e.tenantIndex[strings.ToLower(tc.Domain)] = st, st
+	}
+	if len(saved) > 0 {
+		return fmt.Errorf("emulator: state file %s holds tenants %s, which are not configured (Config.TenantID or Config.Tenants)", e.cfg.StateFile, strings.Join(slices.Sorted(maps.Keys(saved)), ", "))
+	}
+	e.st = e.tenants[0]
+	e.keys = file.Keys
+	if len(e.keys) == 0 {
+		e.keys = []signingKey{newSigningKey()}
+	}
+	if e.cfg.StateFile != "" && dirty {
+		return e.save()
+	}
+	return nil
 }
 
 // Config returns the effective configuration with defaults filled in.

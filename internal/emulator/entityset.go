@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// listSet answers GET on an entity set: the OData query options, then one page of items. Rendering happens under
+// listSet answers GET on an entity set of the caller's tenant (g.t): the OData query options, then one page of items. Rendering happens under
 // the read lock because writers update entities in place.
 func (e *Emulator) listSet(g *graphCtx, et *entityType, setPath string, items func(*state) []*entity) *response {
 	lq, msg := parseListQuery(g.r.URL.Query(), et)
@@ -17,14 +17,14 @@ func (e *Emulator) listSet(g *graphCtx, et *entityType, setPath string, items fu
 	}
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	return g.page(items(e.st), lq, et, setPath)
+	return g.page(items(g.t), lq, et, setPath)
 }
 
 // getEntity answers GET on the entity lookup finds by id, or the service's 404.
 func (e *Emulator) getEntity(g *graphCtx, et *entityType, setPath, id string, lookup func(*state, string) *entity) *response {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	it := lookup(e.st, id)
+	it := lookup(g.t, id)
 	if it == nil {
 		return notFound(g, et, id)
 	}

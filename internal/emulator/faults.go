@@ -32,6 +32,16 @@ type Faults struct {
 	StallResponse int `json:"stallResponse"`
 	// TrickleBody: the next N Graph responses send their headers, then the body one byte every 100ms.
 	TrickleBody int `json:"trickleBody"`
+
+	// SecureScorePatchNoContent answers every applied secureScores PATCH with 204 No Content, as Graph may,
+	// until cleared.
+	SecureScorePatchNoContent bool `json:"secureScorePatchNoContent"`
+	// FailNextReadAfterWrite: the next N PATCHes are applied and answered 204 (Prefer ignored), and the GET that
+	// follows each fails with a 500 generalException, which clients do not retry.
+	FailNextReadAfterWrite int `json:"failNextReadAfterWrite"`
+	// OddTypes: the next N applied PATCHes are answered 200 with the object whose properties have odd types:
+	// numbers out of range, booleans as strings, string collections as numbers (see oddTypesBody).
+	OddTypes int `json:"oddTypes"`
 }
 
 const defaultRetryAfter = "0.1"
@@ -73,15 +83,17 @@ func (f Faults) validate() error {
 	if f.StallResponse < 0 || f.TrickleBody < 0 {
 		return fmt.Errorf("fault counts must not be negative")
 	}
-	if f.Throttle < 0 || f.Unavailable < 0 || f.DropAfterWrite < 0 || f.MalformedJSON < 0 || f.HTMLError < 0 || f.OversizedBody < 0 || f.Latency < 0 {
+	if f.Throttle < 0 || f.Unavailable < 0 || f.DropAfterWrite < 0 || f.MalformedJSON < 0 || f.HTMLError < 0 || f.OversizedBody < 0 || f.Latency < 0 ||
+		f.FailNextReadAfterWrite < 0 || f.OddTypes < 0 {
 		return fmt.Errorf("fault counts and latency must not be negative")
 	}
 	return nil
 }
 
 type faultState struct {
-	mu sync.Mutex
-	f  Faults
+	mu        sync.Mutex
+	f         Faults
+	failReads int // GETs still to fail after a FailNextReadAfterWrite PATCH
 }
 
 func (fs *faultState) init() { fs.f.RetryAfter = defaultRetryAfter }
@@ -94,15 +106,16 @@ func (e *Emulator) SetFaults(f Faults) {
 	}
 	if f.ExpireTokensNow {
 		e.mu.Lock()
-		for i := range e.st.Keys {
-			e.st.Keys[i].Retired = true
+		for i := range e.keys {
+			e.keys[i].Retired = true
 		}
-		e.st.Keys = append(e.st.Keys, newSigningKey())
+		e.keys = append(e.keys, newSigningKey())
 		_ = e.save() // best effort: keys only matter to this process's tokens
 		e.mu.Unlock()
 	}
 	e.faults.mu.Lock()
 	e.faults.f = f
+	e.faults.failReads = 0
 	e.faults.mu.Unlock()
 }
 
@@ -116,9 +129,9 @@ func (e *Emulator) Faults() Faults {
 // plan is what happens to one request.
 type plan struct {
 	latency    time.Duration
-	pre        string // "throttle", "unavailable", "html" or ""
+	pre        string // "throttle", "unavailable", "html", "internal" or ""
 	retryAfter string
-	post       string // "malformed", "oversized", "stall", "trickle" or ""
+	post       string // "malformed", "oversized", "stall", "trickle", "oddTypes", "noContent", "scoreNoContent" or ""
 	drop       bool
 	nextLink   string // ForeignNextLink
 }
@@ -144,6 +157,9 @@ func (fs *faultState) take(kind string) plan {
 		p.pre = "html"
 	case f.ThrottleRate > 0 && rand.Float64() < f.ThrottleRate:
 		p.pre = "throttle"
+	case kind == "read" && fs.failReads > 0:
+		fs.failReads--
+		p.pre = "internal"
 	}
 	if p.pre != "" {
 		return p
@@ -161,6 +177,15 @@ func (fs *faultState) take(kind string) plan {
 	case f.TrickleBody > 0:
 		f.TrickleBody--
 		p.post = "trickle"
+	case kind == "write" && f.FailNextReadAfterWrite > 0:
+		f.FailNextReadAfterWrite--
+		fs.failReads++
+		p.post = "noContent"
+	case kind == "write" && f.OddTypes > 0:
+		f.OddTypes--
+		p.post = "oddTypes"
+	case kind == "write" && f.SecureScorePatchNoContent:
+		p.post = "scoreNoContent"
 	}
 	if kind == "write" && f.DropAfterWrite > 0 {
 		f.DropAfterWrite--

@@ -96,7 +96,7 @@ func FuzzPatchControlProfileValidation(f *testing.F) {
 		defer e.mu.Unlock()
 		p := e.st.profile("AdminMFAV2")
 		before := len(p.obj["controlStateUpdates"].([]any))
-		err := e.updateProfileLocked(p, patch, "fuzz", false)
+		err := e.updateProfileLocked(e.st, p, patch, "fuzz", false)
 		after := len(p.obj["controlStateUpdates"].([]any))
 		if err != nil {
 			if pe, ok := err.(*propError); !ok || pe.prop == "" {

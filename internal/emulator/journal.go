@@ -19,12 +19,16 @@ type JournalEntry struct {
 	Method string      `json:"method"`
 	Path   string      `json:"path"`
 	Query  string      `json:"query"`
-	Header http.Header `json:"header"`           // Authorization, cookies and secrets removed
-	Body   string      `json:"body"`             // client_secret / client_assertion values redacted for token requests
-	Status int         `json:"status"`           // 0 when the connection was dropped before a response
-	Kind   string      `json:"kind"`             // "token", "read" (GET), "write" (PATCH), "admin", "other"
-	Remote string      `json:"remote,omitempty"` // the client's address: distinct values count connections
-	Limit  string      `json:"limit,omitempty"`  // on a 429: the limit refused (LimitConcurrency, LimitWindow, LimitScoreRate) or LimitFault
+	Header http.Header `json:"header"` // Authorization, cookies and secrets removed
+	Body   string      `json:"body"`   // client_secret / client_assertion values redacted for token requests
+	Status int         `json:"status"` // 0 when the connection was dropped before a response
+	Kind   string      `json:"kind"`   // "token", "read" (GET), "write" (PATCH), "admin", "other"
+	// Tenant is the tenant GUID the request acted in: a token request's tenant (as sent when it is
+	// not served), a Graph request's token tid; "" when there is none (admin, OIDC discovery,
+	// Graph without a valid token).
+	Tenant string `json:"tenant"`
+	Remote string `json:"remote,omitempty"` // the client's address: distinct values count connections
+	Limit  string `json:"limit,omitempty"`  // on a 429: the limit refused (LimitConcurrency, LimitWindow, LimitScoreRate) or LimitFault
 }
 
 type journal struct {
@@ -58,6 +62,34 @@ func (e *Emulator) ResetJournal() {
 	e.journal.mu.Lock()
 	defer e.journal.mu.Unlock()
 	e.journal.entries = nil
+}
+
+// journalTenant names the tenant of a request for the journal, from the response when
+// authentication found it, else from the token URL or the bearer token.
+func (e *Emulator) journalTenant(r *http.Request, rt route, resp *response) string {
+	switch {
+	case resp.tenant != "":
+		return resp.tenant
+	case rt.kind == "token" && rt.tenant != "":
+		if t := e.tenantByName(rt.tenant); t != nil {
+			return t.TenantID
+		}
+		return rt.tenant
+	case rt.endpoint == "imds" || rt.endpoint == "appservice":
+		return e.cfg.TenantID // managed identities live in the first tenant
+	case rt.kind == "read" || rt.kind == "write" || (rt.kind == "other" && !rt.notGraph):
+		// Answered before authentication (a fault): the bearer's tenant, if it is one of ours.
+		scheme, tok, _ := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+		if !strings.EqualFold(scheme, "Bearer") {
+			return ""
+		}
+		if claims, _, err := e.verifyBearer(strings.TrimSpace(tok)); err == nil {
+			if t := e.tenantByID(str(claims["tid"])); t != nil {
+				return t.TenantID
+			}
+		}
+	}
+	return ""
 }
 
 // secretHeaders never reach the journal.

@@ -24,6 +24,7 @@ type response struct {
 	status int
 	header http.Header
 	body   []byte
+	tenant string // the caller's tenant, for the journal; "" before authentication
 }
 
 func newGUID() string { return uuid.NewString() }
@@ -37,6 +38,15 @@ type graphCtx struct {
 	base            string // scheme://host of the request
 	now             time.Time
 	nextLink        string // a ForeignNextLink fault: served on every list page instead of the real link
+	t               *state // the token's tenant, set by authenticate; handlers serve its data only
+}
+
+// tenantID names the caller's tenant on responses, "" before authentication.
+func (g *graphCtx) tenantID() string {
+	if g.t == nil {
+		return ""
+	}
+	return g.t.TenantID
 }
 
 func newGraphCtx(r *http.Request, version string, now time.Time) *graphCtx {
@@ -69,7 +79,7 @@ func (g *graphCtx) headers() http.Header {
 }
 
 func (g *graphCtx) json(status int, body []byte) *response {
-	return &response{status: status, header: g.headers(), body: body}
+	return &response{status: status, header: g.headers(), body: body, tenant: g.tenantID()}
 }
 
 func (g *graphCtx) noContent(extra http.Header) *response {
@@ -78,12 +88,12 @@ func (g *graphCtx) noContent(extra http.Header) *response {
 	for k, v := range extra {
 		h[k] = v
 	}
-	return &response{status: http.StatusNoContent, header: h}
+	return &response{status: http.StatusNoContent, header: h, tenant: g.tenantID()}
 }
 
 // errorf builds an OData error: {"error":{"code","message","innerError":{date,request-id,client-request-id}}}.
 func (g *graphCtx) errorf(status int, code, format string, args ...any) *response {
-	return &response{status: status, header: g.headers(), body: odataErrorBody(code, fmt.Sprintf(format, args...), g.requestID, g.clientRequestID, g.date())}
+	return &response{status: status, header: g.headers(), body: odataErrorBody(code, fmt.Sprintf(format, args...), g.requestID, g.clientRequestID, g.date()), tenant: g.tenantID()}
 }
 
 // date is innerError.date: UTC without a zone designator, as the service writes it.
@@ -319,14 +329,16 @@ func (g *graphCtx) page(items []*entity, lq *listQuery, et *entityType, contextP
 	if start > len(matched) {
 		start = len(matched)
 	}
+	// $top sets the page size (the service's next links repeat it), so $top above the default page size gives
+	// larger pages; odata.maxpagesize lowers it further or sets it when $top is absent.
 	size := DefaultPageSize
+	if lq.hasTop {
+		size = lq.top
+	}
 	var applied string
-	if n, ok := maxPageSizePreference(g.r.Header); ok {
+	if n, ok := maxPageSizePreference(g.r.Header); ok && (!lq.hasTop || n < size) {
 		size = n
 		applied = "odata.maxpagesize=" + strconv.Itoa(n)
-	}
-	if lq.hasTop && lq.top < size {
-		size = lq.top
 	}
 	if size > MaxPageSize {
 		size = MaxPageSize

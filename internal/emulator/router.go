@@ -130,6 +130,7 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 	default:
 		resp = e.handleGraph(r, rt, p, refused, body)
 	}
+	en.Tenant = e.journalTenant(r, rt, resp)
 
 	if p.drop && rt.kind == "write" {
 		en.Status = 0
@@ -161,6 +162,8 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 		e.journal.add(en)
 		writeTrickled(r.Context(), w, resp)
 		return
+	case "noContent", "scoreNoContent", "oddTypes":
+		answerAppliedWrite(resp, rt, p.post)
 	}
 	en.Status = resp.status
 	e.journal.add(en)
@@ -193,6 +196,8 @@ func (e *Emulator) handleGraph(r *http.Request, rt route, p plan, refused *refus
 		resp := g.errorf(http.StatusServiceUnavailable, "serviceNotAvailable", "The service is temporarily unavailable. Please retry after %s seconds.", p.retryAfter)
 		resp.header.Set("Retry-After", p.retryAfter)
 		return resp
+	case "internal":
+		return g.errorf(http.StatusInternalServerError, "generalException", "An internal server error occurred.")
 	case "html":
 		h := http.Header{}
 		h.Set("Content-Type", "text/html")

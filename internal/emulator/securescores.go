@@ -32,10 +32,10 @@ func (e *Emulator) patchSecureScores(g *graphCtx, body []byte) *response {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	cur := e.st.current()
+	cur := g.t.current()
 	created := false
 	if cur == nil {
-		cur = newEntity(secureScoreType, e.scoreFromProfilesLocked(e.now()))
+		cur = newEntity(secureScoreType, g.t.scoreFromProfiles(e.now()))
 		created = true
 	}
 	return e.commitScorePatchLocked(g, cur, patch, created)
@@ -48,7 +48,7 @@ func (e *Emulator) patchSecureScore(g *graphCtx, id string, body []byte) *respon
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	_, sc := e.st.score(id)
+	_, sc := g.t.score(id)
 	if sc == nil {
 		return notFound(g, secureScoreType, id)
 	}
@@ -63,14 +63,14 @@ func (e *Emulator) commitScorePatchLocked(g *graphCtx, sc *entity, patch map[str
 	old := sc.obj
 	sc.set(upd)
 	if created {
-		e.st.Scores = append(e.st.Scores, sc)
+		g.t.Scores = append(g.t.Scores, sc)
 	}
-	e.st.sortScores()
+	g.t.sortScores()
 	if err := e.save(); err != nil {
 		// Keep memory and disk in step: undo.
 		sc.set(old)
 		if created {
-			e.st.Scores = e.st.Scores[:0:0]
+			g.t.Scores = g.t.Scores[:0:0]
 		}
 		return g.errorf(http.StatusInternalServerError, "generalException", "The state could not be saved: %v", err)
 	}
@@ -143,17 +143,18 @@ func checkImmutable(k string, held, v any) error {
 	return nil
 }
 
-// scoreFromProfilesLocked builds today's secureScore from the profiles' current states.
-func (e *Emulator) scoreFromProfilesLocked(now time.Time) map[string]any {
+// scoreFromProfiles builds today's secureScore from the profiles' current states; the caller holds
+// the write lock.
+func (s *state) scoreFromProfiles(now time.Time) map[string]any {
 	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	var current, maxTotal float64
 	controls := []any{}
-	for _, p := range e.st.Profiles {
+	for _, p := range s.Profiles {
 		id := p.id()
 		deprecated, _ := p.obj["deprecated"].(bool)
 		maxS, _ := asFloat(p.obj["maxScore"])
 		state := currentState(p.obj)
-		score, m, counted := contribution(state, deprecated, maxS, e.st.Implemented[id])
+		score, m, counted := contribution(state, deprecated, maxS, s.Implemented[id])
 		if !counted {
 			continue
 		}
@@ -171,12 +172,12 @@ func (e *Emulator) scoreFromProfilesLocked(now time.Time) map[string]any {
 		})
 	}
 	return map[string]any{
-		"id":                       fmt.Sprintf("%s_%s", e.cfg.TenantID, day.Format("2006-01-02")),
-		"azureTenantId":            e.cfg.TenantID,
+		"id":                       fmt.Sprintf("%s_%s", s.TenantID, day.Format("2006-01-02")),
+		"azureTenantId":            s.TenantID,
 		"activeUserCount":          jsonInt(seedActiveUsers),
 		"createdDateTime":          day.Format("2006-01-02T15:04:05Z"),
 		"currentScore":             doubleValue(round2(current)),
-		"enabledServices":          append([]any(nil), seedEnabledServices...),
+		"enabledServices":          s.cfg.enabledServices(),
 		"licensedUserCount":        jsonInt(seedLicensedUsers),
 		"maxScore":                 doubleValue(round2(maxTotal)),
 		"averageComparativeScores": []any{},

@@ -1,6 +1,6 @@
 package emulator
 
-// The seeded tenant and the score rules, in one place.
+// The seeded tenants and the score rules, in one place.
 //
 // DATA: seedControls below is the realistic tenant: control profiles across the Identity,
 // Data, Device, Apps and Infrastructure categories, named as Microsoft Secure Score names
@@ -342,20 +342,18 @@ func vendorInformation() map[string]any {
 	return map[string]any{"provider": "SecureScore", "providerVersion": nil, "subProvider": nil, "vendor": "Microsoft"}
 }
 
-// seedState builds the tenant: profiles (realistic or synthetic) and HistoryDays daily scores.
-func seedState(cfg Config, now time.Time) *state {
-	st := &state{Format: stateFormat, TenantID: cfg.TenantID, Implemented: map[string]float64{}}
-	controls := seedControls
-	if cfg.ControlProfiles > 0 {
-		controls = syntheticControls(cfg.ControlProfiles)
-	}
+// seedState builds one tenant: the profiles its licences give it (of the realistic or synthetic
+// set) and HistoryDays daily scores.
+func seedState(cfg Config, tc TenantConfig, now time.Time) *state {
+	st := &state{TenantID: tc.ID, Implemented: map[string]float64{}, cfg: tc}
+	controls := tc.controls(cfg.seedControlSet())
 	for i, c := range controls {
-		st.Profiles = append(st.Profiles, &entity{obj: profileObject(cfg.TenantID, c, i+1)})
+		st.Profiles = append(st.Profiles, &entity{obj: profileObject(tc.ID, c, i+1)})
 		st.Implemented[c.id] = round2(c.implemented * c.maxScore)
 	}
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	for d := 0; d < cfg.HistoryDays; d++ {
-		st.Scores = append(st.Scores, &entity{obj: scoreObject(cfg.TenantID, controls, today.AddDate(0, 0, -d), d)})
+		st.Scores = append(st.Scores, &entity{obj: scoreObject(tc.ID, controls, tc.enabledServices(), today.AddDate(0, 0, -d), d)})
 	}
 	return st
 }
@@ -427,7 +425,7 @@ func profileObject(tenant string, c seedControl, rank int) map[string]any {
 }
 
 // scoreObject is the secureScore of one day, daysAgo days before today.
-func scoreObject(tenant string, controls []seedControl, day time.Time, daysAgo int) map[string]any {
+func scoreObject(tenant string, controls []seedControl, enabledServices []any, day time.Time, daysAgo int) map[string]any {
 	var current, maxTotal float64
 	byCat := map[string]float64{}
 	var controlScores []any
@@ -490,7 +488,7 @@ func scoreObject(tenant string, controls []seedControl, day time.Time, daysAgo i
 		"activeUserCount":   jsonInt(seedActiveUsers - daysAgo%3),
 		"createdDateTime":   day.Format("2006-01-02T15:04:05Z"),
 		"currentScore":      doubleValue(round2(current)),
-		"enabledServices":   append([]any(nil), seedEnabledServices...),
+		"enabledServices":   enabledServices,
 		"licensedUserCount": jsonInt(seedLicensedUsers),
 		"maxScore":          doubleValue(round2(maxTotal)),
 		"averageComparativeScores": []any{

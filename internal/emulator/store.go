@@ -15,7 +15,12 @@ import (
 	"sync"
 )
 
-const stateFormat = "securescore-emulator/v1"
+// stateFormat is the state file's format: the signing keys and every tenant's data. stateFormatV1
+// (one tenant at the top level) still loads, and is rewritten as stateFormat.
+const (
+	stateFormat   = "securescore-emulator/v2"
+	stateFormatV1 = "securescore-emulator/v1"
+)
 
 type signingKey struct {
 	KID     string `json:"kid"`
@@ -90,16 +95,23 @@ func decodeJSON(b []byte) (any, error) {
 	return v, nil
 }
 
+// state is one tenant's data.
 type state struct {
-	Format   string       `json:"format"`
-	TenantID string       `json:"tenantId"`
-	Keys     []signingKey `json:"signingKeys"`
+	TenantID string `json:"tenantId"`
 	// Implemented is hidden service-side truth: what each control earns in state Default/Reviewed.
 	Implemented map[string]float64 `json:"implementedScores"`
 	Scores      []*entity          `json:"secureScores"`    // newest first
 	Profiles    []*entity          `json:"controlProfiles"` // service order (rank)
 
 	profileByID map[string]*entity
+	cfg         TenantConfig // from Config, not persisted
+}
+
+// stateFile is the persisted whole: keys are the token service's, shared by every tenant.
+type stateFile struct {
+	Format  string       `json:"format"`
+	Keys    []signingKey `json:"signingKeys"`
+	Tenants []*state     `json:"tenants"`
 }
 
 // index rebuilds lookups and the derived caches after load or seed.
@@ -174,31 +186,47 @@ func (s *state) current() *entity {
 	return s.Scores[0]
 }
 
-func loadState(path string) (*state, bool, error) {
+// loadState reads the state file; migrated is true for the v1 (single-tenant) format.
+func loadState(path string) (file *stateFile, loaded, migrated bool, err error) {
 	if path == "" {
-		return nil, false, nil
+		return nil, false, false, nil
 	}
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, false, nil
+		return nil, false, false, nil
 	}
 	if err != nil {
-		return nil, false, fmt.Errorf("emulator: read state: %w", err)
+		return nil, false, false, fmt.Errorf("emulator: read state: %w", err)
 	}
-	var st state
-	if err := json.Unmarshal(b, &st); err != nil {
-		return nil, false, fmt.Errorf("emulator: state file %s: %w", path, err)
+	var head struct {
+		Format string `json:"format"`
 	}
-	if st.Format != stateFormat {
-		return nil, false, fmt.Errorf("emulator: state file %s has format %q, want %q", path, st.Format, stateFormat)
+	if err := json.Unmarshal(b, &head); err != nil {
+		return nil, false, false, fmt.Errorf("emulator: state file %s: %w", path, err)
 	}
-	return &st, true, nil
+	switch head.Format {
+	case stateFormat:
+		file = &stateFile{}
+		err = json.Unmarshal(b, file)
+	case stateFormatV1:
+		var v1 struct {
+			Keys []signingKey `json:"signingKeys"`
+			state
+		}
+		err = json.Unmarshal(b, &v1)
+		file, migrated = &stateFile{Format: stateFormat, Keys: v1.Keys, Tenants: []*state{&v1.state}}, true
+	default:
+		return nil, false, false, fmt.Errorf("emulator: state file %s has format %q, want %q (or %q)", path, head.Format, stateFormat, stateFormatV1)
+	}
+	if err != nil {
+		return nil, false, false, fmt.Errorf("emulator: state file %s: %w", path, err)
+	}
+	return file, true, migrated, nil
 }
 
 // snapshotLocked renders the state; the caller holds e.mu.
 func (e *Emulator) snapshotLocked() []byte {
-	e.st.Format = stateFormat
-	b, err := json.Marshal(e.st)
+	b, err := json.Marshal(stateFile{Format: stateFormat, Keys: e.keys, Tenants: e.tenants})
 	if err != nil {
 		panic(fmt.Sprintf("emulator: encode state: %v", err))
 	}
@@ -264,21 +292,21 @@ func toStored(props map[string]any) (map[string]any, error) {
 }
 
 // SecureScore returns a copy of the stored secureScore as the service would return it.
-func (e *Emulator) SecureScore(id string) (map[string]any, bool) {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	_, sc := e.st.score(id)
+func (t *Tenant) SecureScore(id string) (map[string]any, bool) {
+	t.e.mu.RLock()
+	defer t.e.mu.RUnlock()
+	_, sc := t.st.score(id)
 	if sc == nil {
 		return nil, false
 	}
 	return plain(sc.bytes()), true
 }
 
-// CurrentSecureScoreID is the id of the tenant's newest score, or "" when there is none.
-func (e *Emulator) CurrentSecureScoreID() string {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	if c := e.st.current(); c != nil {
+// CurrentSecureScoreID is the id of this tenant's newest score, or "" when there is none.
+func (t *Tenant) CurrentSecureScoreID() string {
+	t.e.mu.RLock()
+	defer t.e.mu.RUnlock()
+	if c := t.st.current(); c != nil {
 		return c.id()
 	}
 	return ""
@@ -286,14 +314,14 @@ func (e *Emulator) CurrentSecureScoreID() string {
 
 // PatchSecureScore changes stored data as if someone else did (drift). Types are validated as
 // for a PATCH; id, azureTenantId and createdDateTime may be changed here.
-func (e *Emulator) PatchSecureScore(id string, props map[string]any) error {
+func (t *Tenant) PatchSecureScore(id string, props map[string]any) error {
 	m, err := toStored(props)
 	if err != nil {
 		return err
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	_, sc := e.st.score(id)
+	t.e.mu.Lock()
+	defer t.e.mu.Unlock()
+	_, sc := t.st.score(id)
 	if sc == nil {
 		return fmt.Errorf("emulator: secureScore %q not found", id)
 	}
@@ -302,28 +330,28 @@ func (e *Emulator) PatchSecureScore(id string, props map[string]any) error {
 		return perr
 	}
 	sc.set(upd)
-	e.st.sortScores()
-	return e.save()
+	t.st.sortScores()
+	return t.e.save()
 }
 
 // DeleteSecureScore removes a score; the next newest becomes current.
-func (e *Emulator) DeleteSecureScore(id string) bool {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	i, sc := e.st.score(id)
+func (t *Tenant) DeleteSecureScore(id string) bool {
+	t.e.mu.Lock()
+	defer t.e.mu.Unlock()
+	i, sc := t.st.score(id)
 	if sc == nil {
 		return false
 	}
-	e.st.Scores = append(e.st.Scores[:i], e.st.Scores[i+1:]...)
-	_ = e.save() // best effort: the in-memory change stands either way
+	t.st.Scores = append(t.st.Scores[:i], t.st.Scores[i+1:]...)
+	_ = t.e.save() // best effort: the in-memory change stands either way
 	return true
 }
 
 // ControlProfile returns a copy of the stored profile as the service would return it.
-func (e *Emulator) ControlProfile(id string) (map[string]any, bool) {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	p := e.st.profile(id)
+func (t *Tenant) ControlProfile(id string) (map[string]any, bool) {
+	t.e.mu.RLock()
+	defer t.e.mu.RUnlock()
+	p := t.st.profile(id)
 	if p == nil {
 		return nil, false
 	}
@@ -332,66 +360,103 @@ func (e *Emulator) ControlProfile(id string) (map[string]any, bool) {
 
 // PatchControlProfile applies a PATCH body (assignedTo, comment, state, vendorInformation) as if
 // someone else did it in the portal: it appends a controlStateUpdates entry by
-// "portal-admin@<TenantDomain>" and moves the current score. Read-only declared properties
+// "portal-admin@<tenant domain>" and moves the current score. Read-only declared properties
 // (title, maxScore, deprecated, …) may also be set here, to simulate service-side changes.
-func (e *Emulator) PatchControlProfile(id string, props map[string]any) error {
+func (t *Tenant) PatchControlProfile(id string, props map[string]any) error {
 	m, err := toStored(props)
 	if err != nil {
 		return err
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	p := e.st.profile(id)
+	t.e.mu.Lock()
+	defer t.e.mu.Unlock()
+	p := t.st.profile(id)
 	if p == nil {
 		return fmt.Errorf("emulator: control profile %q not found", id)
 	}
-	if perr := e.updateProfileLocked(p, m, "portal-admin@"+e.cfg.TenantDomain, true); perr != nil {
+	if perr := t.e.updateProfileLocked(t.st, p, m, "portal-admin@"+t.st.cfg.Domain, true); perr != nil {
 		return perr
 	}
-	return e.save()
+	return t.e.save()
 }
 
 // DeleteControlProfile removes a profile (a later GET is a 404) without touching scores.
-func (e *Emulator) DeleteControlProfile(id string) bool {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	p := e.st.profile(id)
+func (t *Tenant) DeleteControlProfile(id string) bool {
+	t.e.mu.Lock()
+	defer t.e.mu.Unlock()
+	p := t.st.profile(id)
 	if p == nil {
 		return false
 	}
-	for i, q := range e.st.Profiles {
+	for i, q := range t.st.Profiles {
 		if q == p {
-			e.st.Profiles = append(e.st.Profiles[:i], e.st.Profiles[i+1:]...)
+			t.st.Profiles = append(t.st.Profiles[:i], t.st.Profiles[i+1:]...)
 			break
 		}
 	}
-	delete(e.st.profileByID, p.id())
-	_ = e.save() // best effort: the in-memory change stands either way
+	delete(t.st.profileByID, p.id())
+	_ = t.e.save() // best effort: the in-memory change stands either way
 	return true
 }
 
 // ControlProfileIDs lists profile ids in the service's order (by rank).
-func (e *Emulator) ControlProfileIDs() []string {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	ids := make([]string, len(e.st.Profiles))
-	for i, p := range e.st.Profiles {
+func (t *Tenant) ControlProfileIDs() []string {
+	t.e.mu.RLock()
+	defer t.e.mu.RUnlock()
+	ids := make([]string, len(t.st.Profiles))
+	for i, p := range t.st.Profiles {
 		ids[i] = p.id()
 	}
 	return ids
 }
 
-// stateJSON is the whole state as served by GET /_emulator/state (signing keys left out).
-func (e *Emulator) stateJSON() []byte {
+// The single-tenant accessors act on the first (default) tenant; see Tenant for the others.
+
+// SecureScore returns a copy of the default tenant's stored secureScore (see Tenant.SecureScore).
+func (e *Emulator) SecureScore(id string) (map[string]any, bool) {
+	return e.defaultTenant().SecureScore(id)
+}
+
+// CurrentSecureScoreID is the id of the default tenant's newest score (see Tenant.CurrentSecureScoreID).
+func (e *Emulator) CurrentSecureScoreID() string { return e.defaultTenant().CurrentSecureScoreID() }
+
+// PatchSecureScore changes the default tenant's stored data (see Tenant.PatchSecureScore).
+func (e *Emulator) PatchSecureScore(id string, props map[string]any) error {
+	return e.defaultTenant().PatchSecureScore(id, props)
+}
+
+// DeleteSecureScore removes one of the default tenant's scores (see Tenant.DeleteSecureScore).
+func (e *Emulator) DeleteSecureScore(id string) bool { return e.defaultTenant().DeleteSecureScore(id) }
+
+// ControlProfile returns a copy of the default tenant's stored profile (see Tenant.ControlProfile).
+func (e *Emulator) ControlProfile(id string) (map[string]any, bool) {
+	return e.defaultTenant().ControlProfile(id)
+}
+
+// PatchControlProfile updates a default tenant's profile as the portal would (see Tenant.PatchControlProfile).
+func (e *Emulator) PatchControlProfile(id string, props map[string]any) error {
+	return e.defaultTenant().PatchControlProfile(id, props)
+}
+
+// DeleteControlProfile removes a default tenant's profile (see Tenant.DeleteControlProfile).
+func (e *Emulator) DeleteControlProfile(id string) bool {
+	return e.defaultTenant().DeleteControlProfile(id)
+}
+
+// ControlProfileIDs lists the default tenant's profile ids (see Tenant.ControlProfileIDs).
+func (e *Emulator) ControlProfileIDs() []string { return e.defaultTenant().ControlProfileIDs() }
+
+// stateJSON is one tenant's state as served by GET /_emulator/state (signing keys left out).
+func (e *Emulator) stateJSON(t *state) []byte {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	view := struct {
 		TenantID        string    `json:"tenantId"`
+		Domain          string    `json:"domain"`
 		CurrentID       string    `json:"currentSecureScoreId"`
 		SecureScores    []*entity `json:"secureScores"`
 		ControlProfiles []*entity `json:"controlProfiles"`
-	}{TenantID: e.st.TenantID, SecureScores: e.st.Scores, ControlProfiles: e.st.Profiles}
-	if c := e.st.current(); c != nil {
+	}{TenantID: t.TenantID, Domain: t.cfg.Domain, SecureScores: t.Scores, ControlProfiles: t.Profiles}
+	if c := t.current(); c != nil {
 		view.CurrentID = c.id()
 	}
 	b, err := json.Marshal(view)

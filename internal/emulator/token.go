@@ -3,6 +3,7 @@ package emulator
 // Entra ID v2 token endpoint, client-credentials grant with a client secret (form or HTTP Basic).
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -31,13 +32,17 @@ type app struct {
 	id, secret, name string
 	roles            []string
 	acr              string // appidacr of issued tokens: "1" secret (default), "2" certificate or assertion
+	multiTenant      bool   // consented in every tenant (see consented), else in the first tenant only
+	tenant           string // tid of the token being issued; "" = the first tenant
 }
 
+// apps are the registered applications; which tenants each may get tokens in is consented's business.
 func (e *Emulator) apps() []app {
 	out := []app{{id: e.cfg.ClientID, secret: e.cfg.ClientSecret, name: "Secure Score Terraform (emulator)", roles: []string{roleReadWrite}}}
 	if e.cfg.ReadOnlyClientID != "" {
 		out = append(out, app{id: e.cfg.ReadOnlyClientID, secret: e.cfg.ReadOnlyClientSecret, name: "Secure Score Reader (emulator)", roles: []string{roleRead}})
 	}
+	out = append(out, app{id: e.cfg.MultiTenantClientID, secret: e.cfg.MultiTenantClientSecret, name: "Secure Score Terraform multi-tenant (emulator)", roles: []string{roleReadWrite}, multiTenant: true})
 	return out
 }
 
@@ -81,15 +86,12 @@ func tokenHeaders(traceID, corr string) http.Header {
 	return h
 }
 
-func (e *Emulator) knownTenant(t string) bool {
-	return strings.EqualFold(t, e.cfg.TenantID) || strings.EqualFold(t, e.cfg.TenantDomain)
-}
-
 func (e *Emulator) handleToken(r *http.Request, body []byte, tenant string) *response {
 	if r.Method != http.MethodPost {
 		return e.tokenError(r, entraError{http.StatusBadRequest, "invalid_request", 900561, fmt.Sprintf("The endpoint only accepts POST, OPTIONS requests. Received a %s request.", r.Method)})
 	}
-	if !e.knownTenant(tenant) {
+	t := e.tenantByName(tenant)
+	if t == nil {
 		return e.tokenError(r, entraError{http.StatusBadRequest, "invalid_tenant", 90002, fmt.Sprintf("Tenant '%s' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.", tenant)})
 	}
 	form, err := url.ParseQuery(string(body))
@@ -125,16 +127,11 @@ func (e *Emulator) handleToken(r *http.Request, body []byte, tenant string) *res
 	if clientID == "" {
 		return missing("client_id")
 	}
-	var a *app
-	for _, cand := range e.apps() {
-		if strings.EqualFold(cand.id, clientID) {
-			a = &cand
-			break
-		}
+	a, ok := e.appByID(clientID)
+	if !ok || !e.consented(a, t) {
+		return e.tokenError(r, entraError{http.StatusBadRequest, "unauthorized_client", 700016, fmt.Sprintf("Application with identifier '%s' was not found in the directory '%s'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.", clientID, t.cfg.Domain)})
 	}
-	if a == nil {
-		return e.tokenError(r, entraError{http.StatusBadRequest, "unauthorized_client", 700016, fmt.Sprintf("Application with identifier '%s' was not found in the directory '%s'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.", clientID, e.cfg.TenantDomain)})
-	}
+	a.tenant = t.TenantID
 	switch {
 	case form.Get("client_assertion") != "":
 		if resp := e.checkClientAssertion(r, form, a); resp != nil {
@@ -198,14 +195,14 @@ func (e *Emulator) scopeResource(r *http.Request, scope string) (string, bool) {
 	return "", false
 }
 
-// mint issues an app-only access token shaped like Entra's v1 Graph tokens.
+// mint issues an app-only access token shaped like Entra's v1 Graph tokens, in tenant a.tenant.
 func (e *Emulator) mint(a *app, aud string) (string, time.Duration, error) {
 	e.mu.RLock()
-	key := e.st.Keys[len(e.st.Keys)-1]
+	key := e.keys[len(e.keys)-1]
 	e.mu.RUnlock()
 	now := e.now()
 	life := e.cfg.TokenLifetime
-	tid := e.cfg.TenantID
+	tid := cmp.Or(a.tenant, e.cfg.TenantID)
 	oid := uuid.NewSHA1(uuid.NameSpaceURL, []byte("securescore-emulator/sp/"+strings.ToLower(a.id))).String()
 	acr := a.acr
 	if acr == "" {

@@ -20,6 +20,8 @@ type apiRequest struct {
 	url    string
 	body   []byte // nil: no body
 	prefer string // Prefer header, if any
+	// noResend: not idempotent, so a connection broken after sending is not retried (see UnconfirmedWriteError).
+	noResend bool
 }
 
 // apiResponse is the final answer, its body already read (and capped).
@@ -135,6 +137,9 @@ func (c *Client) doRetrying(ctx context.Context, r apiRequest) (*apiResponse, er
 }
 
 func (st *callState) wrap(err error) error {
+	if oe := st.writeOutcome(err); oe != nil {
+		return oe
+	}
 	var rw *RetryWaitError
 	var bw *BudgetWaitError
 	if errors.As(err, &rw) || errors.As(err, &bw) {
@@ -249,7 +254,7 @@ func (st *callState) decide(ctx context.Context, resp *http.Response, err error)
 	}
 	if err != nil {
 		var te *tokenError
-		if errors.As(err, &te) || errors.Is(err, ErrBodyTooLarge) || !isBrokenConnection(err) {
+		if errors.As(err, &te) || errors.Is(err, ErrBodyTooLarge) || !isBrokenConnection(err) || st.req.noResend {
 			return false, err
 		}
 		if ate := (*AttemptTimeoutError)(nil); errors.As(err, &ate) {
@@ -289,7 +294,9 @@ func (st *callState) planRetry(ctx context.Context, status int, resp *http.Respo
 		}
 	}
 	if fromHeader && !floored && status == http.StatusTooManyRequests {
-		wait = min(jitter429(wait), remaining) // jitter never turns a wait that fits into one that does not
+		if j := jitter429(wait); j <= remaining { // jitter never turns a wait that fits into one that does not
+			wait = j
+		}
 	}
 	st.nextWait = wait
 	logRetryWait(st.ctx, st.token, wait, status, st.req.method, st.req.url)

@@ -117,10 +117,11 @@ func isSecureScores(u *url.URL) bool {
 	return false
 }
 
-// jitter429 spreads the retries of requests refused together: Retry-After plus up to a fifth of it more (at least
-// 100 ms), so they do not all return at the same instant and collide again.
+// jitter429 spreads the retries of requests refused together: Retry-After plus up to a fifth of it more, so they do
+// not all return at the same instant and collide again. (A Retry-After below the floor gets the floor's own jitter
+// instead; see retryAfterWait.)
 func jitter429(wait time.Duration) time.Duration {
-	return wait + rand.N(wait/5+100*time.Millisecond)
+	return wait + rand.N(wait/5+1)
 }
 
 // logRetryWait logs at INFO a retry wait long enough for a user to wonder what the provider is doing.

@@ -128,7 +128,7 @@ func TestRetryAfterJitter(t *testing.T) {
 	seen := map[time.Duration]bool{}
 	for range 50 {
 		d := jitter429(time.Second)
-		if d < time.Second || d > time.Second+300*time.Millisecond {
+		if d < time.Second || d > time.Second+200*time.Millisecond {
 			t.Fatalf("jitter429(1s) = %s", d)
 		}
 		seen[d] = true

@@ -23,7 +23,7 @@ var (
 	// controlProfileResourceType is the resource's value type; it must match controlProfileResourceSchema.
 	controlProfileResourceType = func() tftypes.Object {
 		ctx := context.Background()
-		var m controlProfileResourceModelV0
+		var m controlProfileResourceModelV1
 		attrs := map[string]tftypes.Type{}
 		for _, f := range m.fields() {
 			attrs[f.name] = f.typ.TerraformType(ctx)
@@ -34,8 +34,8 @@ var (
 
 // emptyControlProfileModel has every attribute null. A zero types value is already null, but the objects and
 // lists need their element types to be encoded.
-func emptyControlProfileModel() controlProfileResourceModelV0 {
-	m := controlProfileResourceModelV0{VendorInformation: types.ObjectNull(vendorInformationType.AttrTypes),
+func emptyControlProfileModel() controlProfileResourceModelV1 {
+	m := controlProfileResourceModelV1{VendorInformation: types.ObjectNull(vendorInformationType.AttrTypes),
 		Timeouts: timeouts.Value{Object: types.ObjectNull(profileTimeoutsType.AttrTypes)}}
 	m.clearReadOnly()
 	return m
@@ -63,7 +63,7 @@ func field[T attr.Value](name string, typ attr.Type, p *T) modelField {
 }
 
 // fields lists every attribute of the resource, in no particular order.
-func (m *controlProfileResourceModelV0) fields() []modelField {
+func (m *controlProfileResourceModelV1) fields() []modelField {
 	return []modelField{
 		field("id", types.StringType, &m.ID),
 		field("control_id", types.StringType, &m.ControlID),
@@ -73,21 +73,6 @@ func (m *controlProfileResourceModelV0) fields() []modelField {
 		field("vendor_information", vendorInformationType, &m.VendorInformation),
 		field("reset_on_destroy", types.BoolType, &m.ResetOnDestroy),
 		field("timeouts", profileTimeoutsType, &m.Timeouts),
-		field("title", types.StringType, &m.Title),
-		field("max_score", types.Float64Type, &m.MaxScore),
-		field("rank", types.Int32Type, &m.Rank),
-		field("tier", types.StringType, &m.Tier),
-		field("service", types.StringType, &m.Service),
-		field("control_category", types.StringType, &m.ControlCategory),
-		field("user_impact", types.StringType, &m.UserImpact),
-		field("implementation_cost", types.StringType, &m.ImplementationCost),
-		field("threats", types.ListType{ElemType: types.StringType}, &m.Threats),
-		field("remediation", types.StringType, &m.Remediation),
-		field("remediation_impact", types.StringType, &m.RemediationImpact),
-		field("action_url", types.StringType, &m.ActionURL),
-		field("action_type", types.StringType, &m.ActionType),
-		field("deprecated", types.BoolType, &m.Deprecated),
-		field("last_modified_date_time", dateTimeOffsetType{}, &m.LastModifiedDateTime),
 		field("updated_by", types.StringType, &m.UpdatedBy),
 		field("updated_date_time", types.StringType, &m.UpdatedDateTime),
 	}
@@ -95,7 +80,7 @@ func (m *controlProfileResourceModelV0) fields() []modelField {
 
 // decodeControlProfile reads a wire value into m. It reports whether the object itself is null (a resource
 // that does not exist yet, or is being destroyed); m is then untouched.
-func decodeControlProfile(ctx context.Context, dv *tfprotov6.DynamicValue, m *controlProfileResourceModelV0) (null bool, err error) {
+func decodeControlProfile(ctx context.Context, dv *tfprotov6.DynamicValue, m *controlProfileResourceModelV1) (null bool, err error) {
 	if dv == nil {
 		return true, nil
 	}
@@ -126,7 +111,7 @@ func decodeControlProfile(ctx context.Context, dv *tfprotov6.DynamicValue, m *co
 }
 
 // toDynamicValue is m as a wire value of controlProfileResourceType.
-func (m *controlProfileResourceModelV0) toDynamicValue(ctx context.Context) (*tfprotov6.DynamicValue, error) {
+func (m *controlProfileResourceModelV1) toDynamicValue(ctx context.Context) (*tfprotov6.DynamicValue, error) {
 	fields := m.fields()
 	vals := make(map[string]tftypes.Value, len(fields))
 	for _, f := range fields {

@@ -1,8 +1,6 @@
 package provider
 
 import (
-	"time"
-
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -11,8 +9,8 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
-// controlProfileFacts are the read-only fields that help a person decide about a control. The resource and the
-// data sources share them.
+// controlProfileFacts are the catalog facts of a control: what helps a person decide about it. Only the data
+// sources expose them; the resource keeps what it manages (see controlProfileResourceAttributes).
 type controlProfileFacts struct {
 	Title                types.String   `tfsdk:"title"`
 	MaxScore             types.Float64  `tfsdk:"max_score"`
@@ -97,19 +95,7 @@ var (
 // updatedDateTime (an entry without one counts as oldest; ties go to the later position, which is
 // how the service appends). nil when there is none.
 func newestStateUpdate(ups []graph.SecureScoreControlStateUpdate) *graph.SecureScoreControlStateUpdate {
-	var best *graph.SecureScoreControlStateUpdate
-	var bestTime time.Time
-	for i := range ups {
-		u := &ups[i]
-		var t time.Time
-		if u.UpdatedDateTime != nil {
-			t = u.UpdatedDateTime.Time
-		}
-		if best == nil || !t.Before(bestTime) {
-			best, bestTime = u, t
-		}
-	}
-	return best
+	return graph.NewestStateUpdate(ups)
 }
 
 // optionalText maps the service's "" and null to null: the PATCH body always carries assignedTo and comment,
@@ -147,8 +133,8 @@ func (m *controlProfileModelV0) setFromGraph(p *graph.SecureScoreControlProfile)
 	return diags
 }
 
-// setFromGraph writes the decision fields. Values are built directly rather than through reflection
-// (ListValueFrom): the resource does this for every instance on every refresh.
+// setFromGraph writes the catalog facts. Values are built directly rather than through reflection
+// (ListValueFrom): a data source does this for every control of the tenant.
 func (f *controlProfileFacts) setFromGraph(p *graph.SecureScoreControlProfile, diags *diag.Diagnostics) {
 	f.Title = types.StringPointerValue(p.Title)
 	f.MaxScore = doubleValue(p.MaxScore, path.Root("max_score"), diags)
@@ -169,17 +155,6 @@ func (f *controlProfileFacts) setFromGraph(p *graph.SecureScoreControlProfile, d
 		threats[i] = types.StringValue(t)
 	}
 	f.Threats = types.ListValueMust(types.StringType, threats)
-}
-
-// clear nulls every decision field (used when a write succeeded but the object could not be read back: state
-// then holds what was sent, and the next refresh fills the rest).
-func (f *controlProfileFacts) clear() {
-	f.Title, f.Tier, f.Service = types.StringNull(), types.StringNull(), types.StringNull()
-	f.ControlCategory, f.UserImpact, f.ImplementationCost = types.StringNull(), types.StringNull(), types.StringNull()
-	f.Remediation, f.RemediationImpact, f.ActionURL, f.ActionType = types.StringNull(), types.StringNull(), types.StringNull(), types.StringNull()
-	f.MaxScore, f.Rank, f.Deprecated = types.Float64Null(), types.Int32Null(), types.BoolNull()
-	f.LastModifiedDateTime = newDateTimeOffsetNull()
-	f.Threats = types.ListNull(types.StringType)
 }
 
 // stateUpdatesValue is control_state_updates: the history, in Graph's order.

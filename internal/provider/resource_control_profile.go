@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -27,14 +26,20 @@ const controlProfileTypeName = "securescore_control_profile"
 // refresh; here each RPC decodes the value once, applies this resource's few rules and encodes the result once.
 // The rest of the provider stays on the framework (see protocolServer).
 type controlProfileServer struct {
-	data     atomic.Pointer[providerData] // nil until the provider is configured with known values
-	deferred atomic.Bool                  // the provider's configuration was unknown and Terraform allows deferral
+	data     atomic.Pointer[providerData]           // nil until the provider is configured with known values
+	deferred atomic.Bool                            // the provider's configuration was unknown and Terraform allows deferral
+	profiles atomic.Pointer[controlProfileSnapshot] // reads; one per configured client (see control_profile_snapshot.go)
 }
 
 func newControlProfileServer() *controlProfileServer { return &controlProfileServer{} }
 
 // configure takes what the provider's Configure produced.
 func (s *controlProfileServer) configure(data *providerData, deferred bool) {
+	var snapshot *controlProfileSnapshot
+	if data != nil {
+		snapshot = newControlProfileSnapshot(data.client)
+	}
+	s.profiles.Store(snapshot)
 	s.data.Store(data)
 	s.deferred.Store(deferred)
 }
@@ -47,10 +52,11 @@ func (s *controlProfileServer) deferral(allowed bool) *tfprotov6.Deferred {
 	return &tfprotov6.Deferred{Reason: tfprotov6.DeferredReasonProviderConfigUnknown}
 }
 
-// controlProfileResourceModelV0 is the securescore_control_profile resource's state: the configuration, the
-// decision fields and who changed the control last, and when. The full update history, the tenant id and the
-// compliance information are left to the data sources (see controlProfileResourceAttributes for why).
-type controlProfileResourceModelV0 struct {
+// controlProfileResourceModelV1 is the securescore_control_profile resource's state (schema version 1): the
+// configuration, id, and who changed the control last and when. The catalog facts (title, max_score, ...) and
+// the full history are the data sources' (see controlProfileResourceAttributes for why; version 0 held the facts,
+// see control_profile_upgrade.go).
+type controlProfileResourceModelV1 struct {
 	ID                types.String   `tfsdk:"id"`
 	ControlID         types.String   `tfsdk:"control_id"`
 	State             types.String   `tfsdk:"state"`
@@ -59,45 +65,34 @@ type controlProfileResourceModelV0 struct {
 	VendorInformation types.Object   `tfsdk:"vendor_information"`
 	ResetOnDestroy    types.Bool     `tfsdk:"reset_on_destroy"`
 	Timeouts          timeouts.Value `tfsdk:"timeouts"`
-	controlProfileFacts
-	UpdatedBy       types.String `tfsdk:"updated_by"`
-	UpdatedDateTime types.String `tfsdk:"updated_date_time"`
+	UpdatedBy         types.String   `tfsdk:"updated_by"`
+	UpdatedDateTime   types.String   `tfsdk:"updated_date_time"`
 }
 
 // setFromGraph writes what the service returned into the resource's state.
-func (m *controlProfileResourceModelV0) setFromGraph(p *graph.SecureScoreControlProfile) diag.Diagnostics {
-	var diags diag.Diagnostics
+func (m *controlProfileResourceModelV1) setFromGraph(p *graph.SecureScoreControlProfile) {
 	m.ID = types.StringValue(p.ID)
 	m.State, m.AssignedTo, m.Comment = currentState(p)
 	m.VendorInformation = vendorInformationValue(p.VendorInformation)
-	m.controlProfileFacts.setFromGraph(p, &diags)
 	m.UpdatedBy, m.UpdatedDateTime = types.StringNull(), types.StringNull()
 	if u := newestStateUpdate(p.ControlStateUpdates); u != nil {
 		m.UpdatedBy, m.UpdatedDateTime = types.StringPointerValue(u.UpdatedBy), dateTimeValue(u.UpdatedDateTime).StringValue
 	}
-	return diags
 }
 
 // clearReadOnly nulls every attribute only the service sets.
-func (m *controlProfileResourceModelV0) clearReadOnly() {
-	m.clear()
+func (m *controlProfileResourceModelV1) clearReadOnly() {
 	m.UpdatedBy, m.UpdatedDateTime = types.StringNull(), types.StringNull()
 }
 
 // markReadOnlyUnknown makes every attribute only the service sets "known after apply".
-func (m *controlProfileResourceModelV0) markReadOnlyUnknown() {
+func (m *controlProfileResourceModelV1) markReadOnlyUnknown() {
 	m.ID = types.StringUnknown()
-	m.Title, m.Tier, m.Service = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
-	m.ControlCategory, m.UserImpact, m.ImplementationCost = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
-	m.Remediation, m.RemediationImpact, m.ActionURL, m.ActionType = types.StringUnknown(), types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
-	m.MaxScore, m.Rank, m.Deprecated = types.Float64Unknown(), types.Int32Unknown(), types.BoolUnknown()
-	m.Threats = types.ListUnknown(types.StringType)
 	m.markHistoryUnknown()
 }
 
 // markHistoryUnknown makes what every PATCH changes "known after apply".
-func (m *controlProfileResourceModelV0) markHistoryUnknown() {
-	m.LastModifiedDateTime = dateTimeOffset{RFC3339: timetypes.NewRFC3339Unknown()}
+func (m *controlProfileResourceModelV1) markHistoryUnknown() {
 	m.UpdatedBy, m.UpdatedDateTime = types.StringUnknown(), types.StringUnknown()
 }
 
@@ -116,7 +111,7 @@ var defaultVendorInformation = types.ObjectValueMust(vendorInformationType.AttrT
 // defaults for vendor_information and reset_on_destroy, "known after apply" for what the service will set, and
 // for an update, "known after apply" only for what every PATCH changes (the history) and only if a PATCH is due.
 // A change of reset_on_destroy or timeouts alone therefore shows no unknown values and sends nothing.
-func (m *controlProfileResourceModelV0) plan(config, prior *controlProfileResourceModelV0) (requiresReplace bool) {
+func (m *controlProfileResourceModelV1) plan(config, prior *controlProfileResourceModelV1) (requiresReplace bool) {
 	if config.VendorInformation.IsNull() {
 		m.VendorInformation = defaultVendorInformation
 	}
@@ -136,13 +131,13 @@ func (m *controlProfileResourceModelV0) plan(config, prior *controlProfileResour
 }
 
 // needsPatch reports whether anything the PATCH body carries differs from state.
-func (m *controlProfileResourceModelV0) needsPatch(state *controlProfileResourceModelV0) bool {
+func (m *controlProfileResourceModelV1) needsPatch(state *controlProfileResourceModelV1) bool {
 	return !m.ControlID.Equal(state.ControlID) || !m.State.Equal(state.State) || !m.AssignedTo.Equal(state.AssignedTo) ||
 		!m.Comment.Equal(state.Comment) || !m.VendorInformation.Equal(state.VendorInformation)
 }
 
 // update is the PATCH body for the model's configuration; null assigned_to/comment are sent as "".
-func (m *controlProfileResourceModelV0) update(ctx context.Context) (graph.ControlProfileUpdate, diag.Diagnostics) {
+func (m *controlProfileResourceModelV1) update(ctx context.Context) (graph.ControlProfileUpdate, diag.Diagnostics) {
 	vi, diags := vendorInformationUpdate(ctx, m.VendorInformation)
 	return graph.ControlProfileUpdate{
 		AssignedTo:        m.AssignedTo.ValueString(),
@@ -170,40 +165,12 @@ func (s *controlProfileServer) ValidateResourceConfig(ctx context.Context, req *
 	return &tfprotov6.ValidateResourceConfigResponse{Diagnostics: validateControlProfileConfig(ctx, req.Config)}, nil
 }
 
-func (s *controlProfileServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	resp := &tfprotov6.UpgradeResourceStateResponse{}
-	if req.RawState == nil {
-		resp.UpgradedState = nullControlProfile()
-		return resp, nil
-	}
-	if req.Version != 0 {
-		resp.Diagnostics = errorDiagnostics("Unable to read the control profile's state",
-			fmt.Sprintf("The state was written with schema version %d, which this provider version does not know. "+
-				"Use the provider version that wrote it.", req.Version))
-		return resp, nil
-	}
-	// Attributes that an earlier version stored and this one dropped are ignored, as the framework does.
-	v, err := req.RawState.UnmarshalWithOpts(controlProfileResourceType,
-		tfprotov6.UnmarshalOpts{ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true}})
-	if err != nil {
-		resp.Diagnostics = errorDiagnostics("Unable to read the control profile's state", err.Error())
-		return resp, nil
-	}
-	dv, err := tfprotov6.NewDynamicValue(controlProfileResourceType, v)
-	if err != nil {
-		resp.Diagnostics = errorDiagnostics("Unable to read the control profile's state", err.Error())
-		return resp, nil
-	}
-	resp.UpgradedState = &dv
-	return resp, nil
-}
-
 func (s *controlProfileServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
 	resp := &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Private: req.Private}
 	if resp.Deferred = s.deferral(req.ClientCapabilities != nil && req.ClientCapabilities.DeferralAllowed); resp.Deferred != nil {
 		return resp, nil
 	}
-	var state controlProfileResourceModelV0
+	var state controlProfileResourceModelV1
 	if null, err := decodeControlProfile(ctx, req.CurrentState, &state); err != nil || null {
 		if err != nil {
 			resp.Diagnostics = errorDiagnostics("Unable to read the control profile's state", err.Error())
@@ -227,9 +194,9 @@ func (s *controlProfileServer) ReadResource(ctx context.Context, req *tfprotov6.
 
 // read refreshes state from Graph and reports whether the control is gone (a 404). On any other error state is
 // left as it was: nothing leaves Terraform state but a control that no longer exists.
-func (s *controlProfileServer) read(ctx context.Context, state *controlProfileResourceModelV0, diags *diag.Diagnostics) (gone bool) {
-	data := s.data.Load()
-	if data == nil {
+func (s *controlProfileServer) read(ctx context.Context, state *controlProfileResourceModelV1, diags *diag.Diagnostics) (gone bool) {
+	profiles := s.profiles.Load()
+	if profiles == nil {
 		diags.AddWarning("Control profile not refreshed",
 			"The securescore provider configuration holds values that are only known after apply, so the control profile was not read; the previous state is kept.")
 		return false
@@ -246,7 +213,7 @@ func (s *controlProfileServer) read(ctx context.Context, state *controlProfileRe
 	if id == "" {
 		id = state.ControlID.ValueString()
 	}
-	profile, err := data.client.GetControlProfile(ctx, id)
+	profile, err := profiles.read(ctx, id)
 	if graph.IsNotFound(err) {
 		diags.AddWarning("Control profile not found",
 			fmt.Sprintf("Microsoft Graph returned 404 for control profile %q, so it was removed from Terraform state. "+
@@ -257,11 +224,7 @@ func (s *controlProfileServer) read(ctx context.Context, state *controlProfileRe
 		diags.AddError("Unable to read the control profile", fmt.Sprintf("Control profile %q: %s", id, err))
 		return false
 	}
-	prior := state.LastModifiedDateTime
-	diags.Append(state.setFromGraph(profile)...)
-	if equal, _ := prior.StringSemanticEquals(ctx, state.LastModifiedDateTime); equal {
-		state.LastModifiedDateTime = prior // the same instant, written differently: keep what state has
-	}
+	state.setFromGraph(profile)
 	if state.ControlID.IsNull() {
 		state.ControlID = state.ID
 	}
@@ -276,7 +239,7 @@ func (s *controlProfileServer) PlanResourceChange(ctx context.Context, req *tfpr
 	if resp.Deferred = s.deferral(req.ClientCapabilities != nil && req.ClientCapabilities.DeferralAllowed); resp.Deferred != nil {
 		return resp, nil
 	}
-	var plan, config, prior controlProfileResourceModelV0
+	var plan, config, prior controlProfileResourceModelV1
 	proposedNull, err := decodeControlProfile(ctx, req.ProposedNewState, &plan)
 	if err != nil || proposedNull {
 		if err != nil {
@@ -308,7 +271,7 @@ func (s *controlProfileServer) PlanResourceChange(ctx context.Context, req *tfpr
 
 func (s *controlProfileServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
 	resp := &tfprotov6.ApplyResourceChangeResponse{Private: req.PlannedPrivate}
-	var plan, prior controlProfileResourceModelV0
+	var plan, prior controlProfileResourceModelV1
 	plannedNull, err := decodeControlProfile(ctx, req.PlannedState, &plan)
 	if err != nil {
 		resp.NewState, resp.Diagnostics = req.PriorState, errorDiagnostics("Unable to apply the control profile", err.Error())
@@ -321,7 +284,7 @@ func (s *controlProfileServer) ApplyResourceChange(ctx context.Context, req *tfp
 	}
 
 	var diags diag.Diagnostics
-	var written *controlProfileResourceModelV0
+	var written *controlProfileResourceModelV1
 	switch {
 	case plannedNull:
 		resp.NewState = nullControlProfile()
@@ -353,7 +316,7 @@ func (s *controlProfileServer) ApplyResourceChange(ctx context.Context, req *tfp
 
 // write sends the one PATCH and returns the new state from the 200 response; a 204 is followed by one GET. Once
 // the PATCH went through, a state is always returned, so a failed read-back never loses the change.
-func (s *controlProfileServer) write(ctx context.Context, plan *controlProfileResourceModelV0, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), diags *diag.Diagnostics) *controlProfileResourceModelV0 {
+func (s *controlProfileServer) write(ctx context.Context, plan *controlProfileResourceModelV1, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), diags *diag.Diagnostics) *controlProfileResourceModelV1 {
 	base := resourceBase{data: s.data.Load()}
 	ctx, cancel, client := base.startWrite(ctx, timeout, diags)
 	defer cancel()
@@ -368,6 +331,10 @@ func (s *controlProfileServer) write(ctx context.Context, plan *controlProfileRe
 	}
 	tflog.Debug(ctx, "Updating control profile", map[string]any{"id": id, "state": update.State})
 	profile, err := client.UpdateControlProfile(ctx, id, update)
+	s.profiles.Load().invalidate(id)
+	if undecodedWrite(err, fmt.Sprintf("control profile %q", id), diags) {
+		profile, err = nil, nil // applied: read back below
+	}
 	if err != nil {
 		diags.AddError("Unable to update the control profile", fmt.Sprintf("Control profile %q: %s", id, err))
 		return nil
@@ -377,20 +344,21 @@ func (s *controlProfileServer) write(ctx context.Context, plan *controlProfileRe
 	if profile == nil {
 		profile, err = client.GetControlProfile(ctx, id)
 		if err != nil {
-			m.clearReadOnly()
+			// Never null a value the plan kept known: Terraform would reject the result.
+			diags.Append(m.nullUnknowns(ctx)...)
 			diags.AddWarning("Control profile updated but not read back",
-				fmt.Sprintf("Microsoft Graph accepted the update of control profile %q (204 No Content), but reading it back failed: %s\n\n"+
-					"State holds the configured values; the read-only attributes are filled at the next refresh.", id, err))
+				fmt.Sprintf("Microsoft Graph accepted the update of control profile %q, but reading it back failed: %s\n\n"+
+					"State holds the planned values; the attributes only the service sets are empty until the next refresh.", id, err))
 			return &m
 		}
 	}
-	diags.Append(m.setFromGraph(profile)...)
+	m.setFromGraph(profile)
 	return &m
 }
 
 // delete resets the control to Default unless reset_on_destroy is false, and reports whether the resource may
 // leave state.
-func (s *controlProfileServer) delete(ctx context.Context, state *controlProfileResourceModelV0, diags *diag.Diagnostics) bool {
+func (s *controlProfileServer) delete(ctx context.Context, state *controlProfileResourceModelV1, diags *diag.Diagnostics) bool {
 	id := state.ControlID.ValueString()
 	if !state.ResetOnDestroy.IsNull() && !state.ResetOnDestroy.ValueBool() {
 		diags.AddWarning("Control profile only removed from Terraform state",
@@ -411,7 +379,8 @@ func (s *controlProfileServer) delete(ctx context.Context, state *controlProfile
 	}
 	tflog.Debug(ctx, "Resetting control profile to Default", map[string]any{"id": id})
 	_, err := client.UpdateControlProfile(ctx, id, graph.ControlProfileUpdate{State: controlStateDefault, VendorInformation: vi})
-	if graph.IsNotFound(err) {
+	s.profiles.Load().invalidate(id)
+	if graph.IsNotFound(err) || undecodedWrite(err, fmt.Sprintf("control profile %q", id), diags) {
 		return true // the control is gone: nothing left to reset
 	}
 	if err != nil {

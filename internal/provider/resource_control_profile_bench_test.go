@@ -39,7 +39,24 @@ func BenchmarkControlProfilePlanInstance(b *testing.B) {
 // and the configuration of a resource managing it.
 func benchControlProfileServer(b *testing.B) (*controlProfileServer, *tfprotov6.DynamicValue) {
 	b.Helper()
-	emu, err := emulator.New(emulator.Config{ControlProfiles: 1})
+	_, data := benchEmulator(b, 1)
+	s := newControlProfileServer()
+	s.configure(data, false)
+
+	m := emptyControlProfileModel()
+	m.ControlID, m.State = types.StringValue("SyntheticControl0001"), types.StringValue("ThirdParty")
+	m.AssignedTo, m.Comment = types.StringValue("secops@contoso.onmicrosoft.com"), types.StringValue("benchmark")
+	config, err := m.toDynamicValue(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s, config
+}
+
+// benchEmulator is an in-process emulator seeded with n synthetic profiles and provider data configured for it.
+func benchEmulator(b *testing.B, n int) (*emulator.Emulator, *providerData) {
+	b.Helper()
+	emu, err := emulator.New(emulator.Config{ControlProfiles: n})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -55,17 +72,7 @@ func benchControlProfileServer(b *testing.B) (*controlProfileServer, *tfprotov6.
 	if err != nil {
 		b.Fatal(err)
 	}
-	s := newControlProfileServer()
-	s.configure(data, false)
-
-	m := emptyControlProfileModel()
-	m.ControlID, m.State = types.StringValue("SyntheticControl0001"), types.StringValue("ThirdParty")
-	m.AssignedTo, m.Comment = types.StringValue("secops@contoso.onmicrosoft.com"), types.StringValue("benchmark")
-	config, err := m.toDynamicValue(context.Background())
-	if err != nil {
-		b.Fatal(err)
-	}
-	return s, config
+	return emu, data
 }
 
 // benchRawState creates the resource once and returns its state as Terraform stores it (JSON).

@@ -47,6 +47,7 @@ func controlProfileResourceSchema() *tfprotov6.Schema {
 				"state and the control keeps its state. Default `true`."},
 	)
 	return &tfprotov6.Schema{
+		Version: controlProfileSchemaVersion,
 		Block: &tfprotov6.SchemaBlock{
 			DescriptionKind: md,
 			Description: "Manages the state of one Microsoft Secure Score control (`microsoft.graph.secureScoreControlProfile`): " +
@@ -56,8 +57,13 @@ func controlProfileResourceSchema() *tfprotov6.Schema {
 				"(`assignedTo`, `comment`, `state`, `vendorInformation`) and `Prefer: return=representation`, and store the " +
 				"response; only when Graph answers `204 No Content` is the profile read back with one `GET`. The service " +
 				"records each update as a new `controlStateUpdates` entry, and the newest entry is the control's current state; " +
-				"the resource keeps that entry's `updated_by` and `updated_date_time`, and the `securescore_control_profile` " +
-				"data source exposes the whole history.\n\n" +
+				"the resource keeps that entry's `updated_by` and `updated_date_time`. The control's catalog facts (title, " +
+				"max score, rank, tier, service, threats, remediation, ...) and the whole history are the " +
+				"`securescore_control_profile` and `securescore_control_profiles` data sources'.\n\n" +
+				"A refresh reads the tenant's control profiles with one paged list per Terraform command (`$top=1000`, " +
+				"`@odata.nextLink` followed) instead of one `GET` per control, so a refresh of hundreds of controls stays " +
+				"within Graph's limit of 4 concurrent Secure Score requests; a refresh of one control is one `GET`. A control " +
+				"missing from the list is confirmed with a `GET` before it leaves state.\n\n" +
 				"Destroy puts the control back to `Default` unless `reset_on_destroy = false`.",
 			Attributes: attrs,
 			BlockTypes: []*tfprotov6.SchemaNestedBlock{{TypeName: "timeouts", Nesting: tfprotov6.SchemaNestedBlockNestingModeSingle,
@@ -74,7 +80,7 @@ func controlProfileResourceSchema() *tfprotov6.Schema {
 // validateControlProfileConfig checks what the schema's types cannot: Terraform checks required attributes and
 // types itself. Unknown values are checked at apply time, when they are known.
 func validateControlProfileConfig(ctx context.Context, config *tfprotov6.DynamicValue) []*tfprotov6.Diagnostic {
-	var m controlProfileResourceModelV0
+	var m controlProfileResourceModelV1
 	if null, err := decodeControlProfile(ctx, config, &m); err != nil || null {
 		if err != nil {
 			return errorDiagnostics("Unable to read the control profile's configuration", err.Error())

@@ -12,7 +12,7 @@ import (
 )
 
 // A configuration as Terraform sends it: everything null but what the test sets.
-func profileConfig(t *testing.T, change func(*controlProfileResourceModelV0)) *tfprotov6.DynamicValue {
+func profileConfig(t *testing.T, change func(*controlProfileResourceModelV1)) *tfprotov6.DynamicValue {
 	t.Helper()
 	m := emptyControlProfileModel()
 	m.ControlID, m.State = types.StringValue("AdminMFAV2"), types.StringValue("Reviewed")
@@ -34,20 +34,20 @@ func TestValidateControlProfileConfig(t *testing.T) {
 			"create": types.StringValue(create), "read": types.StringNull(), "update": types.StringNull(), "delete": types.StringNull()})}
 	}
 	for name, tc := range map[string]struct {
-		change func(*controlProfileResourceModelV0)
+		change func(*controlProfileResourceModelV1)
 		want   string // "" = valid
 	}{
-		"valid": {func(m *controlProfileResourceModelV0) {}, ""},
-		"unknown values": {func(m *controlProfileResourceModelV0) {
+		"valid": {func(m *controlProfileResourceModelV1) {}, ""},
+		"unknown values": {func(m *controlProfileResourceModelV1) {
 			m.State, m.Comment = types.StringUnknown(), types.StringUnknown()
 		}, ""},
-		"state":              {func(m *controlProfileResourceModelV0) { m.State = types.StringValue("Resolved") }, `state value must be one of: ["Default" "Ignored" "ThirdParty" "Reviewed"], got: "Resolved"`},
-		"empty comment":      {func(m *controlProfileResourceModelV0) { m.Comment = types.StringValue("") }, "comment string length must be at least 1"},
-		"empty assigned_to":  {func(m *controlProfileResourceModelV0) { m.AssignedTo = types.StringValue("") }, "assigned_to string length must be at least 1"},
-		"empty control_id":   {func(m *controlProfileResourceModelV0) { m.ControlID = types.StringValue("") }, "control_id string length must be at least 1"},
-		"empty vendor field": {func(m *controlProfileResourceModelV0) { m.VendorInformation = vendor(types.StringValue("")) }, "vendor_information.provider string length"},
-		"valid timeout":      {func(m *controlProfileResourceModelV0) { m.Timeouts = timeout("2h45m") }, ""},
-		"bad timeout":        {func(m *controlProfileResourceModelV0) { m.Timeouts = timeout("ten minutes") }, `timeouts.create must be a duration`},
+		"state":              {func(m *controlProfileResourceModelV1) { m.State = types.StringValue("Resolved") }, `state value must be one of: ["Default" "Ignored" "ThirdParty" "Reviewed"], got: "Resolved"`},
+		"empty comment":      {func(m *controlProfileResourceModelV1) { m.Comment = types.StringValue("") }, "comment string length must be at least 1"},
+		"empty assigned_to":  {func(m *controlProfileResourceModelV1) { m.AssignedTo = types.StringValue("") }, "assigned_to string length must be at least 1"},
+		"empty control_id":   {func(m *controlProfileResourceModelV1) { m.ControlID = types.StringValue("") }, "control_id string length must be at least 1"},
+		"empty vendor field": {func(m *controlProfileResourceModelV1) { m.VendorInformation = vendor(types.StringValue("")) }, "vendor_information.provider string length"},
+		"valid timeout":      {func(m *controlProfileResourceModelV1) { m.Timeouts = timeout("2h45m") }, ""},
+		"bad timeout":        {func(m *controlProfileResourceModelV1) { m.Timeouts = timeout("ten minutes") }, `timeouts.create must be a duration`},
 	} {
 		diags := validateControlProfileConfig(context.Background(), profileConfig(t, tc.change))
 		switch {

@@ -263,11 +263,19 @@ func (r *secureScoreResource) Create(ctx context.Context, req resource.CreateReq
 	tflog.Info(ctx, "Updating the tenant's secure score (PATCH /security/secureScores)", map[string]any{"properties": patchKeys(patch)})
 	started := time.Now()
 	score, err := client.UpdateSecureScores(ctx, patch)
+	if undecodedWrite(err, "the tenant's secure score", &resp.Diagnostics) {
+		score, err = nil, nil // applied: read back below
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to update the secure score", err.Error())
 		return
 	}
-	tflog.Info(ctx, "Updated the tenant's secure score", map[string]any{"id": score.ID, "duration": time.Since(started).String()})
+	tflog.Info(ctx, "Updated the tenant's secure score", map[string]any{"duration": time.Since(started).String()})
+	if score == nil {
+		score = readBackScore(ctx, "the tenant's secure score", func(ctx context.Context) (*graph.SecureScore, error) {
+			return currentSecureScore(ctx, client)
+		}, &resp.Diagnostics)
+	}
 	r.writeState(ctx, &plan, score, resp.Private, &resp.State, &resp.Diagnostics)
 }
 
@@ -291,8 +299,16 @@ func (r *secureScoreResource) Read(ctx context.Context, req resource.ReadRequest
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	tflog.Info(ctx, "Reading secure score", map[string]any{"id": state.ID.ValueString()})
-	score, err := r.data.client.GetSecureScore(ctx, state.ID.ValueString())
+	var score *graph.SecureScore
+	var err error
+	if id := state.ID.ValueString(); id != "" {
+		tflog.Info(ctx, "Reading secure score", map[string]any{"id": id})
+		score, err = r.data.client.GetSecureScore(ctx, id)
+	} else {
+		// Applied without an answer and not read back: the PATCH went to the tenant's current score.
+		tflog.Info(ctx, "Reading the tenant's current secure score (state holds no id yet)")
+		score, err = currentSecureScore(ctx, r.data.client)
+	}
 	if graph.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Secure score not found",
 			fmt.Sprintf("Microsoft Graph returned 404 for secure score %q, so it was removed from Terraform state. "+
@@ -339,11 +355,19 @@ func (r *secureScoreResource) Update(ctx context.Context, req resource.UpdateReq
 	tflog.Info(ctx, "Updating secure score (PATCH /security/secureScores/{id})", map[string]any{"id": id, "properties": patchKeys(patch)})
 	started := time.Now()
 	score, err := client.UpdateSecureScore(ctx, id, patch)
+	if undecodedWrite(err, fmt.Sprintf("secure score %q", id), &resp.Diagnostics) {
+		score, err = nil, nil // applied: read back below
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to update the secure score", err.Error())
 		return
 	}
 	tflog.Info(ctx, "Updated secure score", map[string]any{"id": id, "duration": time.Since(started).String()})
+	if score == nil {
+		score = readBackScore(ctx, fmt.Sprintf("secure score %q", id), func(ctx context.Context) (*graph.SecureScore, error) {
+			return client.GetSecureScore(ctx, id)
+		}, &resp.Diagnostics)
+	}
 	r.writeState(ctx, &plan, score, resp.Private, &resp.State, &resp.Diagnostics)
 }
 

@@ -36,12 +36,17 @@ data "securescore_secure_score" "after" {
   depends_on = [securescore_control_profile.block_legacy_auth]
 }
 
+# The control's catalog facts (title, max score, ...) are the data source's; the resource keeps what it manages.
+data "securescore_control_profile" "block_legacy_auth" {
+  id = securescore_control_profile.block_legacy_auth.control_id
+}
+
 output "control" {
   value = {
     id        = securescore_control_profile.block_legacy_auth.id
-    title     = securescore_control_profile.block_legacy_auth.title
+    title     = data.securescore_control_profile.block_legacy_auth.title
     state     = securescore_control_profile.block_legacy_auth.state
-    max_score = securescore_control_profile.block_legacy_auth.max_score
+    max_score = data.securescore_control_profile.block_legacy_auth.max_score
   }
 }
 

@@ -22,7 +22,7 @@ resource "securescore_control_profile" "google_2fa" {
 }
 
 output "block_legacy_auth_max_score" {
-  value = securescore_control_profile.block_legacy_auth.max_score
+  value = data.securescore_control_profile.block_legacy_auth.max_score
 }
 
 output "block_legacy_auth_last_change" {

@@ -31,6 +31,7 @@ type options struct {
 	cfg         emulator.Config
 	faults      emulator.Faults
 	creds       credentialFlags
+	tenants     tenantFlags
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
@@ -39,8 +40,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:8080", "address to listen on (HOST:PORT; port 0 picks a free one)")
 	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow a non-loopback listen address (the emulator hands out tokens for fixed credentials)")
-	fs.StringVar(&o.cfg.TenantID, "tenant-id", emulator.DefaultTenantID, "tenant GUID")
-	fs.StringVar(&o.cfg.TenantDomain, "tenant-domain", emulator.DefaultTenantDomain, "tenant domain accepted in the token URL")
+	fs.StringVar(&o.cfg.TenantID, "tenant-id", emulator.DefaultTenantID, "tenant GUID (of the first tenant)")
+	fs.StringVar(&o.cfg.TenantDomain, "tenant-domain", emulator.DefaultTenantDomain, "tenant domain accepted in the token URL (of the first tenant)")
 	fs.StringVar(&o.cfg.ClientID, "client-id", emulator.DefaultClientID, "client id of the read-write application")
 	fs.StringVar(&o.cfg.ClientSecret, "client-secret", emulator.DefaultClientSecret, "client secret of the read-write application")
 	fs.StringVar(&o.cfg.ReadOnlyClientID, "readonly-client-id", "", "optional client id of a read-only application (SecurityEvents.Read.All)")
@@ -58,10 +59,19 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.faults.MalformedJSON, "malformed-json", 0, "send a truncated JSON body on the next N Graph responses")
 	fs.IntVar(&o.faults.HTMLError, "html-error", 0, "answer the next N Graph requests with a 502 HTML page")
 	fs.IntVar(&o.faults.OversizedBody, "oversized-body", 0, "send a >16 MiB body on the next N Graph responses")
+	fs.BoolVar(&o.faults.SecureScorePatchNoContent, "securescore-patch-no-content", false, "answer every applied secureScores PATCH with 204 No Content, as Graph may")
+	fs.IntVar(&o.faults.FailNextReadAfterWrite, "fail-next-read-after-write", 0, "answer the next N PATCHes 204, and fail the GET after each with 500")
+	fs.IntVar(&o.faults.OddTypes, "odd-types", 0, "answer the next N applied PATCHes 200 with properties of odd types (out of range, wrong JSON type)")
 	fs.StringVar(&o.cfg.IdentityHeader, "identity-header", emulator.DefaultIdentityHeader, "X-IDENTITY-HEADER value the App Service identity endpoint (/msi/token) expects")
 	o.creds.register(fs)
+	o.tenants.register(fs, &o.cfg)
 	registerLimitFlags(fs, &o.cfg.Limits)
 	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if err := o.tenants.apply(&o.cfg, set); err != nil {
 		return nil, err
 	}
 	if fs.NArg() > 0 {
@@ -126,6 +136,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan struct{}) error {
 	}
 	fmt.Fprintf(stdout, "  Scope:        https://graph.microsoft.com/.default  or  %s/.default\n", base)
 	printIdentityEndpoints(stdout, base, cfg)
+	printTenants(stdout, base, emu)
 	if cfg.Limits.Off {
 		fmt.Fprintf(stdout, "  Limits:       off\n")
 	} else {
@@ -135,7 +146,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan struct{}) error {
 	if cfg.StateFile != "" {
 		fmt.Fprintf(stdout, "  State file:   %s\n", cfg.StateFile)
 	}
-	fmt.Fprintf(stdout, "  Admin:        %s/_emulator/journal, /_emulator/faults, /_emulator/state\n", base)
+	fmt.Fprintf(stdout, "  Admin:        %s/_emulator/journal, /_emulator/faults, /_emulator/state, /_emulator/tenants  (?tenant=ID or domain)\n", base)
 	fmt.Fprintf(stdout, "EMULATOR_URL=%s\n", base)
 
 	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}

@@ -24,14 +24,15 @@ func TestCheckListen(t *testing.T) {
 }
 
 func TestParseFlags(t *testing.T) {
-	o, err := parseFlags([]string{"-tenant-id", "t", "-control-profiles", "50", "-throttle", "2", "-retry-after", "0.2", "-latency", "20ms", "-throttle-rate", "0.3", "-drop-after-write", "1", "-malformed-json", "1", "-html-error", "1", "-unavailable", "1", "-token-lifetime", "2m", "-state", "s.json"}, io.Discard)
+	o, err := parseFlags([]string{"-tenant-id", "t", "-control-profiles", "50", "-throttle", "2", "-retry-after", "0.2", "-latency", "20ms", "-throttle-rate", "0.3", "-drop-after-write", "1", "-malformed-json", "1", "-html-error", "1", "-unavailable", "1", "-securescore-patch-no-content", "-fail-next-read-after-write", "2", "-odd-types", "3", "-token-lifetime", "2m", "-state", "s.json"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if o.cfg.TenantID != "t" || o.cfg.ControlProfiles != 50 || o.cfg.StateFile != "s.json" || o.cfg.TokenLifetime != 2*time.Minute {
 		t.Errorf("cfg %+v", o.cfg)
 	}
-	if f := o.faults; f.Throttle != 2 || f.RetryAfter != "0.2" || f.Latency != 20*time.Millisecond || f.ThrottleRate != 0.3 || f.DropAfterWrite != 1 || f.MalformedJSON != 1 || f.HTMLError != 1 || f.Unavailable != 1 {
+	if f := o.faults; f.Throttle != 2 || f.RetryAfter != "0.2" || f.Latency != 20*time.Millisecond || f.ThrottleRate != 0.3 || f.DropAfterWrite != 1 || f.MalformedJSON != 1 || f.HTMLError != 1 || f.Unavailable != 1 ||
+		!f.SecureScorePatchNoContent || f.FailNextReadAfterWrite != 2 || f.OddTypes != 3 {
 		t.Errorf("faults %+v", f)
 	}
 	if _, err := parseFlags([]string{"-throttle-rate", "2"}, io.Discard); err == nil {
@@ -39,17 +40,31 @@ func TestParseFlags(t *testing.T) {
 	}
 }
 
-func TestRunServesAndStops(t *testing.T) {
+// startRun runs the program with args until the test ends, and returns its URL and banner.
+func startRun(t *testing.T, args ...string) (base, banner string) {
+	t.Helper()
 	pr, pw := io.Pipe()
 	stop := make(chan struct{})
 	done := make(chan error, 1)
 	go func() {
-		done <- run([]string{"-listen", "127.0.0.1:0"}, pw, io.Discard, stop)
+		done <- run(append([]string{"-listen", "127.0.0.1:0"}, args...), pw, io.Discard, stop)
 		pw.Close()
 	}()
+	t.Cleanup(func() {
+		close(stop)
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("run: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("did not stop")
+		}
+	})
 	sc := bufio.NewScanner(pr)
-	var base string
+	var lines []string
 	for sc.Scan() {
+		lines = append(lines, sc.Text())
 		if u, ok := strings.CutPrefix(sc.Text(), "EMULATOR_URL="); ok {
 			base = u
 			break
@@ -59,6 +74,11 @@ func TestRunServesAndStops(t *testing.T) {
 	if base == "" {
 		t.Fatal("no EMULATOR_URL line")
 	}
+	return base, strings.Join(lines, "\n")
+}
+
+func TestRunServesAndStops(t *testing.T) {
+	base, _ := startRun(t)
 	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {"11111111-1111-4111-8111-111111111111"}, "client_secret": {"emulator-secret"}, "scope": {base + "/.default"}}
 	resp, err := http.PostForm(base+"/contoso.onmicrosoft.com/oauth2/v2.0/token", form)
 	if err != nil {
@@ -67,15 +87,6 @@ func TestRunServesAndStops(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 {
 		t.Errorf("token: %d", resp.StatusCode)
-	}
-	close(stop)
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("run: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("did not stop")
 	}
 }
 
