@@ -31,7 +31,7 @@ provider "securescore" {
 
 # The module iterates over a different expression than the provider: to drop a tenant, list it in retired_tenants
 # and apply (its baseline is destroyed through its still-configured provider instance), then remove it from
-# tenant_ids. Removing it from tenant_ids at once would leave its resources without a provider to destroy them.
+# tenant_ids. Removing it from tenant_ids at once fails the plan: its baseline would have no provider instance.
 module "baseline" {
   source   = "../baseline"
   for_each = { for name, id in var.tenant_ids : name => id if !contains(var.retired_tenants, name) }
