@@ -87,6 +87,9 @@ type Config struct {
 	// (SecurityEvents.ReadWrite.All); default DefaultMultiTenantClientID with DefaultMultiTenantClientSecret.
 	MultiTenantClientID     string
 	MultiTenantClientSecret string
+
+	// Limits are Graph's documented Secure Score limits per application and tenant (limits.go), on by default.
+	Limits Limits
 }
 
 // Emulator is the http.Handler. All methods are safe for concurrent use.
@@ -104,6 +107,7 @@ type Emulator struct {
 
 	journal journal
 	faults  faultState
+	limits  *limiter
 
 	creds credentials
 	oidc  oidcIssuer
@@ -147,7 +151,8 @@ func New(cfg Config) (*Emulator, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	e := &Emulator{cfg: cfg}
+	cfg.Limits = cfg.Limits.withDefaults()
+	e := &Emulator{cfg: cfg, limits: newLimiter(cfg.Limits, cfg.Now)}
 	e.faults.init()
 	if err := e.initCredentials(); err != nil {
 		return nil, err

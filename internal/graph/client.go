@@ -39,6 +39,13 @@ type Options struct {
 	// Per-attempt bounds: a stalled attempt fails and is retried (see isBrokenConnection for which methods).
 	AttemptHeaderTimeout time.Duration // wait for response headers; default 60s
 	AttemptBodyTimeout   time.Duration // read the whole body once headers are in; default 120s
+
+	// The request budget (admission.go, pacing.go) is shared by every Client of the process with the same Graph
+	// host, TenantID and ClientID. MaxConcurrentRequests lowers this Client's share of the
+	// MaxConcurrentRequests slots (1..4; 0 means 4).
+	TenantID              string
+	ClientID              string
+	MaxConcurrentRequests int
 }
 
 const (
@@ -71,6 +78,7 @@ type Client struct {
 	bodyTimeout      time.Duration
 	traceBodies      bool // log request and response bodies (TRACE only)
 	debugRequests    bool // log one line per request (DEBUG or finer)
+	admission        admission
 }
 
 // New validates opts and returns a Client. Plain http:// is refused unless the host is loopback
@@ -96,6 +104,9 @@ func New(opts Options) (*Client, error) {
 	u.Scheme = strings.ToLower(u.Scheme)
 	if !strings.Contains(u.Host, "%") { // an IPv6 zone (interface name) keeps its case
 		u.Host = strings.ToLower(u.Host)
+	}
+	if opts.MaxConcurrentRequests < 0 || opts.MaxConcurrentRequests > MaxConcurrentRequests {
+		return nil, fmt.Errorf("graph: MaxConcurrentRequests %d is outside 1..%d (Graph's limit per app and tenant)", opts.MaxConcurrentRequests, MaxConcurrentRequests)
 	}
 	version := opts.APIVersion
 	if version == "" {
@@ -125,6 +136,7 @@ func New(opts Options) (*Client, error) {
 		bodyTimeout:      opts.AttemptBodyTimeout,
 		traceBodies:      bodyTracingFromEnv(),
 		debugRequests:    debugLoggingFromEnv(),
+		admission:        newAdmission(budgetFor(u.Host, opts.TenantID, opts.ClientID), opts.MaxConcurrentRequests),
 	}
 	if opts.HTTPClient != nil {
 		if opts.HTTPClient.Transport != nil {

@@ -116,7 +116,7 @@ func run(ctx context.Context, o *options, log io.Writer) (*report, error) {
 }
 
 // measure runs the four phases for one N and latency against a fresh emulator and fresh working directories.
-func (b *bench) measure(ctx context.Context, rep, n int, latency time.Duration) ([]sample, error) {
+func (b *bench) measure(ctx context.Context, rep, n int, latency time.Duration) (out []sample, err error) {
 	emu, err := emulator.New(emulator.Config{ControlProfiles: n})
 	if err != nil {
 		return nil, err
@@ -159,7 +159,12 @@ func (b *bench) measure(ctx context.Context, rep, n int, latency time.Duration) 
 	}
 
 	emu.SetFaults(emulator.Faults{Latency: latency})
-	var out []sample
+	// The emulator enforces Graph's Secure Score limits; a run the limits refused measures retries, not the provider.
+	defer func() {
+		if refused := emu.LimitRefusals(); len(refused) > 0 && err == nil {
+			out, err = nil, fmt.Errorf("N=%d: the emulator answered 429 for Graph's limits: %v", n, refused)
+		}
+	}()
 	for i, ph := range phases(b.o.parallelism) {
 		if ph.change {
 			if err := writeConfigs(dirs, ids, (n+9)/10); err != nil {
