@@ -24,8 +24,6 @@ const (
 	envAPIVersion    = "ARM_GRAPH_API_VERSION"
 )
 
-const defaultAPIVersion = "beta"
-
 var apiVersions = []string{"beta", "v1.0"}
 
 // providerSettings is the provider configuration after merging the block with the environment and
@@ -37,7 +35,7 @@ type providerSettings struct {
 	Environment   clouds.Environment
 	GraphEndpoint string
 	AuthorityHost string
-	APIVersion    string
+	APIVersion    string // "" = per operation
 }
 
 // resolveSettings merges the provider block with the environment (the block wins) and validates values that came
@@ -96,10 +94,9 @@ func resolveSettings(cfg securescoreProviderModelV0, getenv func(string) string)
 	s.GraphEndpoint = baseURL(cfg.GraphEndpoint, envGraphEndpoint, "graph_endpoint", env.GraphEndpoint)
 	s.AuthorityHost = baseURL(cfg.AuthorityHost, envAuthorityHost, "authority_host", env.AuthorityHost)
 
+	// "" leaves each operation on the version that documents it (graph.Options.APIVersion).
 	s.APIVersion, src = pick(cfg.APIVersion, envAPIVersion)
-	if s.APIVersion == "" {
-		s.APIVersion = defaultAPIVersion
-	} else if !contains(apiVersions, s.APIVersion) {
+	if s.APIVersion != "" && !contains(apiVersions, s.APIVersion) {
 		diags.AddAttributeError(path.Root("api_version"), "Invalid api_version",
 			fmt.Sprintf("From %s: %q is not accepted; use one of: %s", src, s.APIVersion, strings.Join(apiVersions, ", ")))
 	}

@@ -30,7 +30,7 @@ func TestResolveSettingsDefaultsAndEnvironment(t *testing.T) {
 		t.Errorf("credentials not taken from the environment: %+v", s)
 	}
 	if s.Environment.Name != "global" || s.GraphEndpoint != "https://graph.microsoft.com" ||
-		s.AuthorityHost != "https://login.microsoftonline.com" || s.APIVersion != "beta" {
+		s.AuthorityHost != "https://login.microsoftonline.com" || s.APIVersion != "" {
 		t.Errorf("defaults: %+v", s)
 	}
 	if got := s.Environment.Scope(); got != "https://graph.microsoft.com/.default" {

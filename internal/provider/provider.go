@@ -121,8 +121,10 @@ func (p *securescoreProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				Validators: []validator.String{baseURLValidator()},
 			},
 			"api_version": schema.StringAttribute{
-				MarkdownDescription: "The Graph API version: `beta` (the default; the version that documents the secureScores PATCH) " +
-					"or `v1.0`. Environment variable: `" + envAPIVersion + "`.",
+				MarkdownDescription: "The Graph API version for every request: `beta` or `v1.0`. Left out, each operation uses the " +
+					"version whose reference documents it: `v1.0` for reads and for the control-profile PATCH (its documented body " +
+					"is the one sent), `beta` for the `secureScores` PATCH, which only the beta reference documents. " +
+					"Environment variable: `" + envAPIVersion + "`.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.OneOf(apiVersions...)},
 			},

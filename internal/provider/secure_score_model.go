@@ -15,9 +15,10 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
-// secureScoreResourceModelV0 is the securescore_secure_score resource's state.
-type secureScoreResourceModelV0 struct {
+// secureScoreResourceModelV1 is the securescore_secure_score resource's state (schema version 1).
+type secureScoreResourceModelV1 struct {
 	ID                       types.String   `tfsdk:"id"`
+	SnapshotID               types.String   `tfsdk:"snapshot_id"`
 	ActiveUserCount          types.Int32    `tfsdk:"active_user_count"`
 	AverageComparativeScores types.List     `tfsdk:"average_comparative_scores"`
 	AzureTenantID            types.String   `tfsdk:"azure_tenant_id"`
@@ -71,9 +72,15 @@ var (
 
 // setFromGraph writes everything the service returned into the model (all but timeouts). Collections the
 // service leaves out become empty, so a configuration that leaves them out never differs from state.
-func (m *secureScoreResourceModelV0) setFromGraph(ctx context.Context, s *graph.SecureScore) diag.Diagnostics {
+func (m *secureScoreResourceModelV1) setFromGraph(ctx context.Context, s *graph.SecureScore) diag.Diagnostics {
 	var diags diag.Diagnostics
-	m.ID = types.StringValue(s.ID)
+	m.SnapshotID = types.StringValue(s.ID)
+	m.ID = types.StringValue(s.AzureTenantID)
+	if s.AzureTenantID == "" {
+		if tenant, err := tenantOfSecureScoreID(s.ID); err == nil {
+			m.ID = types.StringValue(tenant)
+		}
+	}
 	m.AzureTenantID = types.StringValue(s.AzureTenantID)
 	m.ActiveUserCount = types.Int32PointerValue(s.ActiveUserCount)
 	m.LicensedUserCount = types.Int32PointerValue(s.LicensedUserCount)
