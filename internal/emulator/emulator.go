@@ -87,7 +87,17 @@ type Config struct {
 	// (SecurityEvents.ReadWrite.All); default DefaultMultiTenantClientID with DefaultMultiTenantClientSecret.
 	MultiTenantClientID     string
 	MultiTenantClientSecret string
+
+	// StateCase is how a control's state is stored and returned: "" (the default) as the client sent it, or
+	// StateCaseLowerCamel (thirdParty, ignored), as Graph's pages write it. Either way any case is accepted.
+	StateCase string
+	// RescoreDelay is how long after a control's state change the current secure score moves. 0 (the default)
+	// moves it at once, which tests and the demo rely on; Microsoft's service takes about 24 hours (up to 48).
+	RescoreDelay time.Duration
 }
+
+// StateCaseLowerCamel is Config.StateCase for lower camel case states.
+const StateCaseLowerCamel = "lowerCamel"
 
 // Emulator is the http.Handler. All methods are safe for concurrent use.
 type Emulator struct {
@@ -146,6 +156,12 @@ func New(cfg Config) (*Emulator, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.StateCase != "" && cfg.StateCase != StateCaseLowerCamel {
+		return nil, fmt.Errorf("emulator: StateCase %q: use \"\" (as sent) or %q", cfg.StateCase, StateCaseLowerCamel)
+	}
+	if cfg.RescoreDelay < 0 {
+		return nil, fmt.Errorf("emulator: RescoreDelay must not be negative, got %s", cfg.RescoreDelay)
 	}
 	e := &Emulator{cfg: cfg}
 	e.faults.init()

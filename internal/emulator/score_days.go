@@ -31,4 +31,6 @@ func (t *Tenant) NextSecureScoreDay() (string, error) {
 }
 
 // NextSecureScoreDay is Tenant.NextSecureScoreDay on the default tenant.
-func (e *Emulator) NextSecureScoreDay() (string, error) { return e.defaultTenant().NextSecureScoreDay() }
+func (e *Emulator) NextSecureScoreDay() (string, error) {
+	return e.defaultTenant().NextSecureScoreDay()
+}

@@ -60,6 +60,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.faults.HTMLError, "html-error", 0, "answer the next N Graph requests with a 502 HTML page")
 	fs.IntVar(&o.faults.OversizedBody, "oversized-body", 0, "send a >16 MiB body on the next N Graph responses")
 	fs.StringVar(&o.cfg.IdentityHeader, "identity-header", emulator.DefaultIdentityHeader, "X-IDENTITY-HEADER value the App Service identity endpoint (/msi/token) expects")
+	fs.DurationVar(&o.cfg.RescoreDelay, "rescore-delay", 0, "delay before a control's state change moves the secure score (0 = at once; Microsoft's service takes about 24h, e.g. -rescore-delay 24h)")
+	fs.StringVar(&o.cfg.StateCase, "state-case", "", `spelling of control states in responses: "" = as the client sent it, "lowerCamel" = thirdParty, ignored, ...`)
 	o.creds.register(fs)
 	o.tenants.register(fs, &o.cfg)
 	if err := fs.Parse(args); err != nil {
@@ -132,6 +134,11 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan struct{}) error {
 	printTenants(stdout, base, emu)
 	if cfg.StateFile != "" {
 		fmt.Fprintf(stdout, "  State file:   %s\n", cfg.StateFile)
+	}
+	if cfg.RescoreDelay > 0 {
+		fmt.Fprintf(stdout, "  Rescoring:    %s after a control's state change (the service: about 24h)\n", cfg.RescoreDelay)
+	} else {
+		fmt.Fprintf(stdout, "  Rescoring:    at once (-rescore-delay 0); the service moves the score about 24h after a change\n")
 	}
 	fmt.Fprintf(stdout, "  Admin:        %s/_emulator/journal, /_emulator/faults, /_emulator/state, /_emulator/tenants  (?tenant=ID or domain)\n", base)
 	fmt.Fprintf(stdout, "EMULATOR_URL=%s\n", base)
