@@ -75,6 +75,9 @@ func newControlProfileSnapshot(client controlProfileReader) *controlProfileSnaps
 
 // deprecated reports whether the last read of id found it deprecated, and whether any read said.
 func (s *controlProfileSnapshot) deprecated(id string) (deprecated, known bool) {
+	if s == nil { // not configured: nothing was read
+		return false, false
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	deprecated, known = s.retired[id]

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -17,9 +16,6 @@ import (
 // defenderControlPrefix starts the ids of Microsoft Defender for Endpoint controls (service MDATP), which this API
 // cannot update: tools that drive it in production report a 400, and the controls are changed in the Defender portal.
 const defenderControlPrefix = "scid_"
-
-// planFactsTimeout bounds the read a plan makes to learn whether a control is deprecated; a plan never fails on it.
-const planFactsTimeout = 20 * time.Second
 
 func isDefenderControl(id string) bool {
 	return strings.HasPrefix(strings.ToLower(id), defenderControlPrefix)
@@ -38,25 +34,20 @@ func controlPlanWarnings(ctx context.Context, id string, profiles *controlProfil
 				"refuses updates of these controls (400 Bad Request); change its state in the Microsoft Defender portal "+
 				"(Vulnerability management > Security recommendations) instead. Applying this resource is expected to fail.", id))
 	}
-	if profiles == nil {
-		return diags
-	}
-	deprecated, ok := profiles.deprecated(id)
-	if !ok {
-		rctx, cancel := context.WithTimeout(ctx, planFactsTimeout)
-		defer cancel()
-		if _, err := profiles.read(rctx, id); err != nil {
-			tflog.Debug(ctx, "Could not read the control at plan to check whether it is deprecated", map[string]any{"id": id, "error": err.Error()})
-			return diags
-		}
-		deprecated, ok = profiles.deprecated(id)
-	}
-	if ok && deprecated {
-		diags.AddWarning("Deprecated control",
-			fmt.Sprintf("Control %q is deprecated: it no longer counts in the secure score, so its state changes nothing in the "+
-				"score. Consider removing it from the configuration.", id))
+	// What the refresh before this plan read; no request of its own, so a plan costs what it did (a control
+	// being created is warned about when its PATCH answers).
+	if deprecated, ok := profiles.deprecated(id); ok && deprecated {
+		addDeprecatedWarning(&diags, id)
+	} else if !ok {
+		tflog.Debug(ctx, "Not known at plan whether the control is deprecated (not read yet)", map[string]any{"id": id})
 	}
 	return diags
+}
+
+func addDeprecatedWarning(diags *diag.Diagnostics, id string) {
+	diags.AddWarning("Deprecated control",
+		fmt.Sprintf("Control %q is deprecated: it no longer counts in the secure score, so its state changes nothing in the "+
+			"score. Consider removing it from the configuration.", id))
 }
 
 // controlUpdateError explains a failed control-profile PATCH: for a Defender for Endpoint control refused with 400,

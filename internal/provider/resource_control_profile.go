@@ -355,6 +355,9 @@ func (s *controlProfileServer) write(ctx context.Context, plan *controlProfileRe
 		}
 	}
 	m.setFromGraph(profile)
+	if profile.Deprecated != nil && *profile.Deprecated {
+		addDeprecatedWarning(diags, id)
+	}
 	return &m
 }
 

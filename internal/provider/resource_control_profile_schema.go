@@ -102,7 +102,7 @@ func validateControlProfileConfig(ctx context.Context, config *tfprotov6.Dynamic
 	add(nonEmpty(root.WithAttributeName("comment"), m.Comment))
 	if _, ok := canonicalControlState(m.State.ValueString()); known(m.State) && !ok {
 		add(attributeError(root.WithAttributeName("state"), "Invalid Attribute Value Match",
-			fmt.Sprintf("Attribute state value must be one of (in any case): %s, got: %q", quotedList(controlStates), m.State.ValueString())))
+			fmt.Sprintf("Attribute state value must be one of: %s, got: %q (any case is accepted)", quotedList(controlStates), m.State.ValueString())))
 	}
 	if known(m.VendorInformation) {
 		vi := m.VendorInformation.Attributes()

@@ -667,3 +667,28 @@ func TestAccSecureScoreResource_nonFiniteDoubleBecomesNull(t *testing.T) {
 		},
 	})
 }
+
+// api_version, when set, applies to every operation: the secureScores PATCH (beta by default) goes to v1.0 too.
+func TestAccSecureScoreResource_apiVersionAppliesToAll(t *testing.T) {
+	env := newAccEnv(t, emulator.Config{})
+	env.needsEmulator(t)
+	cfg := strings.Replace(env.resourceConfig(`  active_user_count = 17`), "provider \"securescore\" {\n", "provider \"securescore\" {\n  api_version = \"v1.0\"\n", 1)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: env.resetJournal,
+			Config:    cfg,
+			Check: func(*terraform.State) error {
+				for _, j := range env.emu.Journal() {
+					if (j.Kind == "read" || j.Kind == "write") && !strings.HasPrefix(j.Path, "/v1.0/") {
+						return fmt.Errorf("%s %s did not use api_version v1.0", j.Method, j.Path)
+					}
+				}
+				if len(env.writes()) != 1 {
+					return fmt.Errorf("%d writes, want 1", len(env.writes()))
+				}
+				return nil
+			},
+		}},
+	})
+}
