@@ -101,7 +101,7 @@ func (p *securescoreProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"environment": schema.StringAttribute{
-				MarkdownDescription: "The Microsoft cloud: `global` (the default; alias `public`), `usgovernment` (GCC High), " +
+				MarkdownDescription: "The Microsoft cloud, with the azuread provider's names: `global` (the default; alias `public`), `usgovernment` (GCC High; alias `usgovernmentl4`), " +
 					"`usgovernmentl5` (DoD; alias `dod`) or `china` (21Vianet). It selects the Graph and login hosts and the token " +
 					"scope `<graph host>/.default`. Environment variable: `" + envEnvironment + "`.",
 				Optional:   true,

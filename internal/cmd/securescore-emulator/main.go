@@ -109,15 +109,17 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan struct{}) error {
 	if err := checkListen(o.listen, o.allowRemote); err != nil {
 		return err
 	}
-	emu, err := emulator.New(o.cfg)
-	if err != nil {
-		return err
-	}
-	emu.SetFaults(o.faults)
+	// Listen first: a start that fails (port in use) must not create or rewrite the state file, which New does.
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
 		return err
 	}
+	emu, err := emulator.New(o.cfg)
+	if err != nil {
+		_ = ln.Close() // nothing was served; the error that matters is New's
+		return err
+	}
+	emu.SetFaults(o.faults)
 	base := "http://" + ln.Addr().String()
 	cfg := emu.Config()
 	fmt.Fprintf(stdout, "securescore-emulator listening on %s\n", base)
