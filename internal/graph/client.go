@@ -28,6 +28,8 @@ type Options struct {
 	MaxBodyBytes int64        // response cap; default 16 MiB
 	MaxListPages int          // pages one list call may read; default 2,000
 	MaxListBytes int64        // response bytes one list call may read over all its pages; default 64 MiB
+	// ForbiddenHint is added to the permission hint of every 403, e.g. advice for the sign-in method in use.
+	ForbiddenHint string
 
 	// Retry tuning; zero values take the defaults. Retries stop at the context's deadline, or after
 	// MaxRetryDuration when the context has none.
@@ -68,6 +70,7 @@ type Client struct {
 	retryAfterFloor  time.Duration
 	headerTimeout    time.Duration
 	bodyTimeout      time.Duration
+	forbiddenHint    string
 	traceBodies      bool // log request and response bodies (TRACE only)
 	debugRequests    bool // log one line per request (DEBUG or finer)
 }
@@ -117,6 +120,7 @@ func New(opts Options) (*Client, error) {
 		retryAfterFloor:  opts.RetryAfterFloor,
 		headerTimeout:    opts.AttemptHeaderTimeout,
 		bodyTimeout:      opts.AttemptBodyTimeout,
+		forbiddenHint:    opts.ForbiddenHint,
 		traceBodies:      bodyTracingFromEnv(),
 		debugRequests:    debugLoggingFromEnv(),
 	}

@@ -44,7 +44,9 @@ func TestAccControlProfile_stateAnyCase(t *testing.T) {
 			{
 				Config:            cfg("ThirdParty"),
 				ConfigStateChecks: []statecheck.StateCheck{profileValue("state", knownvalue.StringExact("ThirdParty"))},
-				Check:             resource.ComposeTestCheckFunc(sentState("ThirdParty"), func(*terraform.State) error { return env.expectEmulatorState("BlockLegacyAuthentication", "thirdParty")() }),
+				Check: resource.ComposeTestCheckFunc(sentState("ThirdParty"), func(*terraform.State) error {
+					return env.expectEmulatorState("BlockLegacyAuthentication", "thirdParty")()
+				}),
 			},
 			{Config: cfg("ThirdParty"), ConfigPlanChecks: expectEmptyPlan()},
 			{

@@ -172,7 +172,7 @@ func (p *securescoreProvider) Configure(ctx context.Context, req provider.Config
 	if req.TerraformVersion != "" {
 		userAgent += " terraform/" + req.TerraformVersion
 	}
-	data, err := newProviderDataWithTokens(settings, tokens, userAgent)
+	data, err := newProviderDataWithTokens(settings, tokens, userAgent, method)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to create the Microsoft Graph client", err.Error())
 		return
