@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -32,6 +34,19 @@ type Faults struct {
 	StallResponse int `json:"stallResponse"`
 	// TrickleBody: the next N Graph responses send their headers, then the body one byte every 100ms.
 	TrickleBody int `json:"trickleBody"`
+	// FailPatchFor, until cleared, answers every PATCH of these control profiles 400 without applying it, as the
+	// service answers one it refuses (a Defender control).
+	FailPatchFor []string `json:"failPatchFor"`
+
+	// SecureScorePatchNoContent answers every applied secureScores PATCH with 204 No Content, as Graph may,
+	// until cleared.
+	SecureScorePatchNoContent bool `json:"secureScorePatchNoContent"`
+	// FailNextReadAfterWrite: the next N PATCHes are applied and answered 204 (Prefer ignored), and the GET that
+	// follows each fails with a 500 generalException, which clients do not retry.
+	FailNextReadAfterWrite int `json:"failNextReadAfterWrite"`
+	// OddTypes: the next N applied PATCHes are answered 200 with the object whose properties have odd types:
+	// numbers out of range, booleans as strings, string collections as numbers (see oddTypesBody).
+	OddTypes int `json:"oddTypes"`
 }
 
 const defaultRetryAfter = "0.1"
@@ -73,15 +88,17 @@ func (f Faults) validate() error {
 	if f.StallResponse < 0 || f.TrickleBody < 0 {
 		return fmt.Errorf("fault counts must not be negative")
 	}
-	if f.Throttle < 0 || f.Unavailable < 0 || f.DropAfterWrite < 0 || f.MalformedJSON < 0 || f.HTMLError < 0 || f.OversizedBody < 0 || f.Latency < 0 {
+	if f.Throttle < 0 || f.Unavailable < 0 || f.DropAfterWrite < 0 || f.MalformedJSON < 0 || f.HTMLError < 0 || f.OversizedBody < 0 || f.Latency < 0 ||
+		f.FailNextReadAfterWrite < 0 || f.OddTypes < 0 {
 		return fmt.Errorf("fault counts and latency must not be negative")
 	}
 	return nil
 }
 
 type faultState struct {
-	mu sync.Mutex
-	f  Faults
+	mu        sync.Mutex
+	f         Faults
+	failReads int // GETs still to fail after a FailNextReadAfterWrite PATCH
 }
 
 func (fs *faultState) init() { fs.f.RetryAfter = defaultRetryAfter }
@@ -103,6 +120,7 @@ func (e *Emulator) SetFaults(f Faults) {
 	}
 	e.faults.mu.Lock()
 	e.faults.f = f
+	e.faults.failReads = 0
 	e.faults.mu.Unlock()
 }
 
@@ -113,12 +131,19 @@ func (e *Emulator) Faults() Faults {
 	return e.faults.f
 }
 
+// failsPatch reports whether a PATCH of control profile id is to be refused.
+func (fs *faultState) failsPatch(id string) bool {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	return slices.ContainsFunc(fs.f.FailPatchFor, func(s string) bool { return strings.EqualFold(s, id) })
+}
+
 // plan is what happens to one request.
 type plan struct {
 	latency    time.Duration
-	pre        string // "throttle", "unavailable", "html" or ""
+	pre        string // "throttle", "unavailable", "html", "internal" or ""
 	retryAfter string
-	post       string // "malformed", "oversized", "stall", "trickle" or ""
+	post       string // "malformed", "oversized", "stall", "trickle", "oddTypes", "noContent", "scoreNoContent" or ""
 	drop       bool
 	nextLink   string // ForeignNextLink
 }
@@ -144,6 +169,9 @@ func (fs *faultState) take(kind string) plan {
 		p.pre = "html"
 	case f.ThrottleRate > 0 && rand.Float64() < f.ThrottleRate:
 		p.pre = "throttle"
+	case kind == "read" && fs.failReads > 0:
+		fs.failReads--
+		p.pre = "internal"
 	}
 	if p.pre != "" {
 		return p
@@ -161,6 +189,15 @@ func (fs *faultState) take(kind string) plan {
 	case f.TrickleBody > 0:
 		f.TrickleBody--
 		p.post = "trickle"
+	case kind == "write" && f.FailNextReadAfterWrite > 0:
+		f.FailNextReadAfterWrite--
+		fs.failReads++
+		p.post = "noContent"
+	case kind == "write" && f.OddTypes > 0:
+		f.OddTypes--
+		p.post = "oddTypes"
+	case kind == "write" && f.SecureScorePatchNoContent:
+		p.post = "scoreNoContent"
 	}
 	if kind == "write" && f.DropAfterWrite > 0 {
 		f.DropAfterWrite--

@@ -154,6 +154,8 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 		e.journal.add(en)
 		writeTrickled(r.Context(), w, resp)
 		return
+	case "noContent", "scoreNoContent", "oddTypes":
+		answerAppliedWrite(resp, rt, p.post)
 	}
 	en.Status = resp.status
 	e.journal.add(en)
@@ -186,6 +188,8 @@ func (e *Emulator) handleGraph(r *http.Request, rt route, p plan, body []byte) *
 		resp := g.errorf(http.StatusServiceUnavailable, "serviceNotAvailable", "The service is temporarily unavailable. Please retry after %s seconds.", p.retryAfter)
 		resp.header.Set("Retry-After", p.retryAfter)
 		return resp
+	case "internal":
+		return g.errorf(http.StatusInternalServerError, "generalException", "An internal server error occurred.")
 	case "html":
 		h := http.Header{}
 		h.Set("Content-Type", "text/html")
@@ -223,6 +227,8 @@ func (e *Emulator) handleGraph(r *http.Request, rt route, p plan, body []byte) *
 			return e.patchSecureScore(g, rt.id, body)
 		case rt.set == "secureScores":
 			return e.patchSecureScores(g, body)
+		case rt.hasID && e.faults.failsPatch(rt.id):
+			return g.errorf(http.StatusBadRequest, "", "Http request failed with statusCode=BadRequest")
 		case rt.hasID:
 			return e.patchControlProfile(g, who, rt.id, body)
 		}

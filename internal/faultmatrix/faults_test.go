@@ -40,11 +40,16 @@ func TestThrottledApply200(t *testing.T) {
 	r.assertAgree(want)
 }
 
-// A PATCH applied by the service whose response is lost (connection closed): the client re-sends it, the apply
-// ends right and state matches the service.
+// A PATCH applied by the service whose response is lost (connection closed): the client does not re-send it
+// (each control-profile PATCH adds a controlStateUpdates entry) but reads the profile, sees the change landed and
+// keeps it. The apply ends right, state matches the service, and every control has exactly one new entry.
 func TestPatchResponseLost(t *testing.T) {
 	r := newRig(t, emulator.Config{ControlProfiles: 20})
 	want := synthetic(20, profile{State: "Reviewed", Comment: "lost response"})
+	entries := map[string]int{}
+	for id := range want {
+		_, entries[id] = r.current(id)
+	}
 	r.writeConfig(want, false, "")
 	r.init()
 	r.emu.SetFaults(emulator.Faults{DropAfterWrite: 5})
@@ -55,8 +60,13 @@ func TestPatchResponseLost(t *testing.T) {
 	if dropped != 5 {
 		t.Errorf("%d PATCH responses were dropped, want 5", dropped)
 	}
-	if got := countKind(j, "write", 200); got != 20 {
-		t.Errorf("%d PATCHes answered 200, want 20", got)
+	if got := countKind(j, "write", 200); got != 15 {
+		t.Errorf("%d PATCHes answered 200, want 15: the 5 dropped ones had landed and must not be re-sent", got)
+	}
+	for id, before := range entries {
+		if _, n := r.current(id); n != before+1 {
+			t.Errorf("%s: %d controlStateUpdates entries, want %d (one per PATCH that landed)", id, n, before+1)
+		}
 	}
 	r.assertAgree(want)
 	if res := r.run(2*time.Minute, "plan", "-detailed-exitcode", "-input=false", "-no-color"); res.ExitCode != 0 {

@@ -20,6 +20,8 @@ type apiRequest struct {
 	url    string
 	body   []byte // nil: no body
 	prefer string // Prefer header, if any
+	// noResend: not idempotent, so a connection broken after sending is not retried (see UnconfirmedWriteError).
+	noResend bool
 }
 
 // apiResponse is the final answer, its body already read (and capped).
@@ -151,6 +153,9 @@ func (c *Client) doRetrying(ctx context.Context, r apiRequest) (*apiResponse, er
 }
 
 func (st *callState) wrap(err error) error {
+	if oe := st.writeOutcome(err); oe != nil {
+		return oe
+	}
 	var rw *RetryWaitError
 	if errors.As(err, &rw) {
 		return err
@@ -255,7 +260,7 @@ func (st *callState) decide(ctx context.Context, resp *http.Response, err error)
 	}
 	if err != nil {
 		var te *tokenError
-		if errors.As(err, &te) || errors.Is(err, ErrBodyTooLarge) || !isBrokenConnection(err) {
+		if errors.As(err, &te) || errors.Is(err, ErrBodyTooLarge) || !isBrokenConnection(err) || st.req.noResend {
 			return false, err
 		}
 		if ate := (*AttemptTimeoutError)(nil); errors.As(err, &ate) {

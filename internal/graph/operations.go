@@ -111,7 +111,7 @@ func (c *Client) patchSecureScore(ctx context.Context, u string, patch map[strin
 		return nil, fmt.Errorf("graph: PATCH %s: encoding the body: %w", u, err)
 	}
 	var v SecureScore
-	ok, err := c.patchObject(ctx, u, b, "", &v)
+	ok, err := c.patchObject(ctx, apiRequest{method: http.MethodPatch, url: u, body: b}, &v)
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -144,6 +144,9 @@ func (c *Client) GetControlProfile(ctx context.Context, id string) (*SecureScore
 
 // UpdateControlProfile is PATCH /security/secureScoreControlProfiles/{id} with "Prefer: return=representation".
 // It returns the profile on 200, or (nil, nil) on 204 (the caller then GETs).
+//
+// Each PATCH the service applies adds a controlStateUpdates entry, so the PATCH is not idempotent and is never
+// re-sent blindly after a broken connection: see updateControlProfileChecked.
 func (c *Client) UpdateControlProfile(ctx context.Context, id string, update ControlProfileUpdate) (*SecureScoreControlProfile, error) {
 	u, err := c.itemURL(opControlProfilePatch, controlProfilesPath, id)
 	if err != nil {
@@ -153,12 +156,7 @@ func (c *Client) UpdateControlProfile(ctx context.Context, id string, update Con
 	if err != nil {
 		return nil, fmt.Errorf("graph: PATCH %s: encoding the body: %w", u, err)
 	}
-	var v SecureScoreControlProfile
-	ok, err := c.patchObject(ctx, u, b, "return=representation", &v)
-	if err != nil || !ok {
-		return nil, err
-	}
-	return &v, nil
+	return c.updateControlProfileChecked(ctx, id, update, apiRequest{method: http.MethodPatch, url: u, body: b, prefer: "return=representation", noResend: true})
 }
 
 func (c *Client) collectionURL(op int, path string) string {
@@ -326,9 +324,10 @@ func (c *Client) getObject(ctx context.Context, u string, v any) error {
 	return nil
 }
 
-// patchObject sends body; it reports false (and no error) for a 204 or another success without a body.
-func (c *Client) patchObject(ctx context.Context, u string, body []byte, prefer string, v any) (bool, error) {
-	resp, err := c.do(ctx, apiRequest{method: http.MethodPatch, url: u, body: body, prefer: prefer})
+// patchObject sends r; it reports false (and no error) for a 204 or another success without a body. A success
+// whose body does not decode is *UndecodedWriteError: the change was applied.
+func (c *Client) patchObject(ctx context.Context, r apiRequest, v any) (bool, error) {
+	resp, err := c.do(ctx, r)
 	if err != nil {
 		return false, err
 	}
@@ -336,7 +335,7 @@ func (c *Client) patchObject(ctx context.Context, u string, body []byte, prefer 
 		return false, nil
 	}
 	if err := decodeAt(resp.body, v, ""); err != nil {
-		return false, bodyError(http.MethodPatch, u, resp, err)
+		return false, &UndecodedWriteError{Method: r.method, URL: r.url, StatusCode: resp.status, Err: bodyError(r.method, r.url, resp, err)}
 	}
 	return true, nil
 }

@@ -73,9 +73,10 @@ func backoff(base, ceiling time.Duration, retry int) time.Duration {
 
 // isBrokenConnection is true for failures where the server dropped, stalled (AttemptTimeoutError) or never
 // finished the exchange. The retry rule: a GET is always retried. A PATCH is retried only while no status
-// has arrived: its body sets values, so a repeat leaves the object as one would (the service may record a
-// second controlStateUpdates entry). A PATCH whose 2xx status arrived has landed and is never re-sent; see
-// readBody. A refused connection or a DNS/TLS failure is a configuration problem and is not retried.
+// has arrived, and never when it is marked noResend (a control-profile PATCH, which may have landed and
+// would add a second controlStateUpdates entry: the caller checks with a GET instead). A PATCH whose 2xx
+// status arrived has landed and is never re-sent; see readBody. A refused connection or a DNS/TLS failure
+// is a configuration problem and is not retried.
 func isBrokenConnection(err error) bool {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNABORTED) ||

@@ -224,7 +224,7 @@ func newProviderDataWithTokens(s providerSettings, tokens graph.TokenSource, use
 	if err != nil {
 		return nil, fmt.Errorf("graph client: %w", err)
 	}
-	return &providerData{client: client, settings: s}, nil
+	return &providerData{client: client, settings: s, profiles: newControlProfileSnapshot(client), claims: newBaselineClaims()}, nil
 }
 
 // forbiddenHintFor is the sign-in method's advice on a 403: the Azure CLI's Graph token is delegated and usually

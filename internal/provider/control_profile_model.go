@@ -1,8 +1,6 @@
 package provider
 
 import (
-	"time"
-
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -97,19 +95,7 @@ var (
 // updatedDateTime (an entry without one counts as oldest; ties go to the later position, which is
 // how the service appends). nil when there is none.
 func newestStateUpdate(ups []graph.SecureScoreControlStateUpdate) *graph.SecureScoreControlStateUpdate {
-	var best *graph.SecureScoreControlStateUpdate
-	var bestTime time.Time
-	for i := range ups {
-		u := &ups[i]
-		var t time.Time
-		if u.UpdatedDateTime != nil {
-			t = u.UpdatedDateTime.Time
-		}
-		if best == nil || !t.Before(bestTime) {
-			best, bestTime = u, t
-		}
-	}
-	return best
+	return graph.NewestStateUpdate(ups)
 }
 
 // optionalText maps the service's "" and null to null: the PATCH body always carries assignedTo and comment,

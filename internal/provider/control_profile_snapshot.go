@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -20,16 +21,19 @@ const (
 	// from a listing older than that. Changes made elsewhere (the portal) are seen by the next command.
 	controlProfileSnapshotTTL = 30 * time.Second
 
+	// readBurstWindow: a read that starts this soon after another belongs to the same walk and uses the list.
+	readBurstWindow = 2 * time.Second
+
 	// controlProfileListTop is the page size asked for. Graph documents $top on this list but no maximum; the
 	// emulator caps a page at 1000 and the service's own cap applies the same way, since the rest of the
 	// collection is then fetched by following @odata.nextLink verbatim.
 	controlProfileListTop = 1000
 )
 
-// controlProfileSelect trims the listed profiles to what the resource stores, so a list of hundreds of
-// controls decodes in about the time of one GET. A service that ignores $select sends whole profiles, which
-// decode the same way.
-var controlProfileSelect = []string{"id", "controlStateUpdates", "vendorInformation", "deprecated"}
+// controlProfileSelect trims the listed profiles to what the resources store (azureTenantId is the id of
+// securescore_baseline; deprecated feeds plan warnings), so a list of hundreds of controls decodes in about the time of one GET. A service that
+// ignores $select sends whole profiles, which decode the same way.
+var controlProfileSelect = []string{"id", "azureTenantId", "controlStateUpdates", "vendorInformation", "deprecated"}
 
 // controlProfileReader is what the snapshot needs from the Graph client.
 type controlProfileReader interface {
@@ -42,9 +46,10 @@ var _ controlProfileReader = (*graph.Client)(nil)
 // controlProfileSnapshot serves control-profile reads for one configured client.
 //
 // The rule, chosen by measurement (BenchmarkControlProfileFirstRead): a read that finds no listing in progress
-// and no other read in flight GETs its control, exactly as before, so a plan of one resource costs one small
-// GET. A read that arrives while another is in flight starts (or joins) the list, which then serves every
-// later read for controlProfileSnapshotTTL. A refresh of N controls therefore costs at most one GET plus
+// and no other read in flight or just before it GETs its control, exactly as before, so a plan of one resource
+// costs one small GET. A read that arrives while another is in flight, or within readBurstWindow of one,
+// starts (or joins) the list, which then serves every later read for controlProfileSnapshotTTL. The window
+// keeps a refresh walk on the list when a loaded machine spaces Terraform's reads out. A refresh of N controls therefore costs at most one GET plus
 // ceil(N/1000) list pages.
 type controlProfileSnapshot struct {
 	client controlProfileReader
@@ -54,6 +59,7 @@ type controlProfileSnapshot struct {
 
 	mu       sync.Mutex
 	inFlight int               // reads between start and end
+	lastRead time.Time         // when the newest read started
 	listing  *profileListing   // the newest complete list; nil before the first
 	failedAt time.Time         // when the last list failed: reads GET until ttl has passed
 	writes   uint64            // writes seen so far
@@ -112,6 +118,7 @@ func (s *controlProfileSnapshot) read(ctx context.Context, id string) (*graph.Se
 	s.mu.Lock()
 	s.inFlight++
 	list := s.listFor(id)
+	s.lastRead = s.now()
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
@@ -135,7 +142,7 @@ func (s *controlProfileSnapshot) read(ctx context.Context, id string) (*graph.Se
 }
 
 // listFor decides, under mu, whether a read of id goes through the list: it does when a listing that is still
-// fresh for id exists or is being made, or when another read is in flight.
+// fresh for id exists or is being made, or when another read is in flight or started within readBurstWindow.
 func (s *controlProfileSnapshot) listFor(id string) bool {
 	now := s.now()
 	if !s.failedAt.IsZero() && now.Sub(s.failedAt) < s.ttl {
@@ -144,7 +151,7 @@ func (s *controlProfileSnapshot) listFor(id string) bool {
 	if l := s.listing; l != nil && now.Sub(l.at) < s.ttl {
 		return s.written[id] <= l.writes
 	}
-	return s.inFlight > 1
+	return s.inFlight > 1 || (!s.lastRead.IsZero() && now.Sub(s.lastRead) < readBurstWindow)
 }
 
 // fresh reports whether l still speaks for id: not expired, and no write to id since l started.
@@ -194,4 +201,32 @@ func (s *controlProfileSnapshot) list(ctx context.Context) (*profileListing, err
 		}
 		return r.Val.(*profileListing), nil
 	}
+}
+
+// all returns every control profile of the tenant from one list, shared with concurrent reads as read's list is.
+// A listing that started before a write of this process is not used: a new list is made, so a baseline always
+// sees what it wrote (one list, never one GET per control).
+func (s *controlProfileSnapshot) all(ctx context.Context) (map[string]*graph.SecureScoreControlProfile, error) {
+	for range 2 {
+		l, err := s.list(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.mu.Lock()
+		stale := false
+		for _, w := range s.written {
+			if w > l.writes {
+				stale = true
+				break
+			}
+		}
+		if stale && s.listing == l {
+			s.listing = nil
+		}
+		s.mu.Unlock()
+		if !stale {
+			return l.byID, nil
+		}
+	}
+	return nil, fmt.Errorf("the control profiles changed while they were listed; try again")
 }

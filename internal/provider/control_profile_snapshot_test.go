@@ -101,13 +101,22 @@ func readState(t *testing.T, s *controlProfileSnapshot, id string) string {
 }
 
 // One read alone is one GET, as before the snapshot: a list would cost more (BenchmarkControlProfileFirstRead).
+// Reads spaced wider than readBurstWindow stay alone; a read right after another belongs to a walk and lists.
 func TestControlProfileSnapshotAloneGets(t *testing.T) {
-	f := newFakeProfiles("A", "B")
+	f := newFakeProfiles("A", "B", "C")
 	s := newControlProfileSnapshot(f)
+	now := time.Unix(1_700_000_000, 0)
+	s.now = func() time.Time { return now }
 	readState(t, s, "A")
+	now = now.Add(readBurstWindow + time.Second)
 	readState(t, s, "B")
 	if f.lists.Load() != 0 || f.gets.Load() != 2 {
 		t.Fatalf("lists %d, gets %d; want 0 lists, 2 GETs", f.lists.Load(), f.gets.Load())
+	}
+	now = now.Add(readBurstWindow / 2)
+	readState(t, s, "C")
+	if f.lists.Load() != 1 || f.gets.Load() != 2 {
+		t.Fatalf("after a read within the burst window: lists %d, gets %d; want 1 list, 2 GETs", f.lists.Load(), f.gets.Load())
 	}
 }
 

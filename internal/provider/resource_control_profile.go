@@ -37,7 +37,7 @@ func newControlProfileServer() *controlProfileServer { return &controlProfileSer
 func (s *controlProfileServer) configure(data *providerData, deferred bool) {
 	var snapshot *controlProfileSnapshot
 	if data != nil {
-		snapshot = newControlProfileSnapshot(data.client)
+		snapshot = data.profiles
 	}
 	s.profiles.Store(snapshot)
 	s.data.Store(data)
@@ -338,6 +338,9 @@ func (s *controlProfileServer) write(ctx context.Context, plan *controlProfileRe
 	tflog.Debug(ctx, "Updating control profile", map[string]any{"id": id, "state": update.State})
 	profile, err := client.UpdateControlProfile(ctx, id, update)
 	s.profiles.Load().invalidate(id)
+	if undecodedWrite(err, fmt.Sprintf("control profile %q", id), diags) {
+		profile, err = nil, nil // applied: read back below
+	}
 	if err != nil {
 		diags.AddError("Unable to update the control profile", controlUpdateError(id, err, "Terraform state is unchanged."))
 		return nil
@@ -347,10 +350,11 @@ func (s *controlProfileServer) write(ctx context.Context, plan *controlProfileRe
 	if profile == nil {
 		profile, err = client.GetControlProfile(ctx, id)
 		if err != nil {
-			m.clearReadOnly()
+			// Never null a value the plan kept known: Terraform would reject the result.
+			diags.Append(m.nullUnknowns(ctx)...)
 			diags.AddWarning("Control profile updated but not read back",
-				fmt.Sprintf("Microsoft Graph accepted the update of control profile %q (204 No Content), but reading it back failed: %s\n\n"+
-					"State holds the configured values; the read-only attributes are filled at the next refresh.", id, err))
+				fmt.Sprintf("Microsoft Graph accepted the update of control profile %q, but reading it back failed: %s\n\n"+
+					"State holds the planned values; the attributes only the service sets are empty until the next refresh.", id, err))
 			return &m
 		}
 	}
@@ -385,7 +389,7 @@ func (s *controlProfileServer) delete(ctx context.Context, state *controlProfile
 	tflog.Debug(ctx, "Resetting control profile to Default", map[string]any{"id": id})
 	_, err := client.UpdateControlProfile(ctx, id, graph.ControlProfileUpdate{State: controlStateDefault, VendorInformation: vi})
 	s.profiles.Load().invalidate(id)
-	if graph.IsNotFound(err) {
+	if graph.IsNotFound(err) || undecodedWrite(err, fmt.Sprintf("control profile %q", id), diags) {
 		return true // the control is gone: nothing left to reset
 	}
 	if err != nil {

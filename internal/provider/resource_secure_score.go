@@ -21,6 +21,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
 const (
@@ -291,11 +293,19 @@ func (r *secureScoreResource) Create(ctx context.Context, req resource.CreateReq
 	tflog.Info(ctx, "Updating the tenant's secure score (PATCH /security/secureScores)", map[string]any{"properties": patchKeys(patch)})
 	started := time.Now()
 	score, err := client.UpdateSecureScores(ctx, patch)
+	if undecodedWrite(err, "the tenant's secure score", &resp.Diagnostics) {
+		score, err = nil, nil // applied: read back below
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to update the secure score", err.Error())
 		return
 	}
-	tflog.Info(ctx, "Updated the tenant's secure score", map[string]any{"id": score.ID, "duration": time.Since(started).String()})
+	tflog.Info(ctx, "Updated the tenant's secure score", map[string]any{"duration": time.Since(started).String()})
+	if score == nil {
+		score = readBackScore(ctx, "the tenant's secure score", func(ctx context.Context) (*graph.SecureScore, error) {
+			return currentSecureScore(ctx, client)
+		}, &resp.Diagnostics)
+	}
 	r.writeState(ctx, &plan, score, resp.Private, &resp.State, &resp.Diagnostics)
 }
 
@@ -374,12 +384,20 @@ func (r *secureScoreResource) Update(ctx context.Context, req resource.UpdateReq
 	tflog.Info(ctx, "Updating the tenant's secure score (PATCH /security/secureScores)", map[string]any{"id": id, "properties": patchKeys(patch)})
 	started := time.Now()
 	score, err := client.UpdateSecureScores(ctx, patch)
+	if undecodedWrite(err, fmt.Sprintf("the secure score of tenant %q", id), &resp.Diagnostics) {
+		score, err = nil, nil // applied: read back below
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to update the secure score",
 			fmt.Sprintf("Tenant %q: %s\n\nTerraform state is unchanged.", id, err))
 		return
 	}
 	tflog.Info(ctx, "Updated secure score", map[string]any{"id": id, "duration": time.Since(started).String()})
+	if score == nil {
+		score = readBackScore(ctx, fmt.Sprintf("the secure score of tenant %q", id), func(ctx context.Context) (*graph.SecureScore, error) {
+			return currentSecureScore(ctx, client)
+		}, &resp.Diagnostics)
+	}
 	r.writeState(ctx, &plan, score, resp.Private, &resp.State, &resp.Diagnostics)
 }
 

@@ -167,7 +167,15 @@ func (r *secureScoreResource) ValidateConfig(ctx context.Context, req resource.V
 func (r *secureScoreResource) writeState(ctx context.Context, plan *secureScoreResourceModelV1, score *graph.SecureScore,
 	private privateStateSetter, state *tfsdk.State, diags *diag.Diagnostics) {
 	if score == nil {
-		diags.AddError("Empty response from Microsoft Graph", "The PATCH succeeded but Graph returned no secure score; run terraform refresh.")
+		// Applied but not read back (readBackScore warned): the plan, with what only the service knows null.
+		m := *plan
+		diags.Append(state.Set(ctx, &m)...)
+		raw, err := nullUnknowns(state.Raw)
+		if err != nil {
+			diags.AddError("Unable to build the secure score's state from the plan", err.Error())
+			return
+		}
+		state.Raw = raw
 		return
 	}
 	m := *plan

@@ -22,14 +22,15 @@ func TestCheckListen(t *testing.T) {
 }
 
 func TestParseFlags(t *testing.T) {
-	o, err := parseFlags([]string{"-tenant-id", "t", "-control-profiles", "50", "-throttle", "2", "-retry-after", "0.2", "-latency", "20ms", "-throttle-rate", "0.3", "-drop-after-write", "1", "-malformed-json", "1", "-html-error", "1", "-unavailable", "1", "-token-lifetime", "2m", "-state", "s.json"}, io.Discard)
+	o, err := parseFlags([]string{"-tenant-id", "t", "-control-profiles", "50", "-throttle", "2", "-retry-after", "0.2", "-latency", "20ms", "-throttle-rate", "0.3", "-drop-after-write", "1", "-malformed-json", "1", "-html-error", "1", "-unavailable", "1", "-securescore-patch-no-content", "-fail-next-read-after-write", "2", "-odd-types", "3", "-token-lifetime", "2m", "-state", "s.json"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if o.cfg.TenantID != "t" || o.cfg.ControlProfiles != 50 || o.cfg.StateFile != "s.json" || o.cfg.TokenLifetime != 2*time.Minute {
 		t.Errorf("cfg %+v", o.cfg)
 	}
-	if f := o.faults; f.Throttle != 2 || f.RetryAfter != "0.2" || f.Latency != 20*time.Millisecond || f.ThrottleRate != 0.3 || f.DropAfterWrite != 1 || f.MalformedJSON != 1 || f.HTMLError != 1 || f.Unavailable != 1 {
+	if f := o.faults; f.Throttle != 2 || f.RetryAfter != "0.2" || f.Latency != 20*time.Millisecond || f.ThrottleRate != 0.3 || f.DropAfterWrite != 1 || f.MalformedJSON != 1 || f.HTMLError != 1 || f.Unavailable != 1 ||
+		!f.SecureScorePatchNoContent || f.FailNextReadAfterWrite != 2 || f.OddTypes != 3 {
 		t.Errorf("faults %+v", f)
 	}
 	if _, err := parseFlags([]string{"-throttle-rate", "2"}, io.Discard); err == nil {
