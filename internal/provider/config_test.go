@@ -101,7 +101,7 @@ func TestResolveSettingsRejectsBadEnvironmentValues(t *testing.T) {
 	t.Parallel()
 	base := map[string]string{envTenantID: testTenant, envClientID: testClient, envClientSecret: "s"}
 	cases := map[string][2]string{
-		"environment":    {envEnvironment, "accepted values are china, dod, global, public, usgovernment, usgovernmentl5"},
+		"environment":    {envEnvironment, "accepted values are china, dod, global, public, usgovernment, usgovernmentl4, usgovernmentl5"},
 		"graph_endpoint": {envGraphEndpoint, "plain http:// is allowed only for loopback"},
 		"authority_host": {envAuthorityHost, "expected an absolute URL"},
 		"api_version":    {envAPIVersion, "use one of: beta, v1.0"},
