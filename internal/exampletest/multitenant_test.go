@@ -71,7 +71,7 @@ func TestMultiTenantExample(t *testing.T) {
 	if err := json.Unmarshal([]byte(out.Output), &skipped); err != nil {
 		t.Fatalf("output %q: %v", out.Output, err)
 	}
-	wantSkipped := map[string][]string{"contoso": {}, "fabrikam": {"scid_2010"}, "northwind": {"mdo_safeattachments"}}
+	wantSkipped := map[string][]string{"contoso": {}, "fabrikam": {"intune_windows_compliance_policy"}, "northwind": {"mdo_safeattachments"}}
 	for name, want := range wantSkipped {
 		if got := skipped[name]; !slices.Equal(got, want) {
 			t.Errorf("%s skipped %v, want %v", name, got, want)
@@ -87,9 +87,9 @@ func TestMultiTenantExample(t *testing.T) {
 	}
 	all := []string{"AdminMFAV2", "BlockLegacyAuthentication", "OneAdmin"}
 	want := map[string][]string{
-		tenants["contoso"]:   append(slices.Clone(all), "mdo_safeattachments", "scid_2010"),
+		tenants["contoso"]:   append(slices.Clone(all), "intune_windows_compliance_policy", "mdo_safeattachments"),
 		tenants["fabrikam"]:  append(slices.Clone(all), "mdo_safeattachments"),
-		tenants["northwind"]: append(slices.Clone(all), "scid_2010"),
+		tenants["northwind"]: append(slices.Clone(all), "intune_windows_compliance_policy"),
 	}
 	for tenant, ids := range want {
 		got := writes[tenant]
