@@ -15,10 +15,10 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
-// secureScoreResourceModelV1 is the securescore_secure_score resource's state (schema version 1).
-type secureScoreResourceModelV1 struct {
+// secureScoreResourceModelV0 is version 0's state, where id held the snapshot id `<tenant>_<date>`; version 1
+// embeds it.
+type secureScoreResourceModelV0 struct {
 	ID                       types.String   `tfsdk:"id"`
-	SnapshotID               types.String   `tfsdk:"snapshot_id"`
 	ActiveUserCount          types.Int32    `tfsdk:"active_user_count"`
 	AverageComparativeScores types.List     `tfsdk:"average_comparative_scores"`
 	AzureTenantID            types.String   `tfsdk:"azure_tenant_id"`
@@ -30,6 +30,13 @@ type secureScoreResourceModelV1 struct {
 	MaxScore                 types.Float64  `tfsdk:"max_score"`
 	VendorInformation        types.Object   `tfsdk:"vendor_information"`
 	Timeouts                 timeouts.Value `tfsdk:"timeouts"`
+}
+
+// secureScoreResourceModelV1 is the securescore_secure_score resource's state (schema version 1): version 0's
+// attributes, with id now the tenant, plus the snapshot read last.
+type secureScoreResourceModelV1 struct {
+	secureScoreResourceModelV0
+	SnapshotID types.String `tfsdk:"snapshot_id"`
 }
 
 type averageComparativeScoreModelV0 struct {

@@ -4,27 +4,10 @@ import (
 	"context"
 	"maps"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
-
-// secureScoreResourceModelV0 is version 0's state: id held the snapshot id `<tenant>_<date>`.
-type secureScoreResourceModelV0 struct {
-	ID                       types.String   `tfsdk:"id"`
-	ActiveUserCount          types.Int32    `tfsdk:"active_user_count"`
-	AverageComparativeScores types.List     `tfsdk:"average_comparative_scores"`
-	AzureTenantID            types.String   `tfsdk:"azure_tenant_id"`
-	ControlScores            types.List     `tfsdk:"control_scores"`
-	CreatedDateTime          dateTimeOffset `tfsdk:"created_date_time"`
-	CurrentScore             types.Float64  `tfsdk:"current_score"`
-	EnabledServices          types.Set      `tfsdk:"enabled_services"`
-	LicensedUserCount        types.Int32    `tfsdk:"licensed_user_count"`
-	MaxScore                 types.Float64  `tfsdk:"max_score"`
-	VendorInformation        types.Object   `tfsdk:"vendor_information"`
-	Timeouts                 timeouts.Value `tfsdk:"timeouts"`
-}
 
 // secureScoreResourceSchemaV0 is version 0: the current schema without snapshot_id (the attributes' types are
 // unchanged, only id's meaning moved).
@@ -49,13 +32,8 @@ func (r *secureScoreResource) UpgradeState(ctx context.Context) map[int64]resour
 				if resp.Diagnostics.HasError() {
 					return
 				}
-				m := secureScoreResourceModelV1{
-					ID: old.AzureTenantID, SnapshotID: old.ID,
-					ActiveUserCount: old.ActiveUserCount, AverageComparativeScores: old.AverageComparativeScores,
-					AzureTenantID: old.AzureTenantID, ControlScores: old.ControlScores, CreatedDateTime: old.CreatedDateTime,
-					CurrentScore: old.CurrentScore, EnabledServices: old.EnabledServices, LicensedUserCount: old.LicensedUserCount,
-					MaxScore: old.MaxScore, VendorInformation: old.VendorInformation, Timeouts: old.Timeouts,
-				}
+				m := secureScoreResourceModelV1{secureScoreResourceModelV0: old, SnapshotID: old.ID}
+				m.ID = old.AzureTenantID
 				if m.ID.ValueString() == "" {
 					tenant, err := tenantOfSecureScoreID(old.ID.ValueString())
 					if err != nil {
