@@ -94,6 +94,9 @@ type Config struct {
 	// RescoreDelay is how long after a control's state change the current secure score moves. 0 (the default)
 	// moves it at once, which tests and the demo rely on; Microsoft's service takes about 24 hours (up to 48).
 	RescoreDelay time.Duration
+
+	// Limits are Graph's documented Secure Score limits per application and tenant (limits.go), on by default.
+	Limits Limits
 }
 
 // StateCaseLowerCamel is Config.StateCase for lower camel case states.
@@ -114,6 +117,7 @@ type Emulator struct {
 
 	journal journal
 	faults  faultState
+	limits  *limiter
 
 	creds credentials
 	oidc  oidcIssuer
@@ -163,7 +167,8 @@ func New(cfg Config) (*Emulator, error) {
 	if cfg.RescoreDelay < 0 {
 		return nil, fmt.Errorf("emulator: RescoreDelay must not be negative, got %s", cfg.RescoreDelay)
 	}
-	e := &Emulator{cfg: cfg}
+	cfg.Limits = cfg.Limits.withDefaults()
+	e := &Emulator{cfg: cfg, limits: newLimiter(cfg.Limits, cfg.Now)}
 	e.faults.init()
 	if err := e.initCredentials(); err != nil {
 		return nil, err

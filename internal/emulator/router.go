@@ -101,11 +101,19 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	rt := classify(r)
 	p := e.faults.take(rt.kind)
+	release, refused := e.admitLimits(r, rt, p)
+	defer release() // after the response is written: the request is in flight until then
 	if p.latency > 0 && !sleepCtx(r.Context(), p.latency) {
 		return // client gave up
 	}
 
-	en := JournalEntry{Time: start, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: redactHeader(r.Header), Body: string(body), Kind: rt.kind}
+	en := JournalEntry{Time: start, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: redactHeader(r.Header), Body: string(body), Kind: rt.kind, Remote: r.RemoteAddr}
+	switch {
+	case refused != nil:
+		en.Limit = refused.limit
+	case p.pre == "throttle":
+		en.Limit = LimitFault
+	}
 	if rt.kind == "token" {
 		en.Body = redactForm(en.Body)
 		en.Query = redactQuery(en.Query)
@@ -120,7 +128,7 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 	case rt.kind == "token":
 		resp = e.handleToken(r, body, rt.tenant)
 	default:
-		resp = e.handleGraph(r, rt, p, body)
+		resp = e.handleGraph(r, rt, p, refused, body)
 	}
 	en.Tenant = e.journalTenant(r, rt, resp)
 
@@ -168,7 +176,7 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (e *Emulator) handleGraph(r *http.Request, rt route, p plan, body []byte) *response {
+func (e *Emulator) handleGraph(r *http.Request, rt route, p plan, refused *refusal, body []byte) *response {
 	if rt.notGraph {
 		g := newGraphCtx(r, "v1.0", e.now())
 		seg := strings.Split(strings.Trim(r.URL.Path, "/"), "/")[0]
@@ -194,6 +202,9 @@ func (e *Emulator) handleGraph(r *http.Request, rt route, p plan, body []byte) *
 		h := http.Header{}
 		h.Set("Content-Type", "text/html")
 		return &response{status: http.StatusBadGateway, header: h, body: []byte(htmlErrorPage)}
+	}
+	if refused != nil {
+		return refused.response(g)
 	}
 	who, denied := e.authenticate(g)
 	if denied != nil {

@@ -96,7 +96,9 @@ func TestDirectAccessDrift(t *testing.T) {
 
 func TestConcurrentPatches(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
-	f := newFixture(t, func(c *Config) { c.StateFile = path })
+	// Limits off: this tests the store's locking under 8 writers at once (Graph admits 4 per app) and sends
+	// 160 secureScores requests on a frozen clock (over 150 per minute).
+	f := newFixture(t, func(c *Config) { c.StateFile = path; c.Limits.Off = true })
 	ids := f.emu.ControlProfileIDs()[:8]
 	var wg sync.WaitGroup
 	for w := 0; w < 8; w++ {

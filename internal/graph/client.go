@@ -41,6 +41,13 @@ type Options struct {
 	// Per-attempt bounds: a stalled attempt fails and is retried (see isBrokenConnection for which methods).
 	AttemptHeaderTimeout time.Duration // wait for response headers; default 60s
 	AttemptBodyTimeout   time.Duration // read the whole body once headers are in; default 120s
+
+	// The request budget (admission.go, pacing.go) is shared by every Client of the process with the same Graph
+	// host, TenantID and ClientID. MaxConcurrentRequests lowers this Client's share of the
+	// MaxConcurrentRequests slots (1..4; 0 means 4).
+	TenantID              string
+	ClientID              string
+	MaxConcurrentRequests int
 }
 
 const (
@@ -73,6 +80,7 @@ type Client struct {
 	forbiddenHint    string
 	traceBodies      bool // log request and response bodies (TRACE only)
 	debugRequests    bool // log one line per request (DEBUG or finer)
+	admission        admission
 }
 
 // New validates opts and returns a Client. Plain http:// is refused unless the host is loopback
@@ -99,6 +107,9 @@ func New(opts Options) (*Client, error) {
 	if !strings.Contains(u.Host, "%") { // an IPv6 zone (interface name) keeps its case
 		u.Host = strings.ToLower(u.Host)
 	}
+	if opts.MaxConcurrentRequests < 0 || opts.MaxConcurrentRequests > MaxConcurrentRequests {
+		return nil, fmt.Errorf("graph: MaxConcurrentRequests %d is outside 1..%d (Graph's limit per app and tenant)", opts.MaxConcurrentRequests, MaxConcurrentRequests)
+	}
 	version := opts.APIVersion
 	if version != "" && version != "beta" && version != "v1.0" {
 		return nil, fmt.Errorf(`graph: APIVersion %q is not supported: use "beta" or "v1.0"`, version)
@@ -123,6 +134,7 @@ func New(opts Options) (*Client, error) {
 		forbiddenHint:    opts.ForbiddenHint,
 		traceBodies:      bodyTracingFromEnv(),
 		debugRequests:    debugLoggingFromEnv(),
+		admission:        newAdmission(budgetFor(u.Host, opts.TenantID, opts.ClientID), opts.MaxConcurrentRequests),
 	}
 	if opts.HTTPClient != nil {
 		if opts.HTTPClient.Transport != nil {

@@ -220,6 +220,10 @@ func newProviderDataWithTokens(s providerSettings, tokens graph.TokenSource, use
 		Tokens:        tokens,
 		UserAgent:     userAgent,
 		ForbiddenHint: forbiddenHintFor(method),
+		// The request budget is Graph's per app per tenant; instances with the same three share it.
+		TenantID:              s.TenantID,
+		ClientID:              s.ClientID,
+		MaxConcurrentRequests: s.MaxConcurrentRequests,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("graph client: %w", err)

@@ -168,3 +168,26 @@ func TestProviderSchemaAndMetadata(t *testing.T) {
 		}
 	}
 }
+
+func TestResolveSettingsMaxConcurrentRequests(t *testing.T) {
+	t.Parallel()
+	s, diags := resolveSettings(securescoreProviderModelV0{}, fakeEnv(nil))
+	if diags.HasError() || s.MaxConcurrentRequests != 0 {
+		t.Errorf("unset: %d %v (want 0: the client's default of 4)", s.MaxConcurrentRequests, diags)
+	}
+	s, diags = resolveSettings(securescoreProviderModelV0{}, fakeEnv(map[string]string{envMaxConcurrentRequests: " 2 "}))
+	if diags.HasError() || s.MaxConcurrentRequests != 2 {
+		t.Errorf("from the environment: %d %v", s.MaxConcurrentRequests, diags)
+	}
+	s, diags = resolveSettings(securescoreProviderModelV0{MaxConcurrentRequests: types.Int64Value(1)},
+		fakeEnv(map[string]string{envMaxConcurrentRequests: "3"}))
+	if diags.HasError() || s.MaxConcurrentRequests != 1 {
+		t.Errorf("the block wins: %d %v", s.MaxConcurrentRequests, diags)
+	}
+	for _, bad := range []string{"0", "5", "two", "-1"} {
+		_, diags := resolveSettings(securescoreProviderModelV0{}, fakeEnv(map[string]string{envMaxConcurrentRequests: bad}))
+		if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), envMaxConcurrentRequests) {
+			t.Errorf("%s=%q: %v", envMaxConcurrentRequests, bad, diags)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"sort"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -18,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/securescore/terraform-provider-securescore/internal/clouds"
+	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
 // Address is the provider's registry source address.
@@ -51,6 +53,8 @@ type securescoreProviderModelV0 struct {
 	GraphEndpoint types.String `tfsdk:"graph_endpoint"`
 	AuthorityHost types.String `tfsdk:"authority_host"`
 	APIVersion    types.String `tfsdk:"api_version"`
+
+	MaxConcurrentRequests types.Int64 `tfsdk:"max_concurrent_requests"`
 
 	// Further sign-in methods (auth_config.go).
 	ClientIDFilePath               types.String `tfsdk:"client_id_file_path"`
@@ -128,6 +132,16 @@ func (p *securescoreProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.OneOf(apiVersions...)},
 			},
+			"max_concurrent_requests": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("The most Microsoft Graph requests the provider has in flight at once, 1 to %d "+
+					"(the default). Graph admits %d concurrent Secure Score requests per application per tenant and answers "+
+					"more with HTTP 429; every provider instance in one Terraform run with the same tenant and client shares "+
+					"them. Lower it when other tools or pipelines use the same app registration in the same tenant at the same "+
+					"time, e.g. `2` for two pipelines. Environment variable: `%s`.", graph.MaxConcurrentRequests,
+					graph.MaxConcurrentRequests, envMaxConcurrentRequests),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(1, graph.MaxConcurrentRequests)},
+			},
 		}),
 	}
 }
@@ -179,13 +193,14 @@ func (p *securescoreProvider) Configure(ctx context.Context, req provider.Config
 	}
 	data.masks = masks
 	tflog.Info(ctx, "Configured Microsoft Graph client", map[string]any{
-		"auth_method":    string(method),
-		"environment":    settings.Environment.Name,
-		"graph_endpoint": settings.GraphEndpoint,
-		"authority_host": settings.AuthorityHost,
-		"api_version":    settings.APIVersion,
-		"tenant_id":      settings.TenantID,
-		"client_id":      settings.ClientID,
+		"auth_method":             string(method),
+		"environment":             settings.Environment.Name,
+		"graph_endpoint":          settings.GraphEndpoint,
+		"authority_host":          settings.AuthorityHost,
+		"api_version":             settings.APIVersion,
+		"tenant_id":               settings.TenantID,
+		"client_id":               settings.ClientID,
+		"max_concurrent_requests": settings.MaxConcurrentRequests,
 	})
 	resp.ResourceData = data
 	resp.DataSourceData = data
@@ -215,6 +230,9 @@ func (m securescoreProviderModelV0) unknownAttributes() []string {
 		if v.IsUnknown() {
 			out = append(out, name)
 		}
+	}
+	if m.MaxConcurrentRequests.IsUnknown() {
+		out = append(out, "max_concurrent_requests")
 	}
 	sort.Strings(out)
 	return out

@@ -463,7 +463,7 @@ func TestAccSecureScoreResource_wrongSecret(t *testing.T) {
 func TestAccSecureScoreResource_invalidConfig(t *testing.T) {
 	env := newAccEnv(t, emulator.Config{})
 	withProvider := func(attr string) string {
-		return fmt.Sprintf("provider \"securescore\" {\n  %s\n}\nresource \"securescore_secure_score\" \"test\" {}\n", attr)
+		return requiredProviders + fmt.Sprintf("provider \"securescore\" {\n  %s\n}\nresource \"securescore_secure_score\" \"test\" {}\n", attr)
 	}
 	steps := []struct {
 		config string
@@ -495,7 +495,7 @@ func TestAccSecureScoreResource_missingCredentials(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      "provider \"securescore\" {}\nresource \"securescore_secure_score\" \"test\" {}\n",
+			Config:      requiredProviders + "provider \"securescore\" {}\nresource \"securescore_secure_score\" \"test\" {}\n",
 			ExpectError: regexp.MustCompile(`(?s)Missing credentials.*tenant_id \(or ARM_TENANT_ID\).*client_id \(or\s+ARM_CLIENT_ID\).*client_secret \(or\s+ARM_CLIENT_SECRET\)`),
 		}},
 	})
@@ -505,7 +505,7 @@ func TestAccSecureScoreResource_missingCredentials(t *testing.T) {
 func TestAccSecureScoreResource_unknownProviderConfig(t *testing.T) {
 	env := newAccEnv(t, emulator.Config{})
 	env.needsEmulator(t)
-	cfg := fmt.Sprintf(`
+	cfg := requiredProviders + fmt.Sprintf(`
 resource "terraform_data" "secret" {
   input = %q
 }

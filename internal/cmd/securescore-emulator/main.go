@@ -67,6 +67,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.cfg.StateCase, "state-case", "", `spelling of control states in responses: "" = as the client sent it, "lowerCamel" = thirdParty, ignored, ...`)
 	o.creds.register(fs)
 	o.tenants.register(fs, &o.cfg)
+	registerLimitFlags(fs, &o.cfg.Limits)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -77,6 +78,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if o.cfg.Limits.MaxConcurrent < 1 {
+		return nil, fmt.Errorf("-max-concurrent must be at least 1")
 	}
 	if o.faults.ThrottleRate < 0 || o.faults.ThrottleRate > 1 {
 		return nil, fmt.Errorf("-throttle-rate must be within 0..1")
@@ -137,6 +141,12 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan struct{}) error {
 	fmt.Fprintf(stdout, "  Scope:        https://graph.microsoft.com/.default  or  %s/.default\n", base)
 	printIdentityEndpoints(stdout, base, cfg)
 	printTenants(stdout, base, emu)
+	if cfg.Limits.Off {
+		fmt.Fprintf(stdout, "  Limits:       off\n")
+	} else {
+		fmt.Fprintf(stdout, "  Limits:       %d concurrent, %s on secureScores+secureScoreControlProfiles, %s on secureScores (per app and tenant)\n",
+			cfg.Limits.MaxConcurrent, cfg.Limits.Window, cfg.Limits.ScoreRate)
+	}
 	if cfg.StateFile != "" {
 		fmt.Fprintf(stdout, "  State file:   %s\n", cfg.StateFile)
 	}
