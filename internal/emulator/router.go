@@ -221,6 +221,7 @@ func (e *Emulator) handleGraph(r *http.Request, rt route, p plan, refused *refus
 	if denied != nil {
 		return denied
 	}
+	e.applyDueRescores(g.t)
 	if rt.badSeg != "" || rt.set == "" {
 		return g.errorf(http.StatusBadRequest, "BadRequest", "Resource not found for the segment '%s'.", rt.badSeg)
 	}

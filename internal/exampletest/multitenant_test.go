@@ -106,7 +106,7 @@ func TestMultiTenantExampleOpenTofu(t *testing.T) {
 		reset = append(reset, id)
 	}
 	slices.Sort(reset)
-	if want := []string{"AdminMFAV2", "BlockLegacyAuthentication", "OneAdmin", "scid_2010"}; !slices.Equal(reset, want) {
+	if want := []string{"AdminMFAV2", "BlockLegacyAuthentication", "OneAdmin", "intune_windows_compliance_policy"}; !slices.Equal(reset, want) {
 		t.Errorf("retiring northwind reset %v, want %v", reset, want)
 	}
 
@@ -130,7 +130,7 @@ func (r *rig) applyBaselineToThreeTenants(dir string) {
 	if err := json.Unmarshal([]byte(out.Output), &skipped); err != nil {
 		t.Fatalf("output %q: %v", out.Output, err)
 	}
-	wantSkipped := map[string][]string{"contoso": {}, "fabrikam": {"scid_2010"}, "northwind": {"mdo_safeattachments"}}
+	wantSkipped := map[string][]string{"contoso": {}, "fabrikam": {"intune_windows_compliance_policy"}, "northwind": {"mdo_safeattachments"}}
 	for name, want := range wantSkipped {
 		if got := skipped[name]; !slices.Equal(got, want) {
 			t.Errorf("%s skipped %v, want %v", name, got, want)
@@ -146,9 +146,9 @@ func (r *rig) applyBaselineToThreeTenants(dir string) {
 	}
 	all := []string{"AdminMFAV2", "BlockLegacyAuthentication", "OneAdmin"}
 	want := map[string][]string{
-		exampleTenants["contoso"]:   append(slices.Clone(all), "mdo_safeattachments", "scid_2010"),
+		exampleTenants["contoso"]:   append(slices.Clone(all), "intune_windows_compliance_policy", "mdo_safeattachments"),
 		exampleTenants["fabrikam"]:  append(slices.Clone(all), "mdo_safeattachments"),
-		exampleTenants["northwind"]: append(slices.Clone(all), "scid_2010"),
+		exampleTenants["northwind"]: append(slices.Clone(all), "intune_windows_compliance_policy"),
 	}
 	for tenant, ids := range want {
 		got := writes[tenant]
