@@ -1,7 +1,9 @@
 package emulator
 
 import (
+	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -180,5 +182,71 @@ func TestParseRate(t *testing.T) {
 	}
 	if s := (Rate{10000, 10 * time.Minute}).String(); s != "10000/10m" {
 		t.Errorf("String %q", s)
+	}
+}
+
+// A client that frees its slot only when it has read an answer never meets a concurrency 429: the emulator
+// frees the request's slot before the answer goes out, not after (a dropped connection included). Four workers
+// against four slots, each sending its next request the moment it has read the last.
+func TestLimitSlotFreeBeforeTheAnswer(t *testing.T) {
+	f := newFixture(t)
+	f.emu.SetFaults(Faults{DropAfterWrite: 20})
+	body := `{"state":"Reviewed","vendorInformation":{"provider":"SecureScore","vendor":"Microsoft"}}`
+	var wg sync.WaitGroup
+	for w := range DefaultMaxConcurrent {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 60 {
+				if w == 0 && i%3 == 0 {
+					req, _ := http.NewRequest(http.MethodPatch, f.srv.URL+"/v1.0/security/secureScoreControlProfiles/OneAdmin", strings.NewReader(body))
+					req.Header.Set("Authorization", "Bearer "+f.tok)
+					req.Header.Set("Content-Type", "application/json")
+					if resp, err := f.srv.Client().Do(req); err == nil {
+						_, _ = io.Copy(io.Discard, resp.Body)
+						_ = resp.Body.Close()
+					}
+					continue
+				}
+				f.do(t, http.MethodGet, "/v1.0/security/secureScoreControlProfiles?$top=1", f.tok, "")
+			}
+		}()
+	}
+	wg.Wait()
+	if got := throttled(f.emu); len(got) != 0 {
+		t.Fatalf("429s by limit %v, want none", got)
+	}
+}
+
+// A request refused by a limit never uses up a fault meant for a request the service handles: the PATCH refused
+// with 429 is answered 429, and the dropped connection waits for the next PATCH that passes the limits.
+func TestLimitRefusalLeavesFaultsForHandledRequests(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.Limits.MaxConcurrent = 1 })
+	f.emu.SetFaults(Faults{Latency: 300 * time.Millisecond, DropAfterWrite: 1})
+	body := `{"state":"Reviewed","vendorInformation":{"provider":"SecureScore","vendor":"Microsoft"}}`
+	patch := func() (int, error) {
+		req, _ := http.NewRequest(http.MethodPatch, f.srv.URL+"/v1.0/security/secureScoreControlProfiles/OneAdmin", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+f.tok)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := f.srv.Client().Do(req)
+		if err != nil {
+			return 0, err
+		}
+		defer func() { _ = resp.Body.Close() }()
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return resp.StatusCode, nil
+	}
+	held := make(chan struct{})
+	go func() {
+		defer close(held)
+		f.do(t, http.MethodGet, "/v1.0/security/secureScoreControlProfiles?$top=1", f.tok, "")
+	}()
+	time.Sleep(100 * time.Millisecond) // the GET holds the only slot
+	if status, err := patch(); err != nil || status != http.StatusTooManyRequests {
+		t.Fatalf("PATCH while the slot is held: status %d, err %v; want 429", status, err)
+	}
+	<-held
+	if _, err := patch(); err == nil {
+		t.Fatal("the next PATCH was answered; want its connection dropped by the fault the refused PATCH left")
 	}
 }

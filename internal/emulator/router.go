@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -100,9 +101,16 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 		body, _ = io.ReadAll(io.LimitReader(r.Body, maxRequestBody))
 	}
 	rt := classify(r)
-	p := e.faults.take(rt.kind)
+	p := e.faults.takePre(rt.kind)
 	release, refused := e.admitLimits(r, rt, p)
-	defer release() // after the response is written: the request is in flight until then
+	if refused == nil {
+		e.faults.takePost(rt.kind, &p)
+	}
+	// The request stops counting as in flight once the service has handled it, before its answer goes out: a
+	// client that frees its own slot when it has read the answer must never find the emulator's still taken.
+	// A stalled answer keeps its slot until the stall ends, as a hung request would.
+	done := sync.OnceFunc(release)
+	defer done()
 	if p.latency > 0 && !sleepCtx(r.Context(), p.latency) {
 		return // client gave up
 	}
@@ -132,6 +140,9 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	en.Tenant = e.journalTenant(r, rt, resp)
 
+	if p.post != "stall" {
+		done()
+	}
 	if p.drop && rt.kind == "write" {
 		en.Status = 0
 		e.journal.add(en)
@@ -210,6 +221,7 @@ func (e *Emulator) handleGraph(r *http.Request, rt route, p plan, refused *refus
 	if denied != nil {
 		return denied
 	}
+	e.applyDueRescores(g.t)
 	if rt.badSeg != "" || rt.set == "" {
 		return g.errorf(http.StatusBadRequest, "BadRequest", "Resource not found for the segment '%s'.", rt.badSeg)
 	}

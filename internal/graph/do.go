@@ -66,8 +66,24 @@ func (c *Client) do(ctx context.Context, r apiRequest) (*apiResponse, error) {
 			logDebug(ctx, resp.token, "graph: token rejected, refreshing once", map[string]any{"method": r.method, "url": r.url, "request_id": e.RequestID})
 			continue
 		}
+		if e.StatusCode == http.StatusForbidden {
+			e.Hint = forbiddenHint(r.method, c.forbiddenHint)
+		}
 		return nil, e
 	}
+}
+
+// forbiddenHint names the permission a 403 usually means is missing, plus the sign-in method's own advice.
+func forbiddenHint(method, extra string) string {
+	h := "reading Secure Score needs the Microsoft Graph permission SecurityEvents.Read.All (or SecurityEvents.ReadWrite.All)"
+	if method != http.MethodGet {
+		h = "changing Secure Score needs the Microsoft Graph permission SecurityEvents.ReadWrite.All"
+	}
+	h += ", granted to the signed-in application or identity with admin consent"
+	if extra != "" {
+		h += "; " + extra
+	}
+	return h
 }
 
 // callState carries one logical call through go-retryablehttp's hooks: the hooks have no per-call argument,

@@ -2,7 +2,10 @@ package provider
 
 import (
 	"os"
+	"os/exec"
 	"strings"
+	"sync"
+	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
@@ -23,4 +26,18 @@ func pinProviderAddress() {
 	namespace, _, _ := strings.Cut(rest, "/")
 	_ = os.Setenv(resource.EnvTfAccProviderHost, host)
 	_ = os.Setenv(resource.EnvTfAccProviderNamespace, namespace)
+}
+
+// accCLIVersion is the `version` output of the CLI the acceptance tests run (TF_ACC_TERRAFORM_PATH, set by TestMain).
+var accCLIVersion = sync.OnceValue(func() string {
+	out, _ := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), "version").Output()
+	return string(out)
+})
+
+// skipUnderOpenTofu skips a test whose behaviour OpenTofu does not have, printing why.
+func skipUnderOpenTofu(t testing.TB, why string) {
+	t.Helper()
+	if tfharness.IsOpenTofu(accCLIVersion()) {
+		t.Skipf("OpenTofu: %s", why)
+	}
 }

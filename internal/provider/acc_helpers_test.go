@@ -232,3 +232,12 @@ func notFoundSteps(t *testing.T, cfg, name, what string, remove func() bool) []r
 		},
 	}
 }
+
+// tenantID is the tenant the tests sign in to: the secure score resource's id.
+func (e *accEnv) tenantID(t *testing.T) string {
+	t.Helper()
+	if e.emu != nil {
+		return e.config.TenantID
+	}
+	return os.Getenv(envTenantID)
+}

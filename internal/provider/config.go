@@ -28,8 +28,6 @@ const (
 	envMaxConcurrentRequests = "ARM_MAX_CONCURRENT_REQUESTS"
 )
 
-const defaultAPIVersion = "beta"
-
 var apiVersions = []string{"beta", "v1.0"}
 
 // providerSettings is the provider configuration after merging the block with the environment and
@@ -41,7 +39,7 @@ type providerSettings struct {
 	Environment   clouds.Environment
 	GraphEndpoint string
 	AuthorityHost string
-	APIVersion    string
+	APIVersion    string // "" = per operation
 
 	MaxConcurrentRequests int // 0: graph.MaxConcurrentRequests
 }
@@ -102,10 +100,9 @@ func resolveSettings(cfg securescoreProviderModelV0, getenv func(string) string)
 	s.GraphEndpoint = baseURL(cfg.GraphEndpoint, envGraphEndpoint, "graph_endpoint", env.GraphEndpoint)
 	s.AuthorityHost = baseURL(cfg.AuthorityHost, envAuthorityHost, "authority_host", env.AuthorityHost)
 
+	// "" leaves each operation on the version that documents it (graph.Options.APIVersion).
 	s.APIVersion, src = pick(cfg.APIVersion, envAPIVersion)
-	if s.APIVersion == "" {
-		s.APIVersion = defaultAPIVersion
-	} else if !contains(apiVersions, s.APIVersion) {
+	if s.APIVersion != "" && !contains(apiVersions, s.APIVersion) {
 		diags.AddAttributeError(path.Root("api_version"), "Invalid api_version",
 			fmt.Sprintf("From %s: %q is not accepted; use one of: %s", src, s.APIVersion, strings.Join(apiVersions, ", ")))
 	}

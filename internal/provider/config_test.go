@@ -30,7 +30,7 @@ func TestResolveSettingsDefaultsAndEnvironment(t *testing.T) {
 		t.Errorf("credentials not taken from the environment: %+v", s)
 	}
 	if s.Environment.Name != "global" || s.GraphEndpoint != "https://graph.microsoft.com" ||
-		s.AuthorityHost != "https://login.microsoftonline.com" || s.APIVersion != "beta" {
+		s.AuthorityHost != "https://login.microsoftonline.com" || s.APIVersion != "" {
 		t.Errorf("defaults: %+v", s)
 	}
 	if got := s.Environment.Scope(); got != "https://graph.microsoft.com/.default" {
@@ -101,7 +101,7 @@ func TestResolveSettingsRejectsBadEnvironmentValues(t *testing.T) {
 	t.Parallel()
 	base := map[string]string{envTenantID: testTenant, envClientID: testClient, envClientSecret: "s"}
 	cases := map[string][2]string{
-		"environment":    {envEnvironment, "accepted values are china, dod, global, public, usgovernment, usgovernmentl5"},
+		"environment":    {envEnvironment, "accepted values are china, dod, global, public, usgovernment, usgovernmentl4, usgovernmentl5"},
 		"graph_endpoint": {envGraphEndpoint, "plain http:// is allowed only for loopback"},
 		"authority_host": {envAuthorityHost, "expected an absolute URL"},
 		"api_version":    {envAPIVersion, "use one of: beta, v1.0"},

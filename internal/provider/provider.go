@@ -105,7 +105,7 @@ func (p *securescoreProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"environment": schema.StringAttribute{
-				MarkdownDescription: "The Microsoft cloud: `global` (the default; alias `public`), `usgovernment` (GCC High), " +
+				MarkdownDescription: "The Microsoft cloud, with the azuread provider's names: `global` (the default; alias `public`), `usgovernment` (GCC High; alias `usgovernmentl4`), " +
 					"`usgovernmentl5` (DoD; alias `dod`) or `china` (21Vianet). It selects the Graph and login hosts and the token " +
 					"scope `<graph host>/.default`. Environment variable: `" + envEnvironment + "`.",
 				Optional:   true,
@@ -125,8 +125,10 @@ func (p *securescoreProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				Validators: []validator.String{baseURLValidator()},
 			},
 			"api_version": schema.StringAttribute{
-				MarkdownDescription: "The Graph API version: `beta` (the default; the version that documents the secureScores PATCH) " +
-					"or `v1.0`. Environment variable: `" + envAPIVersion + "`.",
+				MarkdownDescription: "The Graph API version for every request: `beta` or `v1.0`. Left out, each operation uses the " +
+					"version whose reference documents it: `v1.0` for reads and for the control-profile PATCH (its documented body " +
+					"is the one sent), `beta` for the `secureScores` PATCH, which only the beta reference documents. " +
+					"Environment variable: `" + envAPIVersion + "`.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.OneOf(apiVersions...)},
 			},
@@ -184,7 +186,7 @@ func (p *securescoreProvider) Configure(ctx context.Context, req provider.Config
 	if req.TerraformVersion != "" {
 		userAgent += " terraform/" + req.TerraformVersion
 	}
-	data, err := newProviderDataWithTokens(settings, tokens, userAgent)
+	data, err := newProviderDataWithTokens(settings, tokens, userAgent, method)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to create the Microsoft Graph client", err.Error())
 		return

@@ -337,7 +337,7 @@ func tfVersion(ctx context.Context, tf *tfharness.Terraform) string {
 
 // cliName tells OpenTofu from Terraform by `version` output: both print "terraform_version" in their JSON.
 func cliName(out string) string {
-	if strings.Contains(out, "OpenTofu v") {
+	if tfharness.IsOpenTofu(out) {
 		return "OpenTofu"
 	}
 	return "terraform"
