@@ -34,7 +34,9 @@ func TestUnreachableNoSuchHost(t *testing.T) {
 }
 
 func TestUnreachableClassification(t *testing.T) {
-	wrap := func(err error) error { return &url.Error{Op: "Post", URL: "x", Err: &net.OpError{Op: "dial", Err: err}} }
+	wrap := func(err error) error {
+		return &url.Error{Op: "Post", URL: "x", Err: &net.OpError{Op: "dial", Err: err}}
+	}
 	for _, tc := range []struct {
 		err    error
 		reason string
