@@ -14,6 +14,8 @@ type providerData struct {
 	client   *graph.Client
 	settings providerSettings
 	masks    *logMasks // secrets met while signing in, masked in every log line written with logContext
+
+	profileReads *controlProfileSnapshot // securescore_control_profile reads (see control_profile_snapshot.go)
 }
 
 // logContext masks the secrets known so far in the lines logged with the returned context.

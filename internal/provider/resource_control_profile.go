@@ -37,7 +37,7 @@ func newControlProfileServer() *controlProfileServer { return &controlProfileSer
 func (s *controlProfileServer) configure(data *providerData, deferred bool) {
 	var snapshot *controlProfileSnapshot
 	if data != nil {
-		snapshot = newControlProfileSnapshot(data.client)
+		snapshot = data.profileReads
 	}
 	s.profiles.Store(snapshot)
 	s.data.Store(data)

@@ -27,6 +27,8 @@ type options struct {
 	latency     time.Duration
 	parallelism int
 	verbose     bool
+	phases      map[string]bool // the phases timed; apply-create always runs, as the others' setup
+	floors      bool            // time the protocol floors too
 }
 
 func main() {
@@ -59,6 +61,8 @@ func parseFlags(args []string) (*options, error) {
 	fs.DurationVar(&o.latency, "latency", 20*time.Millisecond, "latency added to every emulator request in the second set (0 skips it)")
 	fs.IntVar(&o.parallelism, "parallelism", 10, "terraform -parallelism (10 is terraform's default)")
 	fs.BoolVar(&o.verbose, "v", false, "echo terraform's output")
+	fs.BoolVar(&o.floors, "floors", true, "time the protocol floors (benchfloor_thing, benchfloor_wide) beside terraform_data")
+	only := fs.String("phases", "", "comma-separated phases to time (default all: "+strings.Join(phaseNames(), ",")+"); apply-create always runs, untimed unless listed")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -84,6 +88,19 @@ func parseFlags(args []string) (*options, error) {
 			return nil, fmt.Errorf("-n: %q is not a count between 1 and 9999", s)
 		}
 		o.ns = append(o.ns, n)
+	}
+	o.phases = map[string]bool{}
+	for _, name := range phaseNames() {
+		o.phases[name] = *only == ""
+	}
+	for _, name := range strings.Split(*only, ",") {
+		if name = strings.TrimSpace(name); name == "" {
+			continue
+		}
+		if _, ok := o.phases[name]; !ok {
+			return nil, fmt.Errorf("-phases: %q is not one of %s", name, strings.Join(phaseNames(), ","))
+		}
+		o.phases[name] = true
 	}
 	if o.reps < 1 {
 		return nil, errors.New("-reps must be at least 1")

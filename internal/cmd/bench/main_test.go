@@ -90,7 +90,14 @@ func TestParseFlags(t *testing.T) {
 	if err != nil || len(o.ns) != 3 || o.ns[2] != 1000 || o.reps != 2 || o.out != "x" || o.parallelism != 10 {
 		t.Fatalf("parseFlags: %+v, %v", o, err)
 	}
-	for _, bad := range [][]string{{"-n", "0"}, {"-n", "x"}, {"-reps", "0"}, {"extra"}} {
+	if !o.phases["plan-noop"] || !o.phases["apply-change"] || !o.floors {
+		t.Fatalf("default phases %v, floors %v: want every phase and the floors", o.phases, o.floors)
+	}
+	o, err = parseFlags([]string{"-phases", "plan-noop, refresh-only", "-floors=false"})
+	if err != nil || !o.phases["plan-noop"] || !o.phases["refresh-only"] || o.phases["apply-create"] || o.phases["apply-change"] || o.floors {
+		t.Fatalf("-phases plan-noop,refresh-only -floors=false: %+v, %v", o, err)
+	}
+	for _, bad := range [][]string{{"-n", "0"}, {"-n", "x"}, {"-reps", "0"}, {"extra"}, {"-phases", "plan"}} {
 		if _, err := parseFlags(bad); err == nil {
 			t.Errorf("parseFlags(%q) accepted", bad)
 		}

@@ -35,6 +35,14 @@ func phases(parallelism int) []phase {
 	}
 }
 
+func phaseNames() []string {
+	var out []string
+	for _, ph := range phases(1) {
+		out = append(out, ph.name)
+	}
+	return out
+}
+
 // sample is one measurement of one phase: the provider and terraform_data side by side.
 type sample struct {
 	n        int
@@ -152,6 +160,9 @@ func (b *bench) measure(ctx context.Context, rep, n int, latency time.Duration) 
 		tf  *tfharness.Terraform
 		dir string
 	}{{prov, provDir}, {baseTF, baseDir}, {baseTF, dirs.floor}, {baseTF, dirs.wide}} {
+		if !b.o.floors && (x.dir == dirs.floor || x.dir == dirs.wide) {
+			continue
+		}
 		if r, err := x.tf.Run(ctx, x.dir, "init", "-input=false", "-no-color"); err != nil {
 			return nil, fmt.Errorf("terraform init in %s: %w\n%s", x.dir, err, r.Output)
 		}
@@ -164,6 +175,10 @@ func (b *bench) measure(ctx context.Context, rep, n int, latency time.Duration) 
 			if err := writeConfigs(dirs, ids, (n+9)/10); err != nil {
 				return nil, err
 			}
+		}
+		timed := b.o.phases[ph.name]
+		if !timed && i > 0 {
+			continue // only apply-create is needed by the phases after it
 		}
 		s := sample{n: n, latency: latency, phase: ph.name}
 		runProvider := func() error {
@@ -186,7 +201,7 @@ func (b *bench) measure(ctx context.Context, rep, n int, latency time.Duration) 
 		}
 		runFloor := func(dir string, into *time.Duration) func() error {
 			return func() error {
-				if latency > 0 {
+				if latency > 0 || !b.o.floors {
 					return nil // the floors call no API: latency changes nothing
 				}
 				r, err := baseTF.Run(ctx, dir, ph.args...)
@@ -203,6 +218,9 @@ func (b *bench) measure(ctx context.Context, rep, n int, latency time.Duration) 
 			if err := runs[(rep+i+k)%len(runs)](); err != nil {
 				return nil, err
 			}
+		}
+		if !timed {
+			continue
 		}
 		fmt.Fprintf(b.log, "rep %d  N=%-4d latency=%-5s %-13s terraform_data %6.2fs  provider %6.2fs  ratio %.2f  floor %6.2fs  wide floor %6.2fs  calls token=%d get=%d patch=%d other=%d  rss %.1f MiB\n",
 			rep+1, n, latency, ph.name, s.baseline.Seconds(), s.provider.Seconds(), s.provider.Seconds()/s.baseline.Seconds(), s.floor.Seconds(), s.wide.Seconds(),
