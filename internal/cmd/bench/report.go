@@ -123,6 +123,9 @@ func buildReport(o *options, samples []sample, tf string, wall time.Duration) *r
 	}
 	for _, n := range o.ns {
 		for _, ph := range phases(o.parallelism) {
+			if !o.phases[ph.name] {
+				continue
+			}
 			r.Rows = append(r.Rows, summarize(o, samples, n, ph.name))
 		}
 	}
@@ -161,8 +164,12 @@ func summarize(o *options, samples []sample, n int, phase string) row {
 		}
 	}
 	w.ProviderS, w.BaselineS, w.Ratio = median(p0), median(b0), median(ratios)
-	w.FloorS, w.FloorRatio = median(f0), median(floorRatios)
-	w.WideS, w.WideRatio = median(w0), median(wideRatios)
+	if len(f0) > 0 { // none with -floors=false
+		w.FloorS, w.FloorRatio = median(f0), median(floorRatios)
+	}
+	if len(w0) > 0 {
+		w.WideS, w.WideRatio = median(w0), median(wideRatios)
+	}
 	w.RatioMet = w.Ratio <= w.RatioMax
 	if w.HasLatency {
 		w.LatencyProviderS, w.LatencyBaselineS = median(pl), median(bl)
