@@ -80,20 +80,14 @@ func (m *controlProfileResourceModelV1) setFromGraph(p *graph.SecureScoreControl
 	}
 }
 
-// clearReadOnly nulls every attribute only the service sets.
-func (m *controlProfileResourceModelV1) clearReadOnly() {
-	m.UpdatedBy, m.UpdatedDateTime = types.StringNull(), types.StringNull()
-}
-
 // markReadOnlyUnknown makes every attribute only the service sets "known after apply".
 func (m *controlProfileResourceModelV1) markReadOnlyUnknown() {
-	m.ID = types.StringUnknown()
-	m.markHistoryUnknown()
+	m.setEach(readOnly, tftypes.UnknownValue)
 }
 
 // markHistoryUnknown makes what every PATCH changes "known after apply".
 func (m *controlProfileResourceModelV1) markHistoryUnknown() {
-	m.UpdatedBy, m.UpdatedDateTime = types.StringUnknown(), types.StringUnknown()
+	m.setEach(setByPatch, tftypes.UnknownValue)
 }
 
 // defaultVendorInformation is what the service itself records: provider SecureScore, vendor Microsoft.
@@ -392,6 +386,16 @@ func (s *controlProfileServer) delete(ctx context.Context, state *controlProfile
 
 func (s *controlProfileServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
 	resp := &tfprotov6.ImportResourceStateResponse{}
+	if resp.Deferred = s.deferral(req.ClientCapabilities != nil && req.ClientCapabilities.DeferralAllowed); resp.Deferred != nil {
+		// As the framework does: an unknown object, imported once the provider is configured.
+		dv, err := tfprotov6.NewDynamicValue(controlProfileResourceType, tftypes.NewValue(controlProfileResourceType, tftypes.UnknownValue))
+		if err != nil {
+			resp.Diagnostics = errorDiagnostics("Unable to import the control profile", err.Error())
+			return resp, nil
+		}
+		resp.ImportedResources = []*tfprotov6.ImportedResource{{TypeName: controlProfileTypeName, State: &dv}}
+		return resp, nil
+	}
 	if req.ID == "" {
 		resp.Diagnostics = errorDiagnostics("Missing control profile id",
 			"Import needs the control's name, e.g. `terraform import securescore_control_profile.mfa AdminMFAV2`.")
