@@ -219,14 +219,10 @@ func (m securescoreProviderModelV0) unknownAttributes() []string {
 }
 
 func (p *securescoreProvider) Resources(_ context.Context) []func() resource.Resource {
-	out := []func() resource.Resource{
+	return []func() resource.Resource{
 		NewSecureScoreResource,
 		// securescore_control_profile is served by controlProfileServer (see NewProtocol6Server).
 	}
-	if abFrameworkProfile() {
-		out = append(out, NewControlProfileResource)
-	}
-	return out
 }
 
 func (p *securescoreProvider) DataSources(_ context.Context) []func() datasource.DataSource {

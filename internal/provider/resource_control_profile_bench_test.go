@@ -7,9 +7,6 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/provider"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -36,54 +33,6 @@ func BenchmarkControlProfilePlanInstance(b *testing.B) {
 			PriorState: read.NewState, ProposedNewState: read.NewState, Config: config})
 		mustNoDiagnostics(b, err, plan.Diagnostics)
 	}
-}
-
-// BenchmarkControlProfilePlanInstanceFramework is BenchmarkControlProfilePlanInstance with the resource
-// served by terraform-plugin-framework (NewControlProfileResource) instead of controlProfileServer.
-func BenchmarkControlProfilePlanInstanceFramework(b *testing.B) {
-	ctx := context.Background()
-	raw, config := benchControlProfileServer(b)
-	state := benchRawState(b, raw, config)
-	_, data := benchEmulator(b, 1)
-	s := providerserver.NewProtocol6(&benchFrameworkProvider{securescoreProvider: newProvider("bench", nil), data: data})()
-	schemas, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	pcfg, err := tfprotov6.NewDynamicValue(schemas.Provider.ValueType(), tftypes.NewValue(schemas.Provider.ValueType(), nil))
-	if err != nil {
-		b.Fatal(err)
-	}
-	cr, err := s.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &pcfg})
-	mustNoDiagnostics(b, err, cr.Diagnostics)
-
-	b.ReportAllocs()
-	for b.Loop() {
-		up, err := s.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{TypeName: controlProfileTypeName, Version: controlProfileSchemaVersion, RawState: state})
-		mustNoDiagnostics(b, err, up.Diagnostics)
-		read, err := s.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: controlProfileTypeName, CurrentState: up.UpgradedState})
-		mustNoDiagnostics(b, err, read.Diagnostics)
-		plan, err := s.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{TypeName: controlProfileTypeName,
-			PriorState: read.NewState, ProposedNewState: read.NewState, Config: config})
-		mustNoDiagnostics(b, err, plan.Diagnostics)
-		if plan.PlannedState == nil || len(plan.RequiresReplace) > 0 {
-			b.Fatal("no-op plan changed")
-		}
-	}
-}
-
-// benchFrameworkProvider serves only the framework control profile, configured with data.
-type benchFrameworkProvider struct {
-	*securescoreProvider
-	data *providerData
-}
-
-func (p *benchFrameworkProvider) Configure(_ context.Context, _ provider.ConfigureRequest, resp *provider.ConfigureResponse) {
-	resp.ResourceData, resp.DataSourceData = p.data, p.data
-}
-
-func (p *benchFrameworkProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewControlProfileResource}
 }
 
 // benchControlProfileServer is a configured server against an in-process emulator with one synthetic profile,

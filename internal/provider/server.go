@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"maps"
-	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -28,9 +27,6 @@ type controlProfileRPCs interface {
 // want it: the framework serves the provider block, the data sources and securescore_secure_score, and
 // controlProfileServer serves securescore_control_profile (why: see there). Both share one configured client.
 func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
-	if abFrameworkProfile() {
-		return providerserver.NewProtocol6(newProvider(version, nil))
-	}
 	return func() tfprotov6.ProviderServer {
 		profiles := newControlProfileServer()
 		p := newProvider(version, profiles.configure)
@@ -152,6 +148,3 @@ func attributePath(p path.Path) *tftypes.AttributePath {
 	}
 	return out
 }
-
-// abFrameworkProfile selects the framework implementation of securescore_control_profile (A/B measurement only).
-func abFrameworkProfile() bool { return os.Getenv("SECURESCORE_AB_FRAMEWORK_PROFILE") != "" }

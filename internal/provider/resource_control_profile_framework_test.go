@@ -2,9 +2,12 @@ package provider
 
 import (
 	"context"
+	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -14,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 var (
@@ -22,11 +26,13 @@ var (
 	_ resource.ResourceWithImportState  = (*controlProfileResource)(nil)
 	_ resource.ResourceWithModifyPlan   = (*controlProfileResource)(nil)
 	_ resource.ResourceWithUpgradeState = (*controlProfileResource)(nil)
+	_ provider.Provider                 = (*benchFrameworkProvider)(nil)
 )
 
-// NewControlProfileResource returns the securescore_control_profile resource.
-func NewControlProfileResource() resource.Resource { return &controlProfileResource{} }
-
+// controlProfileResource is securescore_control_profile written on terraform-plugin-framework, kept only to
+// measure against controlProfileServer (BenchmarkControlProfilePlanInstanceFramework): the same schema, rules
+// and Graph calls, with the framework doing the protocol. The A/B of issue 13 measured it at several times the
+// raw server's CPU per instance, so the resource stays on terraform-plugin-go (see controlProfileServer).
 type controlProfileResource struct {
 	resourceBase
 }
@@ -177,4 +183,52 @@ func (r *controlProfileResource) UpgradeState(context.Context) map[int64]resourc
 		}
 		resp.DynamicValue = &dv
 	}}}
+}
+
+// BenchmarkControlProfilePlanInstanceFramework is BenchmarkControlProfilePlanInstance with the resource
+// served by terraform-plugin-framework (controlProfileResource) instead of controlProfileServer.
+func BenchmarkControlProfilePlanInstanceFramework(b *testing.B) {
+	ctx := context.Background()
+	raw, config := benchControlProfileServer(b)
+	state := benchRawState(b, raw, config)
+	_, data := benchEmulator(b, 1)
+	s := providerserver.NewProtocol6(&benchFrameworkProvider{securescoreProvider: newProvider("bench", nil), data: data})()
+	schemas, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	pcfg, err := tfprotov6.NewDynamicValue(schemas.Provider.ValueType(), tftypes.NewValue(schemas.Provider.ValueType(), nil))
+	if err != nil {
+		b.Fatal(err)
+	}
+	cr, err := s.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &pcfg})
+	mustNoDiagnostics(b, err, cr.Diagnostics)
+
+	b.ReportAllocs()
+	for b.Loop() {
+		up, err := s.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{TypeName: controlProfileTypeName, Version: controlProfileSchemaVersion, RawState: state})
+		mustNoDiagnostics(b, err, up.Diagnostics)
+		read, err := s.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: controlProfileTypeName, CurrentState: up.UpgradedState})
+		mustNoDiagnostics(b, err, read.Diagnostics)
+		plan, err := s.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{TypeName: controlProfileTypeName,
+			PriorState: read.NewState, ProposedNewState: read.NewState, Config: config})
+		mustNoDiagnostics(b, err, plan.Diagnostics)
+		if plan.PlannedState == nil || len(plan.RequiresReplace) > 0 {
+			b.Fatal("no-op plan changed")
+		}
+	}
+}
+
+// benchFrameworkProvider serves only the framework control profile, configured with data.
+type benchFrameworkProvider struct {
+	*securescoreProvider
+	data *providerData
+}
+
+func (p *benchFrameworkProvider) Configure(_ context.Context, _ provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	resp.ResourceData, resp.DataSourceData = p.data, p.data
+}
+
+func (p *benchFrameworkProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{func() resource.Resource { return &controlProfileResource{} }}
 }
