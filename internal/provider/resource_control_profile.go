@@ -17,6 +17,8 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
+var _ tfprotov6.ResourceServer = (*controlProfileServer)(nil)
+
 // controlProfileTypeName is the resource's type name.
 const controlProfileTypeName = "securescore_control_profile"
 
