@@ -1,9 +1,12 @@
 # The configuration `make demo` applies against the emulator. Credentials and endpoints come from
 # ARM_* environment variables, so the same file works against a real tenant.
 terraform {
+  required_version = ">= 1.5.0"
+
   required_providers {
     securescore = {
-      source = "securescore/securescore"
+      source  = "securescore/securescore"
+      version = ">= 0.1.0"
     }
   }
 }

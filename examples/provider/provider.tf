@@ -1,7 +1,10 @@
 terraform {
+  required_version = ">= 1.5.0"
+
   required_providers {
     securescore = {
-      source = "securescore/securescore"
+      source  = "securescore/securescore"
+      version = ">= 0.1.0"
     }
   }
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -32,6 +34,9 @@ type Faults struct {
 	StallResponse int `json:"stallResponse"`
 	// TrickleBody: the next N Graph responses send their headers, then the body one byte every 100ms.
 	TrickleBody int `json:"trickleBody"`
+	// FailPatchFor, until cleared, answers every PATCH of these control profiles 400 without applying it, as the
+	// service answers one it refuses (a Defender control).
+	FailPatchFor []string `json:"failPatchFor"`
 
 	// SecureScorePatchNoContent answers every applied secureScores PATCH with 204 No Content, as Graph may,
 	// until cleared.
@@ -124,6 +129,13 @@ func (e *Emulator) Faults() Faults {
 	e.faults.mu.Lock()
 	defer e.faults.mu.Unlock()
 	return e.faults.f
+}
+
+// failsPatch reports whether a PATCH of control profile id is to be refused.
+func (fs *faultState) failsPatch(id string) bool {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	return slices.ContainsFunc(fs.f.FailPatchFor, func(s string) bool { return strings.EqualFold(s, id) })
 }
 
 // plan is what happens to one request.

@@ -226,6 +226,8 @@ func (e *Emulator) handleGraph(r *http.Request, rt route, p plan, body []byte) *
 			return e.patchSecureScore(g, rt.id, body)
 		case rt.set == "secureScores":
 			return e.patchSecureScores(g, body)
+		case rt.hasID && e.faults.failsPatch(rt.id):
+			return g.errorf(http.StatusBadRequest, "", "Http request failed with statusCode=BadRequest")
 		case rt.hasID:
 			return e.patchControlProfile(g, who, rt.id, body)
 		}

@@ -93,21 +93,22 @@ func TestStalledAttemptsAreBounded(t *testing.T) {
 	}
 }
 
-// The retry rule for PATCH, made explicit: a PATCH that got no answer is re-sent with the identical body (it
-// sets values, so the control ends in the same state; the service may record a second controlStateUpdates
-// entry). A PATCH whose 2xx status arrived has landed and is never re-sent: a stalled body is treated as a
-// success without a body, and the caller reads the object back as after a 204.
+// The retry rule for PATCH, made explicit: a control-profile PATCH that got no answer may have landed, and a
+// blind re-send would record a second controlStateUpdates entry, so the client first reads the profile; here
+// the change is not there, so the identical body is sent again. A PATCH whose 2xx status arrived has landed and
+// is never re-sent: a stalled body is treated as a success without a body, and the caller reads the object back
+// as after a 204.
 func TestStalledPatchIsResentOnlyBeforeItsStatus(t *testing.T) {
 	update := ControlProfileUpdate{State: "Ignored", Comment: "c", VendorInformation: SecurityVendorInformation{Provider: new("SecureScore"), Vendor: new("Microsoft")}}
-	t.Run("no answer: re-sent", func(t *testing.T) {
+	t.Run("no answer: checked, then re-sent", func(t *testing.T) {
 		c, rec, _ := newTestClient(t, stallFirst(profileJSON), attemptBounds)
 		p, err := c.UpdateControlProfile(ctxTimeout(t, 20*time.Second), "p1", update)
 		if err != nil || p == nil {
 			t.Fatalf("%v %v", p, err)
 		}
 		reqs := rec.all()
-		if len(reqs) != 2 || reqs[0].Body != reqs[1].Body || reqs[1].Method != http.MethodPatch {
-			t.Fatalf("%d attempts", len(reqs))
+		if len(reqs) != 3 || reqs[1].Method != http.MethodGet || reqs[2].Method != http.MethodPatch || reqs[0].Body != reqs[2].Body {
+			t.Fatalf("%d attempts: %+v", len(reqs), reqs)
 		}
 	})
 	t.Run("2xx then stalled body: not re-sent", func(t *testing.T) {

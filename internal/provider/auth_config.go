@@ -223,5 +223,5 @@ func newProviderDataWithTokens(s providerSettings, tokens graph.TokenSource, use
 	if err != nil {
 		return nil, fmt.Errorf("graph client: %w", err)
 	}
-	return &providerData{client: client, settings: s, profileReads: newControlProfileSnapshot(client)}, nil
+	return &providerData{client: client, settings: s, profiles: newControlProfileSnapshot(client), claims: newBaselineClaims()}, nil
 }

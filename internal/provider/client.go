@@ -13,9 +13,9 @@ import (
 type providerData struct {
 	client   *graph.Client
 	settings providerSettings
-	masks    *logMasks // secrets met while signing in, masked in every log line written with logContext
-
-	profileReads *controlProfileSnapshot // securescore_control_profile reads (see control_profile_snapshot.go)
+	masks    *logMasks               // secrets met while signing in, masked in every log line written with logContext
+	profiles *controlProfileSnapshot // control-profile reads, shared by securescore_control_profile and securescore_baseline
+	claims   *baselineClaims         // controls the baselines planned in this walk claim (see baseline_claims.go)
 }
 
 // logContext masks the secrets known so far in the lines logged with the returned context.

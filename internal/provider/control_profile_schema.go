@@ -34,21 +34,21 @@ var profileReadOnlyAttrs = []profileAttr{
 	{"title", "`title`: the control's title.", profileString},
 	{"max_score", "`maxScore`: the most points the control can add to the secure score. Null when Graph returns `NaN` or an infinity.", profileFloat},
 	{"rank", "`rank`: Microsoft's rank of the control (1 is the most impactful).", profileInt},
-	{"tier", "`tier`: `Core`, `Defense in Depth` or `Advanced`.", profileString},
+	{"tier", "`tier`: for example `Core`, `Defense in Depth` or `Advanced`; the service may add values.", profileString},
 	{"service", "`service`: the service that owns the control, e.g. `AzureAD`, `EXO`, `MDATP`.", profileString},
-	{"control_category", "`controlCategory`: `Identity`, `Data`, `Device`, `Apps` or `Infrastructure`.", profileString},
-	{"user_impact", "`userImpact`: how much users notice the change (`Low`, `Moderate`, `High`).", profileString},
-	{"implementation_cost", "`implementationCost`: the effort to implement the control (`Low`, `Moderate`, `High`).", profileString},
+	{"control_category", "`controlCategory`: for example `Identity`, `Data`, `Device`, `Apps` or `Infrastructure`; the service may add values.", profileString},
+	{"user_impact", "`userImpact`: how much users notice the change, for example `Low`, `Moderate` or `High`.", profileString},
+	{"implementation_cost", "`implementationCost`: the effort to implement the control, for example `Low`, `Moderate` or `High`.", profileString},
 	{"threats", "`threats`: the threats the control mitigates, e.g. `Account Breach`.", profileStrings},
 	{"remediation", "`remediation`: what to do to implement the control.", profileString},
 	{"remediation_impact", "`remediationImpact`: what implementing the control changes for users.", profileString},
 	{"action_url", "`actionUrl`: where to implement the control.", profileString},
-	{"action_type", "`actionType`: `Config`, `Review` or `Behavior`.", profileString},
+	{"action_type", "`actionType`: the kind of action the control asks for, for example `Config`, `Review`, `Behavior` or `Provider`; the service may add values.", profileString},
 	{"deprecated", "`deprecated`: whether the control is deprecated (no longer counted in the score).", profileBool},
 	{"last_modified_date_time", "`lastModifiedDateTime`: when the profile last changed, in RFC 3339.", profileDateTime},
 	{"control_state_updates", "`controlStateUpdates`: the history of state changes, oldest first as Graph returns it. " +
 		"The newest entry (by `updated_date_time`) is the control's current state.", profileStateUpdates},
-	{"compliance_information", "`complianceInformation`: the certifications and controls this control maps to.", profileCompliance},
+	{"compliance_information", "`complianceInformation`: the certifications and controls this control maps to. Microsoft Graph v1.0 documents it as currently returning null, so expect an empty list.", profileCompliance},
 }
 
 var stateUpdateDescriptions = map[string]string{

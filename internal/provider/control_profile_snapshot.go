@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -29,10 +30,10 @@ const (
 	controlProfileListTop = 1000
 )
 
-// controlProfileSelect trims the listed profiles to what the resource stores, so a list of hundreds of
-// controls decodes in about the time of one GET. A service that ignores $select sends whole profiles, which
-// decode the same way.
-var controlProfileSelect = []string{"id", "controlStateUpdates", "vendorInformation"}
+// controlProfileSelect trims the listed profiles to what the resources store (azureTenantId is the id of
+// securescore_baseline), so a list of hundreds of controls decodes in about the time of one GET. A service that
+// ignores $select sends whole profiles, which decode the same way.
+var controlProfileSelect = []string{"id", "azureTenantId", "controlStateUpdates", "vendorInformation"}
 
 // controlProfileReader is what the snapshot needs from the Graph client.
 type controlProfileReader interface {
@@ -174,4 +175,32 @@ func (s *controlProfileSnapshot) list(ctx context.Context) (*profileListing, err
 		}
 		return r.Val.(*profileListing), nil
 	}
+}
+
+// all returns every control profile of the tenant from one list, shared with concurrent reads as read's list is.
+// A listing that started before a write of this process is not used: a new list is made, so a baseline always
+// sees what it wrote (one list, never one GET per control).
+func (s *controlProfileSnapshot) all(ctx context.Context) (map[string]*graph.SecureScoreControlProfile, error) {
+	for range 2 {
+		l, err := s.list(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.mu.Lock()
+		stale := false
+		for _, w := range s.written {
+			if w > l.writes {
+				stale = true
+				break
+			}
+		}
+		if stale && s.listing == l {
+			s.listing = nil
+		}
+		s.mu.Unlock()
+		if !stale {
+			return l.byID, nil
+		}
+	}
+	return nil, fmt.Errorf("the control profiles changed while they were listed; try again")
 }

@@ -63,7 +63,7 @@ func (d *secureScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaR
 				"for \"not available\".",
 			Computed: true,
 			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-				"basis":                       schema.StringAttribute{MarkdownDescription: "`basis`: `AllTenants`, `TotalSeats` or `IndustryTypes`.", Computed: true},
+				"basis":                       schema.StringAttribute{MarkdownDescription: "`basis`: for example `AllTenants`, `TotalSeats` or `IndustryTypes`; the service may add values.", Computed: true},
 				"average_score":               schema.Float64Attribute{MarkdownDescription: "`averageScore`: the average score for this basis.", Computed: true},
 				"identity_score":              subScore("identityScore", "identity"),
 				"identity_score_max":          subScore("identityScoreMax", "the most reachable for identity"),
@@ -83,7 +83,7 @@ func (d *secureScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaR
 			MarkdownDescription: "`controlScores`: the tenant's score per security control, with the per-control properties Graph adds.",
 			Computed:            true,
 			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-				"control_category":      schema.StringAttribute{MarkdownDescription: "`controlCategory`: `Identity`, `Data`, `Device`, `Apps` or `Infrastructure`.", Computed: true},
+				"control_category":      schema.StringAttribute{MarkdownDescription: "`controlCategory`: for example `Identity`, `Data`, `Device`, `Apps` or `Infrastructure`; the service may add values.", Computed: true},
 				"control_name":          schema.StringAttribute{MarkdownDescription: "`controlName`: the control, e.g. `MFARegistrationV2` (a `securescore_control_profile` id).", Computed: true},
 				"description":           schema.StringAttribute{MarkdownDescription: "`description`: the control's description.", Computed: true},
 				"score":                 schema.Float64Attribute{MarkdownDescription: "`score`: the points the control earns.", Computed: true},

@@ -221,6 +221,7 @@ func (m securescoreProviderModelV0) unknownAttributes() []string {
 func (p *securescoreProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewSecureScoreResource,
+		NewBaselineResource,
 		// securescore_control_profile is served by controlProfileServer (see NewProtocol6Server).
 	}
 }

@@ -39,7 +39,7 @@ func newControlProfileServer() *controlProfileServer { return &controlProfileSer
 func (s *controlProfileServer) configure(data *providerData, deferred bool) {
 	var snapshot *controlProfileSnapshot
 	if data != nil {
-		snapshot = data.profileReads
+		snapshot = data.profiles
 	}
 	s.profiles.Store(snapshot)
 	s.data.Store(data)

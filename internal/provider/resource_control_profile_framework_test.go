@@ -42,7 +42,7 @@ func (r *controlProfileResource) ops() *controlProfileServer {
 	s := &controlProfileServer{}
 	if r.data != nil {
 		s.data.Store(r.data)
-		s.profiles.Store(r.data.profileReads)
+		s.profiles.Store(r.data.profiles)
 	}
 	return s
 }

@@ -1,9 +1,16 @@
 # The second part of `make demo`: mark a Secure Score control as resolved through a third party and show the
 # tenant's current score moving because of it. Credentials and endpoints come from ARM_* environment variables.
+#
+# The emulator rescores at once so that the demo can show the effect. Microsoft's service does not: the secure
+# score generally reflects a state change after about 24 hours (users report up to 48), so against a real
+# tenant `score_moved_by` is 0 on the day of the change.
 terraform {
+  required_version = ">= 1.5.0"
+
   required_providers {
     securescore = {
-      source = "securescore/securescore"
+      source  = "securescore/securescore"
+      version = ">= 0.1.0"
     }
   }
 }

@@ -50,7 +50,7 @@ func TestQuickBench(t *testing.T) {
 		// The call counts are exact whatever the machine's speed: the harness must count them right, and the
 		// provider must make them (the benchmark's call targets).
 		if !w.CallsMet {
-			t.Errorf("%s: calls %+v (plugins %d), want GET=%d PATCH=%d, nothing else, no GET after a write, ≤1 token per plugin",
+			t.Errorf("%s: calls %+v (plugins %d), want reads of %d profiles in ≤1 GET + 1 list page per plugin, PATCH=%d, nothing else, no GET after a write, ≤1 token per plugin",
 				w.Phase, w.Calls, w.Plugins, w.WantGet, w.WantPatch)
 		}
 		if w.PeakRSSKiB <= 0 {

@@ -62,7 +62,8 @@ type calls struct {
 	Token         int `json:"token"`
 	Get           int `json:"get"`
 	Patch         int `json:"patch"`
-	Other         int `json:"other"`           // anything else: discovery, list calls, admin
+	List          int `json:"list"`            // pages of the control-profile list (refresh reads come from it)
+	Other         int `json:"other"`           // anything else: discovery, admin
 	GetAfterWrite int `json:"get_after_write"` // GETs of a profile already PATCHed in the same phase
 }
 
@@ -250,10 +251,13 @@ func countCalls(journal []emulator.JournalEntry) calls {
 	var c calls
 	written := map[string]bool{}
 	for _, j := range journal {
-		item := strings.Contains(strings.ToLower(j.Path), "/security/securescorecontrolprofiles/")
+		path := strings.ToLower(j.Path)
+		item := strings.Contains(path, "/security/securescorecontrolprofiles/")
 		switch {
 		case j.Kind == "token":
 			c.Token++
+		case j.Kind == "read" && strings.HasSuffix(path, "/security/securescorecontrolprofiles"):
+			c.List++
 		case j.Kind == "read" && item:
 			c.Get++
 			if written[strings.ToLower(j.Path)] {

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Offline pipeline against the emulator, ready to run from any directory:
+#
+#   examples/ci/run.sh            # or: WORK_DIR=/tmp/ci VERSION=0.1.0 examples/ci/run.sh
+#
+# 1. builds the provider into a filesystem mirror and writes a CLI configuration that installs from it only;
+# 2. builds the emulator and starts the binary (so $! is the emulator itself, and `kill` stops it);
+# 3. terraform init / apply / plan -detailed-exitcode (0 = no changes);
+# 4. changes the control outside Terraform (token request + PATCH with curl) and checks that
+#    plan -refresh-only -detailed-exitcode reports the drift (2), then applies to put it back;
+# 5. stops the emulator. Its state file stays in WORK_DIR.
+#
+# Needs go, terraform (>= 1.5) and curl on PATH. Nothing is downloaded from a registry.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=${REPO_ROOT:-$(cd "$here/../.." && pwd)}
+work=${WORK_DIR:-$(mktemp -d)}
+version=${VERSION:-0.1.0}
+os_arch="$(go env GOOS)_$(go env GOARCH)"
+export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
+
+step() { printf '== %s\n' "$*"; }
+
+# 1. The provider in a filesystem mirror: <mirror>/<host>/<namespace>/<type>/<version>/<os>_<arch>/<binary>.
+mirror="$work/mirror"
+bin_dir="$mirror/registry.terraform.io/securescore/securescore/$version/$os_arch"
+step "build the provider into $bin_dir"
+mkdir -p "$bin_dir" "$work/bin"
+(cd "$repo" && go build -ldflags "-X main.version=$version" -o "$bin_dir/terraform-provider-securescore_v$version" .)
+cat >"$work/terraformrc" <<RC
+provider_installation {
+  filesystem_mirror {
+    path    = "$mirror"
+    include = ["registry.terraform.io/securescore/securescore"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/securescore/securescore"]
+  }
+}
+RC
+export TF_CLI_CONFIG_FILE="$work/terraformrc"
+
+# 2. The emulator binary on a free loopback port; its first lines name the URL (EMULATOR_URL=...).
+step "build and start the emulator"
+(cd "$repo" && go build -o "$work/bin/securescore-emulator" ./internal/cmd/securescore-emulator)
+"$work/bin/securescore-emulator" -listen 127.0.0.1:0 -state "$work/emulator.json" >"$work/emulator.log" 2>&1 &
+emulator_pid=$!
+stop_emulator() {
+  kill "$emulator_pid" 2>/dev/null || true
+  wait "$emulator_pid" 2>/dev/null || true
+}
+trap stop_emulator EXIT
+url=""
+for _ in $(seq 1 100); do
+  url=$(sed -n 's/^EMULATOR_URL=//p' "$work/emulator.log")
+  [ -n "$url" ] && break
+  kill -0 "$emulator_pid" 2>/dev/null || { cat "$work/emulator.log" >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$url" ] || { echo "the emulator did not start" >&2; cat "$work/emulator.log" >&2; exit 1; }
+echo "emulator at $url (pid $emulator_pid)"
+
+export ARM_TENANT_ID=00000000-0000-4000-8000-000000000001
+export ARM_CLIENT_ID=11111111-1111-4111-8111-111111111111
+export ARM_CLIENT_SECRET=emulator-secret
+export ARM_GRAPH_ENDPOINT="$url"
+export ARM_ACTIVE_DIRECTORY_AUTHORITY_HOST="$url"
+
+# 3. init (from the mirror), apply, and a plan that must be empty.
+config="$work/config"
+mkdir -p "$config"
+cp "$here/main.tf" "$config/"
+cd "$config"
+step "terraform init"
+terraform init -no-color >/dev/null
+step "terraform apply"
+terraform apply -auto-approve -no-color >/dev/null
+step "terraform plan -detailed-exitcode"
+rc=0
+terraform plan -detailed-exitcode -no-color >/dev/null || rc=$?
+[ "$rc" -eq 0 ] || { echo "expected no changes after apply, plan exited $rc" >&2; exit 1; }
+echo "no changes (exit 0)"
+
+# 4. A change made outside Terraform, as someone in the portal would: a token, then the documented v1.0 PATCH
+#    with all four properties.
+step "change the control outside Terraform"
+token=$(curl -fsS "$url/$ARM_TENANT_ID/oauth2/v2.0/token" \
+  --data-urlencode grant_type=client_credentials \
+  --data-urlencode "client_id=$ARM_CLIENT_ID" \
+  --data-urlencode "client_secret=$ARM_CLIENT_SECRET" \
+  --data-urlencode "scope=https://graph.microsoft.com/.default" |
+  sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+[ -n "$token" ] || { echo "no access token" >&2; exit 1; }
+curl -fsS -X PATCH "$url/v1.0/security/secureScoreControlProfiles/BlockLegacyAuthentication" \
+  -H "Authorization: Bearer $token" -H "Content-Type: application/json" \
+  -d '{"assignedTo":"","comment":"Risk accepted in the portal","state":"Ignored",
+       "vendorInformation":{"provider":"SecureScore","vendor":"Microsoft"}}'
+step "terraform plan -refresh-only -detailed-exitcode"
+rc=0
+terraform plan -refresh-only -detailed-exitcode -no-color >/dev/null || rc=$?
+[ "$rc" -eq 2 ] || { echo "expected the drift to be reported (exit 2), plan exited $rc" >&2; exit 1; }
+echo "drift detected (exit 2)"
+step "terraform apply (puts the control back)"
+terraform apply -auto-approve -no-color >/dev/null
+rc=0
+terraform plan -detailed-exitcode -no-color >/dev/null || rc=$?
+[ "$rc" -eq 0 ] || { echo "expected no changes after the repair, plan exited $rc" >&2; exit 1; }
+echo "no changes (exit 0)"
+
+# 5. The trap stops the emulator.
+step "done; emulator state in $work/emulator.json"

@@ -1,0 +1,30 @@
+# One baseline: the decisions every tenant shares. The caller passes the tenant's provider configuration.
+terraform {
+  required_providers {
+    securescore = {
+      source = "securescore/securescore"
+    }
+  }
+}
+
+resource "securescore_baseline" "this" {
+  controls = {
+    BlockLegacyAuthentication = { state = "ThirdParty", comment = "Blocked at the mail gateway" }
+    AdminMFAV2                = { state = "Reviewed", assigned_to = "secops@contoso.com" }
+    OneAdmin                  = { state = "Ignored", comment = "Break-glass accounts, risk accepted" }
+    # Defender for Endpoint and Defender for Office controls: only tenants with those licences have them.
+    scid_2010           = { state = "ThirdParty", comment = "Another EDR is deployed" }
+    mdo_safeattachments = { state = "ThirdParty", comment = "Attachments are scanned at the mail gateway" }
+  }
+
+  # Tenants differ in licences: skip (and list) what a tenant lacks instead of failing its plan.
+  missing_controls = "warn"
+}
+
+output "tenant_id" {
+  value = securescore_baseline.this.id
+}
+
+output "skipped_controls" {
+  value = securescore_baseline.this.skipped_controls
+}

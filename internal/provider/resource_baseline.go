@@ -1,0 +1,461 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/securescore/terraform-provider-securescore/internal/graph"
+)
+
+var (
+	_ resource.Resource                = (*baselineResource)(nil)
+	_ resource.ResourceWithConfigure   = (*baselineResource)(nil)
+	_ resource.ResourceWithImportState = (*baselineResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*baselineResource)(nil)
+)
+
+// NewBaselineResource returns the securescore_baseline resource.
+func NewBaselineResource() resource.Resource {
+	return &baselineResource{}
+}
+
+// baselineResource holds the decisions for many controls of one tenant (the provider's), so that Terraform pays
+// its per-resource cost once per tenant rather than once per control.
+type baselineResource struct {
+	resourceBase
+}
+
+func (r *baselineResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_baseline"
+}
+
+func (r *baselineResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	nonEmpty := []validator.String{stringvalidator.LengthAtLeast(1)}
+	resp.Schema = schema.Schema{
+		Version: 0,
+		MarkdownDescription: "Holds the decisions for many Microsoft Secure Score controls of one tenant (the provider's) in one " +
+			"resource: which controls are resolved through a third party, ignored (risk accepted), reviewed or back to default, " +
+			"with an assignee and a comment. The same decisions can be applied to many tenants with one module (see the " +
+			"multi-tenant guide).\n\n" +
+			"The resource is **not authoritative**: controls that are not in `controls` are never touched. A control removed " +
+			"from `controls` is handled as destroy handles every control: put back to `Default` (state `Default`, no assignee, " +
+			"no comment), or left as it is when `reset_on_destroy = false`.\n\n" +
+			"A refresh reads the tenant's control profiles with one paged list (`$top=1000`, `@odata.nextLink` followed), never " +
+			"one `GET` per control, and the plan shows the change of each control. An apply sends one " +
+			"`PATCH /security/secureScoreControlProfiles/{id}` for each control that differs, at most 4 at a time (Graph's " +
+			"limit of concurrent Secure Score requests per app and tenant), and reads nothing back. When some of them fail, the " +
+			"controls that changed are written to state and the error names every failed control with the reason; the next " +
+			"apply sends only those.\n\n" +
+			"Import by tenant id (`terraform import securescore_baseline.this <tenant id>` or an `import` block) reads every " +
+			"control whose newest update is not a pristine `Default` (a state other than `Default`, an assignee or a comment), " +
+			"so `terraform plan -generate-config-out=baseline.tf` writes the tenant's decisions as HCL.\n\n" +
+			"~> A control must be managed by one resource only: not by two baselines, nor by a baseline and a " +
+			"`securescore_control_profile`. Terraform does not tell a provider about other resources, so this is only detected " +
+			"when two baselines of one provider configuration ask different things of the same control (an error at plan).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The tenant id (a GUID), as Graph reports it in each control's `azureTenantId`. Used for import.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"controls": schema.MapNestedAttribute{
+				MarkdownDescription: "The decisions, by control id (the control profile's id, e.g. `AdminMFAV2` or " +
+					"`11770.MDA_Google_EnableTwoFactorAuth`). Controls left out are not managed.",
+				Required:   true,
+				Validators: []validator.Map{mapvalidator.KeysAre(nonEmpty...)},
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"state": schema.StringAttribute{
+						MarkdownDescription: "The control's state: `Default`, `Ignored` (risk accepted: the control leaves the score), " +
+							"`ThirdParty` (resolved through a third party: the control earns its points) or `Reviewed`, as on " +
+							"`securescore_control_profile`.",
+						Required:   true,
+						Validators: []validator.String{stringvalidator.OneOf(controlStates...)},
+					},
+					"assigned_to": schema.StringAttribute{
+						MarkdownDescription: "Who the control is assigned to, e.g. `secops@contoso.com`. Leave it out for nobody " +
+							"(sent as an empty `assignedTo`; an empty value from Graph reads as null). An empty string is not accepted.",
+						Optional:   true,
+						Validators: nonEmpty,
+					},
+					"comment": schema.StringAttribute{
+						MarkdownDescription: "A comment recorded with the change. Leave it out for none (sent as an empty `comment`; " +
+							"an empty value from Graph reads as null). An empty string is not accepted.",
+						Optional:   true,
+						Validators: nonEmpty,
+					},
+				}},
+			},
+			"reset_on_destroy": schema.BoolAttribute{
+				MarkdownDescription: "Whether a control removed from `controls`, and every control on destroy, is put back to " +
+					"`Default` (one `PATCH` each, unless it already is). With `false` it only leaves Terraform state and keeps its " +
+					"state in Secure Score. Default `true`.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+			},
+			"missing_controls": schema.StringAttribute{
+				MarkdownDescription: "What a control the tenant does not have (the set of controls depends on licences) does: " +
+					"`error` (the default) fails the plan naming it; `warn` warns, skips it and lists it in `skipped_controls`, " +
+					"so that one baseline fits tenants with different licences. A skipped control is applied once the tenant has it.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(missingControlsError),
+				Validators: []validator.String{stringvalidator.OneOf(missingControlsError, missingControlsWarn)},
+			},
+			"skipped_controls": schema.SetAttribute{
+				MarkdownDescription: "The controls of `controls` the tenant does not have, skipped because `missing_controls = \"warn\"`.",
+				Computed:            true,
+				ElementType:         types.StringType,
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": writeTimeoutsBlock(ctx, "How long destroy (putting every control back to `Default`) may take, retries included. Default `30m`."),
+		},
+	}
+}
+
+func (r *baselineResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if err := checkTenantID(req.ID); err != nil {
+		resp.Diagnostics.AddError("Invalid baseline import id", "Import a baseline by the tenant id the provider is configured for: "+err.Error())
+		return
+	}
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
+
+// tenantOf is the tenant's GUID from the listed profiles, else the configured tenant (a GUID or a domain).
+func (r *baselineResource) tenantOf(listing map[string]*graph.SecureScoreControlProfile) string {
+	for _, id := range sortedKeys(listing) {
+		if t := listing[id].AzureTenantID; t != "" {
+			return t
+		}
+	}
+	return r.data.settings.TenantID
+}
+
+// list reads every control profile of the tenant through the shared snapshot (one paged list).
+func (r *baselineResource) list(ctx context.Context, diags *diag.Diagnostics) map[string]*graph.SecureScoreControlProfile {
+	listing, err := r.data.profiles.all(ctx)
+	if err != nil {
+		diags.AddError("Unable to list the tenant's control profiles",
+			fmt.Sprintf("Listing the control profiles of tenant %s for the baseline: %s\n\nTerraform state was not changed.", r.data.settings.TenantID, err))
+		return nil
+	}
+	return listing
+}
+
+func (r *baselineResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return // destroy, or a provider configured only at apply: checked then
+	}
+	var plan baselineResourceModelV0
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.Controls.IsUnknown() {
+		return
+	}
+	want, unknown, diags := decisions(ctx, plan.Controls)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	if conflicts := r.data.claims.claim(want); len(conflicts) > 0 {
+		resp.Diagnostics.AddAttributeError(path.Root("controls"), "Control managed by two baselines",
+			fmt.Sprintf("Another securescore_baseline of this provider configuration (tenant %s) sets these controls differently: %s. "+
+				"Each apply would undo the other; keep each control in one baseline.", r.data.settings.TenantID, strings.Join(conflicts, ", ")))
+		return
+	}
+
+	ctx, cancel := context.WithTimeout(r.data.logContext(ctx), defaultReadTimeout)
+	defer cancel()
+	listing := r.list(ctx, &resp.Diagnostics)
+	if listing == nil {
+		return
+	}
+	var missing []string
+	for _, id := range append(sortedKeys(want), unknown...) {
+		if _, ok := listing[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	slices.Sort(missing)
+	skipped := []string{}
+	if len(missing) > 0 {
+		tenant := r.tenantOf(listing)
+		if plan.MissingControls.ValueString() == missingControlsWarn {
+			skipped = missing
+			resp.Diagnostics.AddAttributeWarning(path.Root("controls"), "Controls missing from the tenant are skipped",
+				fmt.Sprintf("Tenant %s has no control %s (the set of controls depends on licences). With missing_controls = \"warn\" "+
+					"they are skipped and listed in skipped_controls; they are applied once the tenant has them.", tenant, strings.Join(missing, ", ")))
+		} else {
+			resp.Diagnostics.AddAttributeError(path.Root("controls"), "Controls missing from the tenant",
+				fmt.Sprintf("Tenant %s has no control %s (the set of controls depends on licences). Remove them from controls, or set "+
+					"missing_controls = \"warn\" to skip the controls a tenant lacks.", tenant, strings.Join(missing, ", ")))
+			return
+		}
+	}
+	plan.SkippedControls = idSet(skipped)
+	if plan.ID.IsUnknown() {
+		plan.ID = types.StringValue(r.tenantOf(listing))
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+func (r *baselineResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state baselineResourceModelV0
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.data == nil {
+		resp.Diagnostics.AddWarning("Baseline not refreshed",
+			"The securescore provider configuration holds values that are only known after apply, so the baseline was not read; the previous state is kept.")
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.data.logContext(ctx), timeout)
+	defer cancel()
+	listing := r.list(ctx, &resp.Diagnostics)
+	if listing == nil {
+		return
+	}
+	tenant := r.tenantOf(listing)
+
+	if state.Controls.IsNull() { // an import: every control that is not pristine
+		if id := state.ID.ValueString(); !strings.EqualFold(id, tenant) && !strings.EqualFold(id, r.data.settings.TenantID) {
+			resp.Diagnostics.AddError("Baseline import id is another tenant",
+				fmt.Sprintf("Import id %q is not the tenant this provider configuration signs in to (%s, %s). Import each tenant's "+
+					"baseline through a provider configured for that tenant.", id, r.data.settings.TenantID, tenant))
+			return
+		}
+		found := map[string]controlDecision{}
+		for id, p := range listing {
+			if d := decisionOf(p); !d.equal(pristine) {
+				found[id] = d
+			}
+		}
+		state.Controls = controlsValue(found)
+		state.ResetOnDestroy = types.BoolValue(true)
+		state.MissingControls = types.StringValue(missingControlsError)
+		state.SkippedControls = idSet(nil)
+		state.ID = types.StringValue(tenant)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		return
+	}
+
+	prior, _, diags := decisions(ctx, state.Controls)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	skipped := setIDs(state.SkippedControls)
+	out := map[string]controlDecision{}
+	var stillSkipped []string
+	for _, id := range sortedKeys(prior) {
+		pd := prior[id]
+		var d controlDecision
+		switch p, listed := listing[id]; {
+		case listed:
+			d = decisionOf(p)
+		case skipped[id]:
+			out[id] = pd // still missing: keeps the configured decision
+			stillSkipped = append(stillSkipped, id)
+			continue
+		default:
+			// Never drop a control from state on a list alone: confirm with a GET.
+			p, err := r.data.client.GetControlProfile(ctx, id)
+			if graph.IsNotFound(err) {
+				resp.Diagnostics.AddWarning("Control of the baseline not found",
+					fmt.Sprintf("Microsoft Graph returned 404 for control profile %q of tenant %s, so it was removed from the baseline's "+
+						"state. Microsoft retires controls from time to time, and a tenant that lost a licence loses its controls.", id, tenant))
+				continue
+			}
+			if err != nil {
+				resp.Diagnostics.AddError("Unable to read the baseline", fmt.Sprintf("Control profile %q of tenant %s: %s\n\nTerraform state was not changed.", id, tenant, err))
+				return
+			}
+			d = decisionOf(p)
+		}
+		if d.equal(pd) {
+			d = pd // the configuration's spelling of the state is kept
+		}
+		out[id] = d
+	}
+	state.Controls = controlsValue(out)
+	state.SkippedControls = idSet(stillSkipped)
+	state.ID = types.StringValue(tenant)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *baselineResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan baselineResourceModelV0
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, client := r.startWrite(ctx, plan.Timeouts.Create, &resp.Diagnostics)
+	defer cancel()
+	if client == nil {
+		return
+	}
+	r.apply(ctx, client, &plan, map[string]controlDecision{}, nil, true, &resp.Diagnostics)
+	if plan.Controls.IsUnknown() {
+		return // the listing failed: nothing was sent
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *baselineResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state baselineResourceModelV0
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, client := r.startWrite(ctx, plan.Timeouts.Update, &resp.Diagnostics)
+	defer cancel()
+	if client == nil {
+		return
+	}
+	prior, _, diags := decisions(ctx, state.Controls)
+	resp.Diagnostics.Append(diags...)
+	want, _, diags := decisions(ctx, plan.Controls)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	for id := range setIDs(state.SkippedControls) {
+		delete(prior, id) // their values are the configuration's, not the service's
+	}
+	var reset, left []string
+	for _, id := range sortedKeys(prior) {
+		if _, ok := want[id]; ok {
+			continue
+		}
+		if plan.ResetOnDestroy.ValueBool() {
+			reset = append(reset, id)
+		} else {
+			left = append(left, id)
+		}
+	}
+	if len(left) > 0 {
+		resp.Diagnostics.AddWarning("Controls only removed from the baseline",
+			fmt.Sprintf("reset_on_destroy is false, so %s keep their state in Microsoft Secure Score; nothing was sent for them.", strings.Join(left, ", ")))
+	}
+	r.apply(ctx, client, &plan, prior, reset, false, &resp.Diagnostics)
+	if plan.Controls.IsUnknown() {
+		return // the listing failed: nothing was sent, the state stays
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// apply makes the service hold plan's controls, given what it is known to hold (current) and the controls to put
+// back to Default, and rewrites plan into the new state. Controls of plan that current does not know are read from
+// one list first. On a failed list, plan.Controls is set unknown and nothing is sent.
+func (r *baselineResource) apply(ctx context.Context, client controlProfileWriter, plan *baselineResourceModelV0,
+	current map[string]controlDecision, reset []string, create bool, diags *diag.Diagnostics) {
+	want, _, d := decisions(ctx, plan.Controls)
+	diags.Append(d...)
+	if d.HasError() {
+		plan.Controls = types.MapUnknown(baselineControlType)
+		return
+	}
+	skipped := setIDs(plan.SkippedControls)
+	needList := plan.SkippedControls.IsUnknown() || plan.ID.IsUnknown()
+	for id := range want {
+		if _, ok := current[id]; !ok && !skipped[id] {
+			needList = true
+		}
+	}
+	tenant := plan.ID.ValueString()
+	if needList {
+		listing := r.list(ctx, diags)
+		if listing == nil {
+			plan.Controls = types.MapUnknown(baselineControlType)
+			return
+		}
+		tenant = r.tenantOf(listing)
+		plan.ID = types.StringValue(tenant)
+		if plan.SkippedControls.IsUnknown() && plan.MissingControls.ValueString() == missingControlsWarn {
+			for id := range want {
+				if _, ok := listing[id]; !ok {
+					skipped[id] = true
+				}
+			}
+		}
+		for id := range want {
+			if p, ok := listing[id]; ok {
+				if _, known := current[id]; !known {
+					current[id] = decisionOf(p)
+				}
+			}
+		}
+	}
+	for id := range skipped {
+		delete(want, id)
+	}
+	result, sent, failed := converge(ctx, client, r.data.profiles, current, want, reset)
+	configured, _, _ := decisions(ctx, plan.Controls)
+	for id := range skipped {
+		result[id] = configured[id]
+	}
+	plan.Controls = controlsValue(result)
+	plan.SkippedControls = idSet(sortedKeys(skipped))
+	what := "update"
+	if create {
+		what = "apply"
+	}
+	addFailures(diags, tenant, what, sent, failed, create)
+}
+
+func (r *baselineResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state baselineResourceModelV0
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !state.ResetOnDestroy.IsNull() && !state.ResetOnDestroy.ValueBool() {
+		resp.Diagnostics.AddWarning("Baseline only removed from Terraform state",
+			fmt.Sprintf("reset_on_destroy is false, so the controls of the baseline of tenant %s keep their state in Microsoft Secure Score; "+
+				"nothing was sent to Microsoft Graph.", state.ID.ValueString()))
+		return
+	}
+	ctx, cancel, client := r.startWrite(ctx, state.Timeouts.Delete, &resp.Diagnostics)
+	defer cancel()
+	if client == nil {
+		return
+	}
+	prior, _, diags := decisions(ctx, state.Controls)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	for id := range setIDs(state.SkippedControls) {
+		delete(prior, id)
+	}
+	result, sent, failed := converge(ctx, client, r.data.profiles, prior, nil, sortedKeys(prior))
+	if len(failed) == 0 {
+		return
+	}
+	addFailures(&resp.Diagnostics, state.ID.ValueString(), "reset", sent, failed, false)
+	state.Controls = controlsValue(result)
+	state.SkippedControls = idSet(nil)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}

@@ -1,0 +1,86 @@
+package tfharness
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestExamplesCIScript runs examples/ci/run.sh as a pipeline would (provider built into a mirror, emulator binary,
+// init/apply/plan, a change made with curl, refresh-only drift check, repair) and checks from the emulator's
+// state file that the apply, the outside change and the repair all reached the service, in that order.
+func TestExamplesCIScript(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("TF_ACC is not set: this test runs terraform")
+	}
+	tf, err := LookTerraform()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tool := range []string{"bash", "curl", "go"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is needed by examples/ci/run.sh: %v", tool, err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	root, err := RepoRoot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	cmd := exec.CommandContext(ctx, "bash", filepath.Join(root, "examples", "ci", "run.sh"))
+	// The script's terraform is the one the tests use, first on PATH.
+	cmd.Env = append(CleanEnv(os.Environ()), "WORK_DIR="+work, "REPO_ROOT="+root,
+		"PATH="+filepath.Dir(tf)+string(os.PathListSeparator)+os.Getenv("PATH"))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("examples/ci/run.sh: %v\n%s", err, out)
+	}
+	for _, want := range []string{"no changes (exit 0)", "drift detected (exit 2)"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+
+	raw, err := os.ReadFile(filepath.Join(work, "emulator.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var state struct {
+		Tenants []struct {
+			ControlProfiles []struct {
+				ID      string `json:"id"`
+				Updates []struct {
+					State   string  `json:"state"`
+					Comment *string `json:"comment"`
+				} `json:"controlStateUpdates"`
+			} `json:"controlProfiles"`
+		} `json:"tenants"`
+	}
+	if err := json.Unmarshal(raw, &state); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, tn := range state.Tenants {
+		for _, p := range tn.ControlProfiles {
+			if p.ID == "BlockLegacyAuthentication" {
+				for _, u := range p.Updates {
+					got = append(got, u.State)
+				}
+			}
+		}
+	}
+	want := []string{"Default", "ThirdParty", "Ignored", "ThirdParty"}
+	if !strings.EqualFold(strings.Join(got, ","), strings.Join(want, ",")) { // the emulator may echo another case
+		t.Errorf("BlockLegacyAuthentication's controlStateUpdates states = %v, want %v (seed, apply, change outside Terraform, repair)", got, want)
+	}
+	if _, err := os.Stat(filepath.Join(work, "config", ".terraform.lock.hcl")); err != nil {
+		t.Errorf("terraform init did not run from the mirror: %v", err)
+	}
+}
