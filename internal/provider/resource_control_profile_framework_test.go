@@ -204,19 +204,7 @@ func BenchmarkControlProfilePlanInstanceFramework(b *testing.B) {
 	cr, err := s.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &pcfg})
 	mustNoDiagnostics(b, err, cr.Diagnostics)
 
-	b.ReportAllocs()
-	for b.Loop() {
-		up, err := s.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{TypeName: controlProfileTypeName, Version: controlProfileSchemaVersion, RawState: state})
-		mustNoDiagnostics(b, err, up.Diagnostics)
-		read, err := s.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: controlProfileTypeName, CurrentState: up.UpgradedState})
-		mustNoDiagnostics(b, err, read.Diagnostics)
-		plan, err := s.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{TypeName: controlProfileTypeName,
-			PriorState: read.NewState, ProposedNewState: read.NewState, Config: config})
-		mustNoDiagnostics(b, err, plan.Diagnostics)
-		if plan.PlannedState == nil || len(plan.RequiresReplace) > 0 {
-			b.Fatal("no-op plan changed")
-		}
-	}
+	benchPlanInstance(b, s, state, config)
 }
 
 // benchFrameworkProvider serves only the framework control profile, configured with data.
