@@ -16,6 +16,7 @@ require (
 	golang.org/x/net v0.52.0
 	golang.org/x/oauth2 v0.38.0
 	golang.org/x/sync v0.20.0
+	golang.org/x/time v0.15.0
 	software.sslmate.com/src/go-pkcs12 v0.7.4
 )
 

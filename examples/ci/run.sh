@@ -2,6 +2,7 @@
 # Offline pipeline against the emulator, ready to run from any directory:
 #
 #   examples/ci/run.sh            # or: WORK_DIR=/tmp/ci VERSION=0.1.0 examples/ci/run.sh
+#   TF_BIN=tofu examples/ci/run.sh   # with OpenTofu instead of Terraform
 #
 # 1. builds the provider into a filesystem mirror and writes a CLI configuration that installs from it only;
 # 2. builds the emulator and starts the binary (so $! is the emulator itself, and `kill` stops it);
@@ -10,7 +11,7 @@
 #    plan -refresh-only -detailed-exitcode reports the drift (2), then applies to put it back;
 # 5. stops the emulator. Its state file stays in WORK_DIR.
 #
-# Needs go, terraform (>= 1.5) and curl on PATH. Nothing is downloaded from a registry.
+# Needs go, curl and terraform (>= 1.5) or OpenTofu on PATH. Nothing is downloaded from a registry.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -18,24 +19,31 @@ repo=${REPO_ROOT:-$(cd "$here/../.." && pwd)}
 work=${WORK_DIR:-$(mktemp -d)}
 version=${VERSION:-0.1.0}
 os_arch="$(go env GOOS)_$(go env GOARCH)"
+tf=${TF_BIN:-terraform}
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
 
 step() { printf '== %s\n' "$*"; }
 
 # 1. The provider in a filesystem mirror: <mirror>/<host>/<namespace>/<type>/<version>/<os>_<arch>/<binary>.
+#    The short source "securescore/securescore" means registry.terraform.io to Terraform and registry.opentofu.org
+#    to OpenTofu, so the mirror holds it under both hosts.
 mirror="$work/mirror"
-bin_dir="$mirror/registry.terraform.io/securescore/securescore/$version/$os_arch"
-step "build the provider into $bin_dir"
-mkdir -p "$bin_dir" "$work/bin"
-(cd "$repo" && go build -ldflags "-X main.version=$version" -o "$bin_dir/terraform-provider-securescore_v$version" .)
+bin="terraform-provider-securescore_v$version"
+tf_dir="$mirror/registry.terraform.io/securescore/securescore/$version/$os_arch"
+tofu_dir="$mirror/registry.opentofu.org/securescore/securescore/$version/$os_arch"
+step "build the provider into $tf_dir"
+mkdir -p "$tf_dir" "$tofu_dir" "$work/bin"
+(cd "$repo" && go build -ldflags "-X main.version=$version" -o "$tf_dir/$bin" .)
+cp "$tf_dir/$bin" "$tofu_dir/$bin"
+sources='"registry.terraform.io/securescore/securescore", "registry.opentofu.org/securescore/securescore"'
 cat >"$work/terraformrc" <<RC
 provider_installation {
   filesystem_mirror {
     path    = "$mirror"
-    include = ["registry.terraform.io/securescore/securescore"]
+    include = [$sources]
   }
   direct {
-    exclude = ["registry.terraform.io/securescore/securescore"]
+    exclude = [$sources]
   }
 }
 RC
@@ -72,13 +80,13 @@ config="$work/config"
 mkdir -p "$config"
 cp "$here/main.tf" "$config/"
 cd "$config"
-step "terraform init"
-terraform init -no-color >/dev/null
-step "terraform apply"
-terraform apply -auto-approve -no-color >/dev/null
-step "terraform plan -detailed-exitcode"
+step "${tf##*/} init"
+"$tf" init -no-color >/dev/null
+step "${tf##*/} apply"
+"$tf" apply -auto-approve -no-color >/dev/null
+step "${tf##*/} plan -detailed-exitcode"
 rc=0
-terraform plan -detailed-exitcode -no-color >/dev/null || rc=$?
+"$tf" plan -detailed-exitcode -no-color >/dev/null || rc=$?
 [ "$rc" -eq 0 ] || { echo "expected no changes after apply, plan exited $rc" >&2; exit 1; }
 echo "no changes (exit 0)"
 
@@ -96,15 +104,15 @@ curl -fsS -X PATCH "$url/v1.0/security/secureScoreControlProfiles/BlockLegacyAut
   -H "Authorization: Bearer $token" -H "Content-Type: application/json" \
   -d '{"assignedTo":"","comment":"Risk accepted in the portal","state":"Ignored",
        "vendorInformation":{"provider":"SecureScore","vendor":"Microsoft"}}'
-step "terraform plan -refresh-only -detailed-exitcode"
+step "${tf##*/} plan -refresh-only -detailed-exitcode"
 rc=0
-terraform plan -refresh-only -detailed-exitcode -no-color >/dev/null || rc=$?
+"$tf" plan -refresh-only -detailed-exitcode -no-color >/dev/null || rc=$?
 [ "$rc" -eq 2 ] || { echo "expected the drift to be reported (exit 2), plan exited $rc" >&2; exit 1; }
 echo "drift detected (exit 2)"
-step "terraform apply (puts the control back)"
-terraform apply -auto-approve -no-color >/dev/null
+step "${tf##*/} apply (puts the control back)"
+"$tf" apply -auto-approve -no-color >/dev/null
 rc=0
-terraform plan -detailed-exitcode -no-color >/dev/null || rc=$?
+"$tf" plan -detailed-exitcode -no-color >/dev/null || rc=$?
 [ "$rc" -eq 0 ] || { echo "expected no changes after the repair, plan exited $rc" >&2; exit 1; }
 echo "no changes (exit 0)"
 

@@ -52,10 +52,11 @@ var environments = map[string]Environment{
 	},
 }
 
-// aliases are the other accepted spellings, as used by the azurerm/azuread providers.
+// aliases are the other accepted spellings, as the azuread provider names them (public, usgovernmentl4, ...).
 var aliases = map[string]string{
-	"public": "global",
-	"dod":    "usgovernmentl5",
+	"public":         "global",
+	"usgovernmentl4": "usgovernment", // azuread's name for GCC High (L4)
+	"dod":            "usgovernmentl5",
 }
 
 // Names lists every accepted name (canonical names and aliases), sorted.

@@ -18,6 +18,7 @@ func TestLookup(t *testing.T) {
 		{"Public", "global", "https://graph.microsoft.com", "https://login.microsoftonline.com", "https://graph.microsoft.com/.default", true},
 		{"usgovernment", "usgovernment", "https://graph.microsoft.us", "https://login.microsoftonline.us", "https://graph.microsoft.us/.default", true},
 		{"usgovernmentl5", "usgovernmentl5", "https://dod-graph.microsoft.us", "https://login.microsoftonline.us", "https://dod-graph.microsoft.us/.default", true},
+		{"usgovernmentl4", "usgovernment", "https://graph.microsoft.us", "https://login.microsoftonline.us", "https://graph.microsoft.us/.default", true},
 		{"dod", "usgovernmentl5", "https://dod-graph.microsoft.us", "https://login.microsoftonline.us", "https://dod-graph.microsoft.us/.default", true},
 		{" china ", "china", "https://microsoftgraph.chinacloudapi.cn", "https://login.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn/.default", false},
 	}

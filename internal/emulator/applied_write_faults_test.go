@@ -19,7 +19,7 @@ func TestFaultSecureScorePatchNoContent(t *testing.T) {
 		t.Errorf("the PATCH answered 204 was not applied: activeUserCount %v", sc["activeUserCount"])
 	}
 	// Control profiles keep their own answer, and a PATCH that fails is still an error.
-	if resp, _ := f.do(t, "PATCH", "/beta/security/secureScoreControlProfiles/OneAdmin", f.tok, `{"state":"Ignored"}`, "Prefer", "return=representation"); resp.StatusCode != 200 {
+	if resp, _ := f.do(t, "PATCH", "/beta/security/secureScoreControlProfiles/OneAdmin", f.tok, `{"state":"Ignored","vendorInformation":{"provider":"SecureScore","vendor":"Microsoft"}}`, "Prefer", "return=representation"); resp.StatusCode != 200 {
 		t.Errorf("control profile PATCH: %d, want 200", resp.StatusCode)
 	}
 	if resp, _ := f.do(t, "PATCH", "/beta/security/secureScores", f.tok, `{"activeUserCount":"many"}`); resp.StatusCode != 400 {
@@ -31,7 +31,7 @@ func TestFaultFailNextReadAfterWrite(t *testing.T) {
 	f := newFixture(t)
 	f.emu.SetFaults(Faults{FailNextReadAfterWrite: 1})
 	const item = "/v1.0/security/secureScoreControlProfiles/OneAdmin"
-	resp, b := f.do(t, "PATCH", item, f.tok, `{"state":"Reviewed"}`, "Prefer", "return=representation")
+	resp, b := f.do(t, "PATCH", item, f.tok, `{"state":"Reviewed","vendorInformation":{"provider":"SecureScore","vendor":"Microsoft"}}`, "Prefer", "return=representation")
 	if resp.StatusCode != 204 || len(b) != 0 {
 		t.Fatalf("PATCH: %d %q, want 204 (Prefer ignored)", resp.StatusCode, b)
 	}
@@ -51,7 +51,7 @@ func TestFaultFailNextReadAfterWrite(t *testing.T) {
 func TestFaultOddTypes(t *testing.T) {
 	f := newFixture(t)
 	f.emu.SetFaults(Faults{OddTypes: 1})
-	resp, b := f.do(t, "PATCH", "/v1.0/security/secureScoreControlProfiles/OneAdmin", f.tok, `{"state":"ThirdParty"}`, "Prefer", "return=representation")
+	resp, b := f.do(t, "PATCH", "/v1.0/security/secureScoreControlProfiles/OneAdmin", f.tok, `{"state":"ThirdParty","vendorInformation":{"provider":"SecureScore","vendor":"Microsoft"}}`, "Prefer", "return=representation")
 	if resp.StatusCode != 200 {
 		t.Fatalf("PATCH: %d", resp.StatusCode)
 	}

@@ -58,7 +58,7 @@ func TestReadOnlyAppForbiddenOnPatch(t *testing.T) {
 		t.Fatalf("read-only GET: %d %s", resp.StatusCode, b)
 	}
 	for _, path := range []string{"/v1.0/security/secureScores", "/v1.0/security/secureScores/" + f.emu.CurrentSecureScoreID(), "/beta/security/secureScoreControlProfiles/AdminMFAV2"} {
-		resp, b := f.do(t, "PATCH", path, ro, `{"state":"Reviewed","comment":"x"}`)
+		resp, b := f.do(t, "PATCH", path, ro, `{"state":"Reviewed","comment":"x","vendorInformation":{"provider":"SecureScore","vendor":"Microsoft"}}`)
 		code, msg := odataError(t, resp, b, 403)
 		if code != "Forbidden" || !strings.Contains(msg, roleReadWrite) {
 			t.Errorf("%s: %s %q", path, code, msg)
@@ -90,10 +90,10 @@ func TestDelegatedScpHonoured(t *testing.T) {
 	if resp, _ := f.do(t, "GET", "/v1.0/security/secureScores?$top=1", mk("SecurityEvents.Read.All User.Read"), ""); resp.StatusCode != 200 {
 		t.Errorf("delegated read: %d", resp.StatusCode)
 	}
-	if resp, _ := f.do(t, "PATCH", "/v1.0/security/secureScoreControlProfiles/OneAdmin", mk("SecurityEvents.Read.All"), `{"state":"Reviewed"}`); resp.StatusCode != 403 {
+	if resp, _ := f.do(t, "PATCH", "/v1.0/security/secureScoreControlProfiles/OneAdmin", mk("SecurityEvents.Read.All"), `{"state":"Reviewed","vendorInformation":{"provider":"SecureScore","vendor":"Microsoft"}}`); resp.StatusCode != 403 {
 		t.Errorf("delegated read-only write: %d", resp.StatusCode)
 	}
-	if resp, _ := f.do(t, "PATCH", "/v1.0/security/secureScoreControlProfiles/OneAdmin", mk("SecurityEvents.ReadWrite.All"), `{"state":"Reviewed"}`); resp.StatusCode != 204 {
+	if resp, _ := f.do(t, "PATCH", "/v1.0/security/secureScoreControlProfiles/OneAdmin", mk("SecurityEvents.ReadWrite.All"), `{"state":"Reviewed","vendorInformation":{"provider":"SecureScore","vendor":"Microsoft"}}`); resp.StatusCode != 204 {
 		t.Errorf("delegated write: %d", resp.StatusCode)
 	}
 	p, _ := f.emu.ControlProfile("OneAdmin")

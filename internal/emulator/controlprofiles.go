@@ -34,6 +34,10 @@ func (e *Emulator) patchControlProfile(g *graphCtx, who *principal, id string, b
 	if p == nil {
 		return notFound(g, controlProfileType, id)
 	}
+	if isDefenderControl(p.id()) {
+		// Defender for Endpoint controls are changed in the Defender portal; the API answers with this shape.
+		return g.errorf(http.StatusBadRequest, "", "Http request failed with statusCode=BadRequest")
+	}
 	if err := e.updateProfileLocked(g.t, p, patch, who.identity(), false); err != nil {
 		return g.errorf(http.StatusBadRequest, "BadRequest", "%s", err.Error())
 	}
@@ -91,7 +95,7 @@ func (e *Emulator) updateProfileLocked(t *state, p *entity, patch map[string]any
 			if err != nil {
 				return err
 			}
-			entry["state"] = s
+			entry["state"] = e.spellState(v.(string), s)
 		case "vendorInformation":
 			if v == nil {
 				continue
@@ -133,7 +137,7 @@ func (e *Emulator) updateProfileLocked(t *state, p *entity, patch map[string]any
 				if err != nil {
 					return err
 				}
-				entry["state"] = s
+				entry["state"] = e.spellState(val.(string), s)
 			}
 		case "id", "azureTenantId":
 			if err := checkImmutable(k, obj[k], v); err != nil {
@@ -158,6 +162,10 @@ func (e *Emulator) updateProfileLocked(t *state, p *entity, patch map[string]any
 			stateUpdate = true
 		}
 	}
+	// The documented v1.0 body carries vendorInformation (provider and vendor required); the beta form does not.
+	if v := patch["vendorInformation"]; !admin && v == nil && patch["controlStateUpdates"] == nil {
+		return &propError{prop: "vendorInformation", msg: "the property is required: the body carries assignedTo, comment, state and vendorInformation (provider and vendor required)."}
+	}
 	if stateUpdate {
 		now := e.now().Format(stateUpdateTimeLayout)
 		entry["updatedBy"] = updatedBy
@@ -168,9 +176,21 @@ func (e *Emulator) updateProfileLocked(t *state, p *entity, patch map[string]any
 	}
 	p.set(obj)
 	if currentState(obj) != before || admin {
-		t.applyControlChange(obj, before)
+		e.rescoreLocked(t, obj, before, admin)
 	}
 	return nil
+}
+
+// isDefenderControl is true for Microsoft Defender for Endpoint controls (ids scid_…), which the API refuses to update.
+func isDefenderControl(id string) bool { return strings.HasPrefix(strings.ToLower(id), "scid_") }
+
+// spellState is the spelling stored (and returned) for a state sent as sent: the client's own spelling, or lower
+// camel case (thirdParty) under Config.StateCase "lowerCamel", as the service has been seen to answer.
+func (e *Emulator) spellState(sent, canonical string) string {
+	if e.cfg.StateCase == StateCaseLowerCamel {
+		return strings.ToLower(canonical[:1]) + canonical[1:]
+	}
+	return sent
 }
 
 func validState(prop string, v any) (string, error) {

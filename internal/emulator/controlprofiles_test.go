@@ -158,7 +158,7 @@ func TestControlProfilePatchValidation(t *testing.T) {
 		t.Errorf("rejected PATCHes appended entries: %d", n)
 	}
 	// Open type: unknown properties are kept; annotations ignored.
-	resp, _ := f.do(t, "PATCH", "/v1.0/security/secureScoreControlProfiles/OneAdmin", f.tok, `{"state":"reviewed","tenantNote":"checked","@odata.type":"#microsoft.graph.secureScoreControlProfile"}`)
+	resp, _ := f.do(t, "PATCH", "/v1.0/security/secureScoreControlProfiles/OneAdmin", f.tok, `{"state":"reviewed","tenantNote":"checked","@odata.type":"#microsoft.graph.secureScoreControlProfile","vendorInformation":{"provider":"SecureScore","vendor":"Microsoft"}}`)
 	if resp.StatusCode != 204 {
 		t.Fatalf("%d", resp.StatusCode)
 	}
@@ -231,7 +231,7 @@ func TestSyntheticProfilesFast(t *testing.T) {
 	if len(ids) != 1000 || ids[0] != "SyntheticControl0001" || ids[999] != "SyntheticControl1000" {
 		t.Fatalf("%d %v", len(ids), ids[:2])
 	}
-	resp, b := f.do(t, "PATCH", "/v1.0/security/secureScoreControlProfiles/SyntheticControl0500", f.tok, `{"state":"ThirdParty"}`, "Prefer", "return=representation")
+	resp, b := f.do(t, "PATCH", "/v1.0/security/secureScoreControlProfiles/SyntheticControl0500", f.tok, `{"state":"ThirdParty","vendorInformation":{"provider":"SecureScore","vendor":"Microsoft"}}`, "Prefer", "return=representation")
 	if resp.StatusCode != 200 || decode(t, b)["id"] != "SyntheticControl0500" {
 		t.Errorf("%d", resp.StatusCode)
 	}

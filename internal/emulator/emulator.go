@@ -87,7 +87,20 @@ type Config struct {
 	// (SecurityEvents.ReadWrite.All); default DefaultMultiTenantClientID with DefaultMultiTenantClientSecret.
 	MultiTenantClientID     string
 	MultiTenantClientSecret string
+
+	// StateCase is how a control's state is stored and returned: "" (the default) as the client sent it, or
+	// StateCaseLowerCamel (thirdParty, ignored), as Graph's pages write it. Either way any case is accepted.
+	StateCase string
+	// RescoreDelay is how long after a control's state change the current secure score moves. 0 (the default)
+	// moves it at once, which tests and the demo rely on; Microsoft's service takes about 24 hours (up to 48).
+	RescoreDelay time.Duration
+
+	// Limits are Graph's documented Secure Score limits per application and tenant (limits.go), on by default.
+	Limits Limits
 }
+
+// StateCaseLowerCamel is Config.StateCase for lower camel case states.
+const StateCaseLowerCamel = "lowerCamel"
 
 // Emulator is the http.Handler. All methods are safe for concurrent use.
 type Emulator struct {
@@ -104,6 +117,7 @@ type Emulator struct {
 
 	journal journal
 	faults  faultState
+	limits  *limiter
 
 	creds credentials
 	oidc  oidcIssuer
@@ -147,7 +161,14 @@ func New(cfg Config) (*Emulator, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	e := &Emulator{cfg: cfg}
+	if cfg.StateCase != "" && cfg.StateCase != StateCaseLowerCamel {
+		return nil, fmt.Errorf("emulator: StateCase %q: use \"\" (as sent) or %q", cfg.StateCase, StateCaseLowerCamel)
+	}
+	if cfg.RescoreDelay < 0 {
+		return nil, fmt.Errorf("emulator: RescoreDelay must not be negative, got %s", cfg.RescoreDelay)
+	}
+	cfg.Limits = cfg.Limits.withDefaults()
+	e := &Emulator{cfg: cfg, limits: newLimiter(cfg.Limits, cfg.Now)}
 	e.faults.init()
 	if err := e.initCredentials(); err != nil {
 		return nil, err

@@ -148,8 +148,9 @@ type plan struct {
 	nextLink   string // ForeignNextLink
 }
 
-// take consumes the counters that apply to one request of the given kind.
-func (fs *faultState) take(kind string) plan {
+// takePre consumes the counters of faults that answer a request before the service handles it (throttling,
+// outages). Those answers are not counted against the service limits.
+func (fs *faultState) takePre(kind string) plan {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	f := &fs.f
@@ -173,9 +174,19 @@ func (fs *faultState) take(kind string) plan {
 		fs.failReads--
 		p.pre = "internal"
 	}
-	if p.pre != "" {
-		return p
+	return p
+}
+
+// takePost consumes the counters of faults that act on a request the service handles (broken answers, dropped
+// connections). It is called only once the request passed the limits, so a request refused with 429 never
+// uses up a fault that a test counts on.
+func (fs *faultState) takePost(kind string, p *plan) {
+	if p.pre != "" || (kind != "read" && kind != "write") {
+		return
 	}
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	f := &fs.f
 	switch {
 	case f.MalformedJSON > 0:
 		f.MalformedJSON--
@@ -203,7 +214,6 @@ func (fs *faultState) take(kind string) plan {
 		f.DropAfterWrite--
 		p.drop = true
 	}
-	return p
 }
 
 const htmlErrorPage = `<!DOCTYPE html>

@@ -66,7 +66,7 @@ func TestFaultLatency(t *testing.T) {
 func TestFaultDropAfterWrite(t *testing.T) {
 	f := newFixture(t)
 	f.emu.SetFaults(Faults{DropAfterWrite: 1})
-	req, _ := http.NewRequest("PATCH", f.srv.URL+"/v1.0/security/secureScoreControlProfiles/OneAdmin", strings.NewReader(`{"state":"Ignored"}`))
+	req, _ := http.NewRequest("PATCH", f.srv.URL+"/v1.0/security/secureScoreControlProfiles/OneAdmin", strings.NewReader(`{"state":"Ignored","vendorInformation":{"provider":"SecureScore","vendor":"Microsoft"}}`))
 	req.Header.Set("Authorization", "Bearer "+f.tok)
 	resp, err := http.DefaultClient.Do(req)
 	if err == nil {
@@ -78,11 +78,11 @@ func TestFaultDropAfterWrite(t *testing.T) {
 		t.Error("the dropped PATCH was not applied")
 	}
 	j := f.emu.Journal()
-	if last := j[len(j)-1]; last.Kind != "write" || last.Status != 0 || last.Body != `{"state":"Ignored"}` {
+	if last := j[len(j)-1]; last.Kind != "write" || last.Status != 0 || last.Body != `{"state":"Ignored","vendorInformation":{"provider":"SecureScore","vendor":"Microsoft"}}` {
 		t.Errorf("journal %+v", last)
 	}
 	// Reads are not dropped; the next PATCH answers.
-	if resp, _ := f.do(t, "PATCH", "/v1.0/security/secureScoreControlProfiles/OneAdmin", f.tok, `{"state":"Default"}`); resp.StatusCode != 204 {
+	if resp, _ := f.do(t, "PATCH", "/v1.0/security/secureScoreControlProfiles/OneAdmin", f.tok, `{"state":"Default","vendorInformation":{"provider":"SecureScore","vendor":"Microsoft"}}`); resp.StatusCode != 204 {
 		t.Errorf("%d", resp.StatusCode)
 	}
 }
@@ -193,7 +193,7 @@ func TestFaultStallResponseAndTrickleBody(t *testing.T) {
 	f := newFixture(t)
 	f.emu.SetFaults(Faults{StallResponse: 1})
 	client := &http.Client{Timeout: 300 * time.Millisecond}
-	req, _ := http.NewRequest("PATCH", f.srv.URL+"/v1.0/security/secureScoreControlProfiles/OneAdmin", strings.NewReader(`{"state":"Ignored"}`))
+	req, _ := http.NewRequest("PATCH", f.srv.URL+"/v1.0/security/secureScoreControlProfiles/OneAdmin", strings.NewReader(`{"state":"Ignored","vendorInformation":{"provider":"SecureScore","vendor":"Microsoft"}}`))
 	req.Header.Set("Authorization", "Bearer "+f.tok)
 	start := time.Now()
 	if resp, err := client.Do(req); err == nil {

@@ -27,6 +27,8 @@ type JournalEntry struct {
 	// not served), a Graph request's token tid; "" when there is none (admin, OIDC discovery,
 	// Graph without a valid token).
 	Tenant string `json:"tenant"`
+	Remote string `json:"remote,omitempty"` // the client's address: distinct values count connections
+	Limit  string `json:"limit,omitempty"`  // on a 429: the limit refused (LimitConcurrency, LimitWindow, LimitScoreRate) or LimitFault
 }
 
 type journal struct {

@@ -14,7 +14,7 @@ func TestJournalRecordsAndRedacts(t *testing.T) {
 	form := tokenForm(DefaultClientID, "", "https://graph.microsoft.com/.default")
 	form.Set("client_assertion", "eyJhbGciOiJSUzI1NiJ9.e30.sig")
 	f.tokenRequest(t, DefaultTenantID, form, nil)
-	body := `{"state":"Reviewed","comment":"ok"}`
+	body := `{"state":"Reviewed","comment":"ok","vendorInformation":{"provider":"SecureScore","vendor":"Microsoft"}}`
 	f.do(t, "PATCH", "/v1.0/security/secureScoreControlProfiles/OneAdmin", f.tok, body, "client-request-id", "abc")
 	f.do(t, "GET", "/v1.0/security/secureScores", f.tok, "", "Cookie", "session=secret")
 

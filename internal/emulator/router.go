@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -100,12 +101,27 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 		body, _ = io.ReadAll(io.LimitReader(r.Body, maxRequestBody))
 	}
 	rt := classify(r)
-	p := e.faults.take(rt.kind)
+	p := e.faults.takePre(rt.kind)
+	release, refused := e.admitLimits(r, rt, p)
+	if refused == nil {
+		e.faults.takePost(rt.kind, &p)
+	}
+	// The request stops counting as in flight once the service has handled it, before its answer goes out: a
+	// client that frees its own slot when it has read the answer must never find the emulator's still taken.
+	// A stalled answer keeps its slot until the stall ends, as a hung request would.
+	done := sync.OnceFunc(release)
+	defer done()
 	if p.latency > 0 && !sleepCtx(r.Context(), p.latency) {
 		return // client gave up
 	}
 
-	en := JournalEntry{Time: start, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: redactHeader(r.Header), Body: string(body), Kind: rt.kind}
+	en := JournalEntry{Time: start, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: redactHeader(r.Header), Body: string(body), Kind: rt.kind, Remote: r.RemoteAddr}
+	switch {
+	case refused != nil:
+		en.Limit = refused.limit
+	case p.pre == "throttle":
+		en.Limit = LimitFault
+	}
 	if rt.kind == "token" {
 		en.Body = redactForm(en.Body)
 		en.Query = redactQuery(en.Query)
@@ -120,10 +136,13 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 	case rt.kind == "token":
 		resp = e.handleToken(r, body, rt.tenant)
 	default:
-		resp = e.handleGraph(r, rt, p, body)
+		resp = e.handleGraph(r, rt, p, refused, body)
 	}
 	en.Tenant = e.journalTenant(r, rt, resp)
 
+	if p.post != "stall" {
+		done()
+	}
 	if p.drop && rt.kind == "write" {
 		en.Status = 0
 		e.journal.add(en)
@@ -168,7 +187,7 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (e *Emulator) handleGraph(r *http.Request, rt route, p plan, body []byte) *response {
+func (e *Emulator) handleGraph(r *http.Request, rt route, p plan, refused *refusal, body []byte) *response {
 	if rt.notGraph {
 		g := newGraphCtx(r, "v1.0", e.now())
 		seg := strings.Split(strings.Trim(r.URL.Path, "/"), "/")[0]
@@ -195,10 +214,14 @@ func (e *Emulator) handleGraph(r *http.Request, rt route, p plan, body []byte) *
 		h.Set("Content-Type", "text/html")
 		return &response{status: http.StatusBadGateway, header: h, body: []byte(htmlErrorPage)}
 	}
+	if refused != nil {
+		return refused.response(g)
+	}
 	who, denied := e.authenticate(g)
 	if denied != nil {
 		return denied
 	}
+	e.applyDueRescores(g.t)
 	if rt.badSeg != "" || rt.set == "" {
 		return g.errorf(http.StatusBadRequest, "BadRequest", "Resource not found for the segment '%s'.", rt.badSeg)
 	}

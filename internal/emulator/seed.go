@@ -28,6 +28,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -270,6 +271,11 @@ func currentState(profile map[string]any) string {
 	}
 	last, _ := ups[len(ups)-1].(map[string]any)
 	if s, ok := last["state"].(string); ok && s != "" {
+		for _, st := range controlStates { // stored as the client spelt it; compared in any case
+			if strings.EqualFold(s, st) {
+				return st
+			}
+		}
 		return s
 	}
 	return stateDefault

@@ -100,8 +100,9 @@ type state struct {
 	TenantID string `json:"tenantId"`
 	// Implemented is hidden service-side truth: what each control earns in state Default/Reviewed.
 	Implemented map[string]float64 `json:"implementedScores"`
-	Scores      []*entity          `json:"secureScores"`    // newest first
-	Profiles    []*entity          `json:"controlProfiles"` // service order (rank)
+	Scores      []*entity          `json:"secureScores"`              // newest first
+	Profiles    []*entity          `json:"controlProfiles"`           // service order (rank)
+	Pending     []pendingRescore   `json:"pendingRescores,omitempty"` // state changes the score does not count yet (RescoreDelay)
 
 	profileByID map[string]*entity
 	cfg         TenantConfig // from Config, not persisted

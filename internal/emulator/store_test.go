@@ -15,7 +15,7 @@ func TestPersistenceRoundTrip(t *testing.T) {
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("state not written on first start: %v", err)
 	}
-	if resp, b := f1.do(t, "PATCH", "/v1.0/security/secureScoreControlProfiles/BlockLegacyAuthentication", f1.tok, `{"state":"ThirdParty","comment":"via CA"}`); resp.StatusCode != 204 {
+	if resp, b := f1.do(t, "PATCH", "/v1.0/security/secureScoreControlProfiles/BlockLegacyAuthentication", f1.tok, `{"state":"ThirdParty","comment":"via CA","vendorInformation":{"provider":"SecureScore","vendor":"Microsoft"}}`); resp.StatusCode != 204 {
 		t.Fatalf("%d %s", resp.StatusCode, b)
 	}
 	if resp, _ := f1.do(t, "PATCH", "/v1.0/security/secureScores", f1.tok, `{"activeUserCount":9,"note":"x"}`); resp.StatusCode != 200 {
@@ -96,7 +96,9 @@ func TestDirectAccessDrift(t *testing.T) {
 
 func TestConcurrentPatches(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
-	f := newFixture(t, func(c *Config) { c.StateFile = path })
+	// Limits off: this tests the store's locking under 8 writers at once (Graph admits 4 per app) and sends
+	// 160 secureScores requests on a frozen clock (over 150 per minute).
+	f := newFixture(t, func(c *Config) { c.StateFile = path; c.Limits.Off = true })
 	ids := f.emu.ControlProfileIDs()[:8]
 	var wg sync.WaitGroup
 	for w := 0; w < 8; w++ {
@@ -106,7 +108,7 @@ func TestConcurrentPatches(t *testing.T) {
 			for i := 0; i < 10; i++ {
 				id := ids[(w+i)%len(ids)]
 				state := []string{"ThirdParty", "Ignored", "Reviewed", "Default"}[i%4]
-				resp, b := f.do(t, "PATCH", "/v1.0/security/secureScoreControlProfiles/"+id, f.tok, `{"state":"`+state+`","comment":"w`+fmt.Sprint(w)+`"}`)
+				resp, b := f.do(t, "PATCH", "/v1.0/security/secureScoreControlProfiles/"+id, f.tok, `{"state":"`+state+`","comment":"w`+fmt.Sprint(w)+`","vendorInformation":{"provider":"SecureScore","vendor":"Microsoft"}}`)
 				if resp.StatusCode != 204 {
 					t.Errorf("%d %s", resp.StatusCode, b)
 				}

@@ -186,7 +186,7 @@ func TestTenantIsolation(t *testing.T) {
 	cur1, _ := f.emu.SecureScore(f.emu.CurrentSecureScoreID())
 	t2 := f.emu.Tenant(tenant2.ID)
 	cur2, _ := t2.SecureScore(t2.CurrentSecureScoreID())
-	if resp, b := f.do(t, "PATCH", "/v1.0/security/secureScoreControlProfiles/OneAdmin", tok2, `{"state":"Ignored","comment":"tenant 2 only"}`); resp.StatusCode != http.StatusNoContent {
+	if resp, b := f.do(t, "PATCH", "/v1.0/security/secureScoreControlProfiles/OneAdmin", tok2, `{"state":"Ignored","comment":"tenant 2 only","vendorInformation":{"provider":"SecureScore","vendor":"Microsoft"}}`); resp.StatusCode != http.StatusNoContent {
 		t.Fatalf("PATCH in tenant 2: %d %s", resp.StatusCode, truncate(b))
 	}
 	p2, _ := t2.ControlProfile("OneAdmin")
@@ -304,7 +304,7 @@ func TestTenantsStateFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
 	f1 := newFixture(t, threeTenants, func(c *Config) { c.StateFile = path })
 	for _, tn := range []string{tenant2.ID, tenant3.ID} {
-		if resp, b := f1.do(t, "PATCH", "/v1.0/security/secureScoreControlProfiles/OneAdmin", f1.tenantToken(t, tn), `{"state":"ThirdParty","comment":"`+tn+`"}`); resp.StatusCode != http.StatusNoContent {
+		if resp, b := f1.do(t, "PATCH", "/v1.0/security/secureScoreControlProfiles/OneAdmin", f1.tenantToken(t, tn), `{"state":"ThirdParty","comment":"`+tn+`","vendorInformation":{"provider":"SecureScore","vendor":"Microsoft"}}`); resp.StatusCode != http.StatusNoContent {
 			t.Fatalf("%d %s", resp.StatusCode, b)
 		}
 	}
@@ -339,7 +339,7 @@ func TestStateFileV1Migrates(t *testing.T) {
 	path := filepath.Join(dir, "state.json")
 	// A single-tenant emulator, then its state written in the v1 layout (one tenant at the top level).
 	f1 := newFixture(t, func(c *Config) { c.StateFile = filepath.Join(dir, "v2.json") })
-	if resp, b := f1.do(t, "PATCH", "/v1.0/security/secureScoreControlProfiles/OneAdmin", f1.tok, `{"state":"Ignored"}`); resp.StatusCode != http.StatusNoContent {
+	if resp, b := f1.do(t, "PATCH", "/v1.0/security/secureScoreControlProfiles/OneAdmin", f1.tok, `{"state":"Ignored","vendorInformation":{"provider":"SecureScore","vendor":"Microsoft"}}`); resp.StatusCode != http.StatusNoContent {
 		t.Fatalf("%d %s", resp.StatusCode, b)
 	}
 	f1.emu.mu.RLock()

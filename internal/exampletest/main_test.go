@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,6 +17,9 @@ import (
 var (
 	install   *tfharness.Install
 	terraform string
+	// openTofu is set when the CLI is OpenTofu; terraformVersion is its `version` line, for skip reasons.
+	openTofu         bool
+	terraformVersion string
 )
 
 func TestMain(m *testing.M) {
@@ -31,6 +36,18 @@ func testMain(m *testing.M) int {
 		return 1
 	}
 	terraform = tf
+	ver, err := exec.Command(tf, "version").Output() // stdout only: CLI configuration warnings go to stderr
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "FATAL:", tf, "version:", err)
+		return 1
+	}
+	for _, line := range strings.Split(string(ver), "\n") {
+		if strings.HasPrefix(line, "Terraform v") || strings.HasPrefix(line, "OpenTofu v") {
+			terraformVersion = line
+			break
+		}
+	}
+	openTofu = tfharness.IsOpenTofu(string(ver))
 	dir, err := os.MkdirTemp("", "securescore-exampletest-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "FATAL:", err)

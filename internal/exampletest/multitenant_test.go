@@ -47,22 +47,81 @@ func copyExample(t *testing.T, name string) string {
 	return dst
 }
 
-// TestMultiTenantExample applies examples/multi-tenant (one baseline module, three provider aliases, one
-// multi-tenant app) to the emulator's three tenants: each tenant gets the controls it has, the ones it lacks are
-// skipped and listed, requests stay in their tenant, nothing is throttled, and the next plan is empty.
-func TestMultiTenantExample(t *testing.T) {
-	r := newRig(t, emulator.Config{Tenants: emulator.DefaultTenants(3)}, "",
+// The emulator's three tenants, by the names the examples' tenant_ids use.
+var exampleTenants = map[string]string{
+	"contoso":   "00000000-0000-4000-8000-000000000001",
+	"fabrikam":  "00000000-0000-4000-8000-000000000002",
+	"northwind": "00000000-0000-4000-8000-000000000003",
+}
+
+func newMultiTenantRig(t *testing.T) *rig {
+	return newRig(t, emulator.Config{Tenants: emulator.DefaultTenants(3)}, "",
 		emulator.DefaultMultiTenantClientID, emulator.DefaultMultiTenantClientSecret)
-	dir := copyExample(t, "multi-tenant")
-	tenants := map[string]string{
-		"contoso":   "00000000-0000-4000-8000-000000000001",
-		"fabrikam":  "00000000-0000-4000-8000-000000000002",
-		"northwind": "00000000-0000-4000-8000-000000000003",
-	}
-	vars, _ := json.Marshal(map[string]any{"tenant_ids": tenants})
-	if err := os.WriteFile(filepath.Join(dir, "terraform.tfvars.json"), vars, 0o600); err != nil {
+}
+
+// writeVars writes terraform.tfvars.json (both CLIs read it) into dir.
+func writeVars(t *testing.T, dir string, vars map[string]any) {
+	t.Helper()
+	b, _ := json.Marshal(vars)
+	if err := os.WriteFile(filepath.Join(dir, "terraform.tfvars.json"), b, 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestMultiTenantExample applies examples/multi-tenant (one baseline module, three provider aliases, one
+// multi-tenant app) to the emulator's three tenants, under Terraform and OpenTofu alike.
+func TestMultiTenantExample(t *testing.T) {
+	r := newMultiTenantRig(t)
+	dir := copyExample(t, "multi-tenant")
+	writeVars(t, dir, map[string]any{"tenant_ids": exampleTenants})
+	r.applyBaselineToThreeTenants(dir)
+}
+
+// TestMultiTenantExampleOpenTofu applies examples/multi-tenant/opentofu (one provider block with for_each over the
+// tenants, one module block with for_each) the same way, then retires a tenant in the two steps the example
+// documents: its baseline is reset through its still-configured provider instance, and dropping the instance
+// afterwards plans nothing.
+func TestMultiTenantExampleOpenTofu(t *testing.T) {
+	if !openTofu {
+		t.Skipf("examples/multi-tenant/opentofu uses for_each on provider blocks, which OpenTofu 1.9+ has and %s "+
+			"does not; make test-opentofu runs it", terraformVersion)
+	}
+	r := newMultiTenantRig(t)
+	dir := filepath.Join(copyExample(t, "multi-tenant"), "opentofu")
+	writeVars(t, dir, map[string]any{"tenant_ids": exampleTenants})
+	r.applyBaselineToThreeTenants(dir)
+
+	before := len(r.emu.Journal())
+	writeVars(t, dir, map[string]any{"tenant_ids": exampleTenants, "retired_tenants": []string{"northwind"}})
+	r.run(dir, 0, "apply", "-auto-approve", "-input=false", "-no-color")
+	var reset []string
+	for _, j := range r.emu.Journal()[before:] {
+		if j.Kind != "write" {
+			continue
+		}
+		_, id, _ := strings.Cut(j.Path, "/secureScoreControlProfiles/")
+		if j.Tenant != exampleTenants["northwind"] || !strings.Contains(j.Body, `"state":"Default"`) {
+			t.Errorf("retiring northwind sent %s %s to tenant %s: %s", j.Method, id, j.Tenant, j.Body)
+		}
+		reset = append(reset, id)
+	}
+	slices.Sort(reset)
+	if want := []string{"AdminMFAV2", "BlockLegacyAuthentication", "OneAdmin", "intune_windows_compliance_policy"}; !slices.Equal(reset, want) {
+		t.Errorf("retiring northwind reset %v, want %v", reset, want)
+	}
+
+	rest := map[string]string{"contoso": exampleTenants["contoso"], "fabrikam": exampleTenants["fabrikam"]}
+	writeVars(t, dir, map[string]any{"tenant_ids": rest})
+	r.run(dir, 0, "plan", "-detailed-exitcode", "-input=false", "-no-color")
+	r.no429()
+}
+
+// applyBaselineToThreeTenants applies the multi-tenant example in dir: each tenant gets the controls it has, the
+// ones it lacks are skipped and listed, requests stay in their tenant, nothing is throttled, and the next plan is
+// empty.
+func (r *rig) applyBaselineToThreeTenants(dir string) {
+	t := r.t
+	t.Helper()
 	r.run(dir, 0, "init", "-input=false", "-no-color")
 	r.run(dir, 0, "apply", "-auto-approve", "-input=false", "-no-color")
 
@@ -71,7 +130,7 @@ func TestMultiTenantExample(t *testing.T) {
 	if err := json.Unmarshal([]byte(out.Output), &skipped); err != nil {
 		t.Fatalf("output %q: %v", out.Output, err)
 	}
-	wantSkipped := map[string][]string{"contoso": {}, "fabrikam": {"scid_2010"}, "northwind": {"mdo_safeattachments"}}
+	wantSkipped := map[string][]string{"contoso": {}, "fabrikam": {"intune_windows_compliance_policy"}, "northwind": {"mdo_safeattachments"}}
 	for name, want := range wantSkipped {
 		if got := skipped[name]; !slices.Equal(got, want) {
 			t.Errorf("%s skipped %v, want %v", name, got, want)
@@ -87,9 +146,9 @@ func TestMultiTenantExample(t *testing.T) {
 	}
 	all := []string{"AdminMFAV2", "BlockLegacyAuthentication", "OneAdmin"}
 	want := map[string][]string{
-		tenants["contoso"]:   append(slices.Clone(all), "mdo_safeattachments", "scid_2010"),
-		tenants["fabrikam"]:  append(slices.Clone(all), "mdo_safeattachments"),
-		tenants["northwind"]: append(slices.Clone(all), "scid_2010"),
+		exampleTenants["contoso"]:   append(slices.Clone(all), "intune_windows_compliance_policy", "mdo_safeattachments"),
+		exampleTenants["fabrikam"]:  append(slices.Clone(all), "mdo_safeattachments"),
+		exampleTenants["northwind"]: append(slices.Clone(all), "intune_windows_compliance_policy"),
 	}
 	for tenant, ids := range want {
 		got := writes[tenant]

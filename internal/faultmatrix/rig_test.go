@@ -92,14 +92,8 @@ func (r *rig) restart(stopped func()) {
 func (r *rig) writeConfig(profiles map[string]profile, resetOnDestroy bool, resourceExtra string) {
 	r.t.Helper()
 	var b strings.Builder
-	b.WriteString(`terraform {
-  required_providers {
-    securescore = {
-      source = "securescore/securescore"
-    }
-  }
-}
-
+	b.WriteString(tfharness.RequiredProviders(tfharness.ProviderSource))
+	b.WriteString(`
 provider "securescore" {}
 
 locals {

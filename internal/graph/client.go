@@ -21,13 +21,15 @@ type TokenSource interface {
 // Options configures a Client. Only Endpoint and Tokens are required.
 type Options struct {
 	Endpoint     string       // Graph base URL without version, e.g. "https://graph.microsoft.com" or "http://127.0.0.1:8080"
-	APIVersion   string       // "beta" (default) or "v1.0"
+	APIVersion   string       // "beta" or "v1.0" for every operation; "" = each operation's documenting version (see versionFor)
 	Tokens       TokenSource  // required
 	UserAgent    string       // e.g. "terraform-provider-securescore/0.1.0"
 	HTTPClient   *http.Client // optional; its Transport and Timeout are used, redirects are never followed
 	MaxBodyBytes int64        // response cap; default 16 MiB
 	MaxListPages int          // pages one list call may read; default 2,000
 	MaxListBytes int64        // response bytes one list call may read over all its pages; default 64 MiB
+	// ForbiddenHint is added to the permission hint of every 403, e.g. advice for the sign-in method in use.
+	ForbiddenHint string
 
 	// Retry tuning; zero values take the defaults. Retries stop at the context's deadline, or after
 	// MaxRetryDuration when the context has none.
@@ -39,6 +41,13 @@ type Options struct {
 	// Per-attempt bounds: a stalled attempt fails and is retried (see isBrokenConnection for which methods).
 	AttemptHeaderTimeout time.Duration // wait for response headers; default 60s
 	AttemptBodyTimeout   time.Duration // read the whole body once headers are in; default 120s
+
+	// The request budget (admission.go, pacing.go) is shared by every Client of the process with the same Graph
+	// host, TenantID and ClientID. MaxConcurrentRequests lowers this Client's share of the
+	// MaxConcurrentRequests slots (1..4; 0 means 4).
+	TenantID              string
+	ClientID              string
+	MaxConcurrentRequests int
 }
 
 const (
@@ -53,9 +62,8 @@ const (
 
 // Client calls the Microsoft Graph secure score APIs. It is safe for concurrent use.
 type Client struct {
-	base             *url.URL // endpoint + "/" + version, no trailing slash
 	endpoint         *url.URL
-	version          string
+	version          string // as configured; "" = per operation (versionFor)
 	tokens           TokenSource
 	userAgent        string
 	transport        http.RoundTripper
@@ -69,8 +77,10 @@ type Client struct {
 	retryAfterFloor  time.Duration
 	headerTimeout    time.Duration
 	bodyTimeout      time.Duration
+	forbiddenHint    string
 	traceBodies      bool // log request and response bodies (TRACE only)
 	debugRequests    bool // log one line per request (DEBUG or finer)
+	admission        admission
 }
 
 // New validates opts and returns a Client. Plain http:// is refused unless the host is loopback
@@ -97,18 +107,16 @@ func New(opts Options) (*Client, error) {
 	if !strings.Contains(u.Host, "%") { // an IPv6 zone (interface name) keeps its case
 		u.Host = strings.ToLower(u.Host)
 	}
-	version := opts.APIVersion
-	if version == "" {
-		version = "beta"
+	if opts.MaxConcurrentRequests < 0 || opts.MaxConcurrentRequests > MaxConcurrentRequests {
+		return nil, fmt.Errorf("graph: MaxConcurrentRequests %d is outside 1..%d (Graph's limit per app and tenant)", opts.MaxConcurrentRequests, MaxConcurrentRequests)
 	}
-	if version != "beta" && version != "v1.0" {
+	version := opts.APIVersion
+	if version != "" && version != "beta" && version != "v1.0" {
 		return nil, fmt.Errorf(`graph: APIVersion %q is not supported: use "beta" or "v1.0"`, version)
 	}
-	base := *u
-	base.Path = strings.TrimRight(u.Path, "/") + "/" + version
-	base.RawPath = ""
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
 	c := &Client{
-		base:             &base,
 		endpoint:         u,
 		version:          version,
 		tokens:           opts.Tokens,
@@ -123,8 +131,10 @@ func New(opts Options) (*Client, error) {
 		retryAfterFloor:  opts.RetryAfterFloor,
 		headerTimeout:    opts.AttemptHeaderTimeout,
 		bodyTimeout:      opts.AttemptBodyTimeout,
+		forbiddenHint:    opts.ForbiddenHint,
 		traceBodies:      bodyTracingFromEnv(),
 		debugRequests:    debugLoggingFromEnv(),
+		admission:        newAdmission(budgetFor(u.Host, opts.TenantID, opts.ClientID), opts.MaxConcurrentRequests),
 	}
 	if opts.HTTPClient != nil {
 		if opts.HTTPClient.Transport != nil {
@@ -165,11 +175,35 @@ func New(opts Options) (*Client, error) {
 	return c, nil
 }
 
-// APIVersion returns "beta" or "v1.0".
+// APIVersion returns the configured version, "beta" or "v1.0", or "" when each operation uses its own.
 func (c *Client) APIVersion() string { return c.version }
 
-// BaseURL returns the endpoint with the API version, e.g. "https://graph.microsoft.com/beta".
-func (c *Client) BaseURL() string { return c.base.String() }
+// BaseURL returns the endpoint with the version of reads, e.g. "https://graph.microsoft.com/v1.0".
+func (c *Client) BaseURL() string { return c.baseURL(opRead) }
+
+// operation kinds, for versionFor.
+const (
+	opRead                = iota // lists and gets: documented in v1.0
+	opControlProfilePatch        // documented in v1.0 with the body the client sends
+	opSecureScorePatch           // documented only in beta
+)
+
+// versionFor is the version an operation uses: the configured one, else the version whose reference documents
+// the operation (v1.0, except the secureScores PATCH, which only beta's reference has).
+func (c *Client) versionFor(op int) string {
+	switch {
+	case c.version != "":
+		return c.version
+	case op == opSecureScorePatch:
+		return "beta"
+	default:
+		return "v1.0"
+	}
+}
+
+func (c *Client) baseURL(op int) string {
+	return c.endpoint.String() + "/" + c.versionFor(op)
+}
 
 // CheckURL enforces the transport rule shared by Graph and token requests: https anywhere, http only to a
 // loopback host (an emulator or a test server).

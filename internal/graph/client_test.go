@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -41,8 +42,49 @@ func TestNewEndpointRules(t *testing.T) {
 		t.Errorf("APIVersion: %v", err)
 	}
 	c, _ := New(Options{Endpoint: "https://graph.microsoft.com/", Tokens: tokens})
-	if c.BaseURL() != "https://graph.microsoft.com/beta" || c.APIVersion() != "beta" {
+	if c.BaseURL() != "https://graph.microsoft.com/v1.0" || c.APIVersion() != "" {
 		t.Errorf("default version: %s", c.BaseURL())
+	}
+}
+
+// Without APIVersion each operation uses the version that documents it (v1.0, beta for the secureScores PATCH);
+// with it, every operation uses it.
+func TestAPIVersionPerOperation(t *testing.T) {
+	for _, tc := range []struct{ version, reads, profilePatch, scorePatch string }{
+		{"", "/v1.0/", "/v1.0/", "/beta/"},
+		{"beta", "/beta/", "/beta/", "/beta/"},
+		{"v1.0", "/v1.0/", "/v1.0/", "/v1.0/"},
+	} {
+		c, rec, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			switch {
+			case r.Method == http.MethodPatch && strings.Contains(r.URL.Path, "ControlProfiles"):
+				w.WriteHeader(http.StatusNoContent)
+			case r.Method == http.MethodPatch:
+				writeJSON(w, http.StatusOK, scoreJSON)
+			case strings.HasSuffix(r.URL.Path, "ControlProfiles/AdminMFAV2"):
+				writeJSON(w, http.StatusOK, profileJSON)
+			default:
+				writeJSON(w, http.StatusOK, `{"value":[]}`)
+			}
+		}, func(o *Options) { o.APIVersion = tc.version })
+		ctx := context.Background()
+		_, _ = c.ListSecureScores(ctx, ListOptions{Top: 1})
+		_, _ = c.GetControlProfile(ctx, "AdminMFAV2")
+		_, _ = c.UpdateControlProfile(ctx, "AdminMFAV2", ControlProfileUpdate{State: "Ignored"})
+		_, _ = c.UpdateSecureScores(ctx, map[string]any{"activeUserCount": 1})
+		want := []string{tc.reads, tc.reads, tc.profilePatch, tc.scorePatch}
+		var got []string
+		for _, r := range rec.all() {
+			got = append(got, r.URI)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("version %q: requests %v", tc.version, got)
+		}
+		for i := range want {
+			if !strings.HasPrefix(got[i], want[i]) {
+				t.Errorf("version %q: request %d went to %s, want %s...", tc.version, i, got[i], want[i])
+			}
+		}
 	}
 }
 

@@ -66,8 +66,24 @@ func (c *Client) do(ctx context.Context, r apiRequest) (*apiResponse, error) {
 			logDebug(ctx, resp.token, "graph: token rejected, refreshing once", map[string]any{"method": r.method, "url": r.url, "request_id": e.RequestID})
 			continue
 		}
+		if e.StatusCode == http.StatusForbidden {
+			e.Hint = forbiddenHint(r.method, c.forbiddenHint)
+		}
 		return nil, e
 	}
+}
+
+// forbiddenHint names the permission a 403 usually means is missing, plus the sign-in method's own advice.
+func forbiddenHint(method, extra string) string {
+	h := "reading Secure Score needs the Microsoft Graph permission SecurityEvents.Read.All (or SecurityEvents.ReadWrite.All)"
+	if method != http.MethodGet {
+		h = "changing Secure Score needs the Microsoft Graph permission SecurityEvents.ReadWrite.All"
+	}
+	h += ", granted to the signed-in application or identity with admin consent"
+	if extra != "" {
+		h += "; " + extra
+	}
+	return h
 }
 
 // callState carries one logical call through go-retryablehttp's hooks: the hooks have no per-call argument,
@@ -141,7 +157,8 @@ func (st *callState) wrap(err error) error {
 		return oe
 	}
 	var rw *RetryWaitError
-	if errors.As(err, &rw) {
+	var bw *BudgetWaitError
+	if errors.As(err, &rw) || errors.As(err, &bw) {
 		return err
 	}
 	var te *tokenError
@@ -179,6 +196,11 @@ func (st *callState) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, &tokenError{errors.New("token source returned an empty token")}
 	}
 	st.token = tok.AccessToken
+	release, err := st.c.admit(ctx, st.req.method, req.URL)
+	if err != nil {
+		closeBody()
+		return nil, err
+	}
 
 	out := req.Clone(ctx)
 	id := uuid.NewString()
@@ -199,6 +221,7 @@ func (st *callState) RoundTrip(req *http.Request) (*http.Response, error) {
 
 	start := time.Now()
 	resp, err := boundedRoundTrip(st.c.transport, out, st.c.headerTimeout, st.c.bodyTimeout)
+	resp, err = holdUntilClosed(resp, err, release)
 	if !st.c.debugRequests {
 		return resp, err
 	}
@@ -240,6 +263,9 @@ func (st *callState) decide(ctx context.Context, resp *http.Response, err error)
 		return false, nil
 	}
 	if cerr := ctx.Err(); cerr != nil {
+		if err != nil && errors.Is(err, cerr) {
+			return false, err // says what the call was waiting for (a request slot, say)
+		}
 		return false, cerr
 	}
 	if err != nil {
@@ -259,11 +285,13 @@ func (st *callState) decide(ctx context.Context, resp *http.Response, err error)
 
 func (st *callState) planRetry(ctx context.Context, status int, resp *http.Response, cause error) (bool, error) {
 	st.retries++
-	wait, fromHeader := time.Duration(0), false
+	wait, fromHeader, floored := time.Duration(0), false, false
 	if resp != nil {
 		wait, fromHeader = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 		if fromHeader {
+			raw := wait
 			wait = retryAfterWait(wait, st.c.retryAfterFloor)
+			floored = wait != raw // the floor already added its own jitter
 		}
 	}
 	if !fromHeader {
@@ -281,7 +309,13 @@ func (st *callState) planRetry(ctx context.Context, status int, resp *http.Respo
 			Method: st.req.method, URL: st.req.url, Attempts: st.attempts, Cause: cause,
 		}
 	}
+	if fromHeader && !floored && status == http.StatusTooManyRequests {
+		if j := jitter429(wait); j <= remaining { // jitter never turns a wait that fits into one that does not
+			wait = j
+		}
+	}
 	st.nextWait = wait
+	logRetryWait(st.ctx, st.token, wait, status, st.req.method, st.req.url)
 	fields := map[string]any{"method": st.req.method, "url": st.req.url, "attempt": st.attempts, "wait_ms": wait.Milliseconds(), "retry_after_header": fromHeader}
 	if status != 0 {
 		fields["status"] = status

@@ -20,6 +20,7 @@ type Error struct {
 	ClientRequestID string
 	Date            string
 	Method, URL     string
+	Hint            string // what to do, e.g. the permission a 403 lacks
 }
 
 func (e *Error) Error() string {
@@ -33,6 +34,9 @@ func (e *Error) Error() string {
 	}
 	if ids := LabelledIDs([2]string{"request-id", e.RequestID}, [2]string{"client-request-id", e.ClientRequestID}, [2]string{"date", e.Date}); ids != "" {
 		b.WriteString(" (" + ids + ")")
+	}
+	if e.Hint != "" {
+		b.WriteString(". Hint: " + e.Hint)
 	}
 	return b.String()
 }

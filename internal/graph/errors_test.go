@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -129,5 +130,20 @@ func TestResponseBodyCap(t *testing.T) {
 	_, err := c.GetSecureScore(ctxTimeout(t, 5*time.Second), "x")
 	if !errors.Is(err, ErrBodyTooLarge) {
 		t.Fatalf("%v", err)
+	}
+}
+
+// A 403 names the permission: ReadWrite.All for writes, Read.All for reads, plus the sign-in method's advice.
+func TestForbiddenHintNamesPermission(t *testing.T) {
+	c, _, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		writeJSON(w, http.StatusForbidden, `{"error":{"code":"Forbidden","message":"Insufficient privileges."}}`)
+	}, func(o *Options) { o.ForbiddenHint = "signed in with the Azure CLI" })
+	_, err := c.GetControlProfile(context.Background(), "AdminMFAV2")
+	if err == nil || !strings.Contains(err.Error(), "SecurityEvents.Read.All") || !strings.Contains(err.Error(), "Azure CLI") {
+		t.Errorf("GET: %v", err)
+	}
+	_, err = c.UpdateControlProfile(context.Background(), "AdminMFAV2", ControlProfileUpdate{State: "Ignored"})
+	if err == nil || !strings.Contains(err.Error(), "needs the Microsoft Graph permission SecurityEvents.ReadWrite.All") {
+		t.Errorf("PATCH: %v", err)
 	}
 }

@@ -64,6 +64,10 @@ func logTrace(ctx context.Context, token, msg string, fields map[string]any) {
 	logLine(ctx, tflog.SubsystemTrace, token, msg, fields)
 }
 
+func logInfo(ctx context.Context, token, msg string, fields map[string]any) {
+	logLine(ctx, tflog.SubsystemInfo, token, msg, fields)
+}
+
 func logWarn(ctx context.Context, token, msg string, fields map[string]any) {
 	logLine(ctx, tflog.SubsystemWarn, token, msg, fields)
 }

@@ -76,7 +76,7 @@ func (c *Client) ListSecureScores(ctx context.Context, opts ListOptions) (*Secur
 
 // GetSecureScore gets one secure score by id; a missing one is *Error with StatusCode 404 (see IsNotFound).
 func (c *Client) GetSecureScore(ctx context.Context, id string) (*SecureScore, error) {
-	u, err := c.itemURL(secureScoresPath, id)
+	u, err := c.itemURL(opRead, secureScoresPath, id)
 	if err != nil {
 		return nil, err
 	}
@@ -90,12 +90,12 @@ func (c *Client) GetSecureScore(ctx context.Context, id string) (*SecureScore, e
 // UpdateSecureScores is the seed's PATCH /security/secureScores (updates the tenant's current score).
 // "@odata.type" is added; patch itself is not modified. A 204 answer returns (nil, nil).
 func (c *Client) UpdateSecureScores(ctx context.Context, patch map[string]any) (*SecureScore, error) {
-	return c.patchSecureScore(ctx, c.collectionURL(secureScoresPath), patch)
+	return c.patchSecureScore(ctx, c.collectionURL(opSecureScorePatch, secureScoresPath), patch)
 }
 
 // UpdateSecureScore is PATCH /security/secureScores/{id}. "@odata.type" is added. A 204 answer returns (nil, nil).
 func (c *Client) UpdateSecureScore(ctx context.Context, id string, patch map[string]any) (*SecureScore, error) {
-	u, err := c.itemURL(secureScoresPath, id)
+	u, err := c.itemURL(opSecureScorePatch, secureScoresPath, id)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +131,7 @@ func (c *Client) ListControlProfiles(ctx context.Context, opts ListOptions) (*Co
 
 // GetControlProfile gets one control profile by id (ids may contain dots, e.g. "11770.MDA_Google_EnableTwoFactorAuth").
 func (c *Client) GetControlProfile(ctx context.Context, id string) (*SecureScoreControlProfile, error) {
-	u, err := c.itemURL(controlProfilesPath, id)
+	u, err := c.itemURL(opRead, controlProfilesPath, id)
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +148,7 @@ func (c *Client) GetControlProfile(ctx context.Context, id string) (*SecureScore
 // Each PATCH the service applies adds a controlStateUpdates entry, so the PATCH is not idempotent and is never
 // re-sent blindly after a broken connection: see updateControlProfileChecked.
 func (c *Client) UpdateControlProfile(ctx context.Context, id string, update ControlProfileUpdate) (*SecureScoreControlProfile, error) {
-	u, err := c.itemURL(controlProfilesPath, id)
+	u, err := c.itemURL(opControlProfilePatch, controlProfilesPath, id)
 	if err != nil {
 		return nil, err
 	}
@@ -159,13 +159,13 @@ func (c *Client) UpdateControlProfile(ctx context.Context, id string, update Con
 	return c.updateControlProfileChecked(ctx, id, update, apiRequest{method: http.MethodPatch, url: u, body: b, prefer: "return=representation", noResend: true})
 }
 
-func (c *Client) collectionURL(path string) string {
-	return c.base.String() + path
+func (c *Client) collectionURL(op int, path string) string {
+	return c.baseURL(op) + path
 }
 
 // itemURL escapes id as one path segment: "/" and "?" cannot escape it, and "." / ".." are percent-encoded so
 // no server or proxy resolves them as dot-segments. Dots inside an id stay literal, as Graph writes them.
-func (c *Client) itemURL(path, id string) (string, error) {
+func (c *Client) itemURL(op int, path, id string) (string, error) {
 	if id == "" {
 		return "", errors.New("graph: an id is required")
 	}
@@ -173,7 +173,7 @@ func (c *Client) itemURL(path, id string) (string, error) {
 	if id == "." || id == ".." {
 		seg = strings.Repeat("%2E", len(id))
 	}
-	return c.base.String() + path + "/" + seg, nil
+	return c.baseURL(op) + path + "/" + seg, nil
 }
 
 // listURL builds the first page's URL. "$" stays literal and spaces are %20 (not "+"), as Graph's samples do.
@@ -200,7 +200,7 @@ func (c *Client) listURL(path string, o ListOptions) (string, error) {
 	if o.Count {
 		add("$count", "true")
 	}
-	u := c.collectionURL(path)
+	u := c.collectionURL(opRead, path)
 	if len(q) > 0 {
 		u += "?" + strings.Join(q, "&")
 	}

@@ -42,7 +42,7 @@ var (
 // client uses unless its caller supplies one. One instance, so connections are pooled across clients.
 func SharedTransport() http.RoundTripper {
 	sharedTransportOnce.Do(func() {
-		t := http.DefaultTransport.(*http.Transport).Clone()
+		t := newTransport()
 		t.Proxy = Proxy
 		sharedTransport = t
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -34,6 +35,7 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 func TestMain(m *testing.M) {
 	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
 	if os.Getenv("TF_ACC") != "" {
+		pinProviderAddress()
 		if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p == "" {
 			found, err := exec.LookPath("terraform")
 			if err != nil {
@@ -94,7 +96,26 @@ func newAccEnv(t *testing.T, cfg emulator.Config) *accEnv {
 	}
 	srv := httptest.NewServer(emu)
 	t.Cleanup(srv.Close)
+	t.Cleanup(func() { expectNoLimitRefusals(t, emu) })
 	return &accEnv{emu: emu, url: srv.URL, config: emu.Config()}
+}
+
+// expectNoLimitRefusals fails the test if the emulator answered any request 429 for one of Graph's limits (it
+// enforces them in every acceptance test): the provider must live within them. Injected 429s do not count.
+func expectNoLimitRefusals(t *testing.T, emu *emulator.Emulator) {
+	t.Helper()
+	if emu.Config().Limits.Off {
+		return
+	}
+	if got := emu.LimitRefusals(); len(got) > 0 {
+		var paths []string
+		for _, j := range emu.Journal() {
+			if j.Status == http.StatusTooManyRequests && j.Limit != emulator.LimitFault && len(paths) < 5 {
+				paths = append(paths, j.Method+" "+j.Path+" ("+j.Limit+")")
+			}
+		}
+		t.Errorf("the emulator answered 429 for Graph's limits %v; the provider must stay within them. First: %v", got, paths)
+	}
 }
 
 // needsEmulator skips a test (or a test's journal assertions) that can only be checked against the emulator.
@@ -117,9 +138,9 @@ func (e *accEnv) providerBlockWithSecret(secret string) string {
 		secretLine = fmt.Sprintf("  client_secret  = %q\n", secret)
 	}
 	if e.emu == nil {
-		return "provider \"securescore\" {\n" + secretLine + "}\n"
+		return requiredProviders + "provider \"securescore\" {\n" + secretLine + "}\n"
 	}
-	return fmt.Sprintf(`provider "securescore" {
+	return requiredProviders + fmt.Sprintf(`provider "securescore" {
   tenant_id      = %q
   client_id      = %q
 %s  graph_endpoint = %q
@@ -210,4 +231,13 @@ func notFoundSteps(t *testing.T, cfg, name, what string, remove func() bool) []r
 			}},
 		},
 	}
+}
+
+// tenantID is the tenant the tests sign in to: the secure score resource's id.
+func (e *accEnv) tenantID(t *testing.T) string {
+	t.Helper()
+	if e.emu != nil {
+		return e.config.TenantID
+	}
+	return os.Getenv(envTenantID)
 }

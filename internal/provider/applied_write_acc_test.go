@@ -60,7 +60,6 @@ func (e *accEnv) stateUpdates(t *testing.T, id string) int {
 func TestAccSecureScoreResource_patchNoContent(t *testing.T) {
 	env := newAccEnv(t, emulator.Config{})
 	env.needsEmulator(t)
-	id := env.currentID(t)
 	cfg := func(active int) string {
 		return env.resourceConfig(fmt.Sprintf("  active_user_count   = %d\n  licensed_user_count = 20", active))
 	}
@@ -72,7 +71,7 @@ func TestAccSecureScoreResource_patchNoContent(t *testing.T) {
 				PreConfig: env.faults(noContent),
 				Config:    cfg(15),
 				ConfigStateChecks: []statecheck.StateCheck{
-					stateValue("id", knownvalue.StringExact(id)),
+					stateValue("id", knownvalue.StringExact(env.tenantID(t))),
 					stateValue("active_user_count", knownvalue.Int32Exact(15)),
 					stateValue("licensed_user_count", knownvalue.Int32Exact(20)),
 					stateValue("azure_tenant_id", knownvalue.StringExact(env.config.TenantID)),
@@ -80,17 +79,17 @@ func TestAccSecureScoreResource_patchNoContent(t *testing.T) {
 				},
 				Check: env.journal(env.expectCalls(
 					"PATCH 204 /beta/security/secureScores",
-					"GET 200 /beta/security/secureScores?$top=1",
+					"GET 200 /v1.0/security/secureScores?$top=1",
 				)),
 			},
 			{
 				PreConfig:         env.faults(noContent),
 				Config:            cfg(16),
-				ConfigStateChecks: []statecheck.StateCheck{stateValue("id", knownvalue.StringExact(id)), stateValue("active_user_count", knownvalue.Int32Exact(16))},
+				ConfigStateChecks: []statecheck.StateCheck{stateValue("id", knownvalue.StringExact(env.tenantID(t))), stateValue("active_user_count", knownvalue.Int32Exact(16))},
 				Check: env.journal(env.expectCalls(
-					"GET 200 /beta/security/secureScores/"+id, // refresh
-					"PATCH 204 /beta/security/secureScores/"+id,
-					"GET 200 /beta/security/secureScores/"+id,
+					"GET 200 /v1.0/security/secureScores?$top=1", // refresh: the newest score
+					"PATCH 204 /beta/security/secureScores",
+					"GET 200 /v1.0/security/secureScores?$top=1",
 				)),
 			},
 			{Config: cfg(16), ConfigPlanChecks: expectEmptyPlan()},
@@ -121,7 +120,7 @@ func TestAccSecureScoreResource_patchNoContentReadBackFails(t *testing.T) {
 					stateValue("azure_tenant_id", knownvalue.Null()),
 				},
 				Check: env.journal(func() error {
-					if err := env.expectCalls("PATCH 204 /beta/security/secureScores", "GET 500 /beta/security/secureScores?$top=1")(); err != nil {
+					if err := env.expectCalls("PATCH 204 /beta/security/secureScores", "GET 500 /v1.0/security/secureScores?$top=1")(); err != nil {
 						return err
 					}
 					if sc, _ := env.emu.SecureScore(id); fmt.Sprint(sc["activeUserCount"]) != "15" {
@@ -135,14 +134,14 @@ func TestAccSecureScoreResource_patchNoContentReadBackFails(t *testing.T) {
 				PreConfig: env.faults(failRead),
 				Config:    cfg(16),
 				ConfigStateChecks: []statecheck.StateCheck{
-					stateValue("id", knownvalue.StringExact(id)),
+					stateValue("id", knownvalue.StringExact(env.tenantID(t))),
 					stateValue("active_user_count", knownvalue.Int32Exact(16)),
 					stateValue("azure_tenant_id", knownvalue.StringExact(env.config.TenantID)),
 				},
 				Check: env.journal(env.expectCalls(
-					"GET 200 /beta/security/secureScores?$top=1", // refresh of a state without an id
-					"PATCH 204 /beta/security/secureScores/"+id,
-					"GET 500 /beta/security/secureScores/"+id,
+					"GET 200 /v1.0/security/secureScores?$top=1", // refresh of a state without an id
+					"PATCH 204 /beta/security/secureScores",
+					"GET 500 /v1.0/security/secureScores?$top=1",
 				)),
 			},
 			{Config: cfg(16), ConfigPlanChecks: expectEmptyPlan()},
@@ -154,7 +153,6 @@ func TestAccSecureScoreResource_patchNoContentReadBackFails(t *testing.T) {
 func TestAccSecureScoreResource_patchAnswerDoesNotDecode(t *testing.T) {
 	env := newAccEnv(t, emulator.Config{})
 	env.needsEmulator(t)
-	id := env.currentID(t)
 	cfg := env.resourceConfig("  active_user_count = 15")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -163,13 +161,13 @@ func TestAccSecureScoreResource_patchAnswerDoesNotDecode(t *testing.T) {
 				PreConfig: env.faults(emulator.Faults{OddTypes: 1}),
 				Config:    cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
-					stateValue("id", knownvalue.StringExact(id)),
+					stateValue("id", knownvalue.StringExact(env.tenantID(t))),
 					stateValue("active_user_count", knownvalue.Int32Exact(15)),
 					stateValue("max_score", knownvalue.NotNull()),
 				},
 				Check: env.journal(env.expectCalls(
 					"PATCH 200 /beta/security/secureScores",
-					"GET 200 /beta/security/secureScores?$top=1",
+					"GET 200 /v1.0/security/secureScores?$top=1",
 				)),
 			},
 			{Config: cfg, ConfigPlanChecks: expectEmptyPlan()},
@@ -188,7 +186,7 @@ func TestAccControlProfileResource_noContentThenReadFails(t *testing.T) {
 	cfg := func(state string) string {
 		return env.profileConfig(fmt.Sprintf("  control_id = %q\n  state      = %q", id, state))
 	}
-	item := "/beta/security/secureScoreControlProfiles/" + id
+	item := "/v1.0/security/secureScoreControlProfiles/" + id
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -227,7 +225,7 @@ func TestAccControlProfileResource_patchAnswerDoesNotDecode(t *testing.T) {
 	cfg := func(state string) string {
 		return env.profileConfig(fmt.Sprintf("  control_id = %q\n  state      = %q", id, state))
 	}
-	item := "/beta/security/secureScoreControlProfiles/" + id
+	item := "/v1.0/security/secureScoreControlProfiles/" + id
 	checks := func(state string) []statecheck.StateCheck {
 		return []statecheck.StateCheck{
 			profileValue("state", knownvalue.StringExact(state)),
@@ -259,7 +257,7 @@ func TestAccControlProfileResource_patchAnswerOversized(t *testing.T) {
 	env := newAccEnv(t, emulator.Config{})
 	env.needsEmulator(t)
 	const id = "SelfServicePasswordReset"
-	item := "/beta/security/secureScoreControlProfiles/" + id
+	item := "/v1.0/security/secureScoreControlProfiles/" + id
 	cfg := env.profileConfig(fmt.Sprintf("  control_id = %q\n  state      = \"Reviewed\"", id))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -282,7 +280,7 @@ func TestAccControlProfileResource_droppedPatchNotResent(t *testing.T) {
 	env := newAccEnv(t, emulator.Config{})
 	env.needsEmulator(t)
 	const id = "AdminMFAV2"
-	item := "/beta/security/secureScoreControlProfiles/" + id
+	item := "/v1.0/security/secureScoreControlProfiles/" + id
 	before := env.stateUpdates(t, id)
 	cfg := env.profileConfig(fmt.Sprintf("  control_id = %q\n  state      = \"ThirdParty\"\n  comment    = \"Enforced by the IdP\"", id))
 	resource.ParallelTest(t, resource.TestCase{

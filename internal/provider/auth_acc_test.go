@@ -60,7 +60,7 @@ func authAccEnv(t *testing.T, cfg emulator.Config) *accEnv {
 // authConfig is a provider block aimed at the emulator with the given sign-in lines, and a data source that
 // makes one Graph call.
 func (e *accEnv) authConfig(lines string) string {
-	return fmt.Sprintf(`provider "securescore" {
+	return requiredProviders + fmt.Sprintf(`provider "securescore" {
   graph_endpoint = %q
   authority_host = %q
 %s

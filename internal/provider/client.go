@@ -38,5 +38,5 @@ func newProviderData(s providerSettings, userAgent string) (*providerData, error
 	if err != nil {
 		return nil, fmt.Errorf("client secret credential: %w", err)
 	}
-	return newProviderDataWithTokens(s, tokens, userAgent)
+	return newProviderDataWithTokens(s, tokens, userAgent, auth.MethodClientSecret)
 }

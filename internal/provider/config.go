@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/securescore/terraform-provider-securescore/internal/auth"
 	"github.com/securescore/terraform-provider-securescore/internal/clouds"
+	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
 // Environment variables read when the provider block leaves an argument out. The ARM_ names match the
@@ -22,9 +24,9 @@ const (
 	envGraphEndpoint = "ARM_GRAPH_ENDPOINT"
 	envAuthorityHost = "ARM_ACTIVE_DIRECTORY_AUTHORITY_HOST"
 	envAPIVersion    = "ARM_GRAPH_API_VERSION"
-)
 
-const defaultAPIVersion = "beta"
+	envMaxConcurrentRequests = "ARM_MAX_CONCURRENT_REQUESTS"
+)
 
 var apiVersions = []string{"beta", "v1.0"}
 
@@ -37,7 +39,9 @@ type providerSettings struct {
 	Environment   clouds.Environment
 	GraphEndpoint string
 	AuthorityHost string
-	APIVersion    string
+	APIVersion    string // "" = per operation
+
+	MaxConcurrentRequests int // 0: graph.MaxConcurrentRequests
 }
 
 // resolveSettings merges the provider block with the environment (the block wins) and validates values that came
@@ -96,14 +100,32 @@ func resolveSettings(cfg securescoreProviderModelV0, getenv func(string) string)
 	s.GraphEndpoint = baseURL(cfg.GraphEndpoint, envGraphEndpoint, "graph_endpoint", env.GraphEndpoint)
 	s.AuthorityHost = baseURL(cfg.AuthorityHost, envAuthorityHost, "authority_host", env.AuthorityHost)
 
+	// "" leaves each operation on the version that documents it (graph.Options.APIVersion).
 	s.APIVersion, src = pick(cfg.APIVersion, envAPIVersion)
-	if s.APIVersion == "" {
-		s.APIVersion = defaultAPIVersion
-	} else if !contains(apiVersions, s.APIVersion) {
+	if s.APIVersion != "" && !contains(apiVersions, s.APIVersion) {
 		diags.AddAttributeError(path.Root("api_version"), "Invalid api_version",
 			fmt.Sprintf("From %s: %q is not accepted; use one of: %s", src, s.APIVersion, strings.Join(apiVersions, ", ")))
 	}
+	s.MaxConcurrentRequests = maxConcurrentRequests(cfg.MaxConcurrentRequests, getenv, &diags)
 	return s, diags
+}
+
+// maxConcurrentRequests is the block's value, else the environment's, checked as the schema checks the block.
+func maxConcurrentRequests(v types.Int64, getenv func(string) string, diags *diag.Diagnostics) int {
+	if !v.IsNull() && !v.IsUnknown() {
+		return int(v.ValueInt64())
+	}
+	raw := strings.TrimSpace(getenv(envMaxConcurrentRequests))
+	if raw == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 1 || n > graph.MaxConcurrentRequests {
+		diags.AddAttributeError(path.Root("max_concurrent_requests"), "Invalid max_concurrent_requests",
+			fmt.Sprintf("From %s: %q is not a whole number from 1 to %d", envMaxConcurrentRequests, raw, graph.MaxConcurrentRequests))
+		return 0
+	}
+	return n
 }
 
 func contains(list []string, s string) bool {

@@ -30,7 +30,7 @@ func TestResolveSettingsDefaultsAndEnvironment(t *testing.T) {
 		t.Errorf("credentials not taken from the environment: %+v", s)
 	}
 	if s.Environment.Name != "global" || s.GraphEndpoint != "https://graph.microsoft.com" ||
-		s.AuthorityHost != "https://login.microsoftonline.com" || s.APIVersion != "beta" {
+		s.AuthorityHost != "https://login.microsoftonline.com" || s.APIVersion != "" {
 		t.Errorf("defaults: %+v", s)
 	}
 	if got := s.Environment.Scope(); got != "https://graph.microsoft.com/.default" {
@@ -101,7 +101,7 @@ func TestResolveSettingsRejectsBadEnvironmentValues(t *testing.T) {
 	t.Parallel()
 	base := map[string]string{envTenantID: testTenant, envClientID: testClient, envClientSecret: "s"}
 	cases := map[string][2]string{
-		"environment":    {envEnvironment, "accepted values are china, dod, global, public, usgovernment, usgovernmentl5"},
+		"environment":    {envEnvironment, "accepted values are china, dod, global, public, usgovernment, usgovernmentl4, usgovernmentl5"},
 		"graph_endpoint": {envGraphEndpoint, "plain http:// is allowed only for loopback"},
 		"authority_host": {envAuthorityHost, "expected an absolute URL"},
 		"api_version":    {envAPIVersion, "use one of: beta, v1.0"},
@@ -165,6 +165,29 @@ func TestProviderSchemaAndMetadata(t *testing.T) {
 	for name, a := range resp.Schema.Attributes {
 		if a.GetMarkdownDescription() == "" {
 			t.Errorf("%s has no MarkdownDescription", name)
+		}
+	}
+}
+
+func TestResolveSettingsMaxConcurrentRequests(t *testing.T) {
+	t.Parallel()
+	s, diags := resolveSettings(securescoreProviderModelV0{}, fakeEnv(nil))
+	if diags.HasError() || s.MaxConcurrentRequests != 0 {
+		t.Errorf("unset: %d %v (want 0: the client's default of 4)", s.MaxConcurrentRequests, diags)
+	}
+	s, diags = resolveSettings(securescoreProviderModelV0{}, fakeEnv(map[string]string{envMaxConcurrentRequests: " 2 "}))
+	if diags.HasError() || s.MaxConcurrentRequests != 2 {
+		t.Errorf("from the environment: %d %v", s.MaxConcurrentRequests, diags)
+	}
+	s, diags = resolveSettings(securescoreProviderModelV0{MaxConcurrentRequests: types.Int64Value(1)},
+		fakeEnv(map[string]string{envMaxConcurrentRequests: "3"}))
+	if diags.HasError() || s.MaxConcurrentRequests != 1 {
+		t.Errorf("the block wins: %d %v", s.MaxConcurrentRequests, diags)
+	}
+	for _, bad := range []string{"0", "5", "two", "-1"} {
+		_, diags := resolveSettings(securescoreProviderModelV0{}, fakeEnv(map[string]string{envMaxConcurrentRequests: bad}))
+		if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), envMaxConcurrentRequests) {
+			t.Errorf("%s=%q: %v", envMaxConcurrentRequests, bad, diags)
 		}
 	}
 }

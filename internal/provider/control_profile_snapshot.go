@@ -31,9 +31,9 @@ const (
 )
 
 // controlProfileSelect trims the listed profiles to what the resources store (azureTenantId is the id of
-// securescore_baseline), so a list of hundreds of controls decodes in about the time of one GET. A service that
+// securescore_baseline; deprecated feeds plan warnings), so a list of hundreds of controls decodes in about the time of one GET. A service that
 // ignores $select sends whole profiles, which decode the same way.
-var controlProfileSelect = []string{"id", "azureTenantId", "controlStateUpdates", "vendorInformation"}
+var controlProfileSelect = []string{"id", "azureTenantId", "controlStateUpdates", "vendorInformation", "deprecated"}
 
 // controlProfileReader is what the snapshot needs from the Graph client.
 type controlProfileReader interface {
@@ -64,6 +64,7 @@ type controlProfileSnapshot struct {
 	failedAt time.Time         // when the last list failed: reads GET until ttl has passed
 	writes   uint64            // writes seen so far
 	written  map[string]uint64 // id → value of writes just after its last write
+	retired  map[string]bool   // id → deprecated, as last read (for plan warnings)
 }
 
 // profileListing is one complete list.
@@ -74,7 +75,29 @@ type profileListing struct {
 }
 
 func newControlProfileSnapshot(client controlProfileReader) *controlProfileSnapshot {
-	return &controlProfileSnapshot{client: client, ttl: controlProfileSnapshotTTL, now: time.Now, written: map[string]uint64{}}
+	return &controlProfileSnapshot{client: client, ttl: controlProfileSnapshotTTL, now: time.Now, written: map[string]uint64{},
+		retired: map[string]bool{}}
+}
+
+// deprecated reports whether the last read of id found it deprecated, and whether any read said.
+func (s *controlProfileSnapshot) deprecated(id string) (deprecated, known bool) {
+	if s == nil { // not configured: nothing was read
+		return false, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	deprecated, known = s.retired[id]
+	return deprecated, known
+}
+
+// note remembers what a read learnt about p that plans use.
+func (s *controlProfileSnapshot) note(p *graph.SecureScoreControlProfile) {
+	if p == nil || p.Deprecated == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.retired[p.ID] = *p.Deprecated
 }
 
 // invalidate forgets what any listing holds about id. Call it after every write to id, whatever its outcome:
@@ -106,13 +129,16 @@ func (s *controlProfileSnapshot) read(ctx context.Context, id string) (*graph.Se
 	if list {
 		if l, err := s.list(ctx); err == nil {
 			if p, ok := l.byID[id]; ok && s.fresh(l, id) {
+				s.note(p)
 				return p, nil
 			}
 		} else if ctx.Err() != nil {
 			return nil, err
 		}
 	}
-	return s.client.GetControlProfile(ctx, id)
+	p, err := s.client.GetControlProfile(ctx, id)
+	s.note(p)
+	return p, err
 }
 
 // listFor decides, under mu, whether a read of id goes through the list: it does when a listing that is still

@@ -8,6 +8,7 @@ import (
 	"os"
 	"sort"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -18,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/securescore/terraform-provider-securescore/internal/clouds"
+	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
 // Address is the provider's registry source address.
@@ -51,6 +53,8 @@ type securescoreProviderModelV0 struct {
 	GraphEndpoint types.String `tfsdk:"graph_endpoint"`
 	AuthorityHost types.String `tfsdk:"authority_host"`
 	APIVersion    types.String `tfsdk:"api_version"`
+
+	MaxConcurrentRequests types.Int64 `tfsdk:"max_concurrent_requests"`
 
 	// Further sign-in methods (auth_config.go).
 	ClientIDFilePath               types.String `tfsdk:"client_id_file_path"`
@@ -101,7 +105,7 @@ func (p *securescoreProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"environment": schema.StringAttribute{
-				MarkdownDescription: "The Microsoft cloud: `global` (the default; alias `public`), `usgovernment` (GCC High), " +
+				MarkdownDescription: "The Microsoft cloud, with the azuread provider's names: `global` (the default; alias `public`), `usgovernment` (GCC High; alias `usgovernmentl4`), " +
 					"`usgovernmentl5` (DoD; alias `dod`) or `china` (21Vianet). It selects the Graph and login hosts and the token " +
 					"scope `<graph host>/.default`. Environment variable: `" + envEnvironment + "`.",
 				Optional:   true,
@@ -121,10 +125,22 @@ func (p *securescoreProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				Validators: []validator.String{baseURLValidator()},
 			},
 			"api_version": schema.StringAttribute{
-				MarkdownDescription: "The Graph API version: `beta` (the default; the version that documents the secureScores PATCH) " +
-					"or `v1.0`. Environment variable: `" + envAPIVersion + "`.",
+				MarkdownDescription: "The Graph API version for every request: `beta` or `v1.0`. Left out, each operation uses the " +
+					"version whose reference documents it: `v1.0` for reads and for the control-profile PATCH (its documented body " +
+					"is the one sent), `beta` for the `secureScores` PATCH, which only the beta reference documents. " +
+					"Environment variable: `" + envAPIVersion + "`.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.OneOf(apiVersions...)},
+			},
+			"max_concurrent_requests": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("The most Microsoft Graph requests the provider has in flight at once, 1 to %d "+
+					"(the default). Graph admits %d concurrent Secure Score requests per application per tenant and answers "+
+					"more with HTTP 429; every provider instance in one Terraform run with the same tenant and client shares "+
+					"them. Lower it when other tools or pipelines use the same app registration in the same tenant at the same "+
+					"time, e.g. `2` for two pipelines. Environment variable: `%s`.", graph.MaxConcurrentRequests,
+					graph.MaxConcurrentRequests, envMaxConcurrentRequests),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(1, graph.MaxConcurrentRequests)},
 			},
 		}),
 	}
@@ -170,20 +186,21 @@ func (p *securescoreProvider) Configure(ctx context.Context, req provider.Config
 	if req.TerraformVersion != "" {
 		userAgent += " terraform/" + req.TerraformVersion
 	}
-	data, err := newProviderDataWithTokens(settings, tokens, userAgent)
+	data, err := newProviderDataWithTokens(settings, tokens, userAgent, method)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to create the Microsoft Graph client", err.Error())
 		return
 	}
 	data.masks = masks
 	tflog.Info(ctx, "Configured Microsoft Graph client", map[string]any{
-		"auth_method":    string(method),
-		"environment":    settings.Environment.Name,
-		"graph_endpoint": settings.GraphEndpoint,
-		"authority_host": settings.AuthorityHost,
-		"api_version":    settings.APIVersion,
-		"tenant_id":      settings.TenantID,
-		"client_id":      settings.ClientID,
+		"auth_method":             string(method),
+		"environment":             settings.Environment.Name,
+		"graph_endpoint":          settings.GraphEndpoint,
+		"authority_host":          settings.AuthorityHost,
+		"api_version":             settings.APIVersion,
+		"tenant_id":               settings.TenantID,
+		"client_id":               settings.ClientID,
+		"max_concurrent_requests": settings.MaxConcurrentRequests,
 	})
 	resp.ResourceData = data
 	resp.DataSourceData = data
@@ -213,6 +230,9 @@ func (m securescoreProviderModelV0) unknownAttributes() []string {
 		if v.IsUnknown() {
 			out = append(out, name)
 		}
+	}
+	if m.MaxConcurrentRequests.IsUnknown() {
+		out = append(out, "max_concurrent_requests")
 	}
 	sort.Strings(out)
 	return out

@@ -84,7 +84,7 @@ func (r *baselineResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 							"`ThirdParty` (resolved through a third party: the control earns its points) or `Reviewed`, as on " +
 							"`securescore_control_profile`.",
 						Required:   true,
-						Validators: []validator.String{stringvalidator.OneOf(controlStates...)},
+						Validators: []validator.String{stringvalidator.OneOfCaseInsensitive(controlStates...)},
 					},
 					"assigned_to": schema.StringAttribute{
 						MarkdownDescription: "Who the control is assigned to, e.g. `secops@contoso.com`. Leave it out for nobody " +

@@ -77,7 +77,9 @@ type controlProfileResourceModelV1 struct {
 // setFromGraph writes what the service returned into the resource's state.
 func (m *controlProfileResourceModelV1) setFromGraph(p *graph.SecureScoreControlProfile) {
 	m.ID = types.StringValue(p.ID)
+	prior := m.State
 	m.State, m.AssignedTo, m.Comment = currentState(p)
+	m.State = controlStateInSpelling(prior, m.State)
 	m.VendorInformation = vendorInformationValue(p.VendorInformation)
 	m.UpdatedBy, m.UpdatedDateTime = types.StringNull(), types.StringNull()
 	if u := newestStateUpdate(p.ControlStateUpdates); u != nil {
@@ -131,7 +133,7 @@ func (m *controlProfileResourceModelV1) plan(config, prior *controlProfileResour
 
 // needsPatch reports whether anything the PATCH body carries differs from state.
 func (m *controlProfileResourceModelV1) needsPatch(state *controlProfileResourceModelV1) bool {
-	return !m.ControlID.Equal(state.ControlID) || !m.State.Equal(state.State) || !m.AssignedTo.Equal(state.AssignedTo) ||
+	return !m.ControlID.Equal(state.ControlID) || !sameControlState(m.State, state.State) || !m.AssignedTo.Equal(state.AssignedTo) ||
 		!m.Comment.Equal(state.Comment) || !m.VendorInformation.Equal(state.VendorInformation)
 }
 
@@ -264,6 +266,10 @@ func (s *controlProfileServer) PlanResourceChange(ctx context.Context, req *tfpr
 	}
 	if resp.PlannedState, err = plan.toDynamicValue(ctx); err != nil {
 		resp.Diagnostics = errorDiagnostics("Unable to plan the control profile", err.Error())
+		return resp, nil
+	}
+	if known(plan.ControlID) {
+		resp.Diagnostics = toProtoDiagnostics(controlPlanWarnings(ctx, plan.ControlID.ValueString(), s.profiles.Load()))
 	}
 	return resp, nil
 }
@@ -335,7 +341,7 @@ func (s *controlProfileServer) write(ctx context.Context, plan *controlProfileRe
 		profile, err = nil, nil // applied: read back below
 	}
 	if err != nil {
-		diags.AddError("Unable to update the control profile", fmt.Sprintf("Control profile %q: %s", id, err))
+		diags.AddError("Unable to update the control profile", controlUpdateError(id, err, "Terraform state is unchanged."))
 		return nil
 	}
 	m := *plan
@@ -352,6 +358,9 @@ func (s *controlProfileServer) write(ctx context.Context, plan *controlProfileRe
 		}
 	}
 	m.setFromGraph(profile)
+	if profile.Deprecated != nil && *profile.Deprecated {
+		addDeprecatedWarning(diags, id)
+	}
 	return &m
 }
 
@@ -383,7 +392,7 @@ func (s *controlProfileServer) delete(ctx context.Context, state *controlProfile
 		return true // the control is gone: nothing left to reset
 	}
 	if err != nil {
-		diags.AddError("Unable to reset the control profile", fmt.Sprintf("Control profile %q: %s", id, err))
+		diags.AddError("Unable to reset the control profile", controlUpdateError(id, err, "The resource stays in Terraform state."))
 		return false
 	}
 	return true

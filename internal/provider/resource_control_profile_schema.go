@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -24,8 +23,12 @@ func controlProfileResourceSchema() *tfprotov6.Schema {
 			"`11770.MDA_Google_EnableTwoFactorAuth`. Changing it replaces the resource (the old control is reset first "+
 			"unless `reset_on_destroy = false`).", true, false),
 		str("state", "The control's state: `Default`, `Ignored` (risk accepted: the control leaves the score), "+
-			"`ThirdParty` (resolved through a third party: the control earns its points) or `Reviewed`. Required, because "+
-			"every update sends the state: leaving it to a default would silently reset a state set elsewhere.", true, false),
+			"`ThirdParty` (resolved through a third party: the control earns its points) or `Reviewed`. Accepted and compared "+
+			"in any case (`thirdParty`, `ignored` as Graph's pages and multi-tenant tools write them); it is sent as written "+
+			"and state keeps the configuration's spelling whichever case the service answers in, so case never shows as a "+
+			"change. Required, because every update sends the state: leaving it to a default would silently reset a state "+
+			"set elsewhere. The score moves about 24 hours after a change (Microsoft: points \"generally take about 24 hours "+
+			"to update\").", true, false),
 		str("assigned_to", "Who the control is assigned to, e.g. `secops@contoso.com`. Leave it out for nobody: "+
 			"the update then sends an empty `assignedTo`, and an empty value from Graph reads as null, so no diff arises. "+
 			"An empty string is not accepted.", false, true),
@@ -96,9 +99,9 @@ func validateControlProfileConfig(ctx context.Context, config *tfprotov6.Dynamic
 	add(nonEmpty(root.WithAttributeName("control_id"), m.ControlID))
 	add(nonEmpty(root.WithAttributeName("assigned_to"), m.AssignedTo))
 	add(nonEmpty(root.WithAttributeName("comment"), m.Comment))
-	if known(m.State) && !slices.Contains(controlStates, m.State.ValueString()) {
+	if _, ok := canonicalControlState(m.State.ValueString()); known(m.State) && !ok {
 		add(attributeError(root.WithAttributeName("state"), "Invalid Attribute Value Match",
-			fmt.Sprintf("Attribute state value must be one of: %s, got: %q", quotedList(controlStates), m.State.ValueString())))
+			fmt.Sprintf("Attribute state value must be one of: %s, got: %q (any case is accepted)", quotedList(controlStates), m.State.ValueString())))
 	}
 	if known(m.VendorInformation) {
 		vi := m.VendorInformation.Attributes()

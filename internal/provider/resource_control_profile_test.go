@@ -396,8 +396,9 @@ func TestAccControlProfileResource_invalidConfig(t *testing.T) {
 	}{
 		{`  control_id = "AdminMFAV2"
   state      = "Resolved"`, `(?s)state.*value must be one of.*ThirdParty`},
+		// Any case of a valid state is accepted (TestAccControlProfile_stateAnyCase); a misspelling is not.
 		{`  control_id = "AdminMFAV2"
-  state      = "thirdparty"`, `(?s)state.*value must be one of`},
+  state      = "third_party"`, `(?s)state.*value must be one of`},
 		{`  control_id = "AdminMFAV2"`, `(?s)"state" is required`},
 		{`  control_id = "AdminMFAV2"
   state      = "Reviewed"

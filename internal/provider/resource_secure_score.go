@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int32validator"
@@ -35,7 +36,12 @@ var (
 	_ resource.ResourceWithImportState    = (*secureScoreResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*secureScoreResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*secureScoreResource)(nil)
+	_ resource.ResourceWithUpgradeState   = (*secureScoreResource)(nil)
 )
+
+// secureScoreSchemaVersion 1: id is the tenant id and snapshot_id the snapshot read last (version 0 stored the
+// snapshot id `<tenant>_<date>` as id; see secure_score_upgrade.go).
+const secureScoreSchemaVersion = 1
 
 // NewSecureScoreResource returns the securescore_secure_score resource.
 func NewSecureScoreResource() resource.Resource {
@@ -51,16 +57,28 @@ func (r *secureScoreResource) Metadata(_ context.Context, req resource.MetadataR
 }
 
 func (r *secureScoreResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = secureScoreResourceSchema(ctx)
+}
+
+// secureScoreResourceSchema is the current schema; secureScoreResourceSchemaV0 derives version 0 from it.
+func secureScoreResourceSchema(ctx context.Context) schema.Schema {
 	keepString := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	keepFloat := []planmodifier.Float64{float64planmodifier.UseStateForUnknown()}
 	keepInt := []planmodifier.Int32{int32planmodifier.UseStateForUnknown()}
 
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Manages the tenant's Microsoft Secure Score (`microsoft.graph.secureScore`) through Microsoft Graph.\n\n" +
-			"Creating the resource sends one `PATCH /security/secureScores` with the configured properties (the tenant's " +
-			"current score) and stores the response. Updates send one `PATCH /security/secureScores/{id}` carrying only the " +
-			"properties that changed; a changed collection is sent whole, with the properties Graph returned that this " +
-			"schema does not model (for example `scoreInPercentage`) merged back into each element so that they are kept.\n\n" +
+	return schema.Schema{
+		Version: secureScoreSchemaVersion,
+		MarkdownDescription: "Manages the tenant's Microsoft Secure Score (`microsoft.graph.secureScore`) through Microsoft Graph: " +
+			"the tenant's score, not one day's snapshot. Graph keeps one snapshot per day (ids `<tenant id>_<yyyy-MM-dd>`, 90 " +
+			"days); the resource's `id` is the tenant id, every refresh reads the newest snapshot (`$top=1`) and " +
+			"`snapshot_id` says which one was read last.\n\n" +
+			"Create and update send the seed's `PATCH /security/secureScores` on the collection (the tenant's current score), " +
+			"create with the configured properties and update with only the properties that changed; a changed collection is " +
+			"sent whole, with the properties Graph returned that this schema does not model (for example `scoreInPercentage`) " +
+			"merged back into each element so that they are kept.\n\n" +
+			"~> **This PATCH is documented only in Microsoft's beta reference** (an update page that the v1.0 reference does " +
+			"not have), so by default it goes to `/beta` while reads use `/v1.0`. The service may refuse it. The update that " +
+			"tools use in production is the control-profile PATCH of `securescore_control_profile`.\n\n" +
 			"Every property is optional: what you leave out is read from the service and never shows as a change.\n\n" +
 			"~> **Destroy does not delete anything.** Microsoft Graph has no delete for secure scores: `terraform destroy` " +
 			"only removes the resource from Terraform state (with a warning) and sends no request.\n\n" +
@@ -68,9 +86,16 @@ func (r *secureScoreResource) Schema(ctx context.Context, _ resource.SchemaReque
 			"is stored as null with a warning.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				MarkdownDescription: "The secure score's ID, as Graph returns it (typically `<tenant id>_<yyyy-MM-dd>`). Used for import.",
-				Computed:            true,
-				PlanModifiers:       keepString,
+				MarkdownDescription: "The tenant id (`azureTenantId`): the resource is the tenant's score, whatever the day. " +
+					"Import takes the tenant id, or a snapshot id `<tenant id>_<yyyy-MM-dd>`, which is mapped to its tenant.",
+				Computed:      true,
+				PlanModifiers: keepString,
+			},
+			"snapshot_id": schema.StringAttribute{
+				MarkdownDescription: "The id of the daily snapshot read or written last, as Graph returns it (typically " +
+					"`<tenant id>_<yyyy-MM-dd>`). It moves to the new day's snapshot when Graph computes one.",
+				Computed:      true,
+				PlanModifiers: keepString,
 			},
 			"active_user_count": schema.Int32Attribute{
 				MarkdownDescription: "`activeUserCount`: the number of active users in the tenant. 0 or more.",
@@ -209,12 +234,18 @@ func (r *secureScoreResource) Schema(ctx context.Context, _ resource.SchemaReque
 	}
 }
 
+// ImportState takes a tenant id, or a snapshot id `<tenant>_<date>` mapped to its tenant.
 func (r *secureScoreResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	tenant, err := tenantOfSecureScoreID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid secure score import id", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), tenant)...)
 }
 
 func (r *secureScoreResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan secureScoreResourceModelV0
+	var plan secureScoreResourceModelV1
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -230,16 +261,15 @@ func (r *secureScoreResource) Create(ctx context.Context, req resource.CreateReq
 	var extras elementExtras
 	if known(plan.ControlScores) || known(plan.AverageComparativeScores) {
 		tflog.Info(ctx, "Reading the current secure score to keep unmodelled collection properties")
-		list, err := client.ListSecureScores(ctx, graph.ListOptions{Top: 1, Limit: 1})
+		current, err := newestSecureScore(ctx, client)
 		if err != nil {
-			resp.Diagnostics.AddError("Unable to read the current secure score", err.Error())
+			resp.Diagnostics.AddError("Unable to read the current secure score", err.Error()+"\n\nNothing was sent; no state was written.")
 			return
 		}
-		if len(list.Value) > 0 {
-			current := &list.Value[0]
+		if current != nil {
 			extras = extrasFromGraph(current)
 			// Elements the configuration names but only partly sets keep the service's other declared values too.
-			var prior secureScoreResourceModelV0
+			var prior secureScoreResourceModelV1
 			if d := prior.setFromGraph(ctx, current); d.HasError() {
 				resp.Diagnostics.Append(d...)
 				return
@@ -280,7 +310,7 @@ func (r *secureScoreResource) Create(ctx context.Context, req resource.CreateReq
 }
 
 func (r *secureScoreResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state secureScoreResourceModelV0
+	var state secureScoreResourceModelV1
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -299,25 +329,24 @@ func (r *secureScoreResource) Read(ctx context.Context, req resource.ReadRequest
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	var score *graph.SecureScore
-	var err error
-	if id := state.ID.ValueString(); id != "" {
-		tflog.Info(ctx, "Reading secure score", map[string]any{"id": id})
-		score, err = r.data.client.GetSecureScore(ctx, id)
-	} else {
-		// Applied without an answer and not read back: the PATCH went to the tenant's current score.
-		tflog.Info(ctx, "Reading the tenant's current secure score (state holds no id yet)")
-		score, err = currentSecureScore(ctx, r.data.client)
-	}
-	if graph.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Secure score not found",
-			fmt.Sprintf("Microsoft Graph returned 404 for secure score %q, so it was removed from Terraform state. "+
-				"Secure scores are kept for 90 days; apply again to manage the tenant's current score.", state.ID.ValueString()))
-		resp.State.RemoveResource(ctx)
+	tenant := state.ID.ValueString()
+	tflog.Info(ctx, "Reading the tenant's newest secure score ($top=1)", map[string]any{"id": tenant})
+	score, err := newestSecureScore(ctx, r.data.client)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to read the secure score",
+			fmt.Sprintf("Tenant %q: %s\n\nTerraform state is unchanged.", tenant, err))
 		return
 	}
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to read the secure score", err.Error())
+	if score == nil {
+		// An empty list is not a 404: state is kept, so nothing leaves Terraform on a service hiccup.
+		resp.Diagnostics.AddWarning("No secure score found",
+			fmt.Sprintf("Microsoft Graph listed no secure score for tenant %q, so it was not refreshed; Terraform state is unchanged.", tenant))
+		return
+	}
+	if tenant != "" && !strings.EqualFold(score.AzureTenantID, tenant) {
+		resp.Diagnostics.AddError("Secure score of another tenant",
+			fmt.Sprintf("The resource manages tenant %q, but the provider signs in to tenant %q (the newest secure score's azureTenantId). "+
+				"Point the provider at tenant %q; Terraform state is unchanged.", tenant, score.AzureTenantID, tenant))
 		return
 	}
 	resp.Diagnostics.Append(state.setFromGraph(ctx, score)...)
@@ -326,7 +355,7 @@ func (r *secureScoreResource) Read(ctx context.Context, req resource.ReadRequest
 }
 
 func (r *secureScoreResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state secureScoreResourceModelV0
+	var plan, state secureScoreResourceModelV1
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -348,24 +377,25 @@ func (r *secureScoreResource) Update(ctx context.Context, req resource.UpdateReq
 	id := state.ID.ValueString()
 	if len(patch) == 0 {
 		// Only timeouts changed: nothing to send.
-		plan.ID = state.ID
+		plan.ID, plan.SnapshotID = state.ID, state.SnapshotID
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
-	tflog.Info(ctx, "Updating secure score (PATCH /security/secureScores/{id})", map[string]any{"id": id, "properties": patchKeys(patch)})
+	tflog.Info(ctx, "Updating the tenant's secure score (PATCH /security/secureScores)", map[string]any{"id": id, "properties": patchKeys(patch)})
 	started := time.Now()
-	score, err := client.UpdateSecureScore(ctx, id, patch)
-	if undecodedWrite(err, fmt.Sprintf("secure score %q", id), &resp.Diagnostics) {
+	score, err := client.UpdateSecureScores(ctx, patch)
+	if undecodedWrite(err, fmt.Sprintf("the secure score of tenant %q", id), &resp.Diagnostics) {
 		score, err = nil, nil // applied: read back below
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to update the secure score", err.Error())
+		resp.Diagnostics.AddError("Unable to update the secure score",
+			fmt.Sprintf("Tenant %q: %s\n\nTerraform state is unchanged.", id, err))
 		return
 	}
 	tflog.Info(ctx, "Updated secure score", map[string]any{"id": id, "duration": time.Since(started).String()})
 	if score == nil {
-		score = readBackScore(ctx, fmt.Sprintf("secure score %q", id), func(ctx context.Context) (*graph.SecureScore, error) {
-			return client.GetSecureScore(ctx, id)
+		score = readBackScore(ctx, fmt.Sprintf("the secure score of tenant %q", id), func(ctx context.Context) (*graph.SecureScore, error) {
+			return currentSecureScore(ctx, client)
 		}, &resp.Diagnostics)
 	}
 	r.writeState(ctx, &plan, score, resp.Private, &resp.State, &resp.Diagnostics)

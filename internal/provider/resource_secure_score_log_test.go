@@ -49,7 +49,7 @@ func TestAccSecureScoreResource_traceLogHoldsNoSecretOrToken(t *testing.T) {
 					}
 					log := string(raw)
 					// The log must really hold the provider's and the client's TRACE output, or the test proves nothing.
-					for _, want := range []string{"Updating secure score", "ConfigureProvider", "[TRACE]"} {
+					for _, want := range []string{"Updating the tenant's secure score", "ConfigureProvider", "[TRACE]"} {
 						if !strings.Contains(log, want) {
 							t.Fatalf("TRACE log (%d bytes) lacks %q; log capture is not working", len(log), want)
 						}

@@ -77,7 +77,8 @@ func TestAccSecureScoreResource_create(t *testing.T) {
 				plancheck.ExpectResourceAction(testResourceName, plancheck.ResourceActionCreate),
 			}},
 			ConfigStateChecks: []statecheck.StateCheck{
-				stateValue("id", knownvalue.StringExact(id)),
+				stateValue("id", knownvalue.StringExact(env.tenantID(t))),
+				stateValue("snapshot_id", knownvalue.StringExact(id)),
 				stateValue("active_user_count", knownvalue.Int32Exact(15)),
 				stateValue("licensed_user_count", knownvalue.Int32Exact(20)),
 				stateValue("enabled_services", knownvalue.SetExact([]knownvalue.Check{
@@ -166,9 +167,8 @@ func TestAccSecureScoreResource_updateSendsOnlyChangedFields(t *testing.T) {
 					if len(w) != 1 {
 						return fmt.Errorf("update made %d writes, want 1", len(w))
 					}
-					id := env.emu.CurrentSecureScoreID()
-					if w[0].Method != http.MethodPatch || !strings.HasSuffix(strings.ToLower(w[0].Path), "/security/securescores/"+strings.ToLower(id)) {
-						return fmt.Errorf("update sent %s %s, want PATCH /security/secureScores/%s", w[0].Method, w[0].Path, id)
+					if w[0].Method != http.MethodPatch || w[0].Path != "/beta/security/secureScores" {
+						return fmt.Errorf("update sent %s %s, want the collection PATCH /beta/security/secureScores", w[0].Method, w[0].Path)
 					}
 					if got := bodyKeys(patchBody(t, w[0])); got != "@odata.type,activeUserCount,enabledServices" {
 						return fmt.Errorf("update PATCH carried %s, want only the changed activeUserCount and enabledServices", got)
@@ -298,8 +298,9 @@ func TestAccSecureScoreResource_importThenEmptyPlan(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: cfg, ResourceName: testResourceName, ImportState: true, ImportStateId: id, ImportStatePersist: true,
 				ImportStateCheck: func(s []*terraform.InstanceState) error {
-					if len(s) != 1 || s[0].ID != id {
-						return fmt.Errorf("imported %d instances, want %s", len(s), id)
+					// Imported by snapshot id: mapped to its tenant.
+					if len(s) != 1 || s[0].ID != env.tenantID(t) || s[0].Attributes["snapshot_id"] != id {
+						return fmt.Errorf("imported %d instances (%v), want id %s and snapshot_id %s", len(s), s, env.tenantID(t), id)
 					}
 					for _, attr := range []string{"azure_tenant_id", "created_date_time", "vendor_information.vendor"} {
 						if s[0].Attributes[attr] == "" {
@@ -343,14 +344,63 @@ func TestAccSecureScoreResource_driftIsPlannedAndFixed(t *testing.T) {
 	})
 }
 
-func TestAccSecureScoreResource_notFoundRemovesFromState(t *testing.T) {
+// The resource follows the tenant's score across days: a new day's snapshot is read at refresh (id unchanged,
+// snapshot_id moves), an update PATCHes the collection, and yesterday's snapshot going away changes nothing.
+func TestAccSecureScoreResource_followsNewestSnapshot(t *testing.T) {
 	env := newAccEnv(t, emulator.Config{})
 	env.needsEmulator(t)
-	id := env.currentID(t)
-	cfg := env.resourceConfig(`  active_user_count = 15`)
+	first := env.currentID(t)
+	var next string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps:                    notFoundSteps(t, cfg, testResourceName, "DeleteSecureScore("+id+")", func() bool { return env.emu.DeleteSecureScore(id) }),
+		Steps: []resource.TestStep{
+			{
+				Config:            env.resourceConfig(`  active_user_count = 15`),
+				ConfigStateChecks: []statecheck.StateCheck{stateValue("snapshot_id", knownvalue.StringExact(first))},
+			},
+			{
+				PreConfig: func() {
+					var err error
+					if next, err = env.emu.NextSecureScoreDay(); err != nil {
+						t.Fatal(err)
+					}
+					env.emu.DeleteSecureScore(first) // the day the resource was created ages out
+					env.resetJournal()
+				},
+				Config: env.resourceConfig(`  active_user_count = 16`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testResourceName, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					stateValue("id", knownvalue.StringExact(env.tenantID(t))),
+					stateValue("active_user_count", knownvalue.Int32Exact(16)),
+				},
+				Check: func(s *terraform.State) error {
+					if got := s.RootModule().Resources[testResourceName].Primary.Attributes["snapshot_id"]; got != next {
+						return fmt.Errorf("snapshot_id %s, want the new day's %s", got, next)
+					}
+					var reads []string
+					for _, j := range env.emu.Journal() {
+						switch j.Kind {
+						case "read":
+							reads = append(reads, j.Path+"?"+j.Query)
+						case "write":
+							if j.Path != "/beta/security/secureScores" {
+								return fmt.Errorf("update sent PATCH %s, want the collection", j.Path)
+							}
+						}
+					}
+					if len(reads) == 0 || reads[0] != "/v1.0/security/secureScores?$top=1" {
+						return fmt.Errorf("refresh read %v, want the newest score with $top=1 on v1.0", reads)
+					}
+					stored, _ := env.emu.SecureScore(next)
+					if fmt.Sprint(stored["activeUserCount"]) != "16" {
+						return fmt.Errorf("the new day's score holds activeUserCount %v, want 16", stored["activeUserCount"])
+					}
+					return nil
+				},
+			},
+		},
 	})
 }
 
@@ -413,7 +463,7 @@ func TestAccSecureScoreResource_wrongSecret(t *testing.T) {
 func TestAccSecureScoreResource_invalidConfig(t *testing.T) {
 	env := newAccEnv(t, emulator.Config{})
 	withProvider := func(attr string) string {
-		return fmt.Sprintf("provider \"securescore\" {\n  %s\n}\nresource \"securescore_secure_score\" \"test\" {}\n", attr)
+		return requiredProviders + fmt.Sprintf("provider \"securescore\" {\n  %s\n}\nresource \"securescore_secure_score\" \"test\" {}\n", attr)
 	}
 	steps := []struct {
 		config string
@@ -445,7 +495,7 @@ func TestAccSecureScoreResource_missingCredentials(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      "provider \"securescore\" {}\nresource \"securescore_secure_score\" \"test\" {}\n",
+			Config:      requiredProviders + "provider \"securescore\" {}\nresource \"securescore_secure_score\" \"test\" {}\n",
 			ExpectError: regexp.MustCompile(`(?s)Missing credentials.*tenant_id \(or ARM_TENANT_ID\).*client_id \(or\s+ARM_CLIENT_ID\).*client_secret \(or\s+ARM_CLIENT_SECRET\)`),
 		}},
 	})
@@ -455,7 +505,7 @@ func TestAccSecureScoreResource_missingCredentials(t *testing.T) {
 func TestAccSecureScoreResource_unknownProviderConfig(t *testing.T) {
 	env := newAccEnv(t, emulator.Config{})
 	env.needsEmulator(t)
-	cfg := fmt.Sprintf(`
+	cfg := requiredProviders + fmt.Sprintf(`
 resource "terraform_data" "secret" {
   input = %q
 }
@@ -615,5 +665,30 @@ func TestAccSecureScoreResource_nonFiniteDoubleBecomesNull(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{stateValue("current_score", knownvalue.Null()), stateValue("max_score", knownvalue.Null())},
 			},
 		},
+	})
+}
+
+// api_version, when set, applies to every operation: the secureScores PATCH (beta by default) goes to v1.0 too.
+func TestAccSecureScoreResource_apiVersionAppliesToAll(t *testing.T) {
+	env := newAccEnv(t, emulator.Config{})
+	env.needsEmulator(t)
+	cfg := strings.Replace(env.resourceConfig(`  active_user_count = 17`), "provider \"securescore\" {\n", "provider \"securescore\" {\n  api_version = \"v1.0\"\n", 1)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: env.resetJournal,
+			Config:    cfg,
+			Check: func(*terraform.State) error {
+				for _, j := range env.emu.Journal() {
+					if (j.Kind == "read" || j.Kind == "write") && !strings.HasPrefix(j.Path, "/v1.0/") {
+						return fmt.Errorf("%s %s did not use api_version v1.0", j.Method, j.Path)
+					}
+				}
+				if len(env.writes()) != 1 {
+					return fmt.Errorf("%d writes, want 1", len(env.writes()))
+				}
+				return nil
+			},
+		}},
 	})
 }

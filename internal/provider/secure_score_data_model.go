@@ -90,9 +90,9 @@ func withAttrTypes(base, extra map[string]attr.Type) map[string]attr.Type {
 
 // setFromGraph reuses the resource's conversion for the declared properties and adds the extras.
 func (m *secureScoreDataModelV0) setFromGraph(ctx context.Context, s *graph.SecureScore) diag.Diagnostics {
-	var base secureScoreResourceModelV0
+	var base secureScoreResourceModelV1
 	diags := base.setFromGraph(ctx, s)
-	m.ID, m.AzureTenantID = base.ID, base.AzureTenantID
+	m.ID, m.AzureTenantID = base.SnapshotID, base.AzureTenantID
 	m.ActiveUserCount, m.LicensedUserCount = base.ActiveUserCount, base.LicensedUserCount
 	m.CreatedDateTime, m.CurrentScore, m.MaxScore = base.CreatedDateTime, base.CurrentScore, base.MaxScore
 	m.EnabledServices, m.VendorInformation = base.EnabledServices, base.VendorInformation

@@ -15,7 +15,8 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
-// secureScoreResourceModelV0 is the securescore_secure_score resource's state.
+// secureScoreResourceModelV0 is version 0's state, where id held the snapshot id `<tenant>_<date>`; version 1
+// embeds it.
 type secureScoreResourceModelV0 struct {
 	ID                       types.String   `tfsdk:"id"`
 	ActiveUserCount          types.Int32    `tfsdk:"active_user_count"`
@@ -29,6 +30,13 @@ type secureScoreResourceModelV0 struct {
 	MaxScore                 types.Float64  `tfsdk:"max_score"`
 	VendorInformation        types.Object   `tfsdk:"vendor_information"`
 	Timeouts                 timeouts.Value `tfsdk:"timeouts"`
+}
+
+// secureScoreResourceModelV1 is the securescore_secure_score resource's state (schema version 1): version 0's
+// attributes, with id now the tenant, plus the snapshot read last.
+type secureScoreResourceModelV1 struct {
+	secureScoreResourceModelV0
+	SnapshotID types.String `tfsdk:"snapshot_id"`
 }
 
 type averageComparativeScoreModelV0 struct {
@@ -71,9 +79,15 @@ var (
 
 // setFromGraph writes everything the service returned into the model (all but timeouts). Collections the
 // service leaves out become empty, so a configuration that leaves them out never differs from state.
-func (m *secureScoreResourceModelV0) setFromGraph(ctx context.Context, s *graph.SecureScore) diag.Diagnostics {
+func (m *secureScoreResourceModelV1) setFromGraph(ctx context.Context, s *graph.SecureScore) diag.Diagnostics {
 	var diags diag.Diagnostics
-	m.ID = types.StringValue(s.ID)
+	m.SnapshotID = types.StringValue(s.ID)
+	m.ID = types.StringValue(s.AzureTenantID)
+	if s.AzureTenantID == "" {
+		if tenant, err := tenantOfSecureScoreID(s.ID); err == nil {
+			m.ID = types.StringValue(tenant)
+		}
+	}
 	m.AzureTenantID = types.StringValue(s.AzureTenantID)
 	m.ActiveUserCount = types.Int32PointerValue(s.ActiveUserCount)
 	m.LicensedUserCount = types.Int32PointerValue(s.LicensedUserCount)

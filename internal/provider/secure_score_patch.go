@@ -83,7 +83,7 @@ func saveExtras(ctx context.Context, p privateStateSetter, s *graph.SecureScore)
 
 // buildPatch returns the PATCH body for plan. With prior == nil (create) it carries every configured property;
 // otherwise only the properties whose planned value differs from prior, collections whole.
-func buildPatch(ctx context.Context, plan, prior *secureScoreResourceModelV0, extras elementExtras) (map[string]any, diag.Diagnostics) {
+func buildPatch(ctx context.Context, plan, prior *secureScoreResourceModelV1, extras elementExtras) (map[string]any, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	patch := map[string]any{}
 	send := func(planned, previous attr.Value) bool {
@@ -92,7 +92,7 @@ func buildPatch(ctx context.Context, plan, prior *secureScoreResourceModelV0, ex
 		}
 		return prior == nil || !planned.Equal(previous)
 	}
-	var p secureScoreResourceModelV0
+	var p secureScoreResourceModelV1
 	if prior != nil {
 		p = *prior
 	}

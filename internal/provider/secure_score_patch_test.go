@@ -23,7 +23,7 @@ func TestBuildPatchSendsOnlyChangesAndKeepsElementExtras(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	name := "AdminMFAV2"
-	prior := secureScoreResourceModelV0{}
+	prior := secureScoreResourceModelV1{}
 	score := &graph.SecureScore{
 		ID: "t_2024-01-10", AzureTenantID: "t",
 		ControlScores: []graph.ControlScore{{ControlName: &name, Extra: graph.Extra{"scoreInPercentage": json.RawMessage(`90`), "on": json.RawMessage(`"true"`)}}},
@@ -75,7 +75,7 @@ func TestNonFiniteDoubleBecomesNullWithWarning(t *testing.T) {
 	t.Parallel()
 	nan := graph.Double(0)
 	nan = graph.Double(nan / nan)
-	var m secureScoreResourceModelV0
+	var m secureScoreResourceModelV1
 	d := m.setFromGraph(context.Background(), &graph.SecureScore{ID: "x", CurrentScore: &nan})
 	if d.HasError() || d.WarningsCount() != 1 || !m.CurrentScore.IsNull() {
 		t.Errorf("got %v, diags %v", m.CurrentScore, d)

@@ -27,7 +27,7 @@ func (r *secureScoreResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
 	}
-	var plan, state secureScoreResourceModelV0
+	var plan, state secureScoreResourceModelV1
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -125,7 +125,7 @@ func fillFloat(v *types.Float64, prev types.Float64) {
 
 // ValidateConfig rejects duplicate keys in collections: elements are matched by key to keep Graph's extra properties.
 func (r *secureScoreResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var cfg secureScoreResourceModelV0
+	var cfg secureScoreResourceModelV1
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -164,7 +164,7 @@ func (r *secureScoreResource) ValidateConfig(ctx context.Context, req resource.V
 
 // writeState stores the PATCH response. It always sets state once the write went through, so a later problem
 // (a warning-worthy value, private state) never loses the fact that the service changed.
-func (r *secureScoreResource) writeState(ctx context.Context, plan *secureScoreResourceModelV0, score *graph.SecureScore,
+func (r *secureScoreResource) writeState(ctx context.Context, plan *secureScoreResourceModelV1, score *graph.SecureScore,
 	private privateStateSetter, state *tfsdk.State, diags *diag.Diagnostics) {
 	if score == nil {
 		// Applied but not read back (readBackScore warned): the plan, with what only the service knows null.

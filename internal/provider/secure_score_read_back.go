@@ -26,12 +26,9 @@ func readBackScore(ctx context.Context, what string, read func(context.Context) 
 
 // currentSecureScore is the tenant's current score: the newest, GET /security/secureScores?$top=1.
 func currentSecureScore(ctx context.Context, client *graph.Client) (*graph.SecureScore, error) {
-	list, err := client.ListSecureScores(ctx, graph.ListOptions{Top: 1, Limit: 1})
-	if err != nil {
-		return nil, err
+	score, err := newestSecureScore(ctx, client)
+	if err == nil && score == nil {
+		err = fmt.Errorf("GET /security/secureScores?$top=1 returned no secure score")
 	}
-	if len(list.Value) == 0 {
-		return nil, fmt.Errorf("GET /security/secureScores?$top=1 returned no secure score")
-	}
-	return &list.Value[0], nil
+	return score, err
 }

@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// TestExamplesCIScript runs examples/ci/run.sh as a pipeline would (provider built into a mirror, emulator binary,
+// TestExamplesCIScript runs examples/ci/run.sh, with the CLI the tests use, as a pipeline would (provider built into a mirror, emulator binary,
 // init/apply/plan, a change made with curl, refresh-only drift check, repair) and checks from the emulator's
 // state file that the apply, the outside change and the repair all reached the service, in that order.
 func TestExamplesCIScript(t *testing.T) {
@@ -35,14 +35,13 @@ func TestExamplesCIScript(t *testing.T) {
 	}
 	work := t.TempDir()
 	cmd := exec.CommandContext(ctx, "bash", filepath.Join(root, "examples", "ci", "run.sh"))
-	// The script's terraform is the one the tests use, first on PATH.
-	cmd.Env = append(CleanEnv(os.Environ()), "WORK_DIR="+work, "REPO_ROOT="+root,
-		"PATH="+filepath.Dir(tf)+string(os.PathListSeparator)+os.Getenv("PATH"))
+	// The script's CLI is the one the tests use (terraform, or tofu under make test-opentofu).
+	cmd.Env = append(CleanEnv(os.Environ()), "WORK_DIR="+work, "REPO_ROOT="+root, "TF_BIN="+tf)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("examples/ci/run.sh: %v\n%s", err, out)
 	}
-	for _, want := range []string{"no changes (exit 0)", "drift detected (exit 2)"} {
+	for _, want := range []string{"== " + filepath.Base(tf) + " init", "no changes (exit 0)", "drift detected (exit 2)"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

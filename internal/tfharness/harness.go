@@ -19,6 +19,11 @@ import (
 // ProviderSource is the provider's registry address, as configurations name it.
 const ProviderSource = "registry.terraform.io/securescore/securescore"
 
+// OpenTofuProviderSource is what OpenTofu makes of the short source "securescore/securescore" (its default
+// registry host is not Terraform's). The mirror holds the provider at both addresses, so configurations written
+// for users, which name the short source, install it with either CLI.
+const OpenTofuProviderSource = "registry.opentofu.org/securescore/securescore"
+
 // Install is a provider built into a filesystem mirror plus a CLI configuration that uses it.
 type Install struct {
 	Dir       string // the directory holding the mirror and the CLI configuration
@@ -58,7 +63,35 @@ func Build(ctx context.Context, dir string, o BuildOptions) (*Install, error) {
 	if in.Binary, err = in.build(ctx, ProviderSource, ".", o.Stdout, o.Stderr); err != nil {
 		return nil, err
 	}
+	if err := in.link(in.Binary, OpenTofuProviderSource); err != nil {
+		return nil, err
+	}
 	return in, in.writeCLIConfig()
+}
+
+// link places an already built provider binary in the mirror at another address (a hard link, else a copy).
+func (in *Install) link(bin, source string) error {
+	dst := in.binaryPath(source)
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	if err := os.Link(bin, dst); err != nil {
+		b, rerr := os.ReadFile(bin)
+		if rerr != nil {
+			return rerr
+		}
+		if err := os.WriteFile(dst, b, 0o755); err != nil {
+			return fmt.Errorf("mirroring %s as %s: %w", bin, source, err)
+		}
+	}
+	in.sources = append(in.sources, source)
+	return nil
+}
+
+// binaryPath is where the mirror holds source's binary: <mirror>/<source>/<version>/<os>_<arch>/<binary>.
+func (in *Install) binaryPath(source string) string {
+	name := source[strings.LastIndex(source, "/")+1:]
+	return filepath.Join(in.Mirror, source, in.Version, runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-"+name+"_v"+in.Version)
 }
 
 // AddProvider builds another provider program of this module (pkg, e.g. "./internal/cmd/bench/floorprovider")
@@ -72,8 +105,7 @@ func (in *Install) AddProvider(ctx context.Context, source, pkg string) (string,
 }
 
 func (in *Install) build(ctx context.Context, source, pkg string, stdout, stderr io.Writer) (string, error) {
-	name := source[strings.LastIndex(source, "/")+1:]
-	bin := filepath.Join(in.Mirror, source, in.Version, runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-"+name+"_v"+in.Version)
+	bin := in.binaryPath(source)
 	cmd := exec.CommandContext(ctx, "go", "build", "-ldflags", "-X main.version="+in.Version, "-o", bin, pkg)
 	cmd.Dir = in.repoRoot
 	cmd.Stdout = stdout

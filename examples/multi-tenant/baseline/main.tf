@@ -12,9 +12,10 @@ resource "securescore_baseline" "this" {
     BlockLegacyAuthentication = { state = "ThirdParty", comment = "Blocked at the mail gateway" }
     AdminMFAV2                = { state = "Reviewed", assigned_to = "secops@contoso.com" }
     OneAdmin                  = { state = "Ignored", comment = "Break-glass accounts, risk accepted" }
-    # Defender for Endpoint and Defender for Office controls: only tenants with those licences have them.
-    scid_2010           = { state = "ThirdParty", comment = "Another EDR is deployed" }
-    mdo_safeattachments = { state = "ThirdParty", comment = "Attachments are scanned at the mail gateway" }
+    # Intune and Defender for Office controls: only tenants with those licences have them. (Defender for Endpoint
+    # controls, scid_..., cannot be set through this API: they are changed in the Defender portal.)
+    intune_windows_compliance_policy = { state = "ThirdParty", comment = "Another MDM enforces compliance" }
+    mdo_safeattachments              = { state = "ThirdParty", comment = "Attachments are scanned at the mail gateway" }
   }
 
   # Tenants differ in licences: skip (and list) what a tenant lacks instead of failing its plan.

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/securescore/terraform-provider-securescore/internal/tfharness"
 )
 
 // workDirs are the working directories of one N: the provider, terraform_data and the two protocol floors.
@@ -26,28 +28,21 @@ func writeConfigs(d workDirs, ids []string, changed int) error {
 	profiles := m.String()
 
 	// The provider and the floor get the same arguments; terraform_data gets them as its input.
-	plugin := func(name, resourceType, providerBlock string) string {
-		return fmt.Sprintf(`terraform {
-  required_providers {
-    %[1]s = {
-      source = "securescore/%[1]s"
-    }
-  }
-}
-%[3]s
-resource %[2]q "p" {
+	plugin := func(source, resourceType, providerBlock string) string {
+		return tfharness.RequiredProviders(source) + fmt.Sprintf(`%[2]s
+resource %[1]q "p" {
   for_each    = local.profiles
   control_id  = each.key
   state       = "ThirdParty"
   assigned_to = "secops@contoso.onmicrosoft.com"
   comment     = each.value
 }
-`, name, resourceType, providerBlock)
+`, resourceType, providerBlock)
 	}
-	prov := plugin("securescore", "securescore_control_profile",
+	prov := plugin(tfharness.ProviderSource, "securescore_control_profile",
 		"\n# Credentials and endpoints come from ARM_* (the benchmark points them at the emulator).\nprovider \"securescore\" {}\n")
-	floor := plugin("benchfloor", "benchfloor_thing", "")
-	wide := plugin("benchfloor", "benchfloor_wide", "")
+	floor := plugin(floorSource, "benchfloor_thing", "")
+	wide := plugin(floorSource, "benchfloor_wide", "")
 	base := `resource "terraform_data" "p" {
   for_each = local.profiles
   input = {

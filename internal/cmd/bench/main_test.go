@@ -116,3 +116,15 @@ func TestParseTFVersion(t *testing.T) {
 		}
 	}
 }
+
+func TestCLIName(t *testing.T) {
+	for out, want := range map[string]string{
+		"OpenTofu v1.12.6\non linux_amd64\n":  "OpenTofu",
+		"Terraform v1.11.4\non linux_amd64\n": "terraform",
+		"":                                    "terraform",
+	} {
+		if got := cliName(out); got != want {
+			t.Errorf("cliName(%q) = %q, want %q", out, got, want)
+		}
+	}
+}

@@ -124,7 +124,7 @@ func run(ctx context.Context, o *options, log io.Writer) (*report, error) {
 }
 
 // measure runs the four phases for one N and latency against a fresh emulator and fresh working directories.
-func (b *bench) measure(ctx context.Context, rep, n int, latency time.Duration) ([]sample, error) {
+func (b *bench) measure(ctx context.Context, rep, n int, latency time.Duration) (out []sample, err error) {
 	emu, err := emulator.New(emulator.Config{ControlProfiles: n})
 	if err != nil {
 		return nil, err
@@ -170,7 +170,12 @@ func (b *bench) measure(ctx context.Context, rep, n int, latency time.Duration) 
 	}
 
 	emu.SetFaults(emulator.Faults{Latency: latency})
-	var out []sample
+	// The emulator enforces Graph's Secure Score limits; a run the limits refused measures retries, not the provider.
+	defer func() {
+		if refused := emu.LimitRefusals(); len(refused) > 0 && err == nil {
+			out, err = nil, fmt.Errorf("N=%d: the emulator answered 429 for Graph's limits: %v", n, refused)
+		}
+	}()
 	for i, ph := range phases(b.o.parallelism) {
 		if ph.change {
 			if err := writeConfigs(dirs, ids, (n+9)/10); err != nil {
@@ -289,7 +294,19 @@ func tfVersion(ctx context.Context, tf *tfharness.Terraform) string {
 	if err != nil || r == nil {
 		return "terraform (version unknown)"
 	}
-	return "terraform " + parseTFVersion(r.Output) + " " + runtime.GOOS + "/" + runtime.GOARCH
+	name := "terraform"
+	if r, err := tf.Run(ctx, os.TempDir(), "version"); err == nil {
+		name = cliName(r.Output)
+	}
+	return name + " " + parseTFVersion(r.Output) + " " + runtime.GOOS + "/" + runtime.GOARCH
+}
+
+// cliName tells OpenTofu from Terraform by `version` output: both print "terraform_version" in their JSON.
+func cliName(out string) string {
+	if tfharness.IsOpenTofu(out) {
+		return "OpenTofu"
+	}
+	return "terraform"
 }
 
 // parseTFVersion reads terraform_version from `terraform version -json` output. The output interleaves stderr,

@@ -17,6 +17,8 @@ func (d *demo) controlThirdParty(examples string) error {
 	if err := d.tf(dir, "init", "-input=false", "-no-color"); err != nil {
 		return err
 	}
+	fmt.Println("Note: the emulator rescores at once (-rescore-delay 0) so the demo can show the score moving; Microsoft's")
+	fmt.Println("service moves it about 24 hours after a state change (users report up to 48).")
 	if err := d.tf(dir, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
 		return err
 	}

@@ -124,6 +124,11 @@ func run(ctx context.Context, version, examples string, keep bool) error {
 		fmt.Printf("  %-14s %d\n", k, n)
 	}
 	fmt.Printf("total time %s\n", time.Since(started).Round(time.Millisecond))
+	// The emulator enforces Graph's Secure Score limits; the provider must stay within them.
+	if refused := emu.LimitRefusals(); len(refused) > 0 {
+		return fmt.Errorf("the emulator answered 429 for Graph's limits: %v", refused)
+	}
+	fmt.Println("429s from Graph's limits: 0")
 	return nil
 }
 

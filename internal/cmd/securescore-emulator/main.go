@@ -63,8 +63,11 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.faults.FailNextReadAfterWrite, "fail-next-read-after-write", 0, "answer the next N PATCHes 204, and fail the GET after each with 500")
 	fs.IntVar(&o.faults.OddTypes, "odd-types", 0, "answer the next N applied PATCHes 200 with properties of odd types (out of range, wrong JSON type)")
 	fs.StringVar(&o.cfg.IdentityHeader, "identity-header", emulator.DefaultIdentityHeader, "X-IDENTITY-HEADER value the App Service identity endpoint (/msi/token) expects")
+	fs.DurationVar(&o.cfg.RescoreDelay, "rescore-delay", 0, "delay before a control's state change moves the secure score (0 = at once; Microsoft's service takes about 24h, e.g. -rescore-delay 24h)")
+	fs.StringVar(&o.cfg.StateCase, "state-case", "", `spelling of control states in responses: "" = as the client sent it, "lowerCamel" = thirdParty, ignored, ...`)
 	o.creds.register(fs)
 	o.tenants.register(fs, &o.cfg)
+	registerLimitFlags(fs, &o.cfg.Limits)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -75,6 +78,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if o.cfg.Limits.MaxConcurrent < 1 {
+		return nil, fmt.Errorf("-max-concurrent must be at least 1")
 	}
 	if o.faults.ThrottleRate < 0 || o.faults.ThrottleRate > 1 {
 		return nil, fmt.Errorf("-throttle-rate must be within 0..1")
@@ -110,15 +116,17 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan struct{}) error {
 	if err := checkListen(o.listen, o.allowRemote); err != nil {
 		return err
 	}
-	emu, err := emulator.New(o.cfg)
-	if err != nil {
-		return err
-	}
-	emu.SetFaults(o.faults)
+	// Listen first: a start that fails (port in use) must not create or rewrite the state file, which New does.
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
 		return err
 	}
+	emu, err := emulator.New(o.cfg)
+	if err != nil {
+		_ = ln.Close() // nothing was served; the error that matters is New's
+		return err
+	}
+	emu.SetFaults(o.faults)
 	base := "http://" + ln.Addr().String()
 	cfg := emu.Config()
 	fmt.Fprintf(stdout, "securescore-emulator listening on %s\n", base)
@@ -133,8 +141,19 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan struct{}) error {
 	fmt.Fprintf(stdout, "  Scope:        https://graph.microsoft.com/.default  or  %s/.default\n", base)
 	printIdentityEndpoints(stdout, base, cfg)
 	printTenants(stdout, base, emu)
+	if cfg.Limits.Off {
+		fmt.Fprintf(stdout, "  Limits:       off\n")
+	} else {
+		fmt.Fprintf(stdout, "  Limits:       %d concurrent, %s on secureScores+secureScoreControlProfiles, %s on secureScores (per app and tenant)\n",
+			cfg.Limits.MaxConcurrent, cfg.Limits.Window, cfg.Limits.ScoreRate)
+	}
 	if cfg.StateFile != "" {
 		fmt.Fprintf(stdout, "  State file:   %s\n", cfg.StateFile)
+	}
+	if cfg.RescoreDelay > 0 {
+		fmt.Fprintf(stdout, "  Rescoring:    %s after a control's state change (the service: about 24h)\n", cfg.RescoreDelay)
+	} else {
+		fmt.Fprintf(stdout, "  Rescoring:    at once (-rescore-delay 0); the service moves the score about 24h after a change\n")
 	}
 	fmt.Fprintf(stdout, "  Admin:        %s/_emulator/journal, /_emulator/faults, /_emulator/state, /_emulator/tenants  (?tenant=ID or domain)\n", base)
 	fmt.Fprintf(stdout, "EMULATOR_URL=%s\n", base)

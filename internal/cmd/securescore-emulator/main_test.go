@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/securescore/terraform-provider-securescore/internal/emulator"
 )
 
 func TestCheckListen(t *testing.T) {
@@ -91,5 +93,34 @@ func TestRunServesAndStops(t *testing.T) {
 func TestRunRefusesRemote(t *testing.T) {
 	if err := run([]string{"-listen", "0.0.0.0:0"}, io.Discard, io.Discard, nil); err == nil || !strings.Contains(err.Error(), "-allow-remote") {
 		t.Errorf("%v", err)
+	}
+}
+
+func TestParseLimitFlags(t *testing.T) {
+	o, err := parseFlags(nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := emulator.Limits{MaxConcurrent: 4, Window: emulator.Rate{N: 10000, Per: 10 * time.Minute}, ScoreRate: emulator.Rate{N: 150, Per: time.Minute}}
+	if o.cfg.Limits != def {
+		t.Errorf("default limits %+v, want %+v", o.cfg.Limits, def)
+	}
+	o, err = parseFlags([]string{"-max-concurrent", "2", "-rate-window", "30/20s", "-score-rate", "10/1m"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := emulator.Limits{MaxConcurrent: 2, Window: emulator.Rate{N: 30, Per: 20 * time.Second}, ScoreRate: emulator.Rate{N: 10, Per: time.Minute}}
+	if o.cfg.Limits != want {
+		t.Errorf("limits %+v, want %+v", o.cfg.Limits, want)
+	}
+	for _, off := range [][]string{{"-limits=off"}, {"-limits=false"}} {
+		if o, err := parseFlags(off, io.Discard); err != nil || !o.cfg.Limits.Off {
+			t.Errorf("%v: off=%v err=%v", off, o != nil && o.cfg.Limits.Off, err)
+		}
+	}
+	for _, bad := range [][]string{{"-limits=maybe"}, {"-rate-window", "10000"}, {"-score-rate", "0/1m"}, {"-max-concurrent", "0"}} {
+		if _, err := parseFlags(bad, io.Discard); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
 	}
 }

@@ -1,0 +1,38 @@
+package provider
+
+import (
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// Control states are compared without regard to case: Graph's own pages write `ignored` and `thirdParty`, tools
+// send lower camel case, and the service may answer in either spelling. Shared by every resource that sets a
+// control's state (securescore_control_profile, securescore_baseline).
+
+// canonicalControlState returns the documented spelling (Default, Ignored, ThirdParty, Reviewed) of s in any case.
+func canonicalControlState(s string) (string, bool) {
+	for _, st := range controlStates {
+		if strings.EqualFold(s, st) {
+			return st, true
+		}
+	}
+	return "", false
+}
+
+// sameControlState reports whether a and b hold the same state (nulls and unknowns compare as values do).
+func sameControlState(a, b types.String) bool {
+	if !known(a) || !known(b) {
+		return a.Equal(b)
+	}
+	return strings.EqualFold(a.ValueString(), b.ValueString())
+}
+
+// controlStateInSpelling returns configured when it names the state the service returned (got), so state keeps the
+// configuration's spelling and no case-only diff is ever planned; otherwise got.
+func controlStateInSpelling(configured, got types.String) types.String {
+	if known(configured) && sameControlState(configured, got) {
+		return configured
+	}
+	return got
+}
