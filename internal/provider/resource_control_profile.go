@@ -28,7 +28,7 @@ const controlProfileTypeName = "securescore_control_profile"
 // refresh; here each RPC decodes the value once, applies this resource's few rules and encodes the result once.
 // Measured again on the slim schema v1 (issue 13's A/B against controlProfileResource, the same resource on the
 // framework): about 5x the CPU and 4x the allocations per instance (BenchmarkControlProfilePlanInstance*), and
-// 1.2-2x the wall time and 2-6x the peak memory in no-op plans and refreshes of 300 and 1000 controls.
+// 1.1-2.3x the wall time and 1.6-6x the peak memory in no-op plans and refreshes of 300 and 1000 controls.
 // The rest of the provider stays on the framework (see protocolServer).
 type controlProfileServer struct {
 	data     atomic.Pointer[providerData]           // nil until the provider is configured with known values
