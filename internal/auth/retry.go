@@ -24,8 +24,15 @@ func init() {
 
 // retryTokenRequest runs attempt until it succeeds, fails for good, or the next wait would end after ctx's
 // deadline. A 429 or 5xx from the token endpoint, or a dropped connection, is retried: one blip must not fail a
-// whole run. An endpoint's refusal is returned as *EntraError; other errors as they are.
+// whole run. An endpoint's refusal is returned as *EntraError, an endpoint that cannot be reached as
+// *UnreachableError; other errors as they are.
 func retryTokenRequest(ctx context.Context, endpoint string, attempt func(context.Context) (*oauth2.Token, error)) (*oauth2.Token, error) {
+	failure := func(err error) error {
+		if u := unreachable(endpoint, err); u != nil {
+			return u
+		}
+		return tokenEndpointError(err)
+	}
 	for retry := 1; ; retry++ {
 		tok, err := attempt(ctx)
 		if err == nil {
@@ -33,12 +40,12 @@ func retryTokenRequest(ctx context.Context, endpoint string, attempt func(contex
 		}
 		header, status, transient := transientTokenError(err)
 		if !transient || ctx.Err() != nil {
-			return nil, tokenEndpointError(err)
+			return nil, failure(err)
 		}
 		b := tokenBackoff.Load()
 		wait, fromHeader := graph.RetryWait(header, b[0], b[1], retry)
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
-			return nil, fmt.Errorf("%w (gave up after %d attempts: the next retry, in %s, would pass the sign-in deadline)", tokenEndpointError(err), retry, wait.Round(time.Millisecond))
+			return nil, fmt.Errorf("%w (gave up after %d attempts: the next retry, in %s, would pass the sign-in deadline)", failure(err), retry, wait.Round(time.Millisecond))
 		}
 		fields := map[string]any{"endpoint": endpoint, "attempt": retry, "wait_ms": wait.Milliseconds(), "retry_after_header": fromHeader}
 		if status != 0 {
@@ -49,7 +56,7 @@ func retryTokenRequest(ctx context.Context, endpoint string, attempt func(contex
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return nil, fmt.Errorf("%w (gave up waiting to retry: %v)", tokenEndpointError(err), ctx.Err())
+			return nil, fmt.Errorf("%w (gave up waiting to retry: %v)", failure(err), ctx.Err())
 		case <-t.C:
 		}
 	}

@@ -147,6 +147,7 @@ type Settings struct {
 	ClientCertificateUsePS256 bool // PS256 + x5t#S256 instead of RS256 + x5t for RSA keys
 
 	UseOIDC                        *bool
+	UseAKSWorkloadIdentity         bool // resolved by the caller: turns on OIDC; AZURE_FEDERATED_TOKEN_FILE supplies the token
 	OIDCToken                      string
 	OIDCTokenFilePath              string
 	OIDCRequestURL                 string
@@ -271,6 +272,8 @@ func resolve(s Settings) (*resolved, error) {
 	if r.useOIDC, err = boolSetting(s, "use_oidc", s.UseOIDC); err != nil {
 		return nil, err
 	}
+	// As azuread: AKS workload identity is OIDC with the token the webhook mounts.
+	r.useOIDC = r.useOIDC || s.UseAKSWorkloadIdentity
 	if r.useMSI, err = boolSetting(s, "use_msi", s.UseMSI); err != nil {
 		return nil, err
 	}
@@ -403,7 +406,7 @@ func (r *resolved) try(m Method) (*CachingSource, string, error) {
 
 	case MethodOIDC:
 		if !r.useOIDC {
-			return nil, "use_oidc (ARM_USE_OIDC) is not true", nil
+			return nil, "use_oidc (ARM_USE_OIDC) is not true, nor is use_aks_workload_identity (ARM_USE_AKS_WORKLOAD_IDENTITY)", nil
 		}
 		cfg := OIDCConfig{
 			AuthorityHost: r.AuthorityHost, TenantID: r.TenantID, ClientID: r.ClientID, Scope: r.Scope,
@@ -414,6 +417,9 @@ func (r *resolved) try(m Method) (*CachingSource, string, error) {
 			OnSecret:               r.OnSecret,
 		}
 		if cfg.AssertionSource() == "" {
+			if r.UseAKSWorkloadIdentity {
+				return nil, aksTokenMissing, nil
+			}
 			return nil, oidcSourceMissing(cfg), nil
 		}
 		if why := r.missingAppIDs(); why != "" {
@@ -449,6 +455,11 @@ func (r *resolved) try(m Method) (*CachingSource, string, error) {
 	}
 	return nil, "unknown method", nil
 }
+
+// aksTokenMissing is why AKS workload identity cannot sign in: the webhook did not mount a token into this pod.
+const aksTokenMissing = "use_aks_workload_identity is true but AZURE_FEDERATED_TOKEN_FILE is not set: the pod needs the label " +
+	"azure.workload.identity/use: \"true\" and a service account annotated with azure.workload.identity/client-id " +
+	"(or set oidc_token_file_path)"
 
 func oidcSourceMissing(cfg OIDCConfig) string {
 	switch {

@@ -40,6 +40,7 @@ var authEnvVars = []string{
 	"ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID", "ARM_OIDC_AZURE_SERVICE_CONNECTION_ID", "SYSTEM_ACCESSTOKEN", "SYSTEM_OIDCREQUESTURI",
 	"ARM_USE_MSI", "ARM_MSI_ENDPOINT", "IDENTITY_ENDPOINT", "IDENTITY_HEADER", "MSI_ENDPOINT", "MSI_SECRET",
 	"ARM_USE_CLI", envEnvironment, envGraphEndpoint, envAuthorityHost,
+	envUseAKSWorkloadIdentity, envAzureClientID, envAzureTenantID, envAzureAuthorityHost,
 }
 
 // authAccEnv starts an emulator for a sign-in test and clears the sign-in environment.

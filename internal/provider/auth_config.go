@@ -69,6 +69,13 @@ func withAuthAttributes(attrs map[string]schema.Attribute) map[string]schema.Att
 			"from GitHub Actions, Azure Pipelines, Kubernetes or another trusted issuer is exchanged for a Graph token. The " +
 			"app registration needs a federated credential matching the token's issuer, subject and audience. Defaults to `false`." +
 			envDoc("use_oidc"), Optional: true},
+		"use_aks_workload_identity": schema.BoolAttribute{MarkdownDescription: "Sign in with AKS workload identity, as the azuread " +
+			"provider does: OIDC with the variables the AKS workload identity webhook puts into the pod. `" + envAzureTenantID + "` and `" +
+			envAzureClientID + "` fill in `tenant_id` and `client_id` when neither the block nor `" + envTenantID + "`/`" + envClientID +
+			"` sets them (when both are set they must match); the token is read from `" + envAzureFederatedToken + "` unless `oidc_token` or " +
+			"`oidc_token_file_path` is set; `" + envAzureAuthorityHost + "` is the login host unless `authority_host` or `environment` is set " +
+			"(block or environment variable). Implies `use_oidc`. Defaults to `false`. Environment variable: `" +
+			envUseAKSWorkloadIdentity + "`.", Optional: true},
 		"oidc_token": str("A literal identity token (JWT) to exchange when `use_oidc` is true."+envDoc("oidc_token"), true),
 		"oidc_token_file_path": str("Path to a file holding the identity token, as AKS workload identity mounts it. The file is read "+
 			"again on every token refresh, because it rotates."+envDoc("oidc_token_file_path"), false),
@@ -100,8 +107,8 @@ func withAuthAttributes(attrs map[string]schema.Attribute) map[string]schema.Att
 }
 
 // authSettings maps the provider block to auth.Settings. Attributes are passed as configured ("" or nil when
-// unset): auth falls back to the environment variables itself. Environment and authority host are already
-// resolved (auth has no variable for the authority host).
+// unset): auth falls back to the environment variables itself. Environment, authority host, tenant and client id
+// are already resolved (auth has no variable for the authority host; AKS workload identity adds AZURE_* ones).
 func (p *securescoreProvider) authSettings(cfg securescoreProviderModelV0, s providerSettings, masks *logMasks) auth.Settings {
 	boolPtr := func(v types.Bool) *bool {
 		if v.IsNull() || v.IsUnknown() {
@@ -113,8 +120,8 @@ func (p *securescoreProvider) authSettings(cfg securescoreProviderModelV0, s pro
 	return auth.Settings{
 		Environment:                    s.Environment.Name,
 		AuthorityHost:                  s.AuthorityHost,
-		TenantID:                       cfg.TenantID.ValueString(),
-		ClientID:                       cfg.ClientID.ValueString(),
+		TenantID:                       s.TenantID, // the block, ARM_TENANT_ID, or AZURE_TENANT_ID (AKS)
+		ClientID:                       s.ClientID,
 		ClientIDFilePath:               cfg.ClientIDFilePath.ValueString(),
 		ClientSecret:                   cfg.ClientSecret.ValueString(),
 		ClientSecretFilePath:           cfg.ClientSecretFilePath.ValueString(),
@@ -122,6 +129,7 @@ func (p *securescoreProvider) authSettings(cfg securescoreProviderModelV0, s pro
 		ClientCertificatePath:          cfg.ClientCertificatePath.ValueString(),
 		ClientCertificatePassword:      cfg.ClientCertificatePassword.ValueString(),
 		UseOIDC:                        boolPtr(cfg.UseOIDC),
+		UseAKSWorkloadIdentity:         s.UseAKSWorkloadIdentity,
 		OIDCToken:                      cfg.OIDCToken.ValueString(),
 		OIDCTokenFilePath:              cfg.OIDCTokenFilePath.ValueString(),
 		OIDCRequestURL:                 cfg.OIDCRequestURL.ValueString(),

@@ -41,6 +41,8 @@ type providerSettings struct {
 	AuthorityHost string
 	APIVersion    string // "" = per operation
 
+	UseAKSWorkloadIdentity bool // AZURE_* fill in tenant_id, client_id and authority_host (aks_workload_identity.go)
+
 	MaxConcurrentRequests int // 0: graph.MaxConcurrentRequests
 }
 
@@ -58,6 +60,7 @@ func resolveSettings(cfg securescoreProviderModelV0, getenv func(string) string)
 
 	var s providerSettings
 	var src string
+	s.UseAKSWorkloadIdentity = useAKSWorkloadIdentity(cfg.UseAKSWorkloadIdentity, getenv, &diags)
 
 	s.TenantID, src = pick(cfg.TenantID, envTenantID)
 	if s.TenantID != "" {
@@ -65,12 +68,18 @@ func resolveSettings(cfg securescoreProviderModelV0, getenv func(string) string)
 			diags.AddAttributeError(path.Root("tenant_id"), "Invalid tenant_id", fmt.Sprintf("From %s: %s", src, err))
 		}
 	}
+	if s.UseAKSWorkloadIdentity {
+		s.TenantID = aksIdentity("tenant_id", s.TenantID, src, envAzureTenantID, checkTenantID, getenv, &diags)
+	}
 
 	s.ClientID, src = pick(cfg.ClientID, envClientID)
 	if s.ClientID != "" {
 		if err := checkGUID(s.ClientID); err != nil {
 			diags.AddAttributeError(path.Root("client_id"), "Invalid client_id", fmt.Sprintf("From %s: %s", src, err))
 		}
+	}
+	if s.UseAKSWorkloadIdentity {
+		s.ClientID = aksIdentity("client_id", s.ClientID, src, envAzureClientID, checkGUID, getenv, &diags)
 	}
 
 	// Secrets follow auth's whitespace rule, not pick's trimming.
@@ -99,6 +108,11 @@ func resolveSettings(cfg securescoreProviderModelV0, getenv func(string) string)
 	}
 	s.GraphEndpoint = baseURL(cfg.GraphEndpoint, envGraphEndpoint, "graph_endpoint", env.GraphEndpoint)
 	s.AuthorityHost = baseURL(cfg.AuthorityHost, envAuthorityHost, "authority_host", env.AuthorityHost)
+	if s.UseAKSWorkloadIdentity {
+		if h := aksAuthorityHost(cfg, getenv, &diags); h != "" {
+			s.AuthorityHost = h
+		}
+	}
 
 	// "" leaves each operation on the version that documents it (graph.Options.APIVersion).
 	s.APIVersion, src = pick(cfg.APIVersion, envAPIVersion)

@@ -63,6 +63,7 @@ type securescoreProviderModelV0 struct {
 	ClientCertificatePath          types.String `tfsdk:"client_certificate_path"`
 	ClientCertificatePassword      types.String `tfsdk:"client_certificate_password"`
 	UseOIDC                        types.Bool   `tfsdk:"use_oidc"`
+	UseAKSWorkloadIdentity         types.Bool   `tfsdk:"use_aks_workload_identity"`
 	OIDCToken                      types.String `tfsdk:"oidc_token"`
 	OIDCTokenFilePath              types.String `tfsdk:"oidc_token_file_path"`
 	OIDCRequestURL                 types.String `tfsdk:"oidc_request_url"`
@@ -226,7 +227,7 @@ func (m securescoreProviderModelV0) unknownAttributes() []string {
 			out = append(out, name)
 		}
 	}
-	for name, v := range map[string]types.Bool{"use_oidc": m.UseOIDC, "use_cli": m.UseCLI, "use_msi": m.UseMSI} {
+	for name, v := range map[string]types.Bool{"use_oidc": m.UseOIDC, "use_aks_workload_identity": m.UseAKSWorkloadIdentity, "use_cli": m.UseCLI, "use_msi": m.UseMSI} {
 		if v.IsUnknown() {
 			out = append(out, name)
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 )
 
@@ -14,9 +15,14 @@ type Server struct {
 	Addr string // host:port
 	URL  string // http://host:port
 
-	srv  *http.Server
-	done chan error
+	srv   *http.Server
+	done  chan error
+	conns atomic.Int64
 }
+
+// Connections is how many TCP connections the server has accepted since Serve: the benchmark counts the
+// connections a terraform command opens by the difference.
+func (s *Server) Connections() int64 { return s.conns.Load() }
 
 // Serve listens on addr ("127.0.0.1:0" picks a free port) and serves h until Stop.
 func Serve(h http.Handler, addr string) (*Server, error) {
@@ -25,7 +31,12 @@ func Serve(h http.Handler, addr string) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{Addr: ln.Addr().String(), URL: "http://" + ln.Addr().String()}
-	s.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	s.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second,
+		ConnState: func(_ net.Conn, st http.ConnState) {
+			if st == http.StateNew {
+				s.conns.Add(1)
+			}
+		}}
 	s.done = make(chan error, 1)
 	go func() { s.done <- s.srv.Serve(ln) }()
 	return s, nil

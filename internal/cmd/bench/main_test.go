@@ -40,48 +40,106 @@ func TestQuickBench(t *testing.T) {
 	if err := json.Unmarshal(b, &got); err != nil {
 		t.Fatal(err)
 	}
-	if len(got.Rows) != 4 || len(got.Samples) != 8 {
-		t.Fatalf("results.json: %d rows and %d samples, want 4 and 8", len(got.Rows), len(got.Samples))
+	if len(got.Rows) != 8 || len(got.Samples) != 8 {
+		t.Fatalf("results.json: %d rows and %d samples, want 8 and 8 (4 phases x 2 resources)", len(got.Rows), len(got.Samples))
+	}
+	// The calls are exact whatever the machine's speed, by the provider's design: each terraform command's plugin
+	// process that talks to Graph fetches one token; a per-control refresh's first read GETs its control and the
+	// rest come from one list page; the baseline lists once per process (plan and apply); an apply PATCHes only
+	// what changes and reads nothing back. N=20: 20 PATCHes on the first apply, 2 on the change.
+	want := map[string]calls{
+		kindControls + " apply-create": {Token: 1, Patch: 20},
+		kindControls + " plan-noop":    {Token: 1, List: 1, Get: 1},
+		kindControls + " apply-change": {Token: 2, List: 1, Get: 1, Patch: 2},
+		kindControls + " refresh-only": {Token: 1, List: 1, Get: 1},
+		kindBaseline + " apply-create": {Token: 2, List: 2, Patch: 20},
+		kindBaseline + " plan-noop":    {Token: 1, List: 1},
+		kindBaseline + " apply-change": {Token: 2, List: 2, Patch: 2},
+		kindBaseline + " refresh-only": {Token: 1, List: 1},
 	}
 	for _, w := range got.Rows {
-		if w.ProviderS <= 0 || w.BaselineS <= 0 || w.LatencyProviderS <= 0 || w.BoundS <= 0 {
-			t.Errorf("%s: missing timings %+v", w.Phase, w)
+		key := w.Resource + " " + w.Phase
+		if w.TimeS <= 0 || w.DataS <= 0 || !w.HasFloor || w.FloorS <= 0 || w.BoundS <= 0 || w.TimeRatio <= 0 {
+			t.Errorf("%s: missing timings %+v", key, w)
 		}
-		// The call counts are exact whatever the machine's speed: the harness must count them right, and the
-		// provider must make them (the benchmark's call targets).
-		if !w.CallsMet {
-			t.Errorf("%s: calls %+v (plugins %d), want reads of %d profiles in ≤1 GET + 1 list page per plugin, PATCH=%d, nothing else, no GET after a write, ≤1 token per plugin",
-				w.Phase, w.Calls, w.Plugins, w.WantGet, w.WantPatch)
+		if (w.Resource == kindControls) != (w.WideS > 0) {
+			t.Errorf("%s: wide floor %.2f s, want one for the per-control resources only", key, w.WideS)
 		}
-		if w.PeakRSSKiB <= 0 {
-			t.Errorf("%s: no provider RSS recorded", w.Phase)
+		if w.Throttled != 0 {
+			t.Errorf("%s: %d requests answered 429, want none", key, w.Throttled)
+		}
+		c := want[key]
+		c.Requests = c.Token + c.List + c.Get + c.Patch
+		if w.Calls != c || w.Requests != c.Requests || w.Talkers != c.Token {
+			t.Errorf("%s: calls %+v (requests %d, talking processes %d), want %+v", key, w.Calls, w.Requests, w.Talkers, c)
+		}
+		if !w.RequestsMet {
+			t.Errorf("%s: requests %+v not within %d Graph requests + %d tokens", key, w.Calls, w.GraphMax, tokenTarget(w))
+		}
+		if w.Conns < 1 || w.Conns > w.ConnsMax || !w.ConnsMet || w.ConnsMax != c.Token*5 {
+			t.Errorf("%s: %d connections, target %d (met %v), want 1..%d", key, w.Conns, w.ConnsMax, w.ConnsMet, c.Token*5)
+		}
+		if w.PeakRSSKiB <= 0 || w.Plugins < w.Talkers {
+			t.Errorf("%s: RSS %d KiB, %d plugin processes for %d talking", key, w.PeakRSSKiB, w.Plugins, w.Talkers)
 		}
 	}
 	md, err := os.ReadFile(filepath.Join(out, "results.md"))
-	if err != nil || !strings.Contains(string(md), "| 20 | refresh-only |") || string(md) != rep.Markdown() {
+	if err != nil || !strings.Contains(string(md), "| 20 | refresh-only | baseline |") || string(md) != rep.Markdown() {
 		t.Errorf("results.md is missing or incomplete (%v):\n%s", err, md)
 	}
 	svg, err := os.ReadFile(filepath.Join(out, "time-vs-n.svg"))
-	if err != nil || !strings.HasPrefix(string(svg), "<svg") || !strings.Contains(string(svg), "terraform_data") {
-		t.Errorf("time-vs-n.svg is missing or not an SVG plot (%v)", err)
+	if err != nil || !strings.HasPrefix(string(svg), "<svg") || !strings.Contains(string(svg), "terraform_data") ||
+		!strings.Contains(string(svg), "securescore_baseline") {
+		t.Errorf("time-vs-n.svg is missing or not an SVG plot of the baseline beside the rest (%v)", err)
 	}
 }
 
 func TestBound(t *testing.T) {
+	const lat = 100 * time.Millisecond
 	for _, c := range []struct {
 		phase string
 		n     int
 		want  time.Duration
 	}{
-		{"apply-create", 50, 100 * time.Millisecond},    // 5 waves x 1 PATCH x 20 ms
-		{"plan-noop", 1000, 2 * time.Second},            // 100 waves x 1 GET
-		{"apply-change", 200, 440 * time.Millisecond},   // 20 waves of GETs + 2 waves of PATCHes
-		{"refresh-only", 201, 420 * time.Millisecond},   // ceil(201/10) = 21
-		{"apply-change", 1000, 2200 * time.Millisecond}, // 100 + 10 waves
+		{"apply-create", 50, 1300 * time.Millisecond},  // ceil(50/4) = 13 rounds of 4 PATCHes
+		{"apply-create", 1000, 25 * time.Second},       // 250 rounds
+		{"plan-noop", 1000, 100 * time.Millisecond},    // one list page of 1000
+		{"refresh-only", 1001, 200 * time.Millisecond}, // two pages
+		{"apply-change", 300, 900 * time.Millisecond},  // one page + ceil(30/4) = 8 rounds
+		{"apply-change", 1000, 2600 * time.Millisecond},
 	} {
-		if got := bound(c.phase, c.n, 10, 20*time.Millisecond); got != c.want {
+		if got := bound(c.phase, c.n, lat); got != c.want {
 			t.Errorf("bound(%s, %d) = %s, want %s", c.phase, c.n, got, c.want)
 		}
+	}
+}
+
+func TestRequestTargets(t *testing.T) {
+	for _, c := range []struct {
+		kind, phase string
+		n           int
+		calls       calls
+		met         bool
+	}{
+		{kindControls, "plan-noop", 300, calls{Requests: 3, Token: 1, List: 1, Get: 1}, true},
+		{kindControls, "plan-noop", 300, calls{Requests: 4, Token: 1, List: 1, Get: 2}, false},                // a second GET
+		{kindControls, "refresh-only", 1001, calls{Requests: 4, Token: 1, List: 2, Get: 1}, true},             // two pages
+		{kindControls, "plan-noop", 300, calls{Requests: 6, Token: 2, List: 2, Get: 2}, true},                 // two processes read
+		{kindControls, "apply-change", 300, calls{Requests: 35, Token: 2, List: 1, Get: 2, Patch: 30}, true},  // plan reads, apply writes
+		{kindControls, "apply-change", 300, calls{Requests: 34, Token: 2, List: 1, Get: 1, Patch: 29}, false}, // a PATCH short
+		{kindControls, "apply-create", 50, calls{Requests: 52, Token: 1, Patch: 50, Other: 1}, false},         // something else
+		{kindControls, "apply-change", 300, calls{Requests: 35, Token: 2, List: 1, Patch: 31, GetAfterWrite: 1}, false},
+		{kindBaseline, "plan-noop", 1000, calls{Requests: 2, Token: 1, List: 1}, true},
+		{kindBaseline, "plan-noop", 1000, calls{Requests: 3, Token: 1, List: 1, Get: 1}, false}, // one read too many
+		{kindBaseline, "refresh-only", 300, calls{Requests: 3, Token: 2, List: 1}, false},       // a second token
+		{kindBaseline, "apply-create", 300, calls{Requests: 304, Token: 2, List: 2, Patch: 300}, true},
+	} {
+		if got := requestsMet(c.kind, c.phase, c.n, c.calls); got != c.met {
+			t.Errorf("requestsMet(%s, %s, %d, %+v) = %v, want %v", c.kind, c.phase, c.n, c.calls, got, c.met)
+		}
+	}
+	if got := connTarget(2); got != 10 {
+		t.Errorf("connTarget(2) = %d, want 10: the admission limit and a token connection per process", got)
 	}
 }
 
@@ -90,14 +148,17 @@ func TestParseFlags(t *testing.T) {
 	if err != nil || len(o.ns) != 3 || o.ns[2] != 1000 || o.reps != 2 || o.out != "x" || o.parallelism != 10 {
 		t.Fatalf("parseFlags: %+v, %v", o, err)
 	}
-	if !o.phases["plan-noop"] || !o.phases["apply-change"] || !o.floors {
-		t.Fatalf("default phases %v, floors %v: want every phase and the floors", o.phases, o.floors)
+	if !o.phases["plan-noop"] || !o.phases["apply-change"] || !o.floors || o.latency != 100*time.Millisecond {
+		t.Fatalf("defaults: phases %v, floors %v, latency %s: want every phase, the floors and 100ms", o.phases, o.floors, o.latency)
 	}
 	o, err = parseFlags([]string{"-phases", "plan-noop, refresh-only", "-floors=false"})
 	if err != nil || !o.phases["plan-noop"] || !o.phases["refresh-only"] || o.phases["apply-create"] || o.phases["apply-change"] || o.floors {
 		t.Fatalf("-phases plan-noop,refresh-only -floors=false: %+v, %v", o, err)
 	}
-	for _, bad := range [][]string{{"-n", "0"}, {"-n", "x"}, {"-reps", "0"}, {"extra"}, {"-phases", "plan"}} {
+	if o.ns[0] != 50 || o.ns[1] != 300 || o.ns[2] != 1000 {
+		t.Fatalf("default N %v, want 50,300,1000", o.ns)
+	}
+	for _, bad := range [][]string{{"-n", "0"}, {"-n", "x"}, {"-reps", "0"}, {"extra"}, {"-phases", "plan"}, {"-latency", "-1s"}} {
 		if _, err := parseFlags(bad); err == nil {
 			t.Errorf("parseFlags(%q) accepted", bad)
 		}

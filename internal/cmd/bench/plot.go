@@ -8,13 +8,14 @@ import (
 	"strings"
 )
 
-// SVG draws time against N, one panel per phase: terraform_data, the provider, and the provider with latency.
+// SVG draws time against N, one panel per phase: terraform_data, the per-control resources, the baseline and
+// the protocol floors.
 func (r *report) SVG() string {
 	const (
 		panelW, panelH = 300.0, 260.0
 		left, right    = 52.0, 12.0
 		top, bottom    = 36.0, 44.0
-		legendH        = 34.0
+		legendH        = 52.0
 	)
 	phaseNames := []string{}
 	ns := []int{}
@@ -26,23 +27,33 @@ func (r *report) SVG() string {
 			ns = append(ns, w.N)
 		}
 	}
-	width, height := panelW*float64(len(phaseNames)), panelH+legendH
+	width, height := math.Max(panelW*float64(len(phaseNames)), 900), panelH+legendH
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="sans-serif" font-size="11">`+"\n", width, height, width, height)
 	fmt.Fprintf(&b, `<rect width="100%%" height="100%%" fill="white"/>`+"\n")
 
+	// A point is one N of one phase: the per-control row and the baseline row.
+	type point struct {
+		n      int
+		pc, bl row
+	}
 	type series struct {
 		name, color, dash string
-		value             func(row) float64
+		value             func(point) float64
+	}
+	orNaN := func(v float64, ok bool) float64 {
+		if !ok {
+			return math.NaN()
+		}
+		return v
 	}
 	all := []series{
-		{"terraform_data (no plugin)", "#777777", "", func(w row) float64 { return w.BaselineS }},
-		{"securescore_control_profile", "#1f5fbf", "", func(w row) float64 { return w.ProviderS }},
-		{"protocol floor (no-op plugin)", "#2e8b57", "2 3", func(w row) float64 { return w.FloorS }},
-		{"no-op plugin, same width", "#8b2e8b", "2 3", func(w row) float64 { return w.WideS }},
-	}
-	if r.LatencyMS > 0 {
-		all = append(all, series{fmt.Sprintf("provider, +%.0f ms latency", r.LatencyMS), "#d2691e", "6 4", func(w row) float64 { return w.LatencyProviderS }})
+		{"terraform_data (N, no plugin)", "#777777", "", func(p point) float64 { return p.pc.DataS }},
+		{"securescore_control_profile (N)", "#1f5fbf", "", func(p point) float64 { return p.pc.TimeS }},
+		{"securescore_baseline (1 holding N)", "#d2691e", "", func(p point) float64 { return p.bl.TimeS }},
+		{"protocol floor (N no-op)", "#2e8b57", "2 3", func(p point) float64 { return orNaN(p.pc.FloorS, p.pc.HasFloor) }},
+		{"protocol floor (1 no-op holding N)", "#8b2e8b", "2 3", func(p point) float64 { return orNaN(p.bl.FloorS, p.bl.HasFloor) }},
+		{"N floor + bound", "#1f5fbf", "6 4", func(p point) float64 { return orNaN(p.pc.FloorS+p.pc.BoundS, p.pc.HasFloor) }},
 	}
 
 	minN, maxN := float64(ns[0]), float64(ns[0])
@@ -52,15 +63,24 @@ func (r *report) SVG() string {
 	for pi, ph := range phaseNames {
 		x0 := float64(pi) * panelW
 		plotW, plotH := panelW-left-right, panelH-top-bottom
-		var rows []row
-		ymax := 0.0
+		var rows []point
 		for _, w := range r.Rows {
-			if w.Phase == ph {
-				rows = append(rows, w)
-				for _, s := range all {
-					if v := s.value(w); !math.IsNaN(v) {
-						ymax = math.Max(ymax, v)
-					}
+			if w.Phase == ph && w.Resource == kindControls {
+				rows = append(rows, point{n: w.N, pc: w})
+			}
+		}
+		for i := range rows {
+			for _, w := range r.Rows {
+				if w.Phase == ph && w.Resource == kindBaseline && w.N == rows[i].n {
+					rows[i].bl = w
+				}
+			}
+		}
+		ymax := 0.0
+		for _, p := range rows {
+			for _, s := range all {
+				if v := s.value(p); !math.IsNaN(v) {
+					ymax = math.Max(ymax, v)
 				}
 			}
 		}
@@ -84,13 +104,13 @@ func (r *report) SVG() string {
 		for _, n := range ns {
 			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%d</text>`+"\n", xOf(n), top+plotH+14, n)
 		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">N (resources, log scale)</text>`+"\n", x0+left+plotW/2, top+plotH+30)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">N (controls, log scale)</text>`+"\n", x0+left+plotW/2, top+plotH+30)
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" transform="rotate(-90 %.1f %.1f)">seconds</text>`+"\n", x0+14, top+plotH/2, x0+14, top+plotH/2)
 		for _, s := range all {
 			var pts []string
 			for _, w := range rows {
 				if v := s.value(w); !math.IsNaN(v) && v > 0 {
-					pts = append(pts, fmt.Sprintf("%.1f,%.1f", xOf(w.N), yOf(v)))
+					pts = append(pts, fmt.Sprintf("%.1f,%.1f", xOf(w.n), yOf(v)))
 				}
 			}
 			if len(pts) > 1 {
@@ -107,8 +127,8 @@ func (r *report) SVG() string {
 		}
 	}
 	for i, s := range all {
-		x := 12 + float64(i)*236
-		y := panelH + 16
+		x := 12 + float64(i%3)*300
+		y := panelH + 16 + float64(i/3)*18
 		dash := ""
 		if s.dash != "" {
 			dash = fmt.Sprintf(` stroke-dasharray="%s"`, s.dash)

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/securescore/terraform-provider-securescore/internal/emulator"
 )
 
 // report is what results.json holds.
@@ -27,169 +29,201 @@ type report struct {
 	Samples     []rawRow  `json:"samples"`
 }
 
-// row is one N and phase, both latency settings, medians over repetitions.
+// row is one N, phase and resource kind: medians over repetitions for times, the worst repetition for counts.
 type row struct {
-	N     int    `json:"n"`
-	Phase string `json:"phase"`
+	N        int    `json:"n"`
+	Phase    string `json:"phase"`
+	Resource string `json:"resource"` // control_profile (N resources) or baseline (one resource, N controls)
 
-	BaselineS  float64 `json:"terraform_data_s"`
-	ProviderS  float64 `json:"provider_s"`
-	Ratio      float64 `json:"ratio"` // median of the per-repetition provider/terraform_data ratios
-	RatioMax   float64 `json:"ratio_target"`
-	FloorS     float64 `json:"protocol_floor_s"`
-	FloorRatio float64 `json:"protocol_floor_ratio"` // median of floor/terraform_data: what no plugin goes below
-	WideS      float64 `json:"wide_floor_s"`
-	WideRatio  float64 `json:"wide_floor_ratio"` // the same for a no-op resource as wide as the provider's
-
-	LatencyBaselineS float64 `json:"terraform_data_latency_s,omitempty"`
-	LatencyProviderS float64 `json:"provider_latency_s,omitempty"`
-	AddedS           float64 `json:"added_by_latency_s,omitempty"` // provider with latency minus provider without
-	BoundS           float64 `json:"latency_bound_s,omitempty"`    // ceil(N/parallelism) x calls per resource x latency
-	Efficiency       float64 `json:"added_over_bound,omitempty"`   // target <= 1.25
+	DataS  float64 `json:"terraform_data_s"`
+	TimeS  float64 `json:"time_s"`
+	FloorS float64 `json:"floor_s,omitempty"`      // control_profile: N benchfloor_thing; baseline: one benchfloor_baseline
+	WideS  float64 `json:"wide_floor_s,omitempty"` // control_profile only: N benchfloor_wide
+	BoundS float64 `json:"bound_s"`                // what the limits allow: reads ceil(N/page) x latency, writes ceil(changed/4) x latency
+	// TimeRatio is the median over repetitions of time / (floor + bound), each run side by side; target <= 1.15.
+	TimeRatio float64 `json:"time_over_floor_plus_bound,omitempty"`
+	TimeMet   bool    `json:"time_met"`
+	HasFloor  bool    `json:"has_floor"`
 
 	Calls       calls `json:"calls"`
-	WantGet     int   `json:"want_get"`
-	WantPatch   int   `json:"want_patch"`
-	Plugins     int   `json:"plugin_processes"`
+	Throttled   int   `json:"throttled"` // 429s; target 0
+	Requests    int   `json:"requests"`
+	GraphMax    int   `json:"graph_requests_target"` // Graph requests, token requests aside
+	RequestsMet bool  `json:"requests_met"`          // also: tokens, PATCH = the keys that change, no GET after a write, nothing else
+	Conns       int   `json:"connections"`           // new TCP connections the emulator accepted in the phase
+	ConnsMax    int   `json:"connections_target"`
+	ConnsMet    bool  `json:"connections_met"`
+	Talkers     int   `json:"processes_talking"` // plugin processes that requested a token (each fetches its own)
+	Plugins     int   `json:"plugin_processes"`  // securescore plugin processes terraform started
 	PeakRSSKiB  int64 `json:"provider_peak_rss_kib"`
-	CallsMet    bool  `json:"calls_met"`
-	RatioMet    bool  `json:"ratio_met"`
-	LatencyMet  bool  `json:"latency_met"`
-	HasLatency  bool  `json:"has_latency"`
-	LatencyCall calls `json:"calls_with_latency"`
 }
 
 type rawRow struct {
-	N         int     `json:"n"`
-	LatencyMS float64 `json:"latency_ms"`
-	Phase     string  `json:"phase"`
-	ProviderS float64 `json:"provider_s"`
-	BaselineS float64 `json:"terraform_data_s"`
-	FloorS    float64 `json:"protocol_floor_s,omitempty"`
-	WideS     float64 `json:"wide_floor_s,omitempty"`
-	Calls     calls   `json:"calls"`
-	RSSKiB    int64   `json:"provider_peak_rss_kib"`
-	Plugins   int     `json:"plugin_processes"`
+	N        int     `json:"n"`
+	Rep      int     `json:"rep"`
+	Phase    string  `json:"phase"`
+	Resource string  `json:"resource"`
+	TimeS    float64 `json:"time_s"`
+	DataS    float64 `json:"terraform_data_s"`
+	FloorS   float64 `json:"floor_s,omitempty"`
+	WideS    float64 `json:"wide_floor_s,omitempty"`
+	Calls    calls   `json:"calls"`
+	Conns    int     `json:"connections"`
+	RSSKiB   int64   `json:"provider_peak_rss_kib"`
+	Plugins  int     `json:"plugin_processes"`
 }
 
-// expected calls per phase for N resources: GETs (refresh) and PATCHes.
-func expected(phase string, n int) (get, patch int) {
-	switch phase {
-	case "apply-create":
-		return 0, n
-	case "apply-change":
-		return n, changedCount(n)
-	default: // plan-noop, refresh-only
-		return n, 0
-	}
-}
+// listPageSize is the page the provider asks for when it lists control profiles ($top, Graph's largest).
+const listPageSize = 1000
+
+// timeSlack is the time target's factor over floor plus bound.
+const timeSlack = 1.15
+
+// listPages is ceil(N/page size): the list pages that read N control profiles.
+func listPages(n int) int { return (n + listPageSize - 1) / listPageSize }
 
 func changedCount(n int) int { return (n + 9) / 10 }
 
-// listPageSize is the page the provider asks for when it lists control profiles ($top).
-const listPageSize = 1000
-
-// readsMet checks a phase's reads. A phase that reads N profiles does so with at most one GET and
-// ceil(N/listPageSize) list pages per plugin process (the provider's list-backed reads), never one GET each.
-func readsMet(c calls, want, n, plugins int) bool {
-	if want == 0 {
-		return c.Get == 0 && c.List == 0
-	}
-	perPlugin := 1 + (n+listPageSize-1)/listPageSize
-	return c.Get+c.List >= 1 && c.Get+c.List <= max(plugins, 1)*perPlugin
-}
-
-// bound is ceil(N/parallelism) x calls per resource x latency, per serial walk of the phase.
-func bound(phase string, n, parallelism int, latency time.Duration) time.Duration {
-	waves := func(k int) int { return (k + parallelism - 1) / parallelism }
+// patches is how many PATCHes a phase needs: every control on the first apply, the changed tenth on the change.
+func patches(phase string, n int) int {
 	switch phase {
-	case "apply-change": // a refresh walk over N, then an apply walk over the changed 10%
-		return time.Duration(waves(n)+waves(changedCount(n))) * latency
-	default:
-		return time.Duration(waves(n)) * latency
+	case "apply-create":
+		return n
+	case "apply-change":
+		return changedCount(n)
+	}
+	return 0
+}
+
+// bound is the least time Graph's limits allow a phase's requests at the given latency: reads of N profiles
+// take ceil(N/page size) list pages one after another, writes ceil(changed/4) rounds of 4 in flight.
+func bound(phase string, n int, latency time.Duration) time.Duration {
+	reads := time.Duration(listPages(n)) * latency
+	writes := func(k int) time.Duration {
+		return time.Duration((k+emulator.DefaultMaxConcurrent-1)/emulator.DefaultMaxConcurrent) * latency
+	}
+	switch phase {
+	case "apply-create": // nothing in state: nothing to refresh
+		return writes(n)
+	case "apply-change":
+		return reads + writes(changedCount(n))
+	default: // plan-noop, refresh-only
+		return reads
 	}
 }
 
-func ratioTarget(n int) float64 {
-	if n >= 1000 {
-		return 1.15
+// graphTarget is the most Graph requests (token requests aside) a phase may make, given the plugin processes
+// that talked to Graph: a process that reads needs ceil(N/page) list pages and at most one GET (a control the
+// list lacks is confirmed before it is reported gone); a write phase adds its PATCHes. The baseline's refresh is
+// one resource: ceil(N/page) reads in all.
+func graphTarget(kind, phase string, n, talkers int) int {
+	if kind == kindBaseline && patches(phase, n) == 0 {
+		return listPages(n)
 	}
-	return 1.5
+	return max(talkers, 1)*(listPages(n)+1) + patches(phase, n)
 }
+
+// requestsMet checks a run's calls against the target and their shape: one token per process that talks to
+// Graph (the baseline's refresh: one in all), exactly the PATCHes needed, no GET of a profile after its PATCH,
+// nothing but tokens, reads and PATCHes.
+func requestsMet(kind, phase string, n int, c calls) bool {
+	tokens := max(c.Token, 1)
+	if kind == kindBaseline && patches(phase, n) == 0 {
+		tokens = 1
+	}
+	return c.Requests-c.Token <= graphTarget(kind, phase, n, c.Token) && c.Token <= tokens &&
+		c.Patch == patches(phase, n) && c.GetAfterWrite == 0 && c.Other == 0
+}
+
+// tokenTarget is the token requests a row may make: one per process that talks to Graph, one in all for the
+// baseline's refresh.
+func tokenTarget(w row) int {
+	if w.Resource == kindBaseline && patches(w.Phase, w.N) == 0 {
+		return 1
+	}
+	return max(w.Talkers, 1)
+}
+
+// connTarget is the admission limit plus one (the token) per plugin process that talked to Graph.
+func connTarget(talkers int) int { return max(talkers, 1) * (emulator.DefaultMaxConcurrent + 1) }
 
 func buildReport(o *options, samples []sample, tf string, wall time.Duration) *report {
 	r := &report{
 		Generated: time.Now().UTC().Round(time.Second), Terraform: tf, Go: runtime.Version(), CPUs: runtime.NumCPU(),
 		Reps: o.reps, Parallelism: o.parallelism, LatencyMS: float64(o.latency) / float64(time.Millisecond), WallSeconds: wall.Seconds(),
 		Notes: []string{
-			"times are wall-clock seconds of one terraform command, medians over the repetitions",
-			"ratio: median over repetitions of provider time / terraform_data time, each pair run back to back",
-			"protocol floor: a provider plugin that calls no API and does nothing but the protocol (internal/cmd/bench/floorprovider), run beside them; its ratio is the least any provider plugin can reach here",
-			"wide floor: the same no-op plugin with a resource as wide as securescore_control_profile (25 top-level attributes): the least a resource of that schema can reach",
-			"added_by_latency: provider time with the added latency minus provider time without it; the target compares it with the bound",
-			"calls: emulator journal of the provider's phase (token requests, profile GETs, profile PATCHes, anything else)",
+			"the emulator enforces Graph's Secure Score limits per app and tenant (4 in flight, 10,000 per 10 minutes, 150 per minute on secureScores) and adds the latency to every request, token requests included",
+			"times are wall-clock seconds of one terraform command, medians over the repetitions; counts are the worst repetition",
+			"control_profile: N securescore_control_profile resources; baseline: one securescore_baseline holding N controls; each against its own emulator seeded with N synthetic control profiles",
+			"floor: a provider plugin that calls no API (internal/cmd/bench/floorprovider): N benchfloor_thing beside control_profile, one benchfloor_baseline holding the same N controls beside baseline; wide floor: N benchfloor_wide (25 top-level attributes)",
+			"bound: what the limits allow at the latency: reads ceil(N/1000) list pages x latency, writes ceil(changed/4) x latency; apply-create writes N, apply-change reads N and writes ceil(N/10), plan-noop and refresh-only read N",
+			"time target: time <= 1.15 x (floor + bound), as the median of per-repetition ratios measured side by side",
+			"requests: every emulator request of the phase, token requests included; target: per plugin process that talks to Graph one token and ceil(N/1000)+1 Graph requests (the list pages and at most one GET), plus the PATCHes of a write phase; the baseline's no-op plan and refresh: ceil(N/1000) Graph reads and one token in all",
+			"connections: new TCP connections the emulator accepted during the phase (each terraform command starts new plugin processes, so every connection of a phase is new); target 4 (the admission limit) + 1 (token) per plugin process that talks to Graph, counted by its token request (each process fetches its own token)",
 		},
 	}
 	for _, s := range samples {
-		r.Samples = append(r.Samples, rawRow{N: s.n, LatencyMS: float64(s.latency) / float64(time.Millisecond), Phase: s.phase,
-			ProviderS: s.provider.Seconds(), BaselineS: s.baseline.Seconds(), FloorS: s.floor.Seconds(), WideS: s.wide.Seconds(), Calls: s.calls, RSSKiB: s.rssKiB, Plugins: s.plugins})
+		for _, kind := range kinds {
+			m := s.kinds[kind]
+			raw := rawRow{N: s.n, Rep: s.rep + 1, Phase: s.phase, Resource: kind, TimeS: m.time.Seconds(), DataS: s.data.Seconds(),
+				FloorS: s.floor.Seconds(), WideS: s.wide.Seconds(), Calls: m.calls, Conns: m.conns, RSSKiB: m.rssKiB, Plugins: m.plugins}
+			if kind == kindBaseline {
+				raw.FloorS, raw.WideS = s.floorOne.Seconds(), 0
+			}
+			r.Samples = append(r.Samples, raw)
+		}
 	}
 	for _, n := range o.ns {
 		for _, ph := range phases(o.parallelism) {
 			if !o.phases[ph.name] {
 				continue
 			}
-			r.Rows = append(r.Rows, summarize(o, samples, n, ph.name))
+			for _, kind := range kinds {
+				r.Rows = append(r.Rows, summarize(o, samples, n, ph.name, kind))
+			}
 		}
 	}
 	return r
 }
 
-func summarize(o *options, samples []sample, n int, phase string) row {
-	var p0, b0, ratios, pl, bl, f0, floorRatios, w0, wideRatios []float64
-	w := row{N: n, Phase: phase, RatioMax: ratioTarget(n)}
-	w.WantGet, w.WantPatch = expected(phase, n)
-	w.CallsMet = true
+func summarize(o *options, samples []sample, n int, phase, kind string) row {
+	w := row{N: n, Phase: phase, Resource: kind, BoundS: bound(phase, n, o.latency).Seconds(), RequestsMet: true, ConnsMet: true}
+	var times, data, floors, wides, ratios []float64
 	for _, s := range samples {
 		if s.n != n || s.phase != phase {
 			continue
 		}
-		w.PeakRSSKiB = max(w.PeakRSSKiB, s.rssKiB)
-		if s.latency == 0 {
-			p0, b0 = append(p0, s.provider.Seconds()), append(b0, s.baseline.Seconds())
-			ratios = append(ratios, s.provider.Seconds()/s.baseline.Seconds())
-			if s.floor > 0 {
-				f0, floorRatios = append(f0, s.floor.Seconds()), append(floorRatios, s.floor.Seconds()/s.baseline.Seconds())
-			}
-			if s.wide > 0 {
-				w0, wideRatios = append(w0, s.wide.Seconds()), append(wideRatios, s.wide.Seconds()/s.baseline.Seconds())
-			}
-			w.Calls = s.calls
-			w.Plugins = max(w.Plugins, s.plugins)
-		} else {
-			pl, bl = append(pl, s.provider.Seconds()), append(bl, s.baseline.Seconds())
-			w.LatencyCall = s.calls
-			w.HasLatency = true
+		m := s.kinds[kind]
+		floor := s.floor
+		if kind == kindBaseline {
+			floor = s.floorOne
 		}
-		c := s.calls
-		if !readsMet(c, w.WantGet, n, s.plugins) || c.Patch != w.WantPatch || c.Other != 0 || c.GetAfterWrite != 0 || c.Token > max(s.plugins, 1) {
-			w.CallsMet = false
+		times, data = append(times, m.time.Seconds()), append(data, s.data.Seconds())
+		if floor > 0 {
+			floors = append(floors, floor.Seconds())
+			ratios = append(ratios, m.time.Seconds()/(floor.Seconds()+w.BoundS))
 		}
+		if kind == kindControls && s.wide > 0 {
+			wides = append(wides, s.wide.Seconds())
+		}
+		c := m.calls
+		if c.Requests >= w.Requests {
+			w.Calls = c
+		}
+		w.Throttled, w.Requests, w.Conns = max(w.Throttled, c.Throttled), max(w.Requests, c.Requests), max(w.Conns, m.conns)
+		w.Talkers, w.Plugins, w.PeakRSSKiB = max(w.Talkers, c.Token), max(w.Plugins, m.plugins), max(w.PeakRSSKiB, m.rssKiB)
+		w.RequestsMet = w.RequestsMet && requestsMet(kind, phase, n, c)
+		w.ConnsMet = w.ConnsMet && m.conns <= connTarget(c.Token)
 	}
-	w.ProviderS, w.BaselineS, w.Ratio = median(p0), median(b0), median(ratios)
-	if len(f0) > 0 { // none with -floors=false
-		w.FloorS, w.FloorRatio = median(f0), median(floorRatios)
+	w.GraphMax, w.ConnsMax = graphTarget(kind, phase, n, w.Talkers), connTarget(w.Talkers)
+	w.TimeS, w.DataS = median(times), median(data)
+	if len(floors) > 0 {
+		w.HasFloor = true
+		w.FloorS, w.TimeRatio = median(floors), median(ratios)
+		w.TimeMet = w.TimeRatio <= timeSlack
 	}
-	if len(w0) > 0 {
-		w.WideS, w.WideRatio = median(w0), median(wideRatios)
-	}
-	w.RatioMet = w.Ratio <= w.RatioMax
-	if w.HasLatency {
-		w.LatencyProviderS, w.LatencyBaselineS = median(pl), median(bl)
-		w.AddedS = w.LatencyProviderS - w.ProviderS
-		w.BoundS = bound(phase, n, o.parallelism, o.latency).Seconds()
-		w.Efficiency = w.AddedS / w.BoundS
-		w.LatencyMet = w.Efficiency <= 1.25
+	if len(wides) > 0 {
+		w.WideS = median(wides)
 	}
 	return w
 }
@@ -213,30 +247,40 @@ func yes(ok bool) string {
 	return "**no**"
 }
 
+// met reports a target: "yes", "**no**", or "–" when it was not measured.
+func met(measured, ok bool) string {
+	if !measured {
+		return "–"
+	}
+	return yes(ok)
+}
+
 // Markdown is the table printed at the end and written to results.md.
 func (r *report) Markdown() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Benchmark: securescore_control_profile vs terraform_data\n\n")
-	fmt.Fprintf(&b, "%s, %s, %d CPUs, parallelism %d, %d repetition(s) (medians), added latency %.0f ms; generated %s, took %.0f s.\n\n",
+	fmt.Fprintf(&b, "# Benchmark: the provider in Graph's limited world\n\n")
+	fmt.Fprintf(&b, "%s, %s, %d CPUs, parallelism %d, %d repetition(s), emulator limits on, added latency %.0f ms; generated %s, took %.0f s.\n\n",
 		r.Terraform, r.Go, r.CPUs, r.Parallelism, r.Reps, r.LatencyMS, r.Generated.Format(time.RFC3339), r.WallSeconds)
-	b.WriteString("| N | phase | terraform_data s | provider s | ratio (target) | met | floor s | floor ratio | wide floor s | wide floor ratio | provider +lat s | added s | bound s | added/bound (≤1.25) | met | tokens/plugins | GET | PATCH | other | GET after write | calls met | peak RSS MiB |\n")
-	b.WriteString("|---:|---|---:|---:|---:|:-:|---:|---:|---:|---:|---:|---:|---:|---:|:-:|---:|---:|---:|---:|---:|:-:|---:|\n")
+	b.WriteString("| N | phase | resource | terraform_data s | time s | floor s | wide floor s | bound s | time / (floor+bound) (≤1.15) | met | 429s (0) | requests | token/list/GET/PATCH/other | Graph requests target (+ tokens) | met | connections | target | met | talking/started processes | peak RSS MiB |\n")
+	b.WriteString("|---:|---|---|---:|---:|---:|---:|---:|---:|:-:|---:|---:|---|---:|:-:|---:|---:|:-:|---:|---:|\n")
 	for _, w := range r.Rows {
-		lat := "| – | – | – | – | – "
-		if w.HasLatency {
-			lat = fmt.Sprintf("| %.2f | %.2f | %.2f | %.2f | %s ", w.LatencyProviderS, w.AddedS, w.BoundS, w.Efficiency, yes(w.LatencyMet))
+		floor, wide, ratio := "–", "–", "–"
+		if w.HasFloor {
+			floor, ratio = fmt.Sprintf("%.2f", w.FloorS), fmt.Sprintf("%.2f", w.TimeRatio)
 		}
-		fmt.Fprintf(&b, "| %d | %s | %.2f | %.2f | %.2f (≤%.2f) | %s | %.2f | %.2f | %.2f | %.2f %s| %d/%d | %d | %d | %d | %d | %s | %.1f |\n",
-			w.N, w.Phase, w.BaselineS, w.ProviderS, w.Ratio, w.RatioMax, yes(w.RatioMet), w.FloorS, w.FloorRatio, w.WideS, w.WideRatio, lat,
-			w.Calls.Token, w.Plugins, w.Calls.Get, w.Calls.Patch, w.Calls.Other, w.Calls.GetAfterWrite, yes(w.CallsMet),
-			float64(w.PeakRSSKiB)/1024)
+		if w.WideS > 0 {
+			wide = fmt.Sprintf("%.2f", w.WideS)
+		}
+		c := w.Calls
+		fmt.Fprintf(&b, "| %d | %s | %s | %.2f | %.2f | %s | %s | %.2f | %s | %s | %d | %d | %d/%d/%d/%d/%d | ≤%d (+%d) | %s | %d | ≤%d | %s | %d/%d | %.1f |\n",
+			w.N, w.Phase, w.Resource, w.DataS, w.TimeS, floor, wide, w.BoundS, ratio, met(w.HasFloor, w.TimeMet),
+			w.Throttled, w.Requests, c.Token, c.List, c.Get, c.Patch, c.Other, w.GraphMax, tokenTarget(w), yes(w.RequestsMet),
+			w.Conns, w.ConnsMax, yes(w.ConnsMet), w.Talkers, w.Plugins, float64(w.PeakRSSKiB)/1024)
 	}
-	b.WriteString("\nCalls are the provider phase's emulator requests without latency (expected: GET = N on every refresh, 0 on the first apply; " +
-		"PATCH = N on the first apply, 10% on the change, 0 otherwise; no other requests; no GET after a PATCH; " +
-		"at most one token request per plugin process). *bound* = ceil(N/parallelism) × calls per resource × latency, per walk; " +
-		"*added* = provider time with latency − provider time without. *floor* = the protocol floor: a provider plugin that " +
-		"calls no API (internal/cmd/bench/floorprovider); its ratio to terraform_data is what no provider plugin can go below on this machine. *wide floor* = the same with a " +
-		"resource as wide as securescore_control_profile (25 top-level attributes): what no resource of that schema can go below.\n")
+	b.WriteString("\n")
+	for _, n := range r.Notes {
+		b.WriteString("- " + n + "\n")
+	}
 	return b.String()
 }
 

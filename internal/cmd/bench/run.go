@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -43,28 +44,45 @@ func phaseNames() []string {
 	return out
 }
 
-// sample is one measurement of one phase: the provider and terraform_data side by side.
+// Resource kinds measured against the emulator.
+const (
+	kindControls = "control_profile" // N securescore_control_profile resources
+	kindBaseline = "baseline"        // one securescore_baseline holding N controls
+)
+
+var kinds = []string{kindControls, kindBaseline}
+
+// sample is one measurement of one phase: both resource kinds, terraform_data and the floors side by side.
 type sample struct {
 	n        int
-	latency  time.Duration
+	rep      int
 	phase    string
-	provider time.Duration
-	baseline time.Duration
-	calls    calls
-	floor    time.Duration // the protocol floor (benchfloor_thing); 0 when not measured (runs with latency)
-	wide     time.Duration // the protocol floor at the provider's width (benchfloor_wide); 0 when not measured
-	rssKiB   int64
-	plugins  int
+	data     time.Duration // N terraform_data
+	floor    time.Duration // N benchfloor_thing: the narrow protocol floor; 0 when not measured
+	wide     time.Duration // N benchfloor_wide: the floor at the per-control resource's width; 0 when not measured
+	floorOne time.Duration // one benchfloor_baseline holding N controls; 0 when not measured
+	kinds    map[string]measured
+}
+
+// measured is one provider run: its time and what the emulator saw.
+type measured struct {
+	time    time.Duration
+	calls   calls
+	conns   int // TCP connections the emulator accepted during the run
+	plugins int // securescore plugin processes terraform started
+	rssKiB  int64
 }
 
 // calls are the emulator requests of one provider phase.
 type calls struct {
+	Requests      int `json:"requests"` // everything, token requests included
 	Token         int `json:"token"`
 	Get           int `json:"get"`
 	Patch         int `json:"patch"`
 	List          int `json:"list"`            // pages of the control-profile list (refresh reads come from it)
 	Other         int `json:"other"`           // anything else: discovery, admin
 	GetAfterWrite int `json:"get_after_write"` // GETs of a profile already PATCHed in the same phase
+	Throttled     int `json:"throttled"`       // answered 429, for a limit or otherwise
 }
 
 type bench struct {
@@ -99,21 +117,15 @@ func run(ctx context.Context, o *options, log io.Writer) (*report, error) {
 		b.tf.Echo = log
 	}
 
-	latencies := []time.Duration{0}
-	if o.latency > 0 {
-		latencies = append(latencies, o.latency)
-	}
 	started := time.Now()
 	var samples []sample
 	for rep := range o.reps {
-		for _, lat := range latencies {
-			for _, n := range o.ns {
-				s, err := b.measure(ctx, rep, n, lat)
-				if err != nil {
-					return nil, fmt.Errorf("measuring N=%d latency=%s: %w", n, lat, err)
-				}
-				samples = append(samples, s...)
+		for _, n := range o.ns {
+			s, err := b.measure(ctx, rep, n)
+			if err != nil {
+				return nil, fmt.Errorf("measuring N=%d: %w", n, err)
 			}
+			samples = append(samples, s...)
 		}
 	}
 	rep := buildReport(o, samples, tfVersion(ctx, &tfharness.Terraform{Bin: tfBin, Env: inst.Env(quietEnv())}), time.Since(started))
@@ -123,103 +135,115 @@ func run(ctx context.Context, o *options, log io.Writer) (*report, error) {
 	return rep, nil
 }
 
-// measure runs the four phases for one N and latency against a fresh emulator and fresh working directories.
-func (b *bench) measure(ctx context.Context, rep, n int, latency time.Duration) (out []sample, err error) {
+// target is one provider kind's emulator, its server and its terraform.
+type target struct {
+	emu *emulator.Emulator
+	srv *tfharness.Server
+	tf  *tfharness.Terraform
+	dir string
+}
+
+// newTarget starts an emulator with Graph's limits on (the default) and N synthetic control profiles.
+func (b *bench) newTarget(n int, dir string) (*target, []string, error) {
 	emu, err := emulator.New(emulator.Config{ControlProfiles: n})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	srv, err := tfharness.Serve(emu, "127.0.0.1:0")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	defer func() { _ = srv.Stop(5 * time.Second) }()
 	cfg := emu.Config()
-
 	ids := emu.ControlProfileIDs()
 	if len(ids) < n {
-		return nil, fmt.Errorf("emulator seeded %d profiles, want %d", len(ids), n)
+		_ = srv.Stop(5 * time.Second)
+		return nil, nil, fmt.Errorf("emulator seeded %d profiles, want %d", len(ids), n)
 	}
-	ids = ids[:n]
+	tf := &tfharness.Terraform{Bin: b.tf.Bin, Echo: b.tf.Echo,
+		Env: b.inst.Env(quietEnv(), tfharness.EmulatorEnv(srv.URL, cfg.TenantID, cfg.ClientID, cfg.ClientSecret)...)}
+	return &target{emu: emu, srv: srv, tf: tf, dir: dir}, ids[:n], nil
+}
 
-	base := filepath.Join(b.work, fmt.Sprintf("r%d-l%s-n%d", rep, latency, n))
-	dirs := workDirs{prov: filepath.Join(base, "provider"), base: filepath.Join(base, "baseline"),
-		floor: filepath.Join(base, "floor"), wide: filepath.Join(base, "wide")}
-	provDir, baseDir := dirs.prov, dirs.base
-	for _, d := range []string{dirs.prov, dirs.base, dirs.floor, dirs.wide} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
+// measure runs the four phases for one N against fresh emulators and fresh working directories.
+func (b *bench) measure(ctx context.Context, rep, n int) ([]sample, error) {
+	base := filepath.Join(b.work, fmt.Sprintf("r%d-n%d", rep, n))
+	d := workDirs{prov: filepath.Join(base, "control_profile"), baseline: filepath.Join(base, "baseline"),
+		data: filepath.Join(base, "terraform_data"), floor: filepath.Join(base, "floor"),
+		wide: filepath.Join(base, "wide"), floorOne: filepath.Join(base, "floor_one")}
+	for _, dir := range d.all() {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, err
 		}
 	}
-	if err := writeConfigs(dirs, ids, 0); err != nil {
+	targets := map[string]*target{}
+	var ids []string
+	for kind, dir := range map[string]string{kindControls: d.prov, kindBaseline: d.baseline} {
+		t, tids, err := b.newTarget(n, dir)
+		if err != nil {
+			return nil, err
+		}
+		defer func() { _ = t.srv.Stop(5 * time.Second) }()
+		targets[kind], ids = t, tids // both emulators seed the same synthetic ids
+	}
+	if err := writeConfigs(d, ids, 0); err != nil {
 		return nil, err
 	}
-	prov := &tfharness.Terraform{Bin: b.tf.Bin, Echo: b.tf.Echo,
-		Env: b.inst.Env(quietEnv(), tfharness.EmulatorEnv(srv.URL, cfg.TenantID, cfg.ClientID, cfg.ClientSecret)...)}
-	baseTF := &tfharness.Terraform{Bin: b.tf.Bin, Echo: b.tf.Echo, Env: b.inst.Env(quietEnv())}
-	for _, x := range []struct {
-		tf  *tfharness.Terraform
-		dir string
-	}{{prov, provDir}, {baseTF, baseDir}, {baseTF, dirs.floor}, {baseTF, dirs.wide}} {
-		if !b.o.floors && (x.dir == dirs.floor || x.dir == dirs.wide) {
-			continue
-		}
-		if r, err := x.tf.Run(ctx, x.dir, "init", "-input=false", "-no-color"); err != nil {
-			return nil, fmt.Errorf("terraform init in %s: %w\n%s", x.dir, err, r.Output)
+	plain := &tfharness.Terraform{Bin: b.tf.Bin, Echo: b.tf.Echo, Env: b.inst.Env(quietEnv())}
+	inits := map[string]*tfharness.Terraform{d.prov: targets[kindControls].tf, d.baseline: targets[kindBaseline].tf, d.data: plain}
+	if b.o.floors {
+		inits[d.floor], inits[d.wide], inits[d.floorOne] = plain, plain, plain
+	}
+	for dir, tf := range inits {
+		if r, err := tf.Run(ctx, dir, "init", "-input=false", "-no-color"); err != nil {
+			return nil, fmt.Errorf("terraform init in %s: %w\n%s", dir, err, r.Output)
 		}
 	}
+	for _, t := range targets {
+		t.emu.SetFaults(emulator.Faults{Latency: b.o.latency})
+	}
 
-	emu.SetFaults(emulator.Faults{Latency: latency})
-	// The emulator enforces Graph's Secure Score limits; a run the limits refused measures retries, not the provider.
-	defer func() {
-		if refused := emu.LimitRefusals(); len(refused) > 0 && err == nil {
-			out, err = nil, fmt.Errorf("N=%d: the emulator answered 429 for Graph's limits: %v", n, refused)
-		}
-	}()
+	var out []sample
 	for i, ph := range phases(b.o.parallelism) {
-		if ph.change {
-			if err := writeConfigs(dirs, ids, (n+9)/10); err != nil {
-				return nil, err
-			}
-		}
 		timed := b.o.phases[ph.name]
 		if !timed && i > 0 {
 			continue // only apply-create is needed by the phases after it
 		}
-		s := sample{n: n, latency: latency, phase: ph.name}
-		runProvider := func() error {
-			emu.ResetJournal()
-			r, err := prov.Run(ctx, provDir, ph.args...)
-			if err != nil {
-				return fmt.Errorf("provider %s: %w\n%s", ph.name, err, tail(r))
+		if ph.change {
+			if err := writeConfigs(d, ids, changedCount(n)); err != nil {
+				return nil, err
 			}
-			s.provider, s.rssKiB, s.plugins = r.Duration, r.PeakRSS, r.Plugins
-			s.calls = countCalls(emu.Journal())
-			return nil
 		}
-		runBaseline := func() error {
-			r, err := baseTF.Run(ctx, baseDir, ph.args...)
-			if err != nil {
-				return fmt.Errorf("terraform_data %s: %w\n%s", ph.name, err, tail(r))
-			}
-			s.baseline = r.Duration
-			return nil
-		}
-		runFloor := func(dir string, into *time.Duration) func() error {
+		s := sample{n: n, rep: rep, phase: ph.name, kinds: map[string]measured{}}
+		runProvider := func(kind string) func() error {
 			return func() error {
-				if latency > 0 || !b.o.floors {
-					return nil // the floors call no API: latency changes nothing
-				}
-				r, err := baseTF.Run(ctx, dir, ph.args...)
+				t := targets[kind]
+				t.emu.ResetJournal()
+				conns := t.srv.Connections()
+				r, err := t.tf.Run(ctx, t.dir, ph.args...)
 				if err != nil {
-					return fmt.Errorf("protocol floor %s in %s: %w\n%s", ph.name, dir, err, tail(r))
+					return fmt.Errorf("%s %s: %w\n%s", kind, ph.name, err, tail(r))
+				}
+				s.kinds[kind] = measured{time: r.Duration, calls: countCalls(t.emu.Journal()),
+					conns: int(t.srv.Connections() - conns), plugins: r.Plugins, rssKiB: r.PeakRSS}
+				return nil
+			}
+		}
+		runPlain := func(what, dir string, into *time.Duration) func() error {
+			return func() error {
+				r, err := plain.Run(ctx, dir, ph.args...)
+				if err != nil {
+					return fmt.Errorf("%s %s: %w\n%s", what, ph.name, err, tail(r))
 				}
 				*into = r.Duration
 				return nil
 			}
 		}
+		runs := []func() error{runPlain("terraform_data", d.data, &s.data), runProvider(kindControls), runProvider(kindBaseline)}
+		if b.o.floors {
+			runs = append(runs, runPlain("protocol floor", d.floor, &s.floor), runPlain("wide floor", d.wide, &s.wide),
+				runPlain("one-resource floor", d.floorOne, &s.floorOne))
+		}
 		// Rotate who goes first so that drift in machine load does not favour one side.
-		runs := []func() error{runBaseline, runProvider, runFloor(dirs.floor, &s.floor), runFloor(dirs.wide, &s.wide)}
 		for k := range runs {
 			if err := runs[(rep+i+k)%len(runs)](); err != nil {
 				return nil, err
@@ -228,10 +252,16 @@ func (b *bench) measure(ctx context.Context, rep, n int, latency time.Duration) 
 		if !timed {
 			continue
 		}
-		fmt.Fprintf(b.log, "rep %d  N=%-4d latency=%-5s %-13s terraform_data %6.2fs  provider %6.2fs  ratio %.2f  floor %6.2fs  wide floor %6.2fs  calls token=%d get=%d patch=%d other=%d  rss %.1f MiB\n",
-			rep+1, n, latency, ph.name, s.baseline.Seconds(), s.provider.Seconds(), s.provider.Seconds()/s.baseline.Seconds(), s.floor.Seconds(), s.wide.Seconds(),
-			s.calls.Token, s.calls.Get, s.calls.Patch, s.calls.Other, float64(s.rssKiB)/1024)
+		pc, bl := s.kinds[kindControls], s.kinds[kindBaseline]
+		fmt.Fprintf(b.log, "rep %d  N=%-4d %-13s terraform_data %6.2fs  floor %6.2fs  wide %6.2fs  floor(1) %6.2fs | control_profile %6.2fs 429=%d req=%d conns=%d | baseline %6.2fs 429=%d req=%d conns=%d\n",
+			rep+1, n, ph.name, s.data.Seconds(), s.floor.Seconds(), s.wide.Seconds(), s.floorOne.Seconds(),
+			pc.time.Seconds(), pc.calls.Throttled, pc.calls.Requests, pc.conns, bl.time.Seconds(), bl.calls.Throttled, bl.calls.Requests, bl.conns)
 		out = append(out, s)
+	}
+	for kind, t := range targets {
+		if refused := t.emu.LimitRefusals(); len(refused) > 0 {
+			fmt.Fprintf(b.log, "N=%d %s: the emulator answered 429 for Graph's limits: %v\n", n, kind, refused)
+		}
 	}
 	return out, nil
 }
@@ -256,6 +286,10 @@ func countCalls(journal []emulator.JournalEntry) calls {
 	var c calls
 	written := map[string]bool{}
 	for _, j := range journal {
+		c.Requests++
+		if j.Status == http.StatusTooManyRequests {
+			c.Throttled++
+		}
 		path := strings.ToLower(j.Path)
 		item := strings.Contains(path, "/security/securescorecontrolprofiles/")
 		switch {

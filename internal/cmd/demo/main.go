@@ -48,6 +48,9 @@ type demo struct {
 	env       []string
 	emu       *emulator.Emulator
 	scoreID   string
+	mirror    string // the filesystem mirror the provider is installed from
+	version   string // the provider version in it
+	lockFile  []byte // the dependency lock file made from the mirror (lock.go); copied into every workspace
 }
 
 func run(ctx context.Context, version, examples string, keep bool) error {
@@ -66,7 +69,7 @@ func run(ctx context.Context, version, examples string, keep bool) error {
 		defer func() { _ = os.RemoveAll(work) }()
 	}
 
-	d := &demo{ctx: ctx, terraform: tf, work: work}
+	d := &demo{ctx: ctx, terraform: tf, work: work, version: version}
 
 	banner("1. Build the provider into a filesystem mirror")
 	inst, err := tfharness.Build(ctx, work, tfharness.BuildOptions{Version: version, Stdout: os.Stdout, Stderr: os.Stderr})
@@ -74,6 +77,7 @@ func run(ctx context.Context, version, examples string, keep bool) error {
 		return err
 	}
 	fmt.Printf("built %s\n", inst.Binary)
+	d.mirror = inst.Mirror
 
 	banner("2. Start the Microsoft Graph emulator")
 	emu, err := emulator.New(emulator.Config{})
@@ -103,7 +107,7 @@ func run(ctx context.Context, version, examples string, keep bool) error {
 		title string
 		fn    func(examples string) error
 	}{
-		{"4. terraform init (offline) and apply " + examples, d.apply},
+		{"4. Lock the provider from the mirror, terraform init (offline) and apply " + examples, d.apply},
 		{"5. A second plan shows no changes", d.replan},
 		{"6. Import into a fresh state with an import block", d.importBlock},
 		{"7. Import into a fresh state with terraform import", d.importCommand},
@@ -135,6 +139,9 @@ func run(ctx context.Context, version, examples string, keep bool) error {
 func (d *demo) apply(examples string) error {
 	dir, err := d.workspace("apply", examples, "")
 	if err != nil {
+		return err
+	}
+	if err := d.lock(dir); err != nil {
 		return err
 	}
 	if err := d.tf(dir, "init", "-input=false", "-no-color"); err != nil {
@@ -221,6 +228,11 @@ func (d *demo) workspace(name, examples, extra string) (string, error) {
 	}
 	if extra != "" {
 		if err := os.WriteFile(filepath.Join(dir, "import.tf"), []byte(extra), 0o644); err != nil {
+			return "", err
+		}
+	}
+	if d.lockFile != nil {
+		if err := os.WriteFile(filepath.Join(dir, lockFileName), d.lockFile, 0o644); err != nil {
 			return "", err
 		}
 	}

@@ -4,7 +4,8 @@
 // protocol's own price on the machine, and Terraform's price for the values a resource holds:
 //   - benchfloor_thing has the four arguments and an id;
 //   - benchfloor_wide adds 20 computed string attributes: as many top-level attributes as
-//     securescore_control_profile has (25), so the provider can be read against a no-op resource of its width.
+//     securescore_control_profile has (25), so the provider can be read against a no-op resource of its width;
+//   - benchfloor_baseline holds every control in one map, as securescore_baseline does: the floor of one resource.
 //
 // `make bench` reports both beside the provider.
 package main
@@ -24,14 +25,19 @@ const Source = "registry.terraform.io/securescore/benchfloor"
 
 var arguments = []string{"control_id", "state", "assigned_to", "comment"}
 
-// thing is one resource type: its computed attributes besides id, and its value type.
+// decision is the type of one control in benchfloor_baseline's controls map (securescore_baseline's shape).
+var decision = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+	"state": tftypes.String, "assigned_to": tftypes.String, "comment": tftypes.String}}
+
+// thing is one resource type: its arguments, its computed attributes besides id, and its value type.
 type thing struct {
-	computed []string
-	typ      tftypes.Object
+	arguments []string
+	computed  []string
+	typ       tftypes.Object
 }
 
 func newThing(computed int) thing {
-	t := thing{typ: tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String}}}
+	t := thing{arguments: arguments, typ: tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String}}}
 	for _, a := range arguments {
 		t.typ.AttributeTypes[a] = tftypes.String
 	}
@@ -46,6 +52,8 @@ func newThing(computed int) thing {
 var things = map[string]thing{
 	"benchfloor_thing": newThing(0),
 	"benchfloor_wide":  newThing(20),
+	"benchfloor_baseline": {arguments: []string{"controls"}, typ: tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"id": tftypes.String, "controls": tftypes.Map{ElementType: decision}}}},
 }
 
 // computedValue is what apply stores in each computed attribute: about as long as a typical control field.
@@ -74,8 +82,8 @@ func (floor) GetProviderSchema(context.Context, *tfprotov6.GetProviderSchemaRequ
 		Provider: &tfprotov6.Schema{Block: &tfprotov6.SchemaBlock{}}, ResourceSchemas: map[string]*tfprotov6.Schema{}}
 	for name, t := range things {
 		attrs := []*tfprotov6.SchemaAttribute{{Name: "id", Type: tftypes.String, Computed: true}}
-		for _, a := range arguments {
-			attrs = append(attrs, &tfprotov6.SchemaAttribute{Name: a, Type: tftypes.String, Optional: true})
+		for _, a := range t.arguments {
+			attrs = append(attrs, &tfprotov6.SchemaAttribute{Name: a, Type: t.typ.AttributeTypes[a], Optional: true})
 		}
 		for _, a := range t.computed {
 			attrs = append(attrs, &tfprotov6.SchemaAttribute{Name: a, Type: tftypes.String, Computed: true})
@@ -118,12 +126,16 @@ func (floor) PlanResourceChange(_ context.Context, req *tfprotov6.PlanResourceCh
 	return &tfprotov6.PlanResourceChangeResponse{PlannedState: planned, PlannedPrivate: req.PriorPrivate}, nil
 }
 
-// ApplyResourceChange takes the control id as the id and fills the other computed attributes.
+// ApplyResourceChange takes the control id (the baseline: "baseline") as the id and fills the other computed
+// attributes.
 func (floor) ApplyResourceChange(_ context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
 	t := things[req.TypeName]
 	newState, err := t.withComputed(req.PlannedState, func(attrs map[string]tftypes.Value, name string) tftypes.Value {
 		if name == "id" {
-			return attrs["control_id"]
+			if id, ok := attrs["control_id"]; ok {
+				return id
+			}
+			return tftypes.NewValue(tftypes.String, "baseline")
 		}
 		return tftypes.NewValue(tftypes.String, computedValue)
 	})
