@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -100,9 +101,7 @@ func withAuthAttributes(attrs map[string]schema.Attribute) map[string]schema.Att
 			"A URL without a path gets the IMDS path. Plain `http://` is accepted only for loopback hosts and the IMDS address."+
 			envDoc("msi_endpoint"), false),
 	}
-	for k, v := range more {
-		attrs[k] = v
-	}
+	maps.Copy(attrs, more)
 	return attrs
 }
 

@@ -30,8 +30,9 @@ type secureScoreDataSource struct {
 }
 
 // secureScoreDataSourceModelV0 is the securescore_secure_score data source.
+// Its collection elements carry the open types' extra properties as typed attributes (secure_score_data_model.go).
 type secureScoreDataSourceModelV0 struct {
-	secureScoreDataModelV0
+	secureScoreAttrsV0
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
