@@ -10,9 +10,15 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
-// dataSourceBase is what every data source shares: the provider data Configure hands over, and the start of Read.
+// dataSourceBase is what every data source shares: its type name, the provider data Configure hands over, and
+// the start of Read.
 type dataSourceBase struct {
-	data *providerData
+	typeName string // after the provider's type name, e.g. "_secure_score"
+	data     *providerData
+}
+
+func (d *dataSourceBase) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + d.typeName
 }
 
 func (d *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {

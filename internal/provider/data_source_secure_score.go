@@ -22,7 +22,7 @@ var (
 
 // NewSecureScoreDataSource returns the securescore_secure_score data source.
 func NewSecureScoreDataSource() datasource.DataSource {
-	return &secureScoreDataSource{}
+	return &secureScoreDataSource{dataSourceBase{typeName: "_secure_score"}}
 }
 
 type secureScoreDataSource struct {
@@ -34,10 +34,6 @@ type secureScoreDataSource struct {
 type secureScoreDataSourceModelV0 struct {
 	secureScoreAttrsV0
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
-}
-
-func (d *secureScoreDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_secure_score"
 }
 
 func (d *secureScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {

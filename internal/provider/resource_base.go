@@ -12,9 +12,14 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
-// resourceBase is what every resource shares: the provider data Configure hands over.
+// resourceBase is what every resource shares: its type name and the provider data Configure hands over.
 type resourceBase struct {
-	data *providerData // nil until the provider is configured with known values
+	typeName string        // after the provider's type name, e.g. "_secure_score"
+	data     *providerData // nil until the provider is configured with known values
+}
+
+func (r *resourceBase) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + r.typeName
 }
 
 func (r *resourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

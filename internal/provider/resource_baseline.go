@@ -31,17 +31,13 @@ var (
 
 // NewBaselineResource returns the securescore_baseline resource.
 func NewBaselineResource() resource.Resource {
-	return &baselineResource{}
+	return &baselineResource{resourceBase{typeName: "_baseline"}}
 }
 
 // baselineResource holds the decisions for many controls of one tenant (the provider's), so that Terraform pays
 // its per-resource cost once per tenant rather than once per control.
 type baselineResource struct {
 	resourceBase
-}
-
-func (r *baselineResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_baseline"
 }
 
 func (r *baselineResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {

@@ -46,15 +46,11 @@ const secureScoreSchemaVersion = 1
 
 // NewSecureScoreResource returns the securescore_secure_score resource.
 func NewSecureScoreResource() resource.Resource {
-	return &secureScoreResource{}
+	return &secureScoreResource{resourceBase{typeName: "_secure_score"}}
 }
 
 type secureScoreResource struct {
 	resourceBase
-}
-
-func (r *secureScoreResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_secure_score"
 }
 
 func (r *secureScoreResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
