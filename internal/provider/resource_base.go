@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -46,6 +47,25 @@ func (r *resourceBase) startWrite(ctx context.Context, timeout func(context.Cont
 	}
 	ctx, cancel := writeContext(r.data.logContext(ctx), d)
 	return ctx, cancel, client
+}
+
+// startRead returns the context for one refresh, bounded by the timeouts block's Read. With ok false there is
+// nothing to read with: the provider's configuration is not known yet (a plan-time refresh; a warning says that
+// what, e.g. "secure score", keeps its previous state) or the timeout is invalid (diags says why). cancel is
+// never nil.
+func (r *resourceBase) startRead(ctx context.Context, what string, t timeouts.Value, diags *diag.Diagnostics) (_ context.Context, _ context.CancelFunc, ok bool) {
+	if r.data == nil {
+		diags.AddWarning(strings.ToUpper(what[:1])+what[1:]+" not refreshed",
+			"The securescore provider configuration holds values that are only known after apply, so the "+what+" was not read; the previous state is kept.")
+		return ctx, func() {}, false
+	}
+	d, tdiags := t.Read(ctx, defaultReadTimeout)
+	diags.Append(tdiags...)
+	if tdiags.HasError() {
+		return ctx, func() {}, false
+	}
+	ctx, cancel := context.WithTimeout(r.data.logContext(ctx), d)
+	return ctx, cancel, true
 }
 
 // writeTimeoutDescriptions describe the timeouts of a resource whose writes retry throttled requests.

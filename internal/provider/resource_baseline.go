@@ -216,18 +216,11 @@ func (r *baselineResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.data == nil {
-		resp.Diagnostics.AddWarning("Baseline not refreshed",
-			"The securescore provider configuration holds values that are only known after apply, so the baseline was not read; the previous state is kept.")
-		return
-	}
-	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(r.data.logContext(ctx), timeout)
+	ctx, cancel, ok := r.startRead(ctx, "baseline", state.Timeouts, &resp.Diagnostics)
 	defer cancel()
+	if !ok {
+		return
+	}
 	listing := r.list(ctx, &resp.Diagnostics)
 	if listing == nil {
 		return

@@ -323,19 +323,11 @@ func (r *secureScoreResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.data == nil {
-		// Plan-time refresh with a provider configuration that is not known yet: keep what we have.
-		resp.Diagnostics.AddWarning("Secure score not refreshed",
-			"The securescore provider configuration holds values that are only known after apply, so the secure score was not read; the previous state is kept.")
-		return
-	}
-	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel, ok := r.startRead(ctx, "secure score", state.Timeouts, &resp.Diagnostics)
 	defer cancel()
+	if !ok {
+		return
+	}
 
 	tenant := state.ID.ValueString()
 	tflog.Info(ctx, "Reading the tenant's newest secure score ($top=1)", map[string]any{"id": tenant})
