@@ -37,11 +37,9 @@ func (d *dataSourceBase) startRead(ctx context.Context, t timeouts.Value, diags 
 	if client == nil {
 		return ctx, func() {}, nil
 	}
-	timeout, tdiags := t.Read(ctx, defaultReadTimeout)
-	diags.Append(tdiags...)
-	if tdiags.HasError() {
-		return ctx, func() {}, nil
+	ctx, cancel, ok := readContext(ctx, d.data, t.Read, diags)
+	if !ok {
+		return ctx, cancel, nil
 	}
-	ctx, cancel := context.WithTimeout(d.data.logContext(ctx), timeout)
 	return ctx, cancel, client
 }

@@ -59,12 +59,19 @@ func (r *resourceBase) startRead(ctx context.Context, what string, t timeouts.Va
 			"The securescore provider configuration holds values that are only known after apply, so the "+what+" was not read; the previous state is kept.")
 		return ctx, func() {}, false
 	}
-	d, tdiags := t.Read(ctx, defaultReadTimeout)
+	return readContext(ctx, r.data, t.Read, diags)
+}
+
+// readContext is ctx with data's log masks, bounded by the read timeout that timeout returns (the timeouts
+// block's Read of a resource or data source). With ok false diags says why; cancel is never nil.
+func readContext(ctx context.Context, data *providerData, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics),
+	diags *diag.Diagnostics) (_ context.Context, _ context.CancelFunc, ok bool) {
+	d, tdiags := timeout(ctx, defaultReadTimeout)
 	diags.Append(tdiags...)
 	if tdiags.HasError() {
 		return ctx, func() {}, false
 	}
-	ctx, cancel := context.WithTimeout(r.data.logContext(ctx), d)
+	ctx, cancel := context.WithTimeout(data.logContext(ctx), d)
 	return ctx, cancel, true
 }
 
