@@ -32,21 +32,33 @@ var (
 	}()
 )
 
-// emptyControlProfileModel has every attribute null. A zero types value is already null, but the objects and
-// lists need their element types to be encoded.
+// emptyControlProfileModel has every attribute null (a zero object value has no attribute types to encode).
 func emptyControlProfileModel() controlProfileResourceModelV1 {
-	m := controlProfileResourceModelV1{VendorInformation: types.ObjectNull(vendorInformationType.AttrTypes),
-		Timeouts: timeouts.Value{Object: types.ObjectNull(profileTimeoutsType.AttrTypes)}}
-	m.clearReadOnly()
+	var m controlProfileResourceModelV1
+	m.setEach(func(modelField) bool { return true }, nil)
 	return m
 }
 
-// modelField is one attribute of the model: its name, type and a way to read and replace the field.
+// fieldKind says who sets an attribute, which decides its null and unknown forms in a plan.
+type fieldKind int
+
+const (
+	configured fieldKind = iota // the configuration (or a default)
+	serviceSet                  // only the service; a PATCH does not change it
+	patchSet                    // only the service, and every PATCH changes it: "known after apply" when one is due
+)
+
+// modelField is one attribute of the model: its name, type, who sets it, and a way to read and replace the
+// field. The value type (controlProfileResourceType), the computed attributes of the schema and the model's
+// null and unknown forms are all derived from this table, so a read-only attribute is added in three places:
+// the struct, fields() and setFromGraph.
 type modelField struct {
-	name string
-	typ  attr.Type
-	get  func() attr.Value
-	set  func(attr.Value) bool // false when the value has another Go type than the field
+	name        string
+	typ         attr.Type
+	kind        fieldKind
+	description string // for the attributes only the service sets (the others' are in the schema)
+	get         func() attr.Value
+	set         func(attr.Value) bool // false when the value has another Go type than the field
 }
 
 func field[T attr.Value](name string, typ attr.Type, p *T) modelField {
@@ -62,10 +74,17 @@ func field[T attr.Value](name string, typ attr.Type, p *T) modelField {
 	}
 }
 
+// computed is a field only the service sets.
+func computed[T attr.Value](name string, typ attr.Type, kind fieldKind, p *T, description string) modelField {
+	f := field(name, typ, p)
+	f.kind, f.description = kind, description
+	return f
+}
+
 // fields lists every attribute of the resource, in no particular order.
 func (m *controlProfileResourceModelV1) fields() []modelField {
 	return []modelField{
-		field("id", types.StringType, &m.ID),
+		computed("id", types.StringType, serviceSet, &m.ID, "The control profile's id, the same as `control_id`. Used for import."),
 		field("control_id", types.StringType, &m.ControlID),
 		field("state", types.StringType, &m.State),
 		field("assigned_to", types.StringType, &m.AssignedTo),
@@ -73,10 +92,32 @@ func (m *controlProfileResourceModelV1) fields() []modelField {
 		field("vendor_information", vendorInformationType, &m.VendorInformation),
 		field("reset_on_destroy", types.BoolType, &m.ResetOnDestroy),
 		field("timeouts", profileTimeoutsType, &m.Timeouts),
-		field("updated_by", types.StringType, &m.UpdatedBy),
-		field("updated_date_time", types.StringType, &m.UpdatedDateTime),
+		computed("updated_by", types.StringType, patchSet, &m.UpdatedBy, "Who changed the control last: "+
+			"`updatedBy` of the newest `controlStateUpdates` entry. The full history is the `control_state_updates` "+
+			"attribute of the `securescore_control_profile` data source."),
+		computed("updated_date_time", types.StringType, patchSet, &m.UpdatedDateTime, "When the control was "+
+			"changed last, as Graph wrote it: `updatedDateTime` of the newest `controlStateUpdates` entry."),
 	}
 }
+
+// setEach sets every field which selects to its null form (value nil) or its unknown form (value
+// tftypes.UnknownValue).
+func (m *controlProfileResourceModelV1) setEach(which func(modelField) bool, value any) {
+	ctx := context.Background()
+	for _, f := range m.fields() {
+		if !which(f) {
+			continue
+		}
+		av, err := f.typ.ValueFromTerraform(ctx, tftypes.NewValue(f.typ.TerraformType(ctx), value))
+		if err != nil || !f.set(av) {
+			panic(fmt.Sprintf("%s: its own null or unknown form does not fit it: %v", f.name, err)) // a wrong table entry
+		}
+	}
+}
+
+// readOnly selects the attributes only the service sets; setByPatch those every PATCH changes.
+func readOnly(f modelField) bool   { return f.kind != configured }
+func setByPatch(f modelField) bool { return f.kind == patchSet }
 
 // decodeControlProfile reads a wire value into m. It reports whether the object itself is null (a resource
 // that does not exist yet, or is being destroyed); m is then untouched.

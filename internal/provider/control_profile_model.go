@@ -2,6 +2,7 @@ package provider
 
 import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -64,32 +65,18 @@ var (
 		"certification_name":     types.StringType,
 		"certification_controls": types.ListType{ElemType: certificationControlType},
 	}}
-	controlProfileType = types.ObjectType{AttrTypes: map[string]attr.Type{
-		"id":                      types.StringType,
-		"state":                   types.StringType,
-		"assigned_to":             types.StringType,
-		"comment":                 types.StringType,
-		"vendor_information":      vendorInformationType,
-		"azure_tenant_id":         types.StringType,
-		"title":                   types.StringType,
-		"max_score":               types.Float64Type,
-		"rank":                    types.Int32Type,
-		"tier":                    types.StringType,
-		"service":                 types.StringType,
-		"control_category":        types.StringType,
-		"user_impact":             types.StringType,
-		"implementation_cost":     types.StringType,
-		"threats":                 types.ListType{ElemType: types.StringType},
-		"remediation":             types.StringType,
-		"remediation_impact":      types.StringType,
-		"action_url":              types.StringType,
-		"action_type":             types.StringType,
-		"deprecated":              types.BoolType,
-		"last_modified_date_time": dateTimeOffsetType{},
-		"control_state_updates":   types.ListType{ElemType: controlStateUpdateType},
-		"compliance_information":  types.ListType{ElemType: complianceInformationType},
-	}}
+	// controlProfileType is a profile as the data sources expose it, derived from their schema.
+	controlProfileType = types.ObjectType{AttrTypes: attributeTypes(controlProfileDataSourceAttributes())}
 )
+
+// attributeTypes are the value types of a data source's attributes.
+func attributeTypes(attrs map[string]dsschema.Attribute) map[string]attr.Type {
+	out := make(map[string]attr.Type, len(attrs))
+	for name, a := range attrs {
+		out[name] = a.GetType()
+	}
+	return out
+}
 
 // newestStateUpdate is the control's current state: the controlStateUpdates entry with the latest
 // updatedDateTime (an entry without one counts as oldest; ties go to the later position, which is

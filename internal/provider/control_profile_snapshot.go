@@ -174,6 +174,11 @@ func (s *controlProfileSnapshot) list(ctx context.Context) (*profileListing, err
 
 	ch := s.flight.DoChan("list", func() (any, error) {
 		s.mu.Lock()
+		// A list that finished between the check above and this flight serves this reader too.
+		if l := s.listing; l != nil && s.now().Sub(l.at) < s.ttl {
+			s.mu.Unlock()
+			return l, nil
+		}
 		l := &profileListing{writes: s.writes, at: s.now()}
 		s.mu.Unlock()
 		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), defaultReadTimeout)

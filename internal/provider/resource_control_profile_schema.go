@@ -19,7 +19,6 @@ func controlProfileResourceSchema() *tfprotov6.Schema {
 			Description: description, DescriptionKind: md}
 	}
 	attrs := append(controlProfileResourceAttributes(),
-		computedAttribute("id", tftypes.String, "The control profile's id, the same as `control_id`. Used for import."),
 		str("control_id", "The control's name, the id of its `secureScoreControlProfile`, e.g. `AdminMFAV2` or "+
 			"`11770.MDA_Google_EnableTwoFactorAuth`. Changing it replaces the resource (the old control is reset first "+
 			"unless `reset_on_destroy = false`).", true, false),

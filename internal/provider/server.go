@@ -11,7 +11,17 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-var _ tfprotov6.ProviderServer = (*protocolServer)(nil)
+var (
+	_ tfprotov6.ProviderServer = (*protocolServer)(nil)
+	_ controlProfileRPCs       = (*controlProfileServer)(nil)
+)
+
+// controlProfileRPCs is what protocolServer needs of controlProfileServer: every resource RPC (so that the
+// compiler names any the plugin protocol adds), and the provider's configuration.
+type controlProfileRPCs interface {
+	tfprotov6.ResourceServer
+	configure(data *providerData, deferred bool)
+}
 
 // NewProtocol6Server returns the provider's plugin protocol 6 server, as tf6server.Serve and the acceptance tests
 // want it: the framework serves the provider block, the data sources and securescore_secure_score, and
@@ -27,7 +37,7 @@ func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
 // protocolServer routes securescore_control_profile's RPCs to profiles and everything else to the framework.
 type protocolServer struct {
 	tfprotov6.ProviderServer // the framework's server
-	profiles                 *controlProfileServer
+	profiles                 controlProfileRPCs
 }
 
 func (s *protocolServer) GetMetadata(ctx context.Context, req *tfprotov6.GetMetadataRequest) (*tfprotov6.GetMetadataResponse, error) {
@@ -94,6 +104,14 @@ func (s *protocolServer) ImportResourceState(ctx context.Context, req *tfprotov6
 
 func (s *protocolServer) MoveResourceState(ctx context.Context, req *tfprotov6.MoveResourceStateRequest) (*tfprotov6.MoveResourceStateResponse, error) {
 	return route(ctx, req.TargetTypeName, req, s.profiles.MoveResourceState, s.ProviderServer.MoveResourceState)
+}
+
+func (s *protocolServer) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
+	return route(ctx, req.TypeName, req, s.profiles.UpgradeResourceIdentity, s.ProviderServer.UpgradeResourceIdentity)
+}
+
+func (s *protocolServer) GenerateResourceConfig(ctx context.Context, req *tfprotov6.GenerateResourceConfigRequest) (*tfprotov6.GenerateResourceConfigResponse, error) {
+	return route(ctx, req.TypeName, req, s.profiles.GenerateResourceConfig, s.ProviderServer.GenerateResourceConfig)
 }
 
 // errorDiagnostics is a single error.
