@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"strings"
@@ -33,7 +32,7 @@ type baselineBench struct {
 func (bb *baselineBench) configure(tb testing.TB) {
 	tb.Helper()
 	conf, err := bb.s.ConfigureProvider(context.Background(), &tfprotov6.ConfigureProviderRequest{Config: bb.providerConfig})
-	noDiagnostics(tb, err, conf.Diagnostics)
+	mustNoDiagnostics(tb, err, conf.Diagnostics)
 }
 
 // newBaselineBench serves the provider as terraform does (framework, validators, plan modifiers and all), so
@@ -68,10 +67,10 @@ func newBaselineBench(tb testing.TB, n int) *baselineBench {
 	null := bb.dynamic(tb, tftypes.NewValue(bb.typ, nil))
 	plan, err := s.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{TypeName: baselineTypeName, PriorState: null,
 		ProposedNewState: config, Config: config})
-	noDiagnostics(tb, err, plan.Diagnostics)
+	mustNoDiagnostics(tb, err, plan.Diagnostics)
 	applied, err := s.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{TypeName: baselineTypeName, PriorState: null,
 		PlannedState: plan.PlannedState, Config: config})
-	noDiagnostics(tb, err, applied.Diagnostics)
+	mustNoDiagnostics(tb, err, applied.Diagnostics)
 	bb.state = applied.NewState
 	return bb
 }
@@ -153,65 +152,24 @@ func (bb *baselineBench) plan(tb testing.TB, config *tfprotov6.DynamicValue) *tf
 		tb.Fatal(err)
 	}
 	up, err := bb.s.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{TypeName: baselineTypeName, RawState: &tfprotov6.RawState{JSON: js}})
-	noDiagnostics(tb, err, up.Diagnostics)
+	mustNoDiagnostics(tb, err, up.Diagnostics)
 	read, err := bb.s.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: baselineTypeName, CurrentState: up.UpgradedState})
-	noDiagnostics(tb, err, read.Diagnostics)
+	mustNoDiagnostics(tb, err, read.Diagnostics)
 	val, err := bb.s.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: baselineTypeName, Config: config})
-	noDiagnostics(tb, err, val.Diagnostics)
+	mustNoDiagnostics(tb, err, val.Diagnostics)
 	plan, err := bb.s.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{TypeName: baselineTypeName,
 		PriorState: read.NewState, ProposedNewState: bb.proposed(tb, read.NewState, config), Config: config})
-	noDiagnostics(tb, err, plan.Diagnostics)
+	mustNoDiagnostics(tb, err, plan.Diagnostics)
 	return plan
 }
 
-// stateJSON is dv as Terraform stores it (objects, maps, sets and strings are all a baseline holds).
+// stateJSON is dv as Terraform stores it.
 func stateJSON(typ tftypes.Type, dv *tfprotov6.DynamicValue) ([]byte, error) {
 	v, err := dv.Unmarshal(typ)
 	if err != nil {
 		return nil, err
 	}
-	var conv func(tftypes.Value) (any, error)
-	conv = func(v tftypes.Value) (any, error) {
-		switch {
-		case v.IsNull():
-			return nil, nil
-		case v.Type().Is(tftypes.Set{}):
-			var elems []tftypes.Value
-			if err := v.As(&elems); err != nil {
-				return nil, err
-			}
-			out := make([]any, len(elems))
-			for i, e := range elems {
-				if out[i], err = conv(e); err != nil {
-					return nil, err
-				}
-			}
-			return out, nil
-		case v.Type().Is(tftypes.Map{}) || v.Type().Is(tftypes.Object{}):
-			var attrs map[string]tftypes.Value
-			if err := v.As(&attrs); err != nil {
-				return nil, err
-			}
-			out := make(map[string]any, len(attrs))
-			for k, a := range attrs {
-				if out[k], err = conv(a); err != nil {
-					return nil, err
-				}
-			}
-			return out, nil
-		case v.Type().Is(tftypes.Bool):
-			var b bool
-			return b, v.As(&b)
-		default:
-			var s string
-			return s, v.As(&s)
-		}
-	}
-	x, err := conv(v)
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(x)
+	return terraformJSON(v)
 }
 
 // BenchmarkBaselinePlan is the provider's share of `terraform plan` on one baseline of N controls with 10% of
@@ -243,24 +201,12 @@ func BenchmarkBaselineApply(b *testing.B) {
 				bb.configure(b)
 				plan, err := bb.s.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{TypeName: baselineTypeName,
 					PriorState: bb.state, ProposedNewState: bb.proposed(b, bb.state, config), Config: config})
-				noDiagnostics(b, err, plan.Diagnostics)
+				mustNoDiagnostics(b, err, plan.Diagnostics)
 				applied, err := bb.s.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{TypeName: baselineTypeName,
 					PriorState: bb.state, PlannedState: planned, Config: config})
-				noDiagnostics(b, err, applied.Diagnostics)
+				mustNoDiagnostics(b, err, applied.Diagnostics)
 			}
 		})
-	}
-}
-
-func noDiagnostics(tb testing.TB, err error, diags []*tfprotov6.Diagnostic) {
-	tb.Helper()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for _, d := range diags {
-		if d.Severity == tfprotov6.DiagnosticSeverityError {
-			tb.Fatalf("%s: %s", d.Summary, d.Detail)
-		}
 	}
 }
 
@@ -289,7 +235,7 @@ func TestBaselineApplyWalkPlanDoesNotList(t *testing.T) {
 		mark := len(bb.emu.Journal())
 		plan, err := bb.s.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{TypeName: baselineTypeName,
 			PriorState: bb.state, ProposedNewState: bb.proposed(t, bb.state, config), Config: config})
-		noDiagnostics(t, err, plan.Diagnostics)
+		mustNoDiagnostics(t, err, plan.Diagnostics)
 		lists, _ := bb.listsAndTokens(mark)
 		return plan, lists
 	}
