@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -80,24 +81,45 @@ func (d controlDecision) update(ctx context.Context) (graph.ControlProfileUpdate
 }
 
 // decisions reads a known controls map; elements with unknown values are left out and reported in unknown.
-func decisions(ctx context.Context, m types.Map) (known map[string]controlDecision, unknown []string, diags diag.Diagnostics) {
+// It reads the values directly rather than through ElementsAs: reflection over a map of a thousand objects
+// cost a baseline's plan and apply more than the rest of the provider's own work (BenchmarkBaselinePlan).
+func decisions(_ context.Context, m types.Map) (known map[string]controlDecision, unknown []string, diags diag.Diagnostics) {
 	known = map[string]controlDecision{}
 	if m.IsNull() || m.IsUnknown() {
 		return known, nil, nil
 	}
-	var elems map[string]baselineControlModelV0
-	if diags = m.ElementsAs(ctx, &elems, false); diags.HasError() {
-		return nil, nil, diags
-	}
-	for id, e := range elems {
-		if e.State.IsUnknown() || e.AssignedTo.IsUnknown() || e.Comment.IsUnknown() {
+	for id, v := range m.Elements() {
+		o, ok := v.(types.Object)
+		if !ok {
+			diags.AddError("Unexpected baseline control value", fmt.Sprintf("Control %q of controls is a %T, not an object.", id, v))
+			return nil, nil, diags
+		}
+		if o.IsNull() {
+			diags.AddError("Null baseline control", fmt.Sprintf("Control %q of controls is null; give it a state, or leave it out.", id))
+			return nil, nil, diags
+		}
+		if o.IsUnknown() {
 			unknown = append(unknown, id)
 			continue
 		}
-		known[id] = controlDecision{State: e.State.ValueString(), AssignedTo: e.AssignedTo.ValueString(), Comment: e.Comment.ValueString()}
+		attrs := o.Attributes()
+		state, assignedTo, comment := stringAttr(attrs["state"]), stringAttr(attrs["assigned_to"]), stringAttr(attrs["comment"])
+		if state.IsUnknown() || assignedTo.IsUnknown() || comment.IsUnknown() {
+			unknown = append(unknown, id)
+			continue
+		}
+		known[id] = controlDecision{State: state.ValueString(), AssignedTo: assignedTo.ValueString(), Comment: comment.ValueString()}
 	}
 	slices.Sort(unknown)
-	return known, unknown, nil
+	return known, unknown, diags
+}
+
+// stringAttr is an object attribute as a string value; a missing attribute reads as null.
+func stringAttr(v attr.Value) types.String {
+	if s, ok := v.(types.String); ok {
+		return s
+	}
+	return types.StringNull()
 }
 
 // controlsValue is the controls attribute holding ds.

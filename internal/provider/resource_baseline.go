@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
@@ -175,6 +176,15 @@ func (r *baselineResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 
+	if len(unknown) == 0 && !plan.ID.IsUnknown() && r.knownToState(ctx, req.State, want, &resp.Diagnostics) {
+		// Every control was in the tenant at this command's refresh (Read confirms a control the list lacks with a
+		// GET and drops it on a 404): nothing can be missing, and nothing is skipped. Terraform plans again in the
+		// apply walk, in a new plugin process; this spares that process a list of the whole tenant.
+		plan.SkippedControls = idSet(nil)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("skipped_controls"), plan.SkippedControls)...)
+		return
+	}
+
 	ctx, cancel := context.WithTimeout(r.data.logContext(ctx), defaultReadTimeout)
 	defer cancel()
 	listing := r.list(ctx, &resp.Diagnostics)
@@ -208,6 +218,28 @@ func (r *baselineResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		plan.ID = types.StringValue(r.tenantOf(listing))
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// knownToState reports whether the prior state holds every control of want, none of them skipped.
+func (r *baselineResource) knownToState(ctx context.Context, state tfsdk.State, want map[string]controlDecision, diags *diag.Diagnostics) bool {
+	if state.Raw.IsNull() {
+		return false
+	}
+	var controls types.Map
+	var skipped types.Set
+	diags.Append(state.GetAttribute(ctx, path.Root("controls"), &controls)...)
+	diags.Append(state.GetAttribute(ctx, path.Root("skipped_controls"), &skipped)...)
+	if diags.HasError() || controls.IsNull() || controls.IsUnknown() || skipped.IsUnknown() {
+		return false
+	}
+	prior := controls.Elements()
+	wasSkipped := setIDs(skipped)
+	for id := range want {
+		if _, ok := prior[id]; !ok || wasSkipped[id] {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *baselineResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -397,11 +429,14 @@ func (r *baselineResource) apply(ctx context.Context, client controlProfileWrite
 			}
 		}
 	}
+	configured := map[string]controlDecision{} // a skipped control keeps its configured decision in state
 	for id := range skipped {
+		if d, ok := want[id]; ok {
+			configured[id] = d
+		}
 		delete(want, id)
 	}
 	result, sent, failed := converge(ctx, client, r.data.profiles, current, want, reset)
-	configured, _, _ := decisions(ctx, plan.Controls)
 	for id := range skipped {
 		result[id] = configured[id]
 	}

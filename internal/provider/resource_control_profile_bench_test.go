@@ -102,7 +102,7 @@ func benchRawState(b *testing.B, s *controlProfileServer, config *tfprotov6.Dyna
 	return &tfprotov6.RawState{JSON: js}
 }
 
-func mustNoDiagnostics(b *testing.B, err error, diags []*tfprotov6.Diagnostic) {
+func mustNoDiagnostics(b testing.TB, err error, diags []*tfprotov6.Diagnostic) {
 	b.Helper()
 	if err != nil {
 		b.Fatal(err)
@@ -134,7 +134,7 @@ func terraformJSON(v tftypes.Value) ([]byte, error) {
 				return nil, err
 			}
 			return json.Number(f.Text('g', -1)), nil
-		case v.Type().Is(tftypes.List{}):
+		case v.Type().Is(tftypes.List{}) || v.Type().Is(tftypes.Set{}):
 			var elems []tftypes.Value
 			if err := v.As(&elems); err != nil {
 				return nil, err
