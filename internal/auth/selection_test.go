@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -220,13 +221,8 @@ func TestSelectionFromEnvironmentEndToEnd(t *testing.T) {
 	f := federatedEntra(t, func() string { return tok })
 	common := map[string]string{"ARM_TENANT_ID": credTenant, "ARM_CLIENT_ID": credClientID, "ARM_USE_OIDC": "true"}
 	with := func(extra map[string]string) map[string]string {
-		m := map[string]string{}
-		for k, v := range common {
-			m[k] = v
-		}
-		for k, v := range extra {
-			m[k] = v
-		}
+		m := maps.Clone(common)
+		maps.Copy(m, extra)
 		return m
 	}
 	envs := map[string]map[string]string{

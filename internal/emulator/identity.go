@@ -14,6 +14,7 @@ package emulator
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -47,7 +48,7 @@ func (e *Emulator) handleIMDS(r *http.Request) *response {
 	switch v := q.Get("api-version"); {
 	case v == "":
 		return oidcJSON(http.StatusBadRequest, map[string]any{"error": "Bad request. api-version was not specified in the request. For more information refer to aka.ms/azureimds", "newest-versions": imdsAPIVersions[len(imdsAPIVersions)-3:]})
-	case !contains(imdsAPIVersions, v):
+	case !slices.Contains(imdsAPIVersions, v):
 		return oidcJSON(http.StatusBadRequest, map[string]any{"error": "Bad request. api-version is invalid or was not specified in the request. For more information refer to aka.ms/azureimds", "newest-versions": imdsAPIVersions[len(imdsAPIVersions)-3:]})
 	}
 	resource := q.Get("resource")
@@ -161,13 +162,4 @@ func (e *Emulator) identityToken(mi *ManagedIdentity, aud, resource string, imds
 		"access_token": tok, "client_id": mi.ClientID, "expires_in": secs, "expires_on": exp, "ext_expires_in": secs,
 		"not_before": strconv.FormatInt(now.Unix(), 10), "resource": resource, "token_type": "Bearer",
 	})
-}
-
-func contains(list []string, v string) bool {
-	for _, s := range list {
-		if s == v {
-			return true
-		}
-	}
-	return false
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"sort"
@@ -85,9 +86,7 @@ func (g *graphCtx) json(status int, body []byte) *response {
 func (g *graphCtx) noContent(extra http.Header) *response {
 	h := g.headers()
 	h.Del("Content-Type")
-	for k, v := range extra {
-		h[k] = v
-	}
+	maps.Copy(h, extra)
 	return &response{status: http.StatusNoContent, header: h, tenant: g.tenantID()}
 }
 
@@ -365,9 +364,7 @@ func (g *graphCtx) page(items []*entity, lq *listQuery, et *entityType, contextP
 		buf.Write(marshalNoEscape(g.nextLink))
 	} else if end < len(matched) && size > 0 {
 		next := url.Values{}
-		for k, v := range lq.rawQuery {
-			next[k] = v
-		}
+		maps.Copy(next, lq.rawQuery)
 		next.Set("$skiptoken", encodeSkipToken(end))
 		buf.WriteString(`,"@odata.nextLink":`)
 		buf.Write(marshalNoEscape(g.base + "/" + g.version + "/" + contextPath + "?" + encodeQuery(next)))

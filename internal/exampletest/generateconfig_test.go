@@ -46,7 +46,7 @@ func TestBaselineImportGenerateConfigQuotedKey(t *testing.T) {
 		"AdminMFAV2":    {"state": "ThirdParty", "comment": "Duo"},
 	})
 	gen := r.generateConfig(dir, -1)
-	if openTofu && unquotedDottedKey.MatchString(gen) {
+	if acc.OpenTofu && unquotedDottedKey.MatchString(gen) {
 		fixed := unquotedDottedKey.ReplaceAllStringFunc(gen, func(m string) string {
 			return strings.Replace(m, dottedControlID, `"`+dottedControlID+`"`, 1)
 		})
@@ -56,7 +56,7 @@ func TestBaselineImportGenerateConfigQuotedKey(t *testing.T) {
 		r.importAndPlanEmpty(dir)
 		t.Skipf("%s writes map keys that are not HCL identifiers unquoted in -generate-config-out "+
 			"(OpenTofu issue 3978), so the generated %s key does not parse; quoting it by hand, as the baseline "+
-			"docs say, was checked to import with an empty next plan", terraformVersion, dottedControlID)
+			"docs say, was checked to import with an empty next plan", acc.Version, dottedControlID)
 	}
 	if !strings.Contains(gen, `"`+dottedControlID+`"`) || unquotedDottedKey.MatchString(gen) {
 		t.Fatalf("generated configuration does not quote %s:\n%s", dottedControlID, gen)

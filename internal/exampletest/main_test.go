@@ -2,10 +2,7 @@ package exampletest
 
 import (
 	"context"
-	"fmt"
 	"os"
-	"os/exec"
-	"strings"
 	"testing"
 	"time"
 
@@ -13,55 +10,11 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/tfharness"
 )
 
-// Built once in TestMain and shared by every test.
-var (
-	install   *tfharness.Install
-	terraform string
-	// openTofu is set when the CLI is OpenTofu; terraformVersion is its `version` line, for skip reasons.
-	openTofu         bool
-	terraformVersion string
-)
+// acc is built once in TestMain and shared by every test.
+var acc tfharness.Shared
 
 func TestMain(m *testing.M) {
-	os.Exit(testMain(m))
-}
-
-func testMain(m *testing.M) int {
-	if os.Getenv("TF_ACC") == "" {
-		return m.Run() // every test skips itself, as acceptance tests do
-	}
-	tf, err := tfharness.LookTerraform()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "FATAL: TF_ACC is set but", err)
-		return 1
-	}
-	terraform = tf
-	ver, err := exec.Command(tf, "version").Output() // stdout only: CLI configuration warnings go to stderr
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "FATAL:", tf, "version:", err)
-		return 1
-	}
-	for _, line := range strings.Split(string(ver), "\n") {
-		if strings.HasPrefix(line, "Terraform v") || strings.HasPrefix(line, "OpenTofu v") {
-			terraformVersion = line
-			break
-		}
-	}
-	openTofu = tfharness.IsOpenTofu(string(ver))
-	dir, err := os.MkdirTemp("", "securescore-exampletest-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "FATAL:", err)
-		return 1
-	}
-	defer func() { _ = os.RemoveAll(dir) }()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	install, err = tfharness.Build(ctx, dir, tfharness.BuildOptions{})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "FATAL:", err)
-		return 1
-	}
-	return m.Run()
+	os.Exit(tfharness.RunTests(m, "exampletest", &acc))
 }
 
 // rig is one test's emulator on a loopback port and terraform, signed in as clientID in tenant.
@@ -86,8 +39,8 @@ func newRig(t *testing.T, cfg emulator.Config, tenant, clientID, secret string) 
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.Stop(5 * time.Second) })
-	return &rig{t: t, emu: emu, url: srv.URL, tf: &tfharness.Terraform{Bin: terraform,
-		Env: install.Env(os.Environ(), tfharness.EmulatorEnv(srv.URL, tenant, clientID, secret)...)}}
+	return &rig{t: t, emu: emu, url: srv.URL, tf: &tfharness.Terraform{Bin: acc.Terraform,
+		Env: acc.Install.Env(os.Environ(), tfharness.EmulatorEnv(srv.URL, tenant, clientID, secret)...)}}
 }
 
 // run runs terraform in dir and fails the test unless it exits with want.

@@ -82,9 +82,9 @@ func TestMultiTenantExample(t *testing.T) {
 // documents: its baseline is reset through its still-configured provider instance, and dropping the instance
 // afterwards plans nothing.
 func TestMultiTenantExampleOpenTofu(t *testing.T) {
-	if !openTofu {
+	if !acc.OpenTofu {
 		t.Skipf("examples/multi-tenant/opentofu uses for_each on provider blocks, which OpenTofu 1.9+ has and %s "+
-			"does not; make test-opentofu runs it", terraformVersion)
+			"does not; make test-opentofu runs it", acc.Version)
 	}
 	r := newMultiTenantRig(t)
 	dir := filepath.Join(copyExample(t, "multi-tenant"), "opentofu")

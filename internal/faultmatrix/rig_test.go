@@ -59,8 +59,8 @@ func newRig(t *testing.T, cfg emulator.Config) *rig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = r.srv.Stop(5 * time.Second) })
-	r.tf = &tfharness.Terraform{Bin: terraform,
-		Env: install.Env(os.Environ(), tfharness.EmulatorEnv(r.srv.URL, r.cfg.TenantID, r.cfg.ClientID, r.cfg.ClientSecret)...)}
+	r.tf = &tfharness.Terraform{Bin: acc.Terraform,
+		Env: acc.Install.Env(os.Environ(), tfharness.EmulatorEnv(r.srv.URL, r.cfg.TenantID, r.cfg.ClientID, r.cfg.ClientSecret)...)}
 	if testing.Verbose() && os.Getenv("FAULTMATRIX_ECHO") != "" {
 		r.tf.Echo = os.Stderr
 	}

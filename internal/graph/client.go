@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -116,21 +117,22 @@ func New(opts Options) (*Client, error) {
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
+	baseDelay := positiveOr(opts.RetryBaseDelay, defaultRetryBaseDelay)
 	c := &Client{
 		endpoint:         u,
 		version:          version,
 		tokens:           opts.Tokens,
-		userAgent:        opts.UserAgent,
+		userAgent:        cmp.Or(opts.UserAgent, defaultUserAgent),
 		transport:        SharedTransport(),
-		maxBody:          opts.MaxBodyBytes,
-		maxListPages:     opts.MaxListPages,
-		maxListBytes:     opts.MaxListBytes,
-		baseDelay:        opts.RetryBaseDelay,
-		maxDelay:         opts.RetryMaxDelay,
-		maxRetryDuration: opts.MaxRetryDuration,
-		retryAfterFloor:  opts.RetryAfterFloor,
-		headerTimeout:    opts.AttemptHeaderTimeout,
-		bodyTimeout:      opts.AttemptBodyTimeout,
+		maxBody:          positiveOr(opts.MaxBodyBytes, defaultMaxBodyBytes),
+		maxListPages:     positiveOr(opts.MaxListPages, defaultMaxListPages),
+		maxListBytes:     positiveOr(opts.MaxListBytes, defaultMaxListBytes),
+		baseDelay:        baseDelay,
+		maxDelay:         positiveOr(opts.RetryMaxDelay, defaultRetryMaxDelay),
+		maxRetryDuration: positiveOr(opts.MaxRetryDuration, defaultMaxRetryDuration),
+		retryAfterFloor:  positiveOr(opts.RetryAfterFloor, baseDelay),
+		headerTimeout:    positiveOr(opts.AttemptHeaderTimeout, defaultAttemptHeaderTimeout),
+		bodyTimeout:      positiveOr(opts.AttemptBodyTimeout, defaultAttemptBodyTimeout),
 		forbiddenHint:    opts.ForbiddenHint,
 		traceBodies:      bodyTracingFromEnv(),
 		debugRequests:    debugLoggingFromEnv(),
@@ -142,37 +144,15 @@ func New(opts Options) (*Client, error) {
 		}
 		c.timeout = opts.HTTPClient.Timeout
 	}
-	if c.userAgent == "" {
-		c.userAgent = defaultUserAgent
-	}
-	if c.maxBody <= 0 {
-		c.maxBody = defaultMaxBodyBytes
-	}
-	if c.maxListPages <= 0 {
-		c.maxListPages = defaultMaxListPages
-	}
-	if c.maxListBytes <= 0 {
-		c.maxListBytes = defaultMaxListBytes
-	}
-	if c.baseDelay <= 0 {
-		c.baseDelay = defaultRetryBaseDelay
-	}
-	if c.maxDelay <= 0 {
-		c.maxDelay = defaultRetryMaxDelay
-	}
-	if c.retryAfterFloor <= 0 {
-		c.retryAfterFloor = c.baseDelay
-	}
-	if c.headerTimeout <= 0 {
-		c.headerTimeout = defaultAttemptHeaderTimeout
-	}
-	if c.bodyTimeout <= 0 {
-		c.bodyTimeout = defaultAttemptBodyTimeout
-	}
-	if c.maxRetryDuration <= 0 {
-		c.maxRetryDuration = defaultMaxRetryDuration
-	}
 	return c, nil
+}
+
+// positiveOr is v, or def when v is unset (zero or negative).
+func positiveOr[T int | int64 | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
 }
 
 // APIVersion returns the configured version, "beta" or "v1.0", or "" when each operation uses its own.

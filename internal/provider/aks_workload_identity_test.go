@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"maps"
 	"os"
 	"strings"
 	"testing"
@@ -96,9 +97,7 @@ func TestAKSWorkloadIdentityAuthorityHostPrecedence(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			env := map[string]string{envUseAKSWorkloadIdentity: "1", envAzureAuthorityHost: "http://localhost:7"}
-			for k, v := range tc.env {
-				env[k] = v
-			}
+			maps.Copy(env, tc.env)
 			setAKSEnv(t, env)
 			s, diags := resolveSettings(tc.cfg, os.Getenv)
 			if diags.HasError() {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -100,9 +101,7 @@ func withAuthAttributes(attrs map[string]schema.Attribute) map[string]schema.Att
 			"A URL without a path gets the IMDS path. Plain `http://` is accepted only for loopback hosts and the IMDS address."+
 			envDoc("msi_endpoint"), false),
 	}
-	for k, v := range more {
-		attrs[k] = v
-	}
+	maps.Copy(attrs, more)
 	return attrs
 }
 
@@ -218,33 +217,4 @@ func maskSecrets(ctx context.Context, cfg securescoreProviderModelV0, getenv fun
 		ctx = tflog.MaskMessageStrings(ctx, values...)
 	}
 	return ctx
-}
-
-// newProviderDataWithTokens builds the Graph client on the selected method's token source.
-func newProviderDataWithTokens(s providerSettings, tokens graph.TokenSource, userAgent string, method auth.Method) (*providerData, error) {
-	client, err := graph.New(graph.Options{
-		Endpoint:      s.GraphEndpoint,
-		APIVersion:    s.APIVersion,
-		Tokens:        tokens,
-		UserAgent:     userAgent,
-		ForbiddenHint: forbiddenHintFor(method),
-		// The request budget is Graph's per app per tenant; instances with the same three share it.
-		TenantID:              s.TenantID,
-		ClientID:              s.ClientID,
-		MaxConcurrentRequests: s.MaxConcurrentRequests,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("graph client: %w", err)
-	}
-	return &providerData{client: client, settings: s, profiles: newControlProfileSnapshot(client), claims: newBaselineClaims()}, nil
-}
-
-// forbiddenHintFor is the sign-in method's advice on a 403: the Azure CLI's Graph token is delegated and usually
-// lacks the SecurityEvents scopes (az's own application does not request them).
-func forbiddenHintFor(method auth.Method) string {
-	if method == auth.MethodAzureCLI {
-		return "signed in with the Azure CLI, whose Graph token usually lacks the SecurityEvents scopes: use an application " +
-			"(client secret, certificate or OIDC) or a managed identity that has the permission"
-	}
-	return ""
 }

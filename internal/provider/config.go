@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -116,7 +117,7 @@ func resolveSettings(cfg securescoreProviderModelV0, getenv func(string) string)
 
 	// "" leaves each operation on the version that documents it (graph.Options.APIVersion).
 	s.APIVersion, src = pick(cfg.APIVersion, envAPIVersion)
-	if s.APIVersion != "" && !contains(apiVersions, s.APIVersion) {
+	if s.APIVersion != "" && !slices.Contains(apiVersions, s.APIVersion) {
 		diags.AddAttributeError(path.Root("api_version"), "Invalid api_version",
 			fmt.Sprintf("From %s: %q is not accepted; use one of: %s", src, s.APIVersion, strings.Join(apiVersions, ", ")))
 	}
@@ -140,13 +141,4 @@ func maxConcurrentRequests(v types.Int64, getenv func(string) string, diags *dia
 		return 0
 	}
 	return n
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

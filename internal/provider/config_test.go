@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"maps"
 	"strings"
 	"testing"
 
@@ -113,10 +114,7 @@ func TestResolveSettingsRejectsBadEnvironmentValues(t *testing.T) {
 		envAPIVersion: "v2", envClientID: "app", envTenantID: "not a tenant",
 	}
 	for attr, c := range cases {
-		env := map[string]string{}
-		for k, v := range base {
-			env[k] = v
-		}
+		env := maps.Clone(base)
 		env[c[0]] = bad[c[0]]
 		_, diags := resolveSettings(securescoreProviderModelV0{}, fakeEnv(env))
 		if diags.ErrorsCount() != 1 {

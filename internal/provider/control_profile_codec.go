@@ -32,8 +32,8 @@ var (
 	}()
 )
 
-// emptyControlProfileModel has every attribute null (a zero object value has no attribute types to encode).
-func emptyControlProfileModel() controlProfileResourceModelV1 {
+// nullControlProfileModel has every attribute null (a zero object value has no attribute types to encode).
+func nullControlProfileModel() controlProfileResourceModelV1 {
 	var m controlProfileResourceModelV1
 	m.setEach(func(modelField) bool { return true }, nil)
 	return m
@@ -166,8 +166,8 @@ func (m *controlProfileResourceModelV1) toDynamicValue(ctx context.Context) (*tf
 	return &dv, err
 }
 
-// nullControlProfile is the wire value of a resource that does not exist (after destroy, or a failed create).
-func nullControlProfile() *tfprotov6.DynamicValue {
+// nullControlProfileValue is the wire value of a resource that does not exist (after destroy, or a failed create).
+func nullControlProfileValue() *tfprotov6.DynamicValue {
 	dv, err := tfprotov6.NewDynamicValue(controlProfileResourceType, tftypes.NewValue(controlProfileResourceType, nil))
 	if err != nil {
 		panic(err) // a null value of a valid type always encodes

@@ -16,13 +16,13 @@ func TestControlProfileFieldTable(t *testing.T) {
 	for _, b := range controlProfileResourceSchema().Block.BlockTypes {
 		schema[b.TypeName] = false
 	}
-	empty := emptyControlProfileModel()
+	empty := nullControlProfileModel()
 	if _, err := empty.toDynamicValue(context.Background()); err != nil {
 		t.Fatalf("the empty model does not encode: %v", err)
 	}
-	created := emptyControlProfileModel()
+	created := nullControlProfileModel()
 	created.markReadOnlyUnknown()
-	updated := emptyControlProfileModel()
+	updated := nullControlProfileModel()
 	updated.markHistoryUnknown()
 	fields, createdFields, updatedFields := empty.fields(), created.fields(), updated.fields()
 	if len(fields) != len(schema) || len(controlProfileResourceType.AttributeTypes) != len(fields) {

@@ -36,7 +36,7 @@ var controlProfileResourceTypeV0 = func() tftypes.Object {
 func (s *controlProfileServer) UpgradeResourceState(_ context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
 	resp := &tfprotov6.UpgradeResourceStateResponse{}
 	if req.RawState == nil {
-		resp.UpgradedState = nullControlProfile()
+		resp.UpgradedState = nullControlProfileValue()
 		return resp, nil
 	}
 	v, err := upgradeControlProfileState(req.Version, req.RawState)

@@ -48,7 +48,7 @@ func TestControlProfileUpgradeStateFromV0(t *testing.T) {
 // Version 1 state reads as is (attributes of a later build ignored, as the framework does); an unknown version
 // is an error that names it.
 func TestControlProfileUpgradeStateVersions(t *testing.T) {
-	m := emptyControlProfileModel()
+	m := nullControlProfileModel()
 	m.ID, m.ControlID = types.StringValue("X"), types.StringValue("X")
 	dv, err := m.toDynamicValue(context.Background())
 	if err != nil {

@@ -10,9 +10,15 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
-// dataSourceBase is what every data source shares: the provider data Configure hands over, and the start of Read.
+// dataSourceBase is what every data source shares: its type name, the provider data Configure hands over, and
+// the start of Read.
 type dataSourceBase struct {
-	data *providerData
+	typeName string // after the provider's type name, e.g. "_secure_score"
+	data     *providerData
+}
+
+func (d *dataSourceBase) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + d.typeName
 }
 
 func (d *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -31,11 +37,9 @@ func (d *dataSourceBase) startRead(ctx context.Context, t timeouts.Value, diags 
 	if client == nil {
 		return ctx, func() {}, nil
 	}
-	timeout, tdiags := t.Read(ctx, defaultReadTimeout)
-	diags.Append(tdiags...)
-	if tdiags.HasError() {
-		return ctx, func() {}, nil
+	ctx, cancel, ok := readContext(ctx, d.data, t.Read, diags)
+	if !ok {
+		return ctx, cancel, nil
 	}
-	ctx, cancel := context.WithTimeout(d.data.logContext(ctx), timeout)
 	return ctx, cancel, client
 }

@@ -19,7 +19,7 @@ var (
 
 // NewControlProfileDataSource returns the securescore_control_profile data source.
 func NewControlProfileDataSource() datasource.DataSource {
-	return &controlProfileDataSource{}
+	return &controlProfileDataSource{dataSourceBase{typeName: "_control_profile"}}
 }
 
 type controlProfileDataSource struct {
@@ -30,10 +30,6 @@ type controlProfileDataSource struct {
 type controlProfileDataSourceModelV0 struct {
 	controlProfileModelV0
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
-}
-
-func (d *controlProfileDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_control_profile"
 }
 
 func (d *controlProfileDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {

@@ -23,7 +23,7 @@ var (
 
 // NewControlProfilesDataSource returns the securescore_control_profiles data source.
 func NewControlProfilesDataSource() datasource.DataSource {
-	return &controlProfilesDataSource{}
+	return &controlProfilesDataSource{dataSourceBase{typeName: "_control_profiles"}}
 }
 
 type controlProfilesDataSource struct {
@@ -39,10 +39,6 @@ type controlProfilesDataSourceModelV0 struct {
 	IDs               types.List     `tfsdk:"ids"`
 	ControlProfiles   types.List     `tfsdk:"control_profiles"`
 	Timeouts          timeouts.Value `tfsdk:"timeouts"`
-}
-
-func (d *controlProfilesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_control_profiles"
 }
 
 func (d *controlProfilesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {

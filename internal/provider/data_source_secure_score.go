@@ -22,7 +22,7 @@ var (
 
 // NewSecureScoreDataSource returns the securescore_secure_score data source.
 func NewSecureScoreDataSource() datasource.DataSource {
-	return &secureScoreDataSource{}
+	return &secureScoreDataSource{dataSourceBase{typeName: "_secure_score"}}
 }
 
 type secureScoreDataSource struct {
@@ -30,13 +30,10 @@ type secureScoreDataSource struct {
 }
 
 // secureScoreDataSourceModelV0 is the securescore_secure_score data source.
+// Its collection elements carry the open types' extra properties as typed attributes (secure_score_data_model.go).
 type secureScoreDataSourceModelV0 struct {
-	secureScoreDataModelV0
+	secureScoreAttrsV0
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
-}
-
-func (d *secureScoreDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_secure_score"
 }
 
 func (d *secureScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {

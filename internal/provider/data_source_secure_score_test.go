@@ -3,15 +3,12 @@ package provider
 import (
 	"fmt"
 	"regexp"
-	"strconv"
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
@@ -124,67 +121,6 @@ func (e *accEnv) secureScoreIDs(t *testing.T) []string {
 		out = append(out, tenant+"_"+day.AddDate(0, 0, -d).Format("2006-01-02"))
 	}
 	return out
-}
-
-// A control marked ThirdParty earns its points: the current score read through the data source moves by the
-// control's maxScore (BlockLegacyAuthentication is seeded unimplemented, worth 8).
-func TestAccControlProfileResource_thirdPartyMovesCurrentScore(t *testing.T) {
-	env := newAccEnv(t, emulator.Config{})
-	env.needsEmulator(t)
-	var before float64
-	differ := statecheck.CompareValue(compare.ValuesDiffer())
-	scorePath := tfjsonpath.New("current_score")
-	dataOnly := env.providerBlock() + `data "securescore_secure_score" "test" {}`
-	withControl := env.providerBlock() + `
-resource "securescore_control_profile" "test" {
-  control_id = "BlockLegacyAuthentication"
-  state      = "ThirdParty"
-  comment    = "Legacy authentication is blocked by the on-premises proxy"
-}
-
-data "securescore_secure_score" "test" {
-  depends_on = [securescore_control_profile.test]
-}
-`
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:            dataOnly,
-				ConfigStateChecks: []statecheck.StateCheck{differ.AddStateValue(testScoreDataName, scorePath)},
-				Check: func(s *terraform.State) error {
-					v, err := scoreAttr(s, "current_score")
-					before = v
-					return err
-				},
-			},
-			{
-				Config: withControl,
-				ConfigStateChecks: []statecheck.StateCheck{
-					differ.AddStateValue(testScoreDataName, scorePath),
-					profileValue("state", knownvalue.StringExact("ThirdParty")),
-				},
-				Check: func(s *terraform.State) error {
-					after, err := scoreAttr(s, "current_score")
-					if err != nil {
-						return err
-					}
-					if got := after - before; got < 7.995 || got > 8.005 {
-						return fmt.Errorf("current score moved from %v to %v (by %v), want +8", before, after, got)
-					}
-					return nil
-				},
-			},
-		},
-	})
-}
-
-func scoreAttr(s *terraform.State, attr string) (float64, error) {
-	r, ok := s.RootModule().Resources[testScoreDataName]
-	if !ok {
-		return 0, fmt.Errorf("%s not in state", testScoreDataName)
-	}
-	return strconv.ParseFloat(r.Primary.Attributes[attr], 64)
 }
 
 func parseDay(s string) (time.Time, error) {

@@ -27,7 +27,7 @@ var (
 
 // NewSecureScoresDataSource returns the securescore_secure_scores data source.
 func NewSecureScoresDataSource() datasource.DataSource {
-	return &secureScoresDataSource{}
+	return &secureScoresDataSource{dataSourceBase{typeName: "_secure_scores"}}
 }
 
 type secureScoresDataSource struct {
@@ -66,10 +66,6 @@ var secureScoreSummaryType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"active_user_count":   types.Int32Type,
 	"licensed_user_count": types.Int32Type,
 }}
-
-func (d *secureScoresDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_secure_scores"
-}
 
 func (d *secureScoresDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
+	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
 const testScoresDataName = "data.securescore_secure_scores.test"
@@ -121,4 +123,35 @@ func (e *accEnv) reads() []emulator.JournalEntry {
 		}
 	}
 	return out
+}
+
+func TestSecureScoreSummariesNewestFirst(t *testing.T) {
+	day := func(s string) *graph.DateTimeOffset {
+		d, err := graph.ParseDateTimeOffset(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &d
+	}
+	scores := []graph.SecureScore{
+		{ID: "b", CreatedDateTime: day("2024-01-02T00:00:00Z")},
+		{ID: "none"},
+		{ID: "c", CreatedDateTime: day("2024-01-03T00:00:00Z")},
+		{ID: "a", CreatedDateTime: day("2024-01-01T00:00:00Z")},
+	}
+	list, diags := secureScoreSummaries(context.Background(), scores)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	var got []secureScoreSummaryModelV0
+	if d := list.ElementsAs(context.Background(), &got, false); d.HasError() {
+		t.Fatal(d)
+	}
+	var ids string
+	for _, s := range got {
+		ids += s.ID.ValueString() + " "
+	}
+	if ids != "c b a none " {
+		t.Fatalf("order %q, want newest first and undated last", ids)
+	}
 }

@@ -255,15 +255,3 @@ func (p *securescoreProvider) DataSources(_ context.Context) []func() datasource
 		NewControlProfileDataSource,
 	}
 }
-
-// providerDataFrom turns the ProviderData a resource receives into *providerData, or reports what went wrong.
-func providerDataFrom(v any) (*providerData, error) {
-	if v == nil {
-		return nil, nil
-	}
-	d, ok := v.(*providerData)
-	if !ok {
-		return nil, fmt.Errorf("expected *providerData, got %T; please report this issue to the provider developers", v)
-	}
-	return d, nil
-}

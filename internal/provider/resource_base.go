@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -12,9 +13,14 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
-// resourceBase is what every resource shares: the provider data Configure hands over.
+// resourceBase is what every resource shares: its type name and the provider data Configure hands over.
 type resourceBase struct {
-	data *providerData // nil until the provider is configured with known values
+	typeName string        // after the provider's type name, e.g. "_secure_score"
+	data     *providerData // nil until the provider is configured with known values
+}
+
+func (r *resourceBase) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + r.typeName
 }
 
 func (r *resourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -41,6 +47,32 @@ func (r *resourceBase) startWrite(ctx context.Context, timeout func(context.Cont
 	}
 	ctx, cancel := writeContext(r.data.logContext(ctx), d)
 	return ctx, cancel, client
+}
+
+// startRead returns the context for one refresh, bounded by the timeouts block's Read. With ok false there is
+// nothing to read with: the provider's configuration is not known yet (a plan-time refresh; a warning says that
+// what, e.g. "secure score", keeps its previous state) or the timeout is invalid (diags says why). cancel is
+// never nil.
+func (r *resourceBase) startRead(ctx context.Context, what string, t timeouts.Value, diags *diag.Diagnostics) (_ context.Context, _ context.CancelFunc, ok bool) {
+	if r.data == nil {
+		diags.AddWarning(strings.ToUpper(what[:1])+what[1:]+" not refreshed",
+			"The securescore provider configuration holds values that are only known after apply, so the "+what+" was not read; the previous state is kept.")
+		return ctx, func() {}, false
+	}
+	return readContext(ctx, r.data, t.Read, diags)
+}
+
+// readContext is ctx with data's log masks, bounded by the read timeout that timeout returns (the timeouts
+// block's Read of a resource or data source). With ok false diags says why; cancel is never nil.
+func readContext(ctx context.Context, data *providerData, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics),
+	diags *diag.Diagnostics) (_ context.Context, _ context.CancelFunc, ok bool) {
+	d, tdiags := timeout(ctx, defaultReadTimeout)
+	diags.Append(tdiags...)
+	if tdiags.HasError() {
+		return ctx, func() {}, false
+	}
+	ctx, cancel := context.WithTimeout(data.logContext(ctx), d)
+	return ctx, cancel, true
 }
 
 // writeTimeoutDescriptions describe the timeouts of a resource whose writes retry throttled requests.

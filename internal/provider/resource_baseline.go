@@ -32,17 +32,13 @@ var (
 
 // NewBaselineResource returns the securescore_baseline resource.
 func NewBaselineResource() resource.Resource {
-	return &baselineResource{}
+	return &baselineResource{resourceBase{typeName: "_baseline"}}
 }
 
 // baselineResource holds the decisions for many controls of one tenant (the provider's), so that Terraform pays
 // its per-resource cost once per tenant rather than once per control.
 type baselineResource struct {
 	resourceBase
-}
-
-func (r *baselineResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_baseline"
 }
 
 func (r *baselineResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -252,18 +248,11 @@ func (r *baselineResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.data == nil {
-		resp.Diagnostics.AddWarning("Baseline not refreshed",
-			"The securescore provider configuration holds values that are only known after apply, so the baseline was not read; the previous state is kept.")
-		return
-	}
-	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(r.data.logContext(ctx), timeout)
+	ctx, cancel, ok := r.startRead(ctx, "baseline", state.Timeouts, &resp.Diagnostics)
 	defer cancel()
+	if !ok {
+		return
+	}
 	listing := r.list(ctx, &resp.Diagnostics)
 	if listing == nil {
 		return

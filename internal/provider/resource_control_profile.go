@@ -181,7 +181,7 @@ func (s *controlProfileServer) ReadResource(ctx context.Context, req *tfprotov6.
 	var diags diag.Diagnostics
 	switch gone := s.read(ctx, &state, &diags); {
 	case gone:
-		resp.NewState = nullControlProfile()
+		resp.NewState = nullControlProfileValue()
 	case !diags.HasError():
 		if dv, err := state.toDynamicValue(ctx); err != nil {
 			diags.AddError("Unable to encode the control profile's state", err.Error())
@@ -292,12 +292,12 @@ func (s *controlProfileServer) ApplyResourceChange(ctx context.Context, req *tfp
 	var written *controlProfileResourceModelV1
 	switch {
 	case plannedNull:
-		resp.NewState = nullControlProfile()
+		resp.NewState = nullControlProfileValue()
 		if !priorNull && !s.delete(ctx, &prior, &diags) {
 			resp.NewState = req.PriorState // the reset failed: the resource stays
 		}
 	case priorNull:
-		resp.NewState = nullControlProfile() // until the PATCH succeeds
+		resp.NewState = nullControlProfileValue() // until the PATCH succeeds
 		written = s.write(ctx, &plan, plan.Timeouts.Create, &diags)
 	default:
 		resp.NewState = req.PriorState // until the PATCH succeeds
@@ -415,7 +415,7 @@ func (s *controlProfileServer) ImportResourceState(ctx context.Context, req *tfp
 			"Import needs the control's name, e.g. `terraform import securescore_control_profile.mfa AdminMFAV2`.")
 		return resp, nil
 	}
-	m := emptyControlProfileModel()
+	m := nullControlProfileModel()
 	m.ID, m.ControlID, m.ResetOnDestroy = types.StringValue(req.ID), types.StringValue(req.ID), types.BoolValue(true)
 	dv, err := m.toDynamicValue(ctx)
 	if err != nil {

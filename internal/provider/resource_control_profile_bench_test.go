@@ -49,7 +49,7 @@ func benchControlProfileServer(b *testing.B) (*controlProfileServer, *tfprotov6.
 	s := newControlProfileServer()
 	s.configure(data, false)
 
-	m := emptyControlProfileModel()
+	m := nullControlProfileModel()
 	m.ControlID, m.State = types.StringValue("SyntheticControl0001"), types.StringValue("ThirdParty")
 	m.AssignedTo, m.Comment = types.StringValue("secops@contoso.onmicrosoft.com"), types.StringValue("benchmark")
 	config, err := m.toDynamicValue(context.Background())
@@ -86,10 +86,10 @@ func benchRawState(b *testing.B, s *controlProfileServer, config *tfprotov6.Dyna
 	b.Helper()
 	ctx := context.Background()
 	plan, err := s.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{TypeName: controlProfileTypeName,
-		PriorState: nullControlProfile(), ProposedNewState: config, Config: config})
+		PriorState: nullControlProfileValue(), ProposedNewState: config, Config: config})
 	mustNoDiagnostics(b, err, plan.Diagnostics)
 	applied, err := s.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{TypeName: controlProfileTypeName,
-		PriorState: nullControlProfile(), PlannedState: plan.PlannedState, Config: config})
+		PriorState: nullControlProfileValue(), PlannedState: plan.PlannedState, Config: config})
 	mustNoDiagnostics(b, err, applied.Diagnostics)
 	v, err := applied.NewState.Unmarshal(controlProfileResourceType)
 	if err != nil {

@@ -20,7 +20,7 @@ import (
 
 func testProfileState(t *testing.T) *tfprotov6.DynamicValue {
 	t.Helper()
-	m := emptyControlProfileModel()
+	m := nullControlProfileModel()
 	m.ID, m.ControlID, m.State = types.StringValue("AdminMFAV2"), types.StringValue("AdminMFAV2"), types.StringValue("ThirdParty")
 	m.ResetOnDestroy, m.VendorInformation = types.BoolValue(true), defaultVendorInformation
 	m.UpdatedBy, m.UpdatedDateTime = types.StringValue("app"), types.StringValue("2026-12-02T06:40:09Z")

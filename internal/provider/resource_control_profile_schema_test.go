@@ -12,9 +12,9 @@ import (
 )
 
 // A configuration as Terraform sends it: everything null but what the test sets.
-func profileConfig(t *testing.T, change func(*controlProfileResourceModelV1)) *tfprotov6.DynamicValue {
+func profileConfigValue(t *testing.T, change func(*controlProfileResourceModelV1)) *tfprotov6.DynamicValue {
 	t.Helper()
-	m := emptyControlProfileModel()
+	m := nullControlProfileModel()
 	m.ControlID, m.State = types.StringValue("AdminMFAV2"), types.StringValue("Reviewed")
 	change(&m)
 	dv, err := m.toDynamicValue(context.Background())
@@ -49,7 +49,7 @@ func TestValidateControlProfileConfig(t *testing.T) {
 		"valid timeout":      {func(m *controlProfileResourceModelV1) { m.Timeouts = timeout("2h45m") }, ""},
 		"bad timeout":        {func(m *controlProfileResourceModelV1) { m.Timeouts = timeout("ten minutes") }, `timeouts.create must be a duration`},
 	} {
-		diags := validateControlProfileConfig(context.Background(), profileConfig(t, tc.change))
+		diags := validateControlProfileConfig(context.Background(), profileConfigValue(t, tc.change))
 		switch {
 		case tc.want == "" && len(diags) > 0:
 			t.Errorf("%s: unexpected %s: %s", name, diags[0].Summary, diags[0].Detail)

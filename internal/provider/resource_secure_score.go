@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -45,15 +46,11 @@ const secureScoreSchemaVersion = 1
 
 // NewSecureScoreResource returns the securescore_secure_score resource.
 func NewSecureScoreResource() resource.Resource {
-	return &secureScoreResource{}
+	return &secureScoreResource{resourceBase{typeName: "_secure_score"}}
 }
 
 type secureScoreResource struct {
 	resourceBase
-}
-
-func (r *secureScoreResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_secure_score"
 }
 
 func (r *secureScoreResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -235,6 +232,17 @@ func secureScoreResourceSchema(ctx context.Context) schema.Schema {
 }
 
 // ImportState takes a tenant id, or a snapshot id `<tenant>_<date>` mapped to its tenant.
+// ValidateConfig rejects duplicate keys in collections: elements are matched by key to keep Graph's extra properties.
+func (r *secureScoreResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg secureScoreResourceModelV1
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	rejectDuplicateKeys[controlScoreModelV0](ctx, cfg.ControlScores, "control_scores", "control_name", "control", &resp.Diagnostics)
+	rejectDuplicateKeys[averageComparativeScoreModelV0](ctx, cfg.AverageComparativeScores, "average_comparative_scores", "basis", "basis", &resp.Diagnostics)
+}
+
 func (r *secureScoreResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	tenant, err := tenantOfSecureScoreID(req.ID)
 	if err != nil {
@@ -315,19 +323,11 @@ func (r *secureScoreResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.data == nil {
-		// Plan-time refresh with a provider configuration that is not known yet: keep what we have.
-		resp.Diagnostics.AddWarning("Secure score not refreshed",
-			"The securescore provider configuration holds values that are only known after apply, so the secure score was not read; the previous state is kept.")
-		return
-	}
-	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel, ok := r.startRead(ctx, "secure score", state.Timeouts, &resp.Diagnostics)
 	defer cancel()
+	if !ok {
+		return
+	}
 
 	tenant := state.ID.ValueString()
 	tflog.Info(ctx, "Reading the tenant's newest secure score ($top=1)", map[string]any{"id": tenant})
@@ -399,6 +399,28 @@ func (r *secureScoreResource) Update(ctx context.Context, req resource.UpdateReq
 		}, &resp.Diagnostics)
 	}
 	r.writeState(ctx, &plan, score, resp.Private, &resp.State, &resp.Diagnostics)
+}
+
+// writeState stores the PATCH response. It always sets state once the write went through, so a later problem
+// (a warning-worthy value, private state) never loses the fact that the service changed.
+func (r *secureScoreResource) writeState(ctx context.Context, plan *secureScoreResourceModelV1, score *graph.SecureScore,
+	private privateStateSetter, state *tfsdk.State, diags *diag.Diagnostics) {
+	if score == nil {
+		// Applied but not read back (readBackScore warned): the plan, with what only the service knows null.
+		m := *plan
+		diags.Append(state.Set(ctx, &m)...)
+		raw, err := nullUnknowns(state.Raw)
+		if err != nil {
+			diags.AddError("Unable to build the secure score's state from the plan", err.Error())
+			return
+		}
+		state.Raw = raw
+		return
+	}
+	m := *plan
+	diags.Append(m.setFromGraph(ctx, score)...)
+	diags.Append(state.Set(ctx, &m)...)
+	diags.Append(saveExtras(ctx, private, score)...)
 }
 
 func (r *secureScoreResource) Delete(_ context.Context, _ resource.DeleteRequest, resp *resource.DeleteResponse) {

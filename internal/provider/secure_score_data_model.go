@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"math"
 	"strconv"
 	"strings"
@@ -13,22 +14,6 @@ import (
 
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
-
-// secureScoreDataModelV0 is a secureScore as the securescore_secure_score data source exposes it: the
-// resource's attributes, with the open types' extra properties as typed attributes of each element.
-type secureScoreDataModelV0 struct {
-	ID                       types.String   `tfsdk:"id"`
-	ActiveUserCount          types.Int32    `tfsdk:"active_user_count"`
-	AverageComparativeScores types.List     `tfsdk:"average_comparative_scores"`
-	AzureTenantID            types.String   `tfsdk:"azure_tenant_id"`
-	ControlScores            types.List     `tfsdk:"control_scores"`
-	CreatedDateTime          dateTimeOffset `tfsdk:"created_date_time"`
-	CurrentScore             types.Float64  `tfsdk:"current_score"`
-	EnabledServices          types.Set      `tfsdk:"enabled_services"`
-	LicensedUserCount        types.Int32    `tfsdk:"licensed_user_count"`
-	MaxScore                 types.Float64  `tfsdk:"max_score"`
-	VendorInformation        types.Object   `tfsdk:"vendor_information"`
-}
 
 // averageComparativeScoreDataModelV0 adds the category sub-scores and the seat-size range Graph sends.
 type averageComparativeScoreDataModelV0 struct {
@@ -78,24 +63,18 @@ var (
 )
 
 func withAttrTypes(base, extra map[string]attr.Type) map[string]attr.Type {
-	out := make(map[string]attr.Type, len(base)+len(extra))
-	for k, v := range base {
-		out[k] = v
-	}
-	for k, v := range extra {
-		out[k] = v
-	}
+	out := maps.Clone(base)
+	maps.Copy(out, extra)
 	return out
 }
 
-// setFromGraph reuses the resource's conversion for the declared properties and adds the extras.
-func (m *secureScoreDataModelV0) setFromGraph(ctx context.Context, s *graph.SecureScore) diag.Diagnostics {
+// setFromGraph reuses the resource's conversion for the declared properties and adds the extras; id is the
+// snapshot's id.
+func (m *secureScoreDataSourceModelV0) setFromGraph(ctx context.Context, s *graph.SecureScore) diag.Diagnostics {
 	var base secureScoreResourceModelV1
 	diags := base.setFromGraph(ctx, s)
-	m.ID, m.AzureTenantID = base.SnapshotID, base.AzureTenantID
-	m.ActiveUserCount, m.LicensedUserCount = base.ActiveUserCount, base.LicensedUserCount
-	m.CreatedDateTime, m.CurrentScore, m.MaxScore = base.CreatedDateTime, base.CurrentScore, base.MaxScore
-	m.EnabledServices, m.VendorInformation = base.EnabledServices, base.VendorInformation
+	m.secureScoreAttrsV0 = base.secureScoreAttrsV0
+	m.ID = base.SnapshotID
 	if diags.HasError() {
 		return diags
 	}

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"encoding/json"
 	"testing"
 
@@ -49,36 +48,5 @@ func TestExtraConversions(t *testing.T) {
 	}
 	if v := extraString(x, "status"); v.IsNull() || v.ValueString() != "" {
 		t.Errorf("an empty implementationStatus stays empty: %s", v)
-	}
-}
-
-func TestSecureScoreSummariesNewestFirst(t *testing.T) {
-	day := func(s string) *graph.DateTimeOffset {
-		d, err := graph.ParseDateTimeOffset(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return &d
-	}
-	scores := []graph.SecureScore{
-		{ID: "b", CreatedDateTime: day("2024-01-02T00:00:00Z")},
-		{ID: "none"},
-		{ID: "c", CreatedDateTime: day("2024-01-03T00:00:00Z")},
-		{ID: "a", CreatedDateTime: day("2024-01-01T00:00:00Z")},
-	}
-	list, diags := secureScoreSummaries(context.Background(), scores)
-	if diags.HasError() {
-		t.Fatal(diags)
-	}
-	var got []secureScoreSummaryModelV0
-	if d := list.ElementsAs(context.Background(), &got, false); d.HasError() {
-		t.Fatal(d)
-	}
-	var ids string
-	for _, s := range got {
-		ids += s.ID.ValueString() + " "
-	}
-	if ids != "c b a none " {
-		t.Fatalf("order %q, want newest first and undated last", ids)
 	}
 }

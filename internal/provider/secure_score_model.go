@@ -2,9 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
-	"math"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -15,9 +12,9 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
-// secureScoreResourceModelV0 is version 0's state, where id held the snapshot id `<tenant>_<date>`; version 1
-// embeds it.
-type secureScoreResourceModelV0 struct {
+// secureScoreAttrsV0 are the attributes of a secureScore that the resource and the securescore_secure_score data
+// source share (the data source's collection elements carry more, see secure_score_data_model.go).
+type secureScoreAttrsV0 struct {
 	ID                       types.String   `tfsdk:"id"`
 	ActiveUserCount          types.Int32    `tfsdk:"active_user_count"`
 	AverageComparativeScores types.List     `tfsdk:"average_comparative_scores"`
@@ -29,7 +26,13 @@ type secureScoreResourceModelV0 struct {
 	LicensedUserCount        types.Int32    `tfsdk:"licensed_user_count"`
 	MaxScore                 types.Float64  `tfsdk:"max_score"`
 	VendorInformation        types.Object   `tfsdk:"vendor_information"`
-	Timeouts                 timeouts.Value `tfsdk:"timeouts"`
+}
+
+// secureScoreResourceModelV0 is version 0's state, where id held the snapshot id `<tenant>_<date>`; version 1
+// embeds it.
+type secureScoreResourceModelV0 struct {
+	secureScoreAttrsV0
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 // secureScoreResourceModelV1 is the securescore_secure_score resource's state (schema version 1): version 0's
@@ -137,42 +140,4 @@ func (m *secureScoreResourceModelV1) setFromGraph(ctx context.Context, s *graph.
 		m.VendorInformation = types.ObjectNull(vendorInformationType.AttrTypes)
 	}
 	return diags
-}
-
-// doubleValue maps an Edm.Double to a number; NaN and ±INF cannot be held by Terraform and become null with a warning.
-func doubleValue(d *graph.Double, p path.Path, diags *diag.Diagnostics) types.Float64 {
-	if d == nil {
-		return types.Float64Null()
-	}
-	if !d.IsFinite() {
-		diags.AddAttributeWarning(p, "Non-finite number from Microsoft Graph",
-			fmt.Sprintf("Microsoft Graph returned %s for this value. Terraform numbers cannot hold NaN or infinity, so it is stored as null.", nonFiniteName(float64(*d))))
-		return types.Float64Null()
-	}
-	return types.Float64Value(float64(*d))
-}
-
-func nonFiniteName(f float64) string {
-	switch {
-	case math.IsInf(f, 1):
-		return "INF"
-	case math.IsInf(f, -1):
-		return "-INF"
-	default:
-		return "NaN"
-	}
-}
-
-// dateTimeValue keeps the service's text when it is valid RFC 3339, so state shows what Graph sent; semantic
-// equality of dateTimeOffset then treats other spellings of the same instant as no change.
-func dateTimeValue(d *graph.DateTimeOffset) dateTimeOffset {
-	if d == nil {
-		return newDateTimeOffsetNull()
-	}
-	if d.Raw != "" {
-		if _, err := time.Parse(time.RFC3339, d.Raw); err == nil {
-			return newDateTimeOffsetValue(d.Raw)
-		}
-	}
-	return newDateTimeOffsetValue(d.Time.Format(time.RFC3339Nano))
 }

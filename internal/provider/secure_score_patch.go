@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -24,25 +26,28 @@ type elementExtras struct {
 }
 
 func extrasFromGraph(s *graph.SecureScore) elementExtras {
-	e := elementExtras{ControlScores: map[string]graph.Extra{}, AverageComparativeScores: map[string]graph.Extra{}}
 	if s == nil {
-		return e
+		return elementExtras{ControlScores: map[string]graph.Extra{}, AverageComparativeScores: map[string]graph.Extra{}}
 	}
-	for _, c := range s.ControlScores {
-		if c.ControlName != nil && len(c.Extra) > 0 {
-			if _, dup := e.ControlScores[*c.ControlName]; !dup {
-				e.ControlScores[*c.ControlName] = c.Extra
-			}
+	return elementExtras{
+		ControlScores:            extrasByKey(s.ControlScores, func(c graph.ControlScore) (*string, graph.Extra) { return c.ControlName, c.Extra }),
+		AverageComparativeScores: extrasByKey(s.AverageComparativeScores, func(a graph.AverageComparativeScore) (*string, graph.Extra) { return a.Basis, a.Extra }),
+	}
+}
+
+// extrasByKey indexes the elements' unmodelled properties by key; the first element with a key wins.
+func extrasByKey[T any](elems []T, keyed func(T) (*string, graph.Extra)) map[string]graph.Extra {
+	out := map[string]graph.Extra{}
+	for _, e := range elems {
+		key, extra := keyed(e)
+		if key == nil || len(extra) == 0 {
+			continue
+		}
+		if _, dup := out[*key]; !dup {
+			out[*key] = extra
 		}
 	}
-	for _, a := range s.AverageComparativeScores {
-		if a.Basis != nil && len(a.Extra) > 0 {
-			if _, dup := e.AverageComparativeScores[*a.Basis]; !dup {
-				e.AverageComparativeScores[*a.Basis] = a.Extra
-			}
-		}
-	}
-	return e
+	return out
 }
 
 // privateState is the part of the framework's private state API that the resource uses.
@@ -132,36 +137,20 @@ func buildPatch(ctx context.Context, plan, prior *secureScoreResourceModelV1, ex
 		patch["enabledServices"] = services
 	}
 	if send(plan.AverageComparativeScores, p.AverageComparativeScores) {
-		var elems []averageComparativeScoreModelV0
-		diags.Append(plan.AverageComparativeScores.ElementsAs(ctx, &elems, false)...)
-		out := make([]map[string]any, 0, len(elems))
-		for _, e := range elems {
-			m := map[string]any{"@odata.type": "microsoft.graph.averageComparativeScore"}
-			if !e.Basis.IsNull() && !e.Basis.IsUnknown() {
-				mergeExtra(m, extras.AverageComparativeScores[e.Basis.ValueString()])
-			}
-			putFloat(m, "averageScore", e.AverageScore)
-			putString(m, "basis", e.Basis)
-			out = append(out, m)
-		}
-		patch["averageComparativeScores"] = out
+		patch["averageComparativeScores"] = encodeKeyed(ctx, plan.AverageComparativeScores, "microsoft.graph.averageComparativeScore",
+			extras.AverageComparativeScores, func(m map[string]any, e averageComparativeScoreModelV0) {
+				putFloat(m, "averageScore", e.AverageScore)
+				putString(m, "basis", e.Basis)
+			}, &diags)
 	}
 	if send(plan.ControlScores, p.ControlScores) {
-		var elems []controlScoreModelV0
-		diags.Append(plan.ControlScores.ElementsAs(ctx, &elems, false)...)
-		out := make([]map[string]any, 0, len(elems))
-		for _, e := range elems {
-			m := map[string]any{"@odata.type": "microsoft.graph.controlScore"}
-			if !e.ControlName.IsNull() && !e.ControlName.IsUnknown() {
-				mergeExtra(m, extras.ControlScores[e.ControlName.ValueString()])
-			}
-			putString(m, "controlCategory", e.ControlCategory)
-			putString(m, "controlName", e.ControlName)
-			putString(m, "description", e.Description)
-			putFloat(m, "score", e.Score)
-			out = append(out, m)
-		}
-		patch["controlScores"] = out
+		patch["controlScores"] = encodeKeyed(ctx, plan.ControlScores, "microsoft.graph.controlScore",
+			extras.ControlScores, func(m map[string]any, e controlScoreModelV0) {
+				putString(m, "controlCategory", e.ControlCategory)
+				putString(m, "controlName", e.ControlName)
+				putString(m, "description", e.Description)
+				putFloat(m, "score", e.Score)
+			}, &diags)
 	}
 	if send(plan.VendorInformation, p.VendorInformation) {
 		var v vendorInformationModelV0
@@ -176,10 +165,24 @@ func buildPatch(ctx context.Context, plan, prior *secureScoreResourceModelV1, ex
 	return patch, diags
 }
 
-func mergeExtra(m map[string]any, extra graph.Extra) {
-	for k, v := range extra {
-		m[k] = v
+// encodeKeyed is a keyed collection's PATCH value: each element starts from the unmodelled properties Graph
+// returned for its key (extras), then put writes the modelled ones over them.
+func encodeKeyed[E keyedElement](ctx context.Context, list types.List, odataType string, extras map[string]graph.Extra,
+	put func(m map[string]any, e E), diags *diag.Diagnostics) []map[string]any {
+	var elems []E
+	diags.Append(list.ElementsAs(ctx, &elems, false)...)
+	out := make([]map[string]any, 0, len(elems))
+	for _, e := range elems {
+		m := map[string]any{"@odata.type": odataType}
+		if known(e.key()) {
+			for k, v := range extras[e.key().ValueString()] {
+				m[k] = v
+			}
+		}
+		put(m, e)
+		out = append(out, m)
 	}
+	return out
 }
 
 func putString(m map[string]any, key string, v types.String) {
@@ -192,4 +195,9 @@ func putFloat(m map[string]any, key string, v types.Float64) {
 	if !v.IsNull() && !v.IsUnknown() {
 		m[key] = v.ValueFloat64()
 	}
+}
+
+// patchKeys lists a PATCH body's properties for log lines (values may be large; keys say what changed).
+func patchKeys(patch map[string]any) []string {
+	return slices.Sorted(maps.Keys(patch))
 }

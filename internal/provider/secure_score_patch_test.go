@@ -53,31 +53,3 @@ func TestBuildPatchSendsOnlyChangesAndKeepsElementExtras(t *testing.T) {
 		t.Errorf("unchanged plan produced %v", patch)
 	}
 }
-
-func TestDateTimeOffsetSemanticEquality(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	a := newDateTimeOffsetValue("2017-01-01T00:02:24.9669049+03:00")
-	for s, want := range map[string]bool{
-		"2016-12-31T21:02:24.966904900000Z": true,
-		"2016-12-31T21:02:24.9669049Z":      true,
-		"2016-12-31T21:02:24Z":              false, // precision that drops digits is another instant
-		"2017-01-01T00:02:24.9669049Z":      false,
-	} {
-		got, d := a.StringSemanticEquals(ctx, newDateTimeOffsetValue(s))
-		if d.HasError() || got != want {
-			t.Errorf("%s vs %s: got %v (%v), want %v", a.ValueString(), s, got, d, want)
-		}
-	}
-}
-
-func TestNonFiniteDoubleBecomesNullWithWarning(t *testing.T) {
-	t.Parallel()
-	nan := graph.Double(0)
-	nan = graph.Double(nan / nan)
-	var m secureScoreResourceModelV1
-	d := m.setFromGraph(context.Background(), &graph.SecureScore{ID: "x", CurrentScore: &nan})
-	if d.HasError() || d.WarningsCount() != 1 || !m.CurrentScore.IsNull() {
-		t.Errorf("got %v, diags %v", m.CurrentScore, d)
-	}
-}
