@@ -95,7 +95,8 @@ func (e *Emulator) updateProfileLocked(t *state, p *entity, patch map[string]any
 			if err != nil {
 				return err
 			}
-			entry["state"] = e.spellState(v.(string), s)
+			sent, _ := v.(string) // validState accepted it, so it is a string
+			entry["state"] = e.spellState(sent, s)
 		case "vendorInformation":
 			if v == nil {
 				continue
@@ -137,7 +138,8 @@ func (e *Emulator) updateProfileLocked(t *state, p *entity, patch map[string]any
 				if err != nil {
 					return err
 				}
-				entry["state"] = e.spellState(val.(string), s)
+				sent, _ := val.(string)
+				entry["state"] = e.spellState(sent, s)
 			}
 		case "id", "azureTenantId":
 			if err := checkImmutable(k, obj[k], v); err != nil {

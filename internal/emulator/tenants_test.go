@@ -287,7 +287,7 @@ func TestJournalNamesTenant(t *testing.T) {
 	if status != 200 || st["tenantId"] != tenant2.ID || st["domain"] != tenant2.Domain || len(st["controlProfiles"].([]any)) != len(seedControls)-5 {
 		t.Errorf("state?tenant=: %d %v %v", status, st["tenantId"], st["domain"])
 	}
-	if status, b = admin("/_emulator/state"); decode(t, b)["tenantId"] != DefaultTenantID {
+	if _, b = admin("/_emulator/state"); decode(t, b)["tenantId"] != DefaultTenantID {
 		t.Errorf("state defaults to %v", decode(t, b)["tenantId"])
 	}
 	if status, _ = admin("/_emulator/state?tenant=nowhere"); status != http.StatusNotFound {

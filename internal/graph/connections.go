@@ -10,7 +10,11 @@ const idleConnsPerHost = 4 * MaxConcurrentRequests
 // newTransport is http.DefaultTransport's configuration with enough idle connections per host; SharedTransport
 // adds the proxy rule.
 func newTransport() *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
+	base, ok := http.DefaultTransport.(*http.Transport)
+	if !ok { // a program replaced Go's default: start from the standard library's zero configuration
+		base = &http.Transport{}
+	}
+	t := base.Clone()
 	t.MaxIdleConnsPerHost = idleConnsPerHost
 	return t
 }

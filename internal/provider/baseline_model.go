@@ -18,18 +18,11 @@ import (
 // baselineResourceModelV0 is the securescore_baseline resource (schema version 0).
 type baselineResourceModelV0 struct {
 	ID              types.String   `tfsdk:"id"`
-	Controls        types.Map      `tfsdk:"controls"` // control id → baselineControlModelV0
+	Controls        types.Map      `tfsdk:"controls"` // control id → object of baselineControlType
 	ResetOnDestroy  types.Bool     `tfsdk:"reset_on_destroy"`
 	MissingControls types.String   `tfsdk:"missing_controls"`
 	SkippedControls types.Set      `tfsdk:"skipped_controls"`
 	Timeouts        timeouts.Value `tfsdk:"timeouts"`
-}
-
-// baselineControlModelV0 is one element of controls.
-type baselineControlModelV0 struct {
-	State      types.String `tfsdk:"state"`
-	AssignedTo types.String `tfsdk:"assigned_to"`
-	Comment    types.String `tfsdk:"comment"`
 }
 
 var baselineControlType = types.ObjectType{AttrTypes: map[string]attr.Type{

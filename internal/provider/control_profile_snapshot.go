@@ -204,7 +204,11 @@ func (s *controlProfileSnapshot) list(ctx context.Context) (*profileListing, err
 		if r.Err != nil {
 			return nil, r.Err
 		}
-		return r.Val.(*profileListing), nil
+		l, ok := r.Val.(*profileListing)
+		if !ok {
+			return nil, fmt.Errorf("listing control profiles: unexpected result %T", r.Val)
+		}
+		return l, nil
 	}
 }
 

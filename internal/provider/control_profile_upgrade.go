@@ -80,7 +80,7 @@ func upgradeControlProfileState(version int64, raw *tfprotov6.RawState) (tftypes
 			tfprotov6.UnmarshalOpts{ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true}})
 	default:
 		return tftypes.Value{}, fmt.Errorf("the state was written with schema version %d, which this provider version "+
-			"does not know (it reads versions 0 to %d). Use the provider version that wrote it.", version, controlProfileSchemaVersion)
+			"does not know (it reads versions 0 to %d); use the provider version that wrote it", version, controlProfileSchemaVersion)
 	}
 }
 

@@ -184,7 +184,7 @@ func TestAccBaseline_lifecycle(t *testing.T) {
 				Config: baselineConfig(p, bl2, ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(baselineName, plancheck.ResourceActionUpdate),
-					expectBefore(baselineName, "BlockLegacyAuthentication", "Ignored"),
+					expectBefore("BlockLegacyAuthentication", "Ignored"),
 				}},
 				Check: mark.expectWire(map[string]string{"BlockLegacyAuthentication": "ThirdParty||Blocked at the gateway"}),
 			},
@@ -227,8 +227,8 @@ func nonPristine(t *testing.T, tenant *emulator.Tenant) []string {
 }
 
 // expectBefore checks a control's state in the plan's prior (refreshed) value.
-func expectBefore(address, id, state string) plancheck.PlanCheck {
-	return beforeCheck{address, id, state}
+func expectBefore(id, state string) plancheck.PlanCheck {
+	return beforeCheck{baselineName, id, state}
 }
 
 type beforeCheck struct{ address, id, state string }
@@ -384,9 +384,9 @@ func TestAccBaseline_partialFailure(t *testing.T) {
 				Config: baselineConfig(p, all, ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					// What landed is in state; the failed control kept its prior (the service's) state.
-					expectBefore(baselineName, "BlockLegacyAuthentication", "ThirdParty"),
-					expectBefore(baselineName, "MFARegistrationV2", "Reviewed"),
-					expectBefore(baselineName, "OneAdmin", "Default"),
+					expectBefore("BlockLegacyAuthentication", "ThirdParty"),
+					expectBefore("MFARegistrationV2", "Reviewed"),
+					expectBefore("OneAdmin", "Default"),
 				}},
 				Check: mark.expectWire(map[string]string{"OneAdmin": "Ignored||Break-glass accounts"}),
 			},

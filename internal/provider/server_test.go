@@ -17,47 +17,47 @@ type rpcRecorder struct {
 
 var _ controlProfileRPCs = (*rpcRecorder)(nil)
 
-func record[Resp any](r *rpcRecorder, name string) (*Resp, error) {
+func record[Resp any](r *rpcRecorder, name string) *Resp {
 	r.calls = append(r.calls, name)
-	return new(Resp), nil
+	return new(Resp)
 }
 
 func (r *rpcRecorder) configure(*providerData, bool) {}
 
 func (r *rpcRecorder) ValidateResourceConfig(context.Context, *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	return record[tfprotov6.ValidateResourceConfigResponse](r, "ValidateResourceConfig")
+	return record[tfprotov6.ValidateResourceConfigResponse](r, "ValidateResourceConfig"), nil
 }
 
 func (r *rpcRecorder) UpgradeResourceState(context.Context, *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	return record[tfprotov6.UpgradeResourceStateResponse](r, "UpgradeResourceState")
+	return record[tfprotov6.UpgradeResourceStateResponse](r, "UpgradeResourceState"), nil
 }
 
 func (r *rpcRecorder) ReadResource(context.Context, *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	return record[tfprotov6.ReadResourceResponse](r, "ReadResource")
+	return record[tfprotov6.ReadResourceResponse](r, "ReadResource"), nil
 }
 
 func (r *rpcRecorder) PlanResourceChange(context.Context, *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	return record[tfprotov6.PlanResourceChangeResponse](r, "PlanResourceChange")
+	return record[tfprotov6.PlanResourceChangeResponse](r, "PlanResourceChange"), nil
 }
 
 func (r *rpcRecorder) ApplyResourceChange(context.Context, *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	return record[tfprotov6.ApplyResourceChangeResponse](r, "ApplyResourceChange")
+	return record[tfprotov6.ApplyResourceChangeResponse](r, "ApplyResourceChange"), nil
 }
 
 func (r *rpcRecorder) ImportResourceState(context.Context, *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
-	return record[tfprotov6.ImportResourceStateResponse](r, "ImportResourceState")
+	return record[tfprotov6.ImportResourceStateResponse](r, "ImportResourceState"), nil
 }
 
 func (r *rpcRecorder) MoveResourceState(context.Context, *tfprotov6.MoveResourceStateRequest) (*tfprotov6.MoveResourceStateResponse, error) {
-	return record[tfprotov6.MoveResourceStateResponse](r, "MoveResourceState")
+	return record[tfprotov6.MoveResourceStateResponse](r, "MoveResourceState"), nil
 }
 
 func (r *rpcRecorder) UpgradeResourceIdentity(context.Context, *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
-	return record[tfprotov6.UpgradeResourceIdentityResponse](r, "UpgradeResourceIdentity")
+	return record[tfprotov6.UpgradeResourceIdentityResponse](r, "UpgradeResourceIdentity"), nil
 }
 
 func (r *rpcRecorder) GenerateResourceConfig(context.Context, *tfprotov6.GenerateResourceConfigRequest) (*tfprotov6.GenerateResourceConfigResponse, error) {
-	return record[tfprotov6.GenerateResourceConfigResponse](r, "GenerateResourceConfig")
+	return record[tfprotov6.GenerateResourceConfigResponse](r, "GenerateResourceConfig"), nil
 }
 
 // Every RPC of tfprotov6.ResourceServer, the ones a later plugin-go adds included, goes to controlProfileServer
