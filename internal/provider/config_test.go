@@ -129,12 +129,12 @@ func TestResolveSettingsRejectsBadEnvironmentValues(t *testing.T) {
 
 func TestCheckBaseURL(t *testing.T) {
 	t.Parallel()
-	for _, ok := range []string{"https://graph.microsoft.com", "http://127.0.0.1:8080", "http://[::1]:9", "http://localhost", "https://proxy.example.com/graph"} {
+	for _, ok := range []string{"https://graph.microsoft.com", "http://127.0.0.1:8080", "http://[::1]:9", "http://localhost", "http://LOCALHOST:8080", "https://proxy.example.com/graph"} {
 		if err := checkBaseURL(ok); err != nil {
 			t.Errorf("checkBaseURL(%q): %v", ok, err)
 		}
 	}
-	for _, bad := range []string{"", "graph.microsoft.com", "ftp://x", "http://10.0.0.1", "https://x/?a=b", "https://user:pw@x"} {
+	for _, bad := range []string{"", "graph.microsoft.com", "ftp://x", "http://10.0.0.1", "http://localhost.example.com", "http://169.254.169.254", "https://x/?a=b", "https://user:pw@x"} {
 		if err := checkBaseURL(bad); err == nil {
 			t.Errorf("checkBaseURL(%q) accepted", bad)
 		}

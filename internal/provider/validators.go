@@ -3,12 +3,12 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/url"
 	"regexp"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
 var (
@@ -40,18 +40,10 @@ func checkBaseURL(s string) error {
 	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 		return fmt.Errorf("%q is not accepted; the base URL must not carry user info, a query or a fragment", s)
 	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+	if u.Scheme == "http" && !graph.IsLoopbackHost(u.Hostname()) {
 		return fmt.Errorf("%q is not accepted; plain http:// is allowed only for loopback hosts (localhost, 127.0.0.1, ::1), use https://", s)
 	}
 	return nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // stringCheck adapts a check function into a framework string validator.
