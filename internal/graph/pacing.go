@@ -13,7 +13,6 @@ package graph
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
@@ -115,13 +114,6 @@ func isSecureScores(u *url.URL) bool {
 		}
 	}
 	return false
-}
-
-// jitter429 spreads the retries of requests refused together: Retry-After plus up to a fifth of it more, so they do
-// not all return at the same instant and collide again. (A Retry-After below the floor gets the floor's own jitter
-// instead; see retryAfterWait.)
-func jitter429(wait time.Duration) time.Duration {
-	return wait + rand.N(wait/5+1)
 }
 
 // logRetryWait logs at INFO a retry wait long enough for a user to wonder what the provider is doing.

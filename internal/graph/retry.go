@@ -60,6 +60,13 @@ func retryAfterWait(d, floor time.Duration) time.Duration {
 	return floor + rand.N(floor/2+1)
 }
 
+// jitter429 spreads the retries of requests refused together: Retry-After plus up to a fifth of it more, so they do
+// not all return at the same instant and collide again. (A Retry-After below the floor gets the floor's own jitter
+// instead; see retryAfterWait.)
+func jitter429(wait time.Duration) time.Duration {
+	return wait + rand.N(wait/5+1)
+}
+
 // backoff is exponential from base, capped at max, with "equal jitter": half fixed, half random, so
 // concurrent clients spread out but never retry immediately.
 func backoff(base, ceiling time.Duration, retry int) time.Duration {
