@@ -34,13 +34,20 @@ type CachingSource struct {
 	tok       *oauth2.Token
 	refreshAt time.Time
 	inflight  *fetchCall
+	failed    *fetchCall // a prefetch that failed, kept for the next caller (see Prefetch)
 }
 
 type fetchCall struct {
-	done chan struct{}
-	tok  *oauth2.Token
-	err  error
+	done     chan struct{}
+	tok      *oauth2.Token
+	err      error
+	prefetch bool      // started by Prefetch: nobody waits for it yet
+	ended    time.Time // when it finished
 }
+
+// prefetchErrorLife bounds how long a failed prefetch answers for the credential: a first request later than
+// that fetches again rather than report an old failure.
+const prefetchErrorLife = time.Minute
 
 // NewCachingSource wraps fetch, which performs one token request, with caching and early refresh.
 func NewCachingSource(fetch func(ctx context.Context) (*oauth2.Token, error)) *CachingSource {
@@ -60,27 +67,17 @@ func (s *CachingSource) Token(ctx context.Context) (*oauth2.Token, error) {
 	}
 	call := s.inflight
 	if call == nil {
-		call = &fetchCall{done: make(chan struct{})}
-		s.inflight = call
-		// Detached from the caller's cancellation so one impatient caller does not fail the others;
-		// the values (HTTP client, loggers) are kept.
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fetchTimeout)
-		go func() {
-			defer cancel()
-			tok, err := s.fetch(fctx)
-			if err == nil && (tok == nil || tok.AccessToken == "") {
-				err = errors.New("token endpoint returned no access token")
-			}
-			s.mu.Lock()
-			if err == nil {
-				s.store(tok)
-			}
-			call.tok, call.err = tok, err
-			s.inflight = nil
+		if f := s.failed; f != nil && s.tok == nil && now.Sub(f.ended) < prefetchErrorLife {
+			// The prefetch was this credential's first sign-in and it failed: report that failure once,
+			// as the first request would have, without asking the token endpoint again.
+			s.failed = nil
 			s.mu.Unlock()
-			close(call.done)
-		}()
+			return nil, f.err
+		}
+		call = s.start(ctx, false)
 	}
+	call.prefetch = false // someone waits for it now and will hear how it ends
+	s.failed = nil
 	stale := s.tok
 	s.mu.Unlock()
 
@@ -96,6 +93,48 @@ func (s *CachingSource) Token(ctx context.Context) (*oauth2.Token, error) {
 		return nil, call.err
 	}
 	return copyToken(call.tok), nil
+}
+
+// Prefetch starts the first token request without waiting for it, so that signing in overlaps Terraform's own
+// work between ConfigureProvider and the first read instead of delaying that read by a token round trip. The
+// first Token call joins the request in flight, or gets its token; if it failed, that call gets its error
+// (once, within prefetchErrorLife), so a bad credential costs one token request as before. A source that
+// already holds a token or is fetching one is left alone.
+func (s *CachingSource) Prefetch(ctx context.Context) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tok != nil || s.inflight != nil {
+		return
+	}
+	s.start(ctx, true)
+}
+
+// start begins one fetch for every caller. Caller holds mu.
+func (s *CachingSource) start(ctx context.Context, prefetch bool) *fetchCall {
+	call := &fetchCall{done: make(chan struct{}), prefetch: prefetch}
+	s.inflight = call
+	// Detached from the caller's cancellation so one impatient caller does not fail the others, and a prefetch
+	// outlives the RPC that started it; the values (HTTP client, loggers, masks) are kept.
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fetchTimeout)
+	go func() {
+		defer cancel()
+		tok, err := s.fetch(fctx)
+		if err == nil && (tok == nil || tok.AccessToken == "") {
+			err = errors.New("token endpoint returned no access token")
+		}
+		s.mu.Lock()
+		if err == nil {
+			s.store(tok)
+		}
+		call.tok, call.err, call.ended = tok, err, s.now()
+		s.inflight = nil
+		if err != nil && call.prefetch {
+			s.failed = call
+		}
+		s.mu.Unlock()
+		close(call.done)
+	}()
+	return call
 }
 
 // Invalidate forgets the cached token if it is rejected, the access token a 401 answered, so the next Token

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/securescore/terraform-provider-securescore/internal/auth"
 	"github.com/securescore/terraform-provider-securescore/internal/clouds"
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
@@ -208,7 +209,21 @@ func (p *securescoreProvider) Configure(ctx context.Context, req provider.Config
 	if p.configured != nil {
 		p.configured(data, false)
 	}
+	if early, ok := tokens.(tokenPrefetcher); ok {
+		tflog.Debug(ctx, "Requesting the Microsoft Graph token ahead of the first request")
+		early.Prefetch(ctx)
+	}
 }
+
+// tokenPrefetcher is a token source that can sign in ahead of the first request. Configure starts it: a process
+// that Terraform configures is about to read or write, and the token round trip then overlaps Terraform's own
+// work between ConfigureProvider and the first resource RPC instead of delaying the first Graph request. A
+// failure is reported by the first request, as before, without a second token request (auth.CachingSource).
+type tokenPrefetcher interface {
+	Prefetch(ctx context.Context)
+}
+
+var _ tokenPrefetcher = (*auth.CachingSource)(nil)
 
 func (m securescoreProviderModelV0) unknownAttributes() []string {
 	var out []string

@@ -53,7 +53,7 @@ type row struct {
 	Conns       int   `json:"connections"`           // new TCP connections the emulator accepted in the phase
 	ConnsMax    int   `json:"connections_target"`
 	ConnsMet    bool  `json:"connections_met"`
-	Talkers     int   `json:"processes_talking"` // plugin processes that requested a token (each fetches its own)
+	Talkers     int   `json:"processes_talking"` // plugin processes that requested a token (each fetches its own when configured)
 	Plugins     int   `json:"plugin_processes"`  // securescore plugin processes terraform started
 	PeakRSSKiB  int64 `json:"provider_peak_rss_kib"`
 }
@@ -159,7 +159,7 @@ func buildReport(o *options, samples []sample, tf string, wall time.Duration) *r
 			"bound: what the limits allow at the latency: reads ceil(N/1000) list pages x latency, writes ceil(changed/4) x latency; apply-create writes N, apply-change reads N and writes ceil(N/10), plan-noop and refresh-only read N",
 			"time target: time <= 1.15 x (floor + bound), as the median of per-repetition ratios measured side by side",
 			"requests: every emulator request of the phase, token requests included; target: per plugin process that talks to Graph one token and ceil(N/1000)+1 Graph requests (the list pages and at most one GET), plus the PATCHes of a write phase; the baseline's no-op plan and refresh: ceil(N/1000) Graph reads and one token in all",
-			"connections: new TCP connections the emulator accepted during the phase (each terraform command starts new plugin processes, so every connection of a phase is new); target 4 (the admission limit) + 1 (token) per plugin process that talks to Graph, counted by its token request (each process fetches its own token)",
+			"connections: new TCP connections the emulator accepted during the phase (each terraform command starts new plugin processes, so every connection of a phase is new); target 4 (the admission limit) + 1 (token) per plugin process that talks to Graph, counted by its token request (each configured process fetches its own token, ahead of its first request)",
 		},
 	}
 	for _, s := range samples {

@@ -1,0 +1,122 @@
+package provider
+
+import (
+	"context"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/securescore/terraform-provider-securescore/internal/emulator"
+)
+
+// prefetchRig is the provider's protocol server configured, through ConfigureProvider as Terraform does it,
+// against an in-process emulator with one control profile.
+type prefetchRig struct {
+	emu *emulator.Emulator
+	s   tfprotov6.ProviderServer
+}
+
+func newPrefetchRig(t *testing.T, secret func(real string) string) *prefetchRig {
+	t.Helper()
+	emu, err := emulator.New(emulator.Config{ControlProfiles: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	cfg := emu.Config()
+	for k, v := range map[string]string{"ARM_TENANT_ID": cfg.TenantID, "ARM_CLIENT_ID": cfg.ClientID, "ARM_CLIENT_SECRET": secret(cfg.ClientSecret),
+		"ARM_GRAPH_ENDPOINT": srv.URL, "ARM_ACTIVE_DIRECTORY_AUTHORITY_HOST": srv.URL} {
+		t.Setenv(k, v)
+	}
+	s := NewProtocol6Server("test")()
+	ctx := context.Background()
+	schemas, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	typ := schemas.Provider.ValueType()
+	config, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, nullAttributes(typ)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf, err := s.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &config})
+	mustNoDiagnostics(t, err, conf.Diagnostics)
+	return &prefetchRig{emu: emu, s: s}
+}
+
+// kinds counts the journal's entries by kind.
+func (r *prefetchRig) kinds() map[string]int {
+	out := map[string]int{}
+	for _, j := range r.emu.Journal() {
+		out[j.Kind]++
+	}
+	return out
+}
+
+// waitForToken waits until the emulator has seen a token request, as a prefetch makes one.
+func (r *prefetchRig) waitForToken(t *testing.T) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); r.kinds()["token"] == 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no token request within 10 s of ConfigureProvider; journal %v", r.kinds())
+		}
+	}
+}
+
+// read refreshes a securescore_control_profile of the emulator's one control.
+func (r *prefetchRig) read(t *testing.T) *tfprotov6.ReadResourceResponse {
+	t.Helper()
+	m := nullControlProfileModel()
+	id := r.emu.ControlProfileIDs()[0]
+	m.ID, m.ControlID, m.State = types.StringValue(id), types.StringValue(id), types.StringValue("Default")
+	state, err := m.toDynamicValue(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := r.s.ReadResource(context.Background(), &tfprotov6.ReadResourceRequest{TypeName: controlProfileTypeName, CurrentState: state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+// ConfigureProvider signs in ahead of the first request, and that request then needs no token request of its
+// own: one token for the process, fetched while Terraform is still walking towards its first read.
+func TestConfigureSignsInAhead(t *testing.T) {
+	r := newPrefetchRig(t, func(real string) string { return real })
+	r.waitForToken(t)
+	if k := r.kinds(); k["read"] != 0 || k["write"] != 0 {
+		t.Fatalf("ConfigureProvider sent Graph requests: %v", k)
+	}
+	read := r.read(t)
+	mustNoDiagnostics(t, nil, read.Diagnostics)
+	if k := r.kinds(); k["token"] != 1 || k["read"] != 1 {
+		t.Errorf("journal after the first read: %v, want 1 token and 1 read", k)
+	}
+}
+
+// A credential Entra ID refuses costs one token request, as it did before the prefetch, and the refusal is
+// reported by the first request that needs the token.
+func TestConfigureSignInAheadFailureReportedByFirstRequest(t *testing.T) {
+	r := newPrefetchRig(t, func(string) string { return "not-the-secret" })
+	r.waitForToken(t)
+	read := r.read(t)
+	var detail string
+	for _, d := range read.Diagnostics {
+		if d.Severity == tfprotov6.DiagnosticSeverityError {
+			detail += d.Summary + ": " + d.Detail
+		}
+	}
+	if !strings.Contains(detail, "AADSTS") {
+		t.Errorf("first read's error = %q, want Entra ID's refusal (AADSTS…)", detail)
+	}
+	if k := r.kinds(); k["token"] != 1 || k["read"] != 0 {
+		t.Errorf("journal: %v, want exactly 1 token request and no Graph request", k)
+	}
+}
