@@ -21,7 +21,7 @@ type prefetchRig struct {
 	s   tfprotov6.ProviderServer
 }
 
-func newPrefetchRig(t *testing.T, secret func(real string) string) *prefetchRig {
+func newPrefetchRig(t *testing.T, secret func(configured string) string) *prefetchRig {
 	t.Helper()
 	emu, err := emulator.New(emulator.Config{ControlProfiles: 1})
 	if err != nil {
@@ -89,7 +89,7 @@ func (r *prefetchRig) read(t *testing.T) *tfprotov6.ReadResourceResponse {
 // ConfigureProvider signs in ahead of the first request, and that request then needs no token request of its
 // own: one token for the process, fetched while Terraform is still walking towards its first read.
 func TestConfigureSignsInAhead(t *testing.T) {
-	r := newPrefetchRig(t, func(real string) string { return real })
+	r := newPrefetchRig(t, func(configured string) string { return configured })
 	r.waitForToken(t)
 	if k := r.kinds(); k["read"] != 0 || k["write"] != 0 {
 		t.Fatalf("ConfigureProvider sent Graph requests: %v", k)
