@@ -125,6 +125,11 @@ func decodeControlProfile(ctx context.Context, dv *tfprotov6.DynamicValue, m *co
 	if dv == nil {
 		return true, nil
 	}
+	if dv.MsgPack != nil && dv.JSON == nil {
+		if null, err := decodeControlProfileWire(dv.MsgPack, m); err == nil {
+			return null, nil
+		}
+	}
 	v, err := dv.Unmarshal(controlProfileResourceType)
 	if err != nil {
 		return false, err
@@ -153,6 +158,14 @@ func decodeControlProfile(ctx context.Context, dv *tfprotov6.DynamicValue, m *co
 
 // toDynamicValue is m as a wire value of controlProfileResourceType.
 func (m *controlProfileResourceModelV1) toDynamicValue(ctx context.Context) (*tfprotov6.DynamicValue, error) {
+	if b, err := encodeControlProfileWire(m); err == nil {
+		return &tfprotov6.DynamicValue{MsgPack: b}, nil
+	}
+	return m.toDynamicValueGeneral(ctx)
+}
+
+// toDynamicValueGeneral is toDynamicValue through tftypes, for values the flat encoder does not take (unknowns).
+func (m *controlProfileResourceModelV1) toDynamicValueGeneral(ctx context.Context) (*tfprotov6.DynamicValue, error) {
 	fields := m.fields()
 	vals := make(map[string]tftypes.Value, len(fields))
 	for _, f := range fields {

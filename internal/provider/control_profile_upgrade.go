@@ -39,6 +39,12 @@ func (s *controlProfileServer) UpgradeResourceState(_ context.Context, req *tfpr
 		resp.UpgradedState = nullControlProfileValue()
 		return resp, nil
 	}
+	if req.Version == controlProfileSchemaVersion {
+		if dv, err := upgradeControlProfileStateWire(req.RawState); err == nil {
+			resp.UpgradedState = dv
+			return resp, nil
+		}
+	}
 	v, err := upgradeControlProfileState(req.Version, req.RawState)
 	if err != nil {
 		resp.Diagnostics = errorDiagnostics("Unable to read the control profile's state", err.Error())
