@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -117,24 +118,11 @@ func validateBaselineConfig(ctx context.Context, config baselineObject) diag.Dia
 			diags.AddError("Unexpected baseline controls value", err.Error())
 			return diags
 		}
-		for _, id := range sortedKeys(elems) {
-			if id == "" {
-				fail(baselineNonEmpty, path.Root("controls").AtMapKey(id), id)
-			}
-			var attrs map[string]tftypes.Value
-			if e := elems[id]; !isKnown(e) || e.As(&attrs) != nil {
-				continue
-			}
-			if st := attrs["state"]; isKnown(st) {
-				if _, ok := canonicalControlState(stringOf(st)); !ok {
-					fail(baselineStateValidator, path.Root("controls").AtMapKey(id).AtName("state"), stringOf(st))
-				}
-			}
-			for _, name := range []string{"assigned_to", "comment"} {
-				if v := attrs[name]; isKnown(v) && stringOf(v) == "" {
-					fail(baselineNonEmpty, path.Root("controls").AtMapKey(id).AtName(name), "")
-				}
-			}
+		if _, ok := elems[""]; ok {
+			// As the framework: a map whose own validators failed has its elements left unchecked.
+			fail(baselineNonEmpty, path.Root("controls").AtMapKey(""), "")
+		} else {
+			validateBaselineControls(&diags, elems, fail)
 		}
 	}
 	if mc := config["missing_controls"]; isKnown(mc) {
@@ -155,4 +143,34 @@ func validateBaselineConfig(ctx context.Context, config baselineObject) diag.Dia
 		}
 	}
 	return diags
+}
+
+// validateBaselineControls checks each element of controls.
+func validateBaselineControls(diags *diag.Diagnostics, elems map[string]tftypes.Value, fail func(validator.String, path.Path, string)) {
+	for _, id := range sortedKeys(elems) {
+		p := path.Root("controls").AtMapKey(id)
+		var attrs map[string]tftypes.Value
+		if e := elems[id]; !isKnown(e) || e.As(&attrs) != nil || attrs["state"].IsNull() {
+			// The framework reads a null or unknown element's attributes as null, so its required state is missing.
+			missingRequired(diags, p.AtName("state"))
+			continue
+		}
+		if st := attrs["state"]; isKnown(st) {
+			if _, ok := canonicalControlState(stringOf(st)); !ok {
+				fail(baselineStateValidator, p.AtName("state"), stringOf(st))
+			}
+		}
+		for _, name := range []string{"assigned_to", "comment"} {
+			if v := attrs[name]; isKnown(v) && stringOf(v) == "" {
+				fail(baselineNonEmpty, p.AtName(name), "")
+			}
+		}
+	}
+}
+
+// missingRequired is the framework's error for a required attribute the configuration leaves null.
+func missingRequired(diags *diag.Diagnostics, p path.Path) {
+	diags.AddAttributeError(p, "Missing Configuration for Required Attribute",
+		fmt.Sprintf("Must set a configuration value for the %s attribute as the provider has marked it as required.\n\n", p)+
+			"Refer to the provider documentation or contact the provider developers for additional information about configurable attributes that are required.")
 }
