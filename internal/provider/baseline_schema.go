@@ -99,7 +99,11 @@ var (
 		if !ok {
 			panic("the timeouts block is not a single nested block")
 		}
-		return block.Attributes["create"].(schema.StringAttribute).Validators[0]
+		create, ok := block.Attributes["create"].(schema.StringAttribute)
+		if !ok || len(create.Validators) != 1 {
+			panic("the timeouts block's create attribute is not a string with one validator")
+		}
+		return create.Validators[0]
 	}()
 )
 
@@ -156,7 +160,7 @@ func validateBaselineControls(diags *diag.Diagnostics, elems map[string]tftypes.
 			continue
 		}
 		if st := attrs["state"]; isKnown(st) {
-			if _, ok := canonicalControlState(stringOf(st)); !ok {
+			if !isControlState(stringOf(st)) {
 				fail(baselineStateValidator, p.AtName("state"), stringOf(st))
 			}
 		}

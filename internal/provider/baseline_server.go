@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -162,7 +163,7 @@ func (s *baselineServer) ImportResourceState(_ context.Context, req *tfprotov6.I
 		return resp, nil
 	}
 	if err := checkTenantID(req.ID); err != nil {
-		resp.Diagnostics = errorDiagnostics("Invalid baseline import id", "Import a baseline by the tenant id the provider is configured for: "+err.Error())
+		resp.Diagnostics = errorDiagnostics("Invalid baseline import id", fmt.Sprintf("Import a baseline by the tenant id the provider is configured for: %s", err))
 		return resp, nil
 	}
 	// Only the id: the read that follows finds the controls (see read).

@@ -68,13 +68,11 @@ func baselineScenario(t *testing.T, bb *baselineBench) []string {
 			t.Fatal(err)
 		}
 		obs = append(obs, step+" validate: "+canonicalDiagnostics(val.Diagnostics))
-		proposed := bb.dynamic(t, tftypes.NewValue(bb.typ, nil))
+		proposed := cfg // a create: Terraform proposes the configuration
 		if prior != nil {
 			proposed = bb.proposed(t, prior, cfg)
 		} else {
 			prior = bb.dynamic(t, tftypes.NewValue(bb.typ, nil))
-			cv, _ := cfg.Unmarshal(bb.typ)
-			proposed = bb.dynamic(t, cv)
 		}
 		resp, err := bb.s.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{TypeName: baselineTypeName,
 			PriorState: prior, ProposedNewState: proposed, Config: cfg})

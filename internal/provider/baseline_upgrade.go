@@ -32,7 +32,7 @@ func (s *baselineServer) UpgradeResourceState(_ context.Context, req *tfprotov6.
 			"There was an error reading the saved resource state using the current resource schema.\n\n"+
 				"If this resource state was last refreshed with Terraform CLI 0.11 and earlier, it must be refreshed or applied with an older provider version first. "+
 				"If you manually modified the resource state, you will need to manually modify it to match the current resource schema. "+
-				"Otherwise, please report this to the provider developer:\n\n"+err.Error())
+				"Otherwise, please report this to the provider developer:\n\n"+fmt.Sprint(err))
 		return resp, nil
 	}
 	dv, err := tfprotov6.NewDynamicValue(baselineResourceType, v)
