@@ -369,3 +369,64 @@ func TestBaselineServerDefersAsFramework(t *testing.T) {
 		t.Errorf("raw answers:\n%s\nframework answers:\n%s", strings.Join(raw, "\n"), strings.Join(fw, "\n"))
 	}
 }
+
+// The parts of the protocol the framework used to provide, checked directly on baselineServer (the tests above
+// check that they match the framework's answers): deferral, state upgrade, Move, identity and generated config.
+func TestBaselineServerProtocol(t *testing.T) {
+	ctx := context.Background()
+	state := nullBaselineObject()
+	state.setString("id", "00000000-0000-4000-8000-000000000001")
+	state.setControls(map[string]controlDecision{"AdminMFAV2": {State: "ThirdParty", Comment: "via Okta"}})
+	state["reset_on_destroy"] = tftypes.NewValue(tftypes.Bool, true)
+	state.setString("missing_controls", missingControlsError)
+	state.setSkipped(nil)
+	dv, err := state.encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	s := newBaselineServer()
+	s.configure(nil, true)
+	read, _ := s.ReadResource(ctx, &tfprotov6.ReadResourceRequest{CurrentState: dv, ClientCapabilities: &tfprotov6.ReadResourceClientCapabilities{DeferralAllowed: true}})
+	plan, _ := s.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{PriorState: dv, ProposedNewState: dv, Config: dv,
+		ClientCapabilities: &tfprotov6.PlanResourceChangeClientCapabilities{DeferralAllowed: true}})
+	imp, _ := s.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{ID: "contoso.onmicrosoft.com",
+		ClientCapabilities: &tfprotov6.ImportResourceStateClientCapabilities{DeferralAllowed: true}})
+	for name, d := range map[string]*tfprotov6.Deferred{"Read": read.Deferred, "Plan": plan.Deferred, "Import": imp.Deferred} {
+		if d == nil || d.Reason != tfprotov6.DeferredReasonProviderConfigUnknown {
+			t.Errorf("%s: deferred %v, want ProviderConfigUnknown", name, d)
+		}
+	}
+	if v, err := imp.ImportedResources[0].State.Unmarshal(baselineResourceType); err != nil || v.IsKnown() {
+		t.Errorf("deferred import: state %v (%v), want unknown", v, err)
+	}
+
+	js, err := stateJSON(baselineResourceType, dv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	up, _ := s.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{Version: 0, RawState: &tfprotov6.RawState{JSON: append([]byte(`{"gone":true,`), js[1:]...)}})
+	if len(up.Diagnostics) != 0 || canonicalDynamic(t, baselineResourceType, up.UpgradedState) != canonicalDynamic(t, baselineResourceType, dv) {
+		t.Errorf("upgrade of v0 JSON: %v, %s", up.Diagnostics, canonicalDynamic(t, baselineResourceType, up.UpgradedState))
+	}
+	up, _ = s.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{Version: 1, RawState: &tfprotov6.RawState{JSON: js}})
+	if up.UpgradedState != nil || len(up.Diagnostics) != 1 || !strings.Contains(up.Diagnostics[0].Detail, "version 1 upgrade") {
+		t.Errorf("upgrade of v1: %v, want the framework's error for an unknown version", up.Diagnostics)
+	}
+
+	mv, _ := s.MoveResourceState(ctx, &tfprotov6.MoveResourceStateRequest{SourceTypeName: "securescore_control_profile", TargetTypeName: baselineResourceName,
+		SourceState: &tfprotov6.RawState{JSON: []byte(`{}`)}})
+	if mv.TargetState != nil || len(mv.Diagnostics) != 1 || mv.Diagnostics[0].Summary != "Unable to Move Resource State" {
+		t.Errorf("move: %v", mv.Diagnostics)
+	}
+	ui, _ := s.UpgradeResourceIdentity(ctx, &tfprotov6.UpgradeResourceIdentityRequest{Version: 1})
+	if ui.UpgradedIdentity != nil || len(ui.Diagnostics) != 1 || ui.Diagnostics[0].Severity != tfprotov6.DiagnosticSeverityError {
+		t.Errorf("identity upgrade: %v", ui.Diagnostics)
+	}
+
+	gen, _ := s.GenerateResourceConfig(ctx, &tfprotov6.GenerateResourceConfigRequest{State: dv})
+	config, _, err := decodeBaseline(gen.Config)
+	if err != nil || len(gen.Diagnostics) != 0 || !config["id"].IsNull() || !config["skipped_controls"].IsNull() || !config["controls"].Equal(state["controls"]) {
+		t.Errorf("generated config %v (%v, %v), want the state without id and skipped_controls", config, err, gen.Diagnostics)
+	}
+}
