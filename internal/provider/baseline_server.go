@@ -21,8 +21,12 @@ const baselineResourceName = "securescore_baseline"
 // map for every key (O(N^2); terraform-plugin-framework#775, #974, #1322), with its schema walks, semantic
 // equality and conversions on top; here each RPC decodes its values once, applies the resource's rules to plain
 // Go maps and encodes the result once. Behaviour, schema, state and diagnostics are the framework resource's
-// (baselineResource, kept in a test file to measure against).
-// A/B at N=1000: see DESIGN.md, "Where to add a resource".
+// (baselineResource, kept in a test file to measure against; baseline_server_test.go compares their answers).
+// A/B against it at N=1000, alternating runs: BenchmarkBaselinePlan 5.5x faster with 7x fewer bytes and 4x fewer
+// allocations (0.18 s, 66 MB, 1.0 M allocs per op against 0.99 s, 478 MB, 4.3 M); BenchmarkBaselineApply 8x
+// faster with 13x fewer bytes and 6x fewer allocations. With terraform 1.11.4 (internal/cmd/bench, median of 3):
+// a no-op plan 1.07 s against 1.71 s (1.23x its protocol floor plus bound, against 2.02x), a refresh-only plan
+// 0.84 s against 1.20 s, an apply of 100 changed controls 4.25 s against 5.78 s, and about half the peak memory.
 type baselineServer struct {
 	data     atomic.Pointer[providerData] // nil until the provider is configured with known values
 	deferred atomic.Bool                  // the provider's configuration was unknown and Terraform allows deferral
