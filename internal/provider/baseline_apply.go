@@ -111,3 +111,172 @@ func addFailures(diags *diag.Diagnostics, tenant, what string, attempted int, fa
 	}
 	diags.AddError(fmt.Sprintf("Unable to %s %d control(s) of the baseline", what, len(failed)), detail)
 }
+
+// create applies a new baseline's plan and reports whether plan is now the state to store (with errors too,
+// when some controls failed).
+func (s *baselineServer) create(ctx context.Context, plan baselineObject, diags *diag.Diagnostics) bool {
+	data := s.data.Load()
+	t, err := plan.timeouts(ctx)
+	if err != nil {
+		diags.AddError("Unable to apply the baseline", err.Error())
+		return false
+	}
+	ctx, cancel, client := (&resourceBase{data: data}).startWrite(ctx, t.Create, diags)
+	defer cancel()
+	if client == nil {
+		return false
+	}
+	return applyPlan(ctx, data, client, plan, map[string]controlDecision{}, nil, true, diags)
+}
+
+// update applies the plan of a baseline that prior holds, putting the controls removed from it back to Default
+// (reset_on_destroy), and reports whether plan is now the state to store.
+func (s *baselineServer) update(ctx context.Context, plan, prior baselineObject, diags *diag.Diagnostics) bool {
+	data := s.data.Load()
+	t, err := plan.timeouts(ctx)
+	if err != nil {
+		diags.AddError("Unable to apply the baseline", err.Error())
+		return false
+	}
+	ctx, cancel, client := (&resourceBase{data: data}).startWrite(ctx, t.Update, diags)
+	defer cancel()
+	if client == nil {
+		return false
+	}
+	current, _, d := prior.decisions()
+	diags.Append(d...)
+	want, _, d2 := plan.decisions()
+	diags.Append(d2...)
+	if diags.HasError() {
+		return false
+	}
+	for id := range prior.skipped() {
+		delete(current, id) // their values are the configuration's, not the service's
+	}
+	resetOnDestroy := resetOnDestroyOf(plan)
+	var reset, left []string
+	for _, id := range sortedKeys(current) {
+		if _, ok := want[id]; ok {
+			continue
+		}
+		if resetOnDestroy {
+			reset = append(reset, id)
+		} else {
+			left = append(left, id)
+		}
+	}
+	if len(left) > 0 {
+		diags.AddWarning("Controls only removed from the baseline",
+			fmt.Sprintf("reset_on_destroy is false, so %s keep their state in Microsoft Secure Score; nothing was sent for them.", strings.Join(left, ", ")))
+	}
+	return applyPlan(ctx, data, client, plan, current, reset, false, diags)
+}
+
+// resetOnDestroyOf is reset_on_destroy; null and unknown read as false, as the framework's ValueBool does.
+func resetOnDestroyOf(o baselineObject) bool {
+	var b bool
+	if isKnown(o["reset_on_destroy"]) {
+		_ = o["reset_on_destroy"].As(&b)
+	}
+	return b
+}
+
+// applyPlan makes the service hold plan's controls, given what it is known to hold (current) and the controls to
+// put back to Default, and rewrites plan into the new state. Controls of plan that current does not know are read
+// from one list first. It reports false when that list failed: nothing was sent and plan is not a state.
+func applyPlan(ctx context.Context, data *providerData, client controlProfileWriter, plan baselineObject,
+	current map[string]controlDecision, reset []string, create bool, diags *diag.Diagnostics) bool {
+	want, _, d := plan.decisions()
+	diags.Append(d...)
+	if d.HasError() {
+		return false
+	}
+	skipped := plan.skipped()
+	needList := !plan["skipped_controls"].IsKnown() || !plan["id"].IsKnown()
+	for id := range want {
+		if _, ok := current[id]; !ok && !skipped[id] {
+			needList = true
+		}
+	}
+	tenant := plan.str("id")
+	if needList {
+		listing := listProfiles(ctx, data, diags)
+		if listing == nil {
+			return false
+		}
+		tenant = tenantOf(data, listing)
+		plan.setString("id", tenant)
+		if !plan["skipped_controls"].IsKnown() && plan.str("missing_controls") == missingControlsWarn {
+			for id := range want {
+				if _, ok := listing[id]; !ok {
+					skipped[id] = true
+				}
+			}
+		}
+		for id := range want {
+			if p, ok := listing[id]; ok {
+				if _, known := current[id]; !known {
+					current[id] = decisionOf(p)
+				}
+			}
+		}
+	}
+	configured := map[string]controlDecision{} // a skipped control keeps its configured decision in state
+	for id := range skipped {
+		if d, ok := want[id]; ok {
+			configured[id] = d
+		}
+		delete(want, id)
+	}
+	result, sent, failed := converge(ctx, client, data.profiles, current, want, reset)
+	for id := range skipped {
+		result[id] = configured[id]
+	}
+	plan.setControls(result)
+	plan.setSkipped(sortedKeys(skipped))
+	what := "update"
+	if create {
+		what = "apply"
+	}
+	addFailures(diags, tenant, what, sent, failed, create)
+	return true
+}
+
+// delete puts every control of state back to Default unless reset_on_destroy is false. It returns the state to
+// keep when some resets failed (the controls not reset, with an error), else nil: the baseline leaves state
+// unless diags holds an error.
+func (s *baselineServer) delete(ctx context.Context, state baselineObject, diags *diag.Diagnostics) baselineObject {
+	if rod := state["reset_on_destroy"]; isKnown(rod) && !resetOnDestroyOf(state) {
+		diags.AddWarning("Baseline only removed from Terraform state",
+			fmt.Sprintf("reset_on_destroy is false, so the controls of the baseline of tenant %s keep their state in Microsoft Secure Score; "+
+				"nothing was sent to Microsoft Graph.", state.str("id")))
+		return nil
+	}
+	data := s.data.Load()
+	t, err := state.timeouts(ctx)
+	if err != nil {
+		diags.AddError("Unable to destroy the baseline", err.Error())
+		return nil
+	}
+	ctx, cancel, client := (&resourceBase{data: data}).startWrite(ctx, t.Delete, diags)
+	defer cancel()
+	if client == nil {
+		return nil
+	}
+	prior, _, d := state.decisions()
+	diags.Append(d...)
+	if d.HasError() {
+		return nil
+	}
+	for id := range state.skipped() {
+		delete(prior, id)
+	}
+	result, sent, failed := converge(ctx, client, data.profiles, prior, nil, sortedKeys(prior))
+	if len(failed) == 0 {
+		return nil
+	}
+	addFailures(diags, state.str("id"), "reset", sent, failed, false)
+	state.setControls(result)
+	state.setSkipped(nil)
+	return state
+}

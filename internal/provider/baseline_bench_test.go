@@ -39,6 +39,12 @@ func (bb *baselineBench) configure(tb testing.TB) {
 // that the benchmarks below see the whole cost of a baseline's RPCs over n keys.
 func newBaselineBench(tb testing.TB, n int) *baselineBench {
 	tb.Helper()
+	return newBaselineBenchOn(tb, n, NewProtocol6Server("bench"))
+}
+
+// newBaselineBenchOn is newBaselineBench with the provider served by serve (newBaselineFrameworkServer for the A/B).
+func newBaselineBenchOn(tb testing.TB, n int, serve func() tfprotov6.ProviderServer) *baselineBench {
+	tb.Helper()
 	ctx := context.Background()
 	emu, err := emulator.New(emulator.Config{ControlProfiles: n + 1}) // one more than the baseline holds, for tests that add one
 	if err != nil {
@@ -51,7 +57,7 @@ func newBaselineBench(tb testing.TB, n int) *baselineBench {
 		"ARM_GRAPH_ENDPOINT": srv.URL, "ARM_ACTIVE_DIRECTORY_AUTHORITY_HOST": srv.URL} {
 		tb.Setenv(k, v)
 	}
-	s := NewProtocol6Server("bench")()
+	s := serve()
 	schemas, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		tb.Fatal(err)
@@ -174,10 +180,18 @@ func stateJSON(typ tftypes.Type, dv *tfprotov6.DynamicValue) ([]byte, error) {
 
 // BenchmarkBaselinePlan is the provider's share of `terraform plan` on one baseline of N controls with 10% of
 // them changed: the listing comes from an in-process emulator without latency, so this is the CPU the RPCs take.
-func BenchmarkBaselinePlan(b *testing.B) {
+func BenchmarkBaselinePlan(b *testing.B) { benchBaselinePlan(b, NewProtocol6Server("bench")) }
+
+// BenchmarkBaselinePlanFramework is BenchmarkBaselinePlan with the baseline served by the framework
+// (baselineResource), the A/B of baselineServer.
+func BenchmarkBaselinePlanFramework(b *testing.B) {
+	benchBaselinePlan(b, newBaselineFrameworkServer("bench"))
+}
+
+func benchBaselinePlan(b *testing.B, serve func() tfprotov6.ProviderServer) {
 	for _, n := range []int{1000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			bb := newBaselineBench(b, n)
+			bb := newBaselineBenchOn(b, n, serve)
 			config := bb.config(b, n/10)
 			b.ReportAllocs()
 			for b.Loop() {
@@ -189,10 +203,17 @@ func BenchmarkBaselinePlan(b *testing.B) {
 
 // BenchmarkBaselineApply is the provider's share of the apply of that plan: PlanResourceChange again (Terraform
 // plans once more in the apply walk) and ApplyResourceChange, which PATCHes the changed tenth.
-func BenchmarkBaselineApply(b *testing.B) {
+func BenchmarkBaselineApply(b *testing.B) { benchBaselineApply(b, NewProtocol6Server("bench")) }
+
+// BenchmarkBaselineApplyFramework is BenchmarkBaselineApply with the baseline served by the framework.
+func BenchmarkBaselineApplyFramework(b *testing.B) {
+	benchBaselineApply(b, newBaselineFrameworkServer("bench"))
+}
+
+func benchBaselineApply(b *testing.B, serve func() tfprotov6.ProviderServer) {
 	for _, n := range []int{1000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			bb := newBaselineBench(b, n)
+			bb := newBaselineBenchOn(b, n, serve)
 			config := bb.config(b, n/10)
 			planned := bb.plan(b, config).PlannedState
 			ctx := context.Background()

@@ -10,14 +10,15 @@ import (
 // send lower camel case, and the service may answer in either spelling. Shared by every resource that sets a
 // control's state (securescore_control_profile, securescore_baseline).
 
-// canonicalControlState returns the documented spelling (Default, Ignored, ThirdParty, Reviewed) of s in any case.
-func canonicalControlState(s string) (string, bool) {
+// isControlState reports whether s is one of the documented states (Default, Ignored, ThirdParty, Reviewed) in
+// any case.
+func isControlState(s string) bool {
 	for _, st := range controlStates {
 		if strings.EqualFold(s, st) {
-			return st, true
+			return true
 		}
 	}
-	return "", false
+	return false
 }
 
 // sameControlState reports whether a and b hold the same state (nulls and unknowns compare as values do).

@@ -257,8 +257,7 @@ func (m securescoreProviderModelV0) unknownAttributes() []string {
 func (p *securescoreProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewSecureScoreResource,
-		NewBaselineResource,
-		// securescore_control_profile is served by controlProfileServer (see NewProtocol6Server).
+		// securescore_control_profile and securescore_baseline are served on terraform-plugin-go (see NewProtocol6Server).
 	}
 }
 

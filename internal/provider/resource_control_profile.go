@@ -430,3 +430,5 @@ func (s *controlProfileServer) MoveResourceState(context.Context, *tfprotov6.Mov
 	return &tfprotov6.MoveResourceStateResponse{Diagnostics: errorDiagnostics("Unable to move resource state",
 		"securescore_control_profile cannot take state moved from another resource type. Import the control instead.")}, nil
 }
+
+func (s *controlProfileServer) schema() *tfprotov6.Schema { return controlProfileResourceSchema() }

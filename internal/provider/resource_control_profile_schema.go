@@ -99,7 +99,7 @@ func validateControlProfileConfig(ctx context.Context, config *tfprotov6.Dynamic
 	add(nonEmpty(root.WithAttributeName("control_id"), m.ControlID))
 	add(nonEmpty(root.WithAttributeName("assigned_to"), m.AssignedTo))
 	add(nonEmpty(root.WithAttributeName("comment"), m.Comment))
-	if _, ok := canonicalControlState(m.State.ValueString()); known(m.State) && !ok {
+	if known(m.State) && !isControlState(m.State.ValueString()) {
 		add(attributeError(root.WithAttributeName("state"), "Invalid Attribute Value Match",
 			fmt.Sprintf("Attribute state value must be one of: %s, got: %q (any case is accepted)", quotedList(controlStates), m.State.ValueString())))
 	}

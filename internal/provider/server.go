@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"maps"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -13,31 +14,42 @@ import (
 
 var (
 	_ tfprotov6.ProviderServer = (*protocolServer)(nil)
-	_ controlProfileRPCs       = (*controlProfileServer)(nil)
+	_ rawResource              = (*controlProfileServer)(nil)
+	_ rawResource              = (*baselineServer)(nil)
 )
 
-// controlProfileRPCs is what protocolServer needs of controlProfileServer: every resource RPC (so that the
-// compiler names any the plugin protocol adds), and the provider's configuration.
-type controlProfileRPCs interface {
+// rawResource is a resource served on terraform-plugin-go: every resource RPC (so that the compiler names any
+// the plugin protocol adds), its schema, and the provider's configuration.
+type rawResource interface {
 	tfprotov6.ResourceServer
+	schema() *tfprotov6.Schema
 	configure(data *providerData, deferred bool)
 }
 
 // NewProtocol6Server returns the provider's plugin protocol 6 server, as tf6server.Serve and the acceptance tests
-// want it: the framework serves the provider block, the data sources and securescore_secure_score, and
-// controlProfileServer serves securescore_control_profile (why: see there). Both share one configured client.
+// want it: the framework serves the provider block, the data sources and securescore_secure_score;
+// controlProfileServer and baselineServer serve securescore_control_profile and securescore_baseline (why: see
+// there). All share one configured client.
 func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		profiles := newControlProfileServer()
-		p := newProvider(version, profiles.configure)
-		return &protocolServer{ProviderServer: providerserver.NewProtocol6(p)(), profiles: profiles}
+		raw := map[string]rawResource{
+			controlProfileTypeName: newControlProfileServer(),
+			baselineResourceName:   newBaselineServer(),
+		}
+		p := newProvider(version, func(data *providerData, deferred bool) {
+			for _, r := range raw {
+				r.configure(data, deferred)
+			}
+		})
+		return &protocolServer{ProviderServer: providerserver.NewProtocol6(p)(), raw: raw}
 	}
 }
 
-// protocolServer routes securescore_control_profile's RPCs to profiles and everything else to the framework.
+// protocolServer routes the RPCs of the resources in raw to them, by type name, and everything else to the
+// framework.
 type protocolServer struct {
 	tfprotov6.ProviderServer // the framework's server
-	profiles                 controlProfileRPCs
+	raw                      map[string]rawResource
 }
 
 func (s *protocolServer) GetMetadata(ctx context.Context, req *tfprotov6.GetMetadataRequest) (*tfprotov6.GetMetadataResponse, error) {
@@ -46,7 +58,10 @@ func (s *protocolServer) GetMetadata(ctx context.Context, req *tfprotov6.GetMeta
 		return resp, err
 	}
 	out := *resp
-	out.Resources = append(append([]tfprotov6.ResourceMetadata(nil), resp.Resources...), tfprotov6.ResourceMetadata{TypeName: controlProfileTypeName})
+	out.Resources = slices.Clone(resp.Resources)
+	for _, name := range sortedKeys(s.raw) {
+		out.Resources = append(out.Resources, tfprotov6.ResourceMetadata{TypeName: name})
+	}
 	return &out, nil
 }
 
@@ -60,58 +75,63 @@ func (s *protocolServer) GetProviderSchema(ctx context.Context, req *tfprotov6.G
 	if out.ResourceSchemas == nil {
 		out.ResourceSchemas = map[string]*tfprotov6.Schema{}
 	}
-	out.ResourceSchemas[controlProfileTypeName] = controlProfileResourceSchema()
+	for name, r := range s.raw {
+		out.ResourceSchemas[name] = r.schema()
+	}
 	return &out, nil
 }
 
-// ConfigureProvider lets the framework configure the provider; its Configure hands the client to profiles too.
+// ConfigureProvider lets the framework configure the provider; its Configure hands the client to the raw
+// resources too.
 func (s *protocolServer) ConfigureProvider(ctx context.Context, req *tfprotov6.ConfigureProviderRequest) (*tfprotov6.ConfigureProviderResponse, error) {
-	s.profiles.configure(nil, false)
+	for _, r := range s.raw {
+		r.configure(nil, false)
+	}
 	return s.ProviderServer.ConfigureProvider(ctx, req)
 }
 
-// route sends a resource RPC to profiles when it is about securescore_control_profile, else to the framework.
-func route[Req, Resp any](ctx context.Context, typeName string, req Req, profiles, framework func(context.Context, Req) (Resp, error)) (Resp, error) {
-	if typeName == controlProfileTypeName {
-		return profiles(ctx, req)
+// route is the server of typeName's resource RPCs: its raw resource, else the framework.
+func (s *protocolServer) route(typeName string) tfprotov6.ResourceServer {
+	if r, ok := s.raw[typeName]; ok {
+		return r
 	}
-	return framework(ctx, req)
+	return s.ProviderServer
 }
 
 func (s *protocolServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	return route(ctx, req.TypeName, req, s.profiles.ValidateResourceConfig, s.ProviderServer.ValidateResourceConfig)
+	return s.route(req.TypeName).ValidateResourceConfig(ctx, req)
 }
 
 func (s *protocolServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	return route(ctx, req.TypeName, req, s.profiles.UpgradeResourceState, s.ProviderServer.UpgradeResourceState)
+	return s.route(req.TypeName).UpgradeResourceState(ctx, req)
 }
 
 func (s *protocolServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	return route(ctx, req.TypeName, req, s.profiles.ReadResource, s.ProviderServer.ReadResource)
+	return s.route(req.TypeName).ReadResource(ctx, req)
 }
 
 func (s *protocolServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	return route(ctx, req.TypeName, req, s.profiles.PlanResourceChange, s.ProviderServer.PlanResourceChange)
+	return s.route(req.TypeName).PlanResourceChange(ctx, req)
 }
 
 func (s *protocolServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	return route(ctx, req.TypeName, req, s.profiles.ApplyResourceChange, s.ProviderServer.ApplyResourceChange)
+	return s.route(req.TypeName).ApplyResourceChange(ctx, req)
 }
 
 func (s *protocolServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
-	return route(ctx, req.TypeName, req, s.profiles.ImportResourceState, s.ProviderServer.ImportResourceState)
+	return s.route(req.TypeName).ImportResourceState(ctx, req)
 }
 
 func (s *protocolServer) MoveResourceState(ctx context.Context, req *tfprotov6.MoveResourceStateRequest) (*tfprotov6.MoveResourceStateResponse, error) {
-	return route(ctx, req.TargetTypeName, req, s.profiles.MoveResourceState, s.ProviderServer.MoveResourceState)
+	return s.route(req.TargetTypeName).MoveResourceState(ctx, req)
 }
 
 func (s *protocolServer) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
-	return route(ctx, req.TypeName, req, s.profiles.UpgradeResourceIdentity, s.ProviderServer.UpgradeResourceIdentity)
+	return s.route(req.TypeName).UpgradeResourceIdentity(ctx, req)
 }
 
 func (s *protocolServer) GenerateResourceConfig(ctx context.Context, req *tfprotov6.GenerateResourceConfigRequest) (*tfprotov6.GenerateResourceConfigResponse, error) {
-	return route(ctx, req.TypeName, req, s.profiles.GenerateResourceConfig, s.ProviderServer.GenerateResourceConfig)
+	return s.route(req.TypeName).GenerateResourceConfig(ctx, req)
 }
 
 // errorDiagnostics is a single error.
@@ -138,12 +158,16 @@ func toProtoDiagnostics(diags diag.Diagnostics) []*tfprotov6.Diagnostic {
 	return out
 }
 
-// attributePath converts a framework path of attribute names (the only kind the model code reports).
+// attributePath converts a framework path of attribute names and map keys (the only kinds the model code and the
+// baseline's validators report).
 func attributePath(p path.Path) *tftypes.AttributePath {
 	out := tftypes.NewAttributePath()
 	for _, step := range p.Steps() {
-		if name, ok := step.(path.PathStepAttributeName); ok {
-			out = out.WithAttributeName(string(name))
+		switch step := step.(type) {
+		case path.PathStepAttributeName:
+			out = out.WithAttributeName(string(step))
+		case path.PathStepElementKeyString:
+			out = out.WithElementKeyString(string(step))
 		}
 	}
 	return out

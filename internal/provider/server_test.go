@@ -9,13 +9,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
-// rpcRecorder records which resource RPCs reach it; it stands in for controlProfileServer and for the framework.
+// rpcRecorder records which resource RPCs reach it; it stands in for a raw resource and for the framework.
 type rpcRecorder struct {
 	tfprotov6.ProviderServer // nil: only the resource RPCs are called
 	calls                    []string
 }
 
-var _ controlProfileRPCs = (*rpcRecorder)(nil)
+var _ rawResource = (*rpcRecorder)(nil)
 
 func record[Resp any](r *rpcRecorder, name string) *Resp {
 	r.calls = append(r.calls, name)
@@ -23,6 +23,8 @@ func record[Resp any](r *rpcRecorder, name string) *Resp {
 }
 
 func (r *rpcRecorder) configure(*providerData, bool) {}
+
+func (r *rpcRecorder) schema() *tfprotov6.Schema { return nil }
 
 func (r *rpcRecorder) ValidateResourceConfig(context.Context, *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
 	return record[tfprotov6.ValidateResourceConfigResponse](r, "ValidateResourceConfig"), nil
@@ -60,18 +62,26 @@ func (r *rpcRecorder) GenerateResourceConfig(context.Context, *tfprotov6.Generat
 	return record[tfprotov6.GenerateResourceConfigResponse](r, "GenerateResourceConfig"), nil
 }
 
-// Every RPC of tfprotov6.ResourceServer, the ones a later plugin-go adds included, goes to controlProfileServer
-// for securescore_control_profile and to the framework for any other type. The RPCs are found by reflection,
-// so a new one that protocolServer does not route fails here (the framework would answer "Resource Type Not
-// Found" for this type).
+// Every RPC of tfprotov6.ResourceServer, the ones a later plugin-go adds included, goes to the raw resource of
+// its type (controlProfileServer for securescore_control_profile, baselineServer for securescore_baseline) and to
+// the framework for any other type. The RPCs are found by reflection, so a new one that protocolServer does not
+// route fails here (the framework would answer "Resource Type Not Found" for these types).
 func TestProtocolServerRoutesEveryResourceRPC(t *testing.T) {
 	rpcs := reflect.TypeFor[tfprotov6.ResourceServer]()
 	if rpcs.NumMethod() < 9 {
 		t.Fatalf("tfprotov6.ResourceServer has %d methods, want at least the 9 of plugin-go v0.31", rpcs.NumMethod())
 	}
-	for typeName, wantProfiles := range map[string]bool{controlProfileTypeName: true, "securescore_secure_score": false} {
-		profiles, framework := &rpcRecorder{}, &rpcRecorder{}
-		s := &protocolServer{ProviderServer: framework, profiles: profiles}
+	served := NewProtocol6Server("test")().(*protocolServer).raw
+	if got := sortedKeys(served); !slices.Equal(got, []string{baselineResourceName, controlProfileTypeName}) {
+		t.Fatalf("raw resources %v, want securescore_baseline and securescore_control_profile", got)
+	}
+	for _, typeName := range []string{controlProfileTypeName, baselineResourceName, "securescore_secure_score"} {
+		raw := map[string]*rpcRecorder{controlProfileTypeName: {}, baselineResourceName: {}}
+		framework := &rpcRecorder{}
+		s := &protocolServer{ProviderServer: framework, raw: map[string]rawResource{}}
+		for name, r := range raw {
+			s.raw[name] = r
+		}
 		var names []string
 		for i := range rpcs.NumMethod() {
 			name := rpcs.Method(i).Name
@@ -92,12 +102,18 @@ func TestProtocolServerRoutesEveryResourceRPC(t *testing.T) {
 				t.Fatalf("%s: %v", name, out[1].Interface())
 			}
 		}
-		got, other := profiles.calls, framework.calls
-		if !wantProfiles {
-			got, other = other, got
+		want := framework
+		if r, ok := raw[typeName]; ok {
+			want = r
 		}
-		if !slices.Equal(got, names) || len(other) != 0 {
-			t.Errorf("%s: routed %v here and %v to the other server, want all of %v here", typeName, got, other, names)
+		for name, r := range map[string]*rpcRecorder{"framework": framework, controlProfileTypeName: raw[controlProfileTypeName],
+			baselineResourceName: raw[baselineResourceName]} {
+			if r == want && !slices.Equal(r.calls, names) {
+				t.Errorf("%s: %s got %v, want all of %v", typeName, name, r.calls, names)
+			}
+			if r != want && len(r.calls) != 0 {
+				t.Errorf("%s: %s got %v, want none", typeName, name, r.calls)
+			}
 		}
 	}
 }

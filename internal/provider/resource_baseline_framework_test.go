@@ -6,10 +6,13 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -19,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
@@ -30,13 +34,14 @@ var (
 	_ resource.ResourceWithModifyPlan  = (*baselineResource)(nil)
 )
 
-// NewBaselineResource returns the securescore_baseline resource.
-func NewBaselineResource() resource.Resource {
+// newBaselineFrameworkResource returns securescore_baseline on terraform-plugin-framework.
+func newBaselineFrameworkResource() resource.Resource {
 	return &baselineResource{resourceBase{typeName: "_baseline"}}
 }
 
-// baselineResource holds the decisions for many controls of one tenant (the provider's), so that Terraform pays
-// its per-resource cost once per tenant rather than once per control.
+// baselineResource is securescore_baseline written on terraform-plugin-framework, as it was served before
+// baselineServer, kept only to measure against it (BenchmarkBaseline*Framework) and to check that both answer
+// alike (baseline_server_test.go).
 type baselineResource struct {
 	resourceBase
 }
@@ -395,7 +400,7 @@ func (r *baselineResource) apply(ctx context.Context, client controlProfileWrite
 	want, _, d := decisions(ctx, plan.Controls)
 	diags.Append(d...)
 	if d.HasError() {
-		plan.Controls = types.MapUnknown(baselineControlType)
+		plan.Controls = types.MapUnknown(fwBaselineControlType)
 		return
 	}
 	skipped := setIDs(plan.SkippedControls)
@@ -409,7 +414,7 @@ func (r *baselineResource) apply(ctx context.Context, client controlProfileWrite
 	if needList {
 		listing := r.list(ctx, diags)
 		if listing == nil {
-			plan.Controls = types.MapUnknown(baselineControlType)
+			plan.Controls = types.MapUnknown(fwBaselineControlType)
 			return
 		}
 		tenant = r.tenantOf(listing)
@@ -482,4 +487,119 @@ func (r *baselineResource) Delete(ctx context.Context, req resource.DeleteReques
 	state.Controls = controlsValue(result)
 	state.SkippedControls = idSet(nil)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// baselineResourceModelV0 is the securescore_baseline resource (schema version 0).
+type baselineResourceModelV0 struct {
+	ID              types.String   `tfsdk:"id"`
+	Controls        types.Map      `tfsdk:"controls"` // control id → object of fwBaselineControlType
+	ResetOnDestroy  types.Bool     `tfsdk:"reset_on_destroy"`
+	MissingControls types.String   `tfsdk:"missing_controls"`
+	SkippedControls types.Set      `tfsdk:"skipped_controls"`
+	Timeouts        timeouts.Value `tfsdk:"timeouts"`
+}
+
+var fwBaselineControlType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"state": types.StringType, "assigned_to": types.StringType, "comment": types.StringType,
+}}
+
+func (d controlDecision) value() attr.Value {
+	opt := func(s string) types.String {
+		if s == "" {
+			return types.StringNull()
+		}
+		return types.StringValue(s)
+	}
+	return types.ObjectValueMust(fwBaselineControlType.AttrTypes, map[string]attr.Value{
+		"state": types.StringValue(d.State), "assigned_to": opt(d.AssignedTo), "comment": opt(d.Comment),
+	})
+}
+
+// decisions reads a known controls map; elements with unknown values are left out and reported in unknown.
+// It reads the values directly rather than through ElementsAs: reflection over a map of a thousand objects
+// cost a baseline's plan and apply more than the rest of the provider's own work (BenchmarkBaselinePlan).
+func decisions(_ context.Context, m types.Map) (known map[string]controlDecision, unknown []string, diags diag.Diagnostics) {
+	known = map[string]controlDecision{}
+	if m.IsNull() || m.IsUnknown() {
+		return known, nil, nil
+	}
+	for id, v := range m.Elements() {
+		o, ok := v.(types.Object)
+		if !ok {
+			diags.AddError("Unexpected baseline control value", fmt.Sprintf("Control %q of controls is a %T, not an object.", id, v))
+			return nil, nil, diags
+		}
+		if o.IsNull() {
+			diags.AddError("Null baseline control", fmt.Sprintf("Control %q of controls is null; give it a state, or leave it out.", id))
+			return nil, nil, diags
+		}
+		if o.IsUnknown() {
+			unknown = append(unknown, id)
+			continue
+		}
+		attrs := o.Attributes()
+		state, assignedTo, comment := stringAttr(attrs["state"]), stringAttr(attrs["assigned_to"]), stringAttr(attrs["comment"])
+		if state.IsUnknown() || assignedTo.IsUnknown() || comment.IsUnknown() {
+			unknown = append(unknown, id)
+			continue
+		}
+		known[id] = controlDecision{State: state.ValueString(), AssignedTo: assignedTo.ValueString(), Comment: comment.ValueString()}
+	}
+	slices.Sort(unknown)
+	return known, unknown, diags
+}
+
+// stringAttr is an object attribute as a string value; a missing attribute reads as null.
+func stringAttr(v attr.Value) types.String {
+	if s, ok := v.(types.String); ok {
+		return s
+	}
+	return types.StringNull()
+}
+
+// controlsValue is the controls attribute holding ds.
+func controlsValue(ds map[string]controlDecision) types.Map {
+	elems := make(map[string]attr.Value, len(ds))
+	for id, d := range ds {
+		elems[id] = d.value()
+	}
+	return types.MapValueMust(fwBaselineControlType, elems)
+}
+
+// idSet is a set attribute of the sorted ids.
+func idSet(ids []string) types.Set {
+	elems := make([]attr.Value, 0, len(ids))
+	for _, id := range ids {
+		elems = append(elems, types.StringValue(id))
+	}
+	return types.SetValueMust(types.StringType, elems)
+}
+
+// setIDs are the ids in a known set attribute.
+func setIDs(s types.Set) map[string]bool {
+	out := map[string]bool{}
+	if s.IsNull() || s.IsUnknown() {
+		return out
+	}
+	for _, v := range s.Elements() {
+		if str, ok := v.(types.String); ok && !str.IsNull() && !str.IsUnknown() {
+			out[str.ValueString()] = true
+		}
+	}
+	return out
+}
+
+// baselineFrameworkProvider is the provider with securescore_baseline served by the framework (baselineResource)
+// and no other resource; Configure is the provider's own.
+type baselineFrameworkProvider struct {
+	*securescoreProvider
+}
+
+func (p *baselineFrameworkProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{newBaselineFrameworkResource}
+}
+
+// newBaselineFrameworkServer serves the provider with the framework baseline, as NewProtocol6Server serves it raw.
+func newBaselineFrameworkServer(version string) func() tfprotov6.ProviderServer {
+	return providerserver.NewProtocol6(&baselineFrameworkProvider{securescoreProvider: newProvider(version, nil)})
 }
