@@ -48,85 +48,59 @@ type baselineResource struct {
 
 func (r *baselineResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	nonEmpty := []validator.String{stringvalidator.LengthAtLeast(1)}
+	d := schemaDescriptions(baselineResourceSchema()) // the same words as the raw schema
 	resp.Schema = schema.Schema{
-		Version: 0,
-		MarkdownDescription: "Holds the decisions for many Microsoft Secure Score controls of one tenant (the provider's) in one " +
-			"resource: which controls are resolved through a third party, ignored (risk accepted), reviewed or back to default, " +
-			"with an assignee and a comment. The same decisions can be applied to many tenants with one module (see the " +
-			"multi-tenant guide).\n\n" +
-			"The resource is **not authoritative**: controls that are not in `controls` are never touched. A control removed " +
-			"from `controls` is handled as destroy handles every control: put back to `Default` (state `Default`, no assignee, " +
-			"no comment), or left as it is when `reset_on_destroy = false`.\n\n" +
-			"A refresh reads the tenant's control profiles with one paged list (`$top=1000`, `@odata.nextLink` followed), never " +
-			"one `GET` per control, and the plan shows the change of each control. An apply sends one " +
-			"`PATCH /security/secureScoreControlProfiles/{id}` for each control that differs, at most 4 at a time (Graph's " +
-			"limit of concurrent Secure Score requests per app and tenant), and reads nothing back. When some of them fail, the " +
-			"controls that changed are written to state and the error names every failed control with the reason; the next " +
-			"apply sends only those.\n\n" +
-			"Import by tenant id (`terraform import securescore_baseline.this <tenant id>` or an `import` block) reads every " +
-			"control whose newest update is not a pristine `Default` (a state other than `Default`, an assignee or a comment), " +
-			"so `terraform plan -generate-config-out=baseline.tf` writes the tenant's decisions as HCL.\n\n" +
-			"~> A control must be managed by one resource only: not by two baselines, nor by a baseline and a " +
-			"`securescore_control_profile`. Terraform does not tell a provider about other resources, so this is only detected " +
-			"when two baselines of one provider configuration ask different things of the same control (an error at plan).",
+		Version:             0,
+		MarkdownDescription: d[""],
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				MarkdownDescription: "The tenant id (a GUID), as Graph reports it in each control's `azureTenantId`. Used for import.",
+				MarkdownDescription: d["id"],
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"controls": schema.MapNestedAttribute{
-				MarkdownDescription: "The decisions, by control id (the control profile's id, e.g. `AdminMFAV2` or " +
-					"`11770.MDA_Google_EnableTwoFactorAuth`). Controls left out are not managed.",
-				Required:   true,
-				Validators: []validator.Map{mapvalidator.KeysAre(nonEmpty...)},
+				MarkdownDescription: d["controls"],
+				Required:            true,
+				Validators:          []validator.Map{mapvalidator.KeysAre(nonEmpty...)},
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"state": schema.StringAttribute{
-						MarkdownDescription: "The control's state: `Default`, `Ignored` (risk accepted: the control leaves the score), " +
-							"`ThirdParty` (resolved through a third party: the control earns its points) or `Reviewed`, as on " +
-							"`securescore_control_profile`.",
-						Required:   true,
-						Validators: []validator.String{stringvalidator.OneOfCaseInsensitive(controlStates...)},
+						MarkdownDescription: d["controls.state"],
+						Required:            true,
+						Validators:          []validator.String{stringvalidator.OneOfCaseInsensitive(controlStates...)},
 					},
 					"assigned_to": schema.StringAttribute{
-						MarkdownDescription: "Who the control is assigned to, e.g. `secops@contoso.com`. Leave it out for nobody " +
-							"(sent as an empty `assignedTo`; an empty value from Graph reads as null). An empty string is not accepted.",
-						Optional:   true,
-						Validators: nonEmpty,
+						MarkdownDescription: d["controls.assigned_to"],
+						Optional:            true,
+						Validators:          nonEmpty,
 					},
 					"comment": schema.StringAttribute{
-						MarkdownDescription: "A comment recorded with the change. Leave it out for none (sent as an empty `comment`; " +
-							"an empty value from Graph reads as null). An empty string is not accepted.",
-						Optional:   true,
-						Validators: nonEmpty,
+						MarkdownDescription: d["controls.comment"],
+						Optional:            true,
+						Validators:          nonEmpty,
 					},
 				}},
 			},
 			"reset_on_destroy": schema.BoolAttribute{
-				MarkdownDescription: "Whether a control removed from `controls`, and every control on destroy, is put back to " +
-					"`Default` (one `PATCH` each, unless it already is). With `false` it only leaves Terraform state and keeps its " +
-					"state in Secure Score. Default `true`.",
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(true),
+				MarkdownDescription: d["reset_on_destroy"],
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(true),
 			},
 			"missing_controls": schema.StringAttribute{
-				MarkdownDescription: "What a control the tenant does not have (the set of controls depends on licences) does: " +
-					"`error` (the default) fails the plan naming it; `warn` warns, skips it and lists it in `skipped_controls`, " +
-					"so that one baseline fits tenants with different licences. A skipped control is applied once the tenant has it.",
-				Optional:   true,
-				Computed:   true,
-				Default:    stringdefault.StaticString(missingControlsError),
-				Validators: []validator.String{stringvalidator.OneOf(missingControlsError, missingControlsWarn)},
+				MarkdownDescription: d["missing_controls"],
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString(missingControlsError),
+				Validators:          []validator.String{stringvalidator.OneOf(missingControlsError, missingControlsWarn)},
 			},
 			"skipped_controls": schema.SetAttribute{
-				MarkdownDescription: "The controls of `controls` the tenant does not have, skipped because `missing_controls = \"warn\"`.",
+				MarkdownDescription: d["skipped_controls"],
 				Computed:            true,
 				ElementType:         types.StringType,
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": writeTimeoutsBlock(ctx, "How long destroy (putting every control back to `Default`) may take, retries included. Default `30m`."),
+			"timeouts": writeTimeoutsBlock(ctx, d["timeouts.delete"]),
 		},
 	}
 }
@@ -602,4 +576,24 @@ func (p *baselineFrameworkProvider) Resources(context.Context) []func() resource
 // newBaselineFrameworkServer serves the provider with the framework baseline, as NewProtocol6Server serves it raw.
 func newBaselineFrameworkServer(version string) func() tfprotov6.ProviderServer {
 	return providerserver.NewProtocol6(&baselineFrameworkProvider{securescoreProvider: newProvider(version, nil)})
+}
+
+// schemaDescriptions is every description of a schema by path: "" for the resource, "a" and "a.b" for
+// attributes and nested attributes, "block.a" for a block's attributes.
+func schemaDescriptions(s *tfprotov6.Schema) map[string]string {
+	out := map[string]string{"": s.Block.Description}
+	var walk func(prefix string, attrs []*tfprotov6.SchemaAttribute)
+	walk = func(prefix string, attrs []*tfprotov6.SchemaAttribute) {
+		for _, a := range attrs {
+			out[prefix+a.Name] = a.Description
+			if a.NestedType != nil {
+				walk(prefix+a.Name+".", a.NestedType.Attributes)
+			}
+		}
+	}
+	walk("", s.Block.Attributes)
+	for _, b := range s.Block.BlockTypes {
+		walk(b.TypeName+".", b.Block.Attributes)
+	}
+	return out
 }
