@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"golang.org/x/sync/errgroup"
@@ -112,16 +114,28 @@ func addFailures(diags *diag.Diagnostics, tenant, what string, attempted int, fa
 	diags.AddError(fmt.Sprintf("Unable to %s %d control(s) of the baseline", what, len(failed)), detail)
 }
 
+// startWrite bounds a write of o by the timeouts block's entry that timeout picks (Create, Update or Delete);
+// client is nil when the write cannot start, with diags saying why.
+func (s *baselineServer) startWrite(ctx context.Context, o baselineObject,
+	timeout func(timeouts.Value, context.Context, time.Duration) (time.Duration, diag.Diagnostics), summary string,
+	diags *diag.Diagnostics) (_ context.Context, _ context.CancelFunc, _ *providerData, client *graph.Client) {
+	data := s.data.Load()
+	t, err := o.timeouts(ctx)
+	if err != nil {
+		diags.AddError(summary, err.Error())
+		return ctx, func() {}, data, nil
+	}
+	pick := func(ctx context.Context, d time.Duration) (time.Duration, diag.Diagnostics) {
+		return timeout(t, ctx, d)
+	}
+	ctx, cancel, client := (&resourceBase{data: data}).startWrite(ctx, pick, diags)
+	return ctx, cancel, data, client
+}
+
 // create applies a new baseline's plan and reports whether plan is now the state to store (with errors too,
 // when some controls failed).
 func (s *baselineServer) create(ctx context.Context, plan baselineObject, diags *diag.Diagnostics) bool {
-	data := s.data.Load()
-	t, err := plan.timeouts(ctx)
-	if err != nil {
-		diags.AddError("Unable to apply the baseline", err.Error())
-		return false
-	}
-	ctx, cancel, client := (&resourceBase{data: data}).startWrite(ctx, t.Create, diags)
+	ctx, cancel, data, client := s.startWrite(ctx, plan, timeouts.Value.Create, "Unable to apply the baseline", diags)
 	defer cancel()
 	if client == nil {
 		return false
@@ -132,13 +146,7 @@ func (s *baselineServer) create(ctx context.Context, plan baselineObject, diags 
 // update applies the plan of a baseline that prior holds, putting the controls removed from it back to Default
 // (reset_on_destroy), and reports whether plan is now the state to store.
 func (s *baselineServer) update(ctx context.Context, plan, prior baselineObject, diags *diag.Diagnostics) bool {
-	data := s.data.Load()
-	t, err := plan.timeouts(ctx)
-	if err != nil {
-		diags.AddError("Unable to apply the baseline", err.Error())
-		return false
-	}
-	ctx, cancel, client := (&resourceBase{data: data}).startWrite(ctx, t.Update, diags)
+	ctx, cancel, data, client := s.startWrite(ctx, plan, timeouts.Value.Update, "Unable to apply the baseline", diags)
 	defer cancel()
 	if client == nil {
 		return false
@@ -252,13 +260,7 @@ func (s *baselineServer) delete(ctx context.Context, state baselineObject, diags
 				"nothing was sent to Microsoft Graph.", state.str("id")))
 		return nil
 	}
-	data := s.data.Load()
-	t, err := state.timeouts(ctx)
-	if err != nil {
-		diags.AddError("Unable to destroy the baseline", err.Error())
-		return nil
-	}
-	ctx, cancel, client := (&resourceBase{data: data}).startWrite(ctx, t.Delete, diags)
+	ctx, cancel, data, client := s.startWrite(ctx, state, timeouts.Value.Delete, "Unable to destroy the baseline", diags)
 	defer cancel()
 	if client == nil {
 		return nil
