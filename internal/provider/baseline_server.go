@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -28,27 +27,15 @@ const baselineResourceName = "securescore_baseline"
 // a no-op plan 1.07 s against 1.71 s (1.23x its protocol floor plus bound, against 2.02x), a refresh-only plan
 // 0.84 s against 1.20 s, an apply of 100 changed controls 4.25 s against 5.78 s, and about half the peak memory.
 type baselineServer struct {
-	data     atomic.Pointer[providerData] // nil until the provider is configured with known values
-	deferred atomic.Bool                  // the provider's configuration was unknown and Terraform allows deferral
+	rawResourceConfig
 }
 
 func newBaselineServer() *baselineServer { return &baselineServer{} }
 
 // configure takes what the provider's Configure produced.
-func (s *baselineServer) configure(data *providerData, deferred bool) {
-	s.data.Store(data)
-	s.deferred.Store(deferred)
-}
+func (s *baselineServer) configure(data *providerData, deferred bool) { s.store(data, deferred) }
 
 func (s *baselineServer) schema() *tfprotov6.Schema { return baselineResourceSchema() }
-
-// deferral is the automatic deferral the framework gives its own resources when the provider deferred.
-func (s *baselineServer) deferral(allowed bool) *tfprotov6.Deferred {
-	if !allowed || !s.deferred.Load() {
-		return nil
-	}
-	return &tfprotov6.Deferred{Reason: tfprotov6.DeferredReasonProviderConfigUnknown}
-}
 
 func (s *baselineServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
 	config, null, err := decodeBaseline(req.Config)

@@ -31,8 +31,7 @@ const controlProfileTypeName = "securescore_control_profile"
 // 1.1-2.3x the wall time and 1.6-6x the peak memory in no-op plans and refreshes of 300 and 1000 controls.
 // The rest of the provider stays on the framework (see protocolServer).
 type controlProfileServer struct {
-	data     atomic.Pointer[providerData]           // nil until the provider is configured with known values
-	deferred atomic.Bool                            // the provider's configuration was unknown and Terraform allows deferral
+	rawResourceConfig
 	profiles atomic.Pointer[controlProfileSnapshot] // reads; one per configured client (see control_profile_snapshot.go)
 }
 
@@ -45,16 +44,7 @@ func (s *controlProfileServer) configure(data *providerData, deferred bool) {
 		snapshot = data.profiles
 	}
 	s.profiles.Store(snapshot)
-	s.data.Store(data)
-	s.deferred.Store(deferred)
-}
-
-// deferral is the automatic deferral the framework gives its own resources when the provider deferred.
-func (s *controlProfileServer) deferral(allowed bool) *tfprotov6.Deferred {
-	if !allowed || !s.deferred.Load() {
-		return nil
-	}
-	return &tfprotov6.Deferred{Reason: tfprotov6.DeferredReasonProviderConfigUnknown}
+	s.store(data, deferred)
 }
 
 // controlProfileResourceModelV1 is the securescore_control_profile resource's state (schema version 1): the
