@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"slices"
-	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -26,34 +24,35 @@ import (
 
 var errNotFlat = errors.New("not a known flat control profile value")
 
-// controlProfileFieldOrder is the attribute names sorted, the order tftypes writes an object's attributes in.
-var controlProfileFieldOrder = func() []string {
+// controlProfileFieldOrder is the positions in fields() sorted by attribute name, the order tftypes writes an
+// object's attributes in; controlProfileFieldAt finds a position by name.
+var controlProfileFieldOrder, controlProfileFieldAt = func() ([]int, map[string]int) {
 	var m controlProfileResourceModelV1
-	names := make([]string, 0, len(m.fields()))
-	for _, f := range m.fields() {
-		names = append(names, f.name)
+	at := map[string]int{}
+	for i, f := range m.fields() {
+		at[f.name] = i
 	}
-	sort.Strings(names)
-	return names
+	order := make([]int, 0, len(at))
+	for _, name := range sortedKeys(at) {
+		order = append(order, at[name])
+	}
+	return order, at
 }()
 
 // encodeControlProfileWire writes m as msgpack of controlProfileResourceType, byte for byte what
 // tfprotov6.NewDynamicValue writes, or returns errNotFlat.
 func encodeControlProfileWire(m *controlProfileResourceModelV1) ([]byte, error) {
-	byName := map[string]attr.Value{}
-	for _, f := range m.fields() {
-		byName[f.name] = f.get()
-	}
+	fields := m.fields()
 	var buf bytes.Buffer
 	enc := msgpack.NewEncoder(&buf)
-	if err := enc.EncodeMapLen(len(controlProfileFieldOrder)); err != nil {
+	if err := enc.EncodeMapLen(len(fields)); err != nil {
 		return nil, err
 	}
-	for _, name := range controlProfileFieldOrder {
-		if err := enc.EncodeString(name); err != nil {
+	for _, i := range controlProfileFieldOrder {
+		if err := enc.EncodeString(fields[i].name); err != nil {
 			return nil, err
 		}
-		if err := encodeFlatValue(enc, byName[name]); err != nil {
+		if err := encodeFlatValue(enc, fields[i].get()); err != nil {
 			return nil, err
 		}
 	}
@@ -82,13 +81,7 @@ func encodeFlatValue(enc *msgpack.Encoder, v attr.Value) error {
 
 func encodeFlatObject(enc *msgpack.Encoder, o types.Object) error {
 	attrs := o.Attributes()
-	names := slices.Sorted(func(yield func(string) bool) {
-		for name := range o.AttributeTypes(context.Background()) {
-			if !yield(name) {
-				return
-			}
-		}
-	})
+	names := sortedKeys(o.AttributeTypes(context.Background()))
 	if err := enc.EncodeMapLen(len(names)); err != nil {
 		return err
 	}
@@ -130,8 +123,8 @@ func decodeControlProfileWire(b []byte, m *controlProfileResourceModelV1) (null 
 		if err != nil {
 			return false, errNotFlat
 		}
-		i := slices.IndexFunc(fields, func(f modelField) bool { return f.name == name })
-		if i < 0 {
+		i, ok := controlProfileFieldAt[name]
+		if !ok {
 			return false, errNotFlat
 		}
 		v, err := decodeFlatValue(dec, fields[i].typ)
