@@ -140,7 +140,12 @@ func (s *baselineServer) create(ctx context.Context, plan baselineObject, diags 
 	if client == nil {
 		return false
 	}
-	return applyPlan(ctx, data, client, plan, map[string]controlDecision{}, nil, true, diags)
+	want, _, d := plan.decisions()
+	diags.Append(d...)
+	if d.HasError() {
+		return false
+	}
+	return applyPlan(ctx, data, client, plan, want, map[string]controlDecision{}, nil, true, diags)
 }
 
 // update applies the plan of a baseline that prior holds, putting the controls removed from it back to Default
@@ -177,7 +182,7 @@ func (s *baselineServer) update(ctx context.Context, plan, prior baselineObject,
 		diags.AddWarning("Controls only removed from the baseline",
 			fmt.Sprintf("reset_on_destroy is false, so %s keep their state in Microsoft Secure Score; nothing was sent for them.", strings.Join(left, ", ")))
 	}
-	return applyPlan(ctx, data, client, plan, current, reset, false, diags)
+	return applyPlan(ctx, data, client, plan, want, current, reset, false, diags)
 }
 
 // resetOnDestroyOf is reset_on_destroy; null and unknown read as false, as the framework's ValueBool does.
@@ -189,16 +194,12 @@ func resetOnDestroyOf(o baselineObject) bool {
 	return b
 }
 
-// applyPlan makes the service hold plan's controls, given what it is known to hold (current) and the controls to
-// put back to Default, and rewrites plan into the new state. Controls of plan that current does not know are read
-// from one list first. It reports false when that list failed: nothing was sent and plan is not a state.
+// applyPlan makes the service hold plan's controls (want, as the caller decoded them), given what it is known to
+// hold (current) and the controls to put back to Default, and rewrites plan into the new state. Controls of plan
+// that current does not know are read from one list first. It reports false when that list failed: nothing was
+// sent and plan is not a state.
 func applyPlan(ctx context.Context, data *providerData, client controlProfileWriter, plan baselineObject,
-	current map[string]controlDecision, reset []string, create bool, diags *diag.Diagnostics) bool {
-	want, _, d := plan.decisions()
-	diags.Append(d...)
-	if d.HasError() {
-		return false
-	}
+	want, current map[string]controlDecision, reset []string, create bool, diags *diag.Diagnostics) bool {
 	skipped := plan.skipped()
 	needList := !plan["skipped_controls"].IsKnown() || !plan["id"].IsKnown()
 	for id := range want {
