@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -35,8 +34,8 @@ func (bb *baselineBench) configure(tb testing.TB) {
 	mustNoDiagnostics(tb, err, conf.Diagnostics)
 }
 
-// newBaselineBench serves the provider as terraform does (framework, validators, plan modifiers and all), so
-// that the benchmarks below see the whole cost of a baseline's RPCs over n keys.
+// newBaselineBench serves the provider as terraform does (every RPC through the protocol server), so that the
+// benchmarks below see the whole cost of a baseline's RPCs over n keys.
 func newBaselineBench(tb testing.TB, n int) *baselineBench {
 	tb.Helper()
 	return newBaselineBenchOn(tb, n, NewProtocol6Server("bench"))
@@ -50,24 +49,9 @@ func newBaselineBenchOn(tb testing.TB, n int, serve func() tfprotov6.ProviderSer
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv := httptest.NewServer(emu)
-	tb.Cleanup(srv.Close)
-	cfg := emu.Config()
-	for k, v := range map[string]string{"ARM_TENANT_ID": cfg.TenantID, "ARM_CLIENT_ID": cfg.ClientID, "ARM_CLIENT_SECRET": cfg.ClientSecret,
-		"ARM_GRAPH_ENDPOINT": srv.URL, "ARM_ACTIVE_DIRECTORY_AUTHORITY_HOST": srv.URL} {
-		tb.Setenv(k, v)
-	}
-	s := serve()
-	schemas, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	providerConfig, err := tfprotov6.NewDynamicValue(schemas.Provider.ValueType(), tftypes.NewValue(schemas.Provider.ValueType(), nullAttributes(schemas.Provider.ValueType())))
-	if err != nil {
-		tb.Fatal(err)
-	}
+	s, schemas, providerConfig := serveAgainst(tb, emu, emu.Config().ClientSecret, serve)
 	bb := &baselineBench{emu: emu, s: s, typ: schemas.ResourceSchemas[baselineTypeName].ValueType(), ids: emu.ControlProfileIDs()[:n],
-		providerConfig: &providerConfig}
+		providerConfig: providerConfig}
 	bb.configure(tb)
 	config := bb.config(tb, 0)
 	null := bb.dynamic(tb, tftypes.NewValue(bb.typ, nil))

@@ -2,14 +2,12 @@ package provider
 
 import (
 	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
 )
@@ -27,25 +25,8 @@ func newPrefetchRig(t *testing.T, secret func(configured string) string) *prefet
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(emu)
-	t.Cleanup(srv.Close)
-	cfg := emu.Config()
-	for k, v := range map[string]string{"ARM_TENANT_ID": cfg.TenantID, "ARM_CLIENT_ID": cfg.ClientID, "ARM_CLIENT_SECRET": secret(cfg.ClientSecret),
-		"ARM_GRAPH_ENDPOINT": srv.URL, "ARM_ACTIVE_DIRECTORY_AUTHORITY_HOST": srv.URL} {
-		t.Setenv(k, v)
-	}
-	s := NewProtocol6Server("test")()
-	ctx := context.Background()
-	schemas, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	typ := schemas.Provider.ValueType()
-	config, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, nullAttributes(typ)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	conf, err := s.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &config})
+	s, _, config := serveAgainst(t, emu, secret(emu.Config().ClientSecret), NewProtocol6Server("test"))
+	conf, err := s.ConfigureProvider(context.Background(), &tfprotov6.ConfigureProviderRequest{Config: config})
 	mustNoDiagnostics(t, err, conf.Diagnostics)
 	return &prefetchRig{emu: emu, s: s}
 }
