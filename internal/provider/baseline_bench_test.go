@@ -12,8 +12,6 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
 )
 
-const baselineTypeName = "securescore_baseline"
-
 // baselineBench is a configured protocol server against an in-process emulator of n synthetic profiles, with
 // the state of one securescore_baseline holding all of them (created through the server).
 type baselineBench struct {

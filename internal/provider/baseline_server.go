@@ -12,8 +12,8 @@ import (
 
 var _ tfprotov6.ResourceServer = (*baselineServer)(nil)
 
-// baselineResourceName is the resource's type name.
-const baselineResourceName = "securescore_baseline"
+// baselineTypeName is the resource's type name.
+const baselineTypeName = "securescore_baseline"
 
 // baselineServer serves securescore_baseline on terraform-plugin-go rather than the framework. One baseline holds
 // up to a thousand controls in a map nested attribute, and the framework's plan modification copies the whole
@@ -150,7 +150,7 @@ func (s *baselineServer) ImportResourceState(_ context.Context, req *tfprotov6.I
 			resp.Diagnostics = errorDiagnostics("Unable to import the baseline", err.Error())
 			return resp, nil
 		}
-		resp.ImportedResources = []*tfprotov6.ImportedResource{{TypeName: baselineResourceName, State: &dv}}
+		resp.ImportedResources = []*tfprotov6.ImportedResource{{TypeName: baselineTypeName, State: &dv}}
 		return resp, nil
 	}
 	if err := checkTenantID(req.ID); err != nil {
@@ -165,7 +165,7 @@ func (s *baselineServer) ImportResourceState(_ context.Context, req *tfprotov6.I
 		resp.Diagnostics = errorDiagnostics("Unable to import the baseline", err.Error())
 		return resp, nil
 	}
-	resp.ImportedResources = []*tfprotov6.ImportedResource{{TypeName: baselineResourceName, State: dv}}
+	resp.ImportedResources = []*tfprotov6.ImportedResource{{TypeName: baselineTypeName, State: dv}}
 	return resp, nil
 }
 

@@ -23,9 +23,9 @@ func TestBaselineSchemaMatchesFramework(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := fw.ResourceSchemas[baselineResourceName]
+	want := fw.ResourceSchemas[baselineTypeName]
 	if want == nil {
-		t.Fatalf("the framework serves no %s", baselineResourceName)
+		t.Fatalf("the framework serves no %s", baselineTypeName)
 	}
 	if got := baselineResourceSchema(); !reflect.DeepEqual(got, want) {
 		w, _ := json.MarshalIndent(want, "", " ")
@@ -414,7 +414,7 @@ func TestBaselineServerProtocol(t *testing.T) {
 		t.Errorf("upgrade of v1: %v, want the framework's error for an unknown version", up.Diagnostics)
 	}
 
-	mv, _ := s.MoveResourceState(ctx, &tfprotov6.MoveResourceStateRequest{SourceTypeName: "securescore_control_profile", TargetTypeName: baselineResourceName,
+	mv, _ := s.MoveResourceState(ctx, &tfprotov6.MoveResourceStateRequest{SourceTypeName: "securescore_control_profile", TargetTypeName: baselineTypeName,
 		SourceState: &tfprotov6.RawState{JSON: []byte(`{}`)}})
 	if mv.TargetState != nil || len(mv.Diagnostics) != 1 || mv.Diagnostics[0].Summary != "Unable to Move Resource State" {
 		t.Errorf("move: %v", mv.Diagnostics)

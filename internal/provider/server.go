@@ -34,7 +34,7 @@ func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
 		raw := map[string]rawResource{
 			controlProfileTypeName: newControlProfileServer(),
-			baselineResourceName:   newBaselineServer(),
+			baselineTypeName:       newBaselineServer(),
 		}
 		p := newProvider(version, func(data *providerData, deferred bool) {
 			for _, r := range raw {

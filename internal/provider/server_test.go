@@ -72,11 +72,11 @@ func TestProtocolServerRoutesEveryResourceRPC(t *testing.T) {
 		t.Fatalf("tfprotov6.ResourceServer has %d methods, want at least the 9 of plugin-go v0.31", rpcs.NumMethod())
 	}
 	served := NewProtocol6Server("test")().(*protocolServer).raw
-	if got := sortedKeys(served); !slices.Equal(got, []string{baselineResourceName, controlProfileTypeName}) {
+	if got := sortedKeys(served); !slices.Equal(got, []string{baselineTypeName, controlProfileTypeName}) {
 		t.Fatalf("raw resources %v, want securescore_baseline and securescore_control_profile", got)
 	}
-	for _, typeName := range []string{controlProfileTypeName, baselineResourceName, "securescore_secure_score"} {
-		raw := map[string]*rpcRecorder{controlProfileTypeName: {}, baselineResourceName: {}}
+	for _, typeName := range []string{controlProfileTypeName, baselineTypeName, "securescore_secure_score"} {
+		raw := map[string]*rpcRecorder{controlProfileTypeName: {}, baselineTypeName: {}}
 		framework := &rpcRecorder{}
 		s := &protocolServer{ProviderServer: framework, raw: map[string]rawResource{}}
 		for name, r := range raw {
@@ -107,7 +107,7 @@ func TestProtocolServerRoutesEveryResourceRPC(t *testing.T) {
 			want = r
 		}
 		for name, r := range map[string]*rpcRecorder{"framework": framework, controlProfileTypeName: raw[controlProfileTypeName],
-			baselineResourceName: raw[baselineResourceName]} {
+			baselineTypeName: raw[baselineTypeName]} {
 			if r == want && !slices.Equal(r.calls, names) {
 				t.Errorf("%s: %s got %v, want all of %v", typeName, name, r.calls, names)
 			}
