@@ -1,10 +1,14 @@
 package provider
 
 import (
+	"errors"
+	"net/http"
+
 	"context"
 	"fmt"
 	"strings"
 
+	"github.com/securescore/terraform-provider-securescore/internal/auth"
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
@@ -59,4 +63,19 @@ func (t *tenantData) guid(_ context.Context) (string, error) {
 		return strings.ToLower(t.name), nil
 	}
 	return "", fmt.Errorf("tenant %q: resolving a domain to its tenant id is not available yet", t.name)
+}
+
+// tenantUnavailable says whether err is the tenant refusing this app as a whole (consent withdrawn, app disabled
+// or unknown in the tenant, access forbidden) rather than a fault of one request, and why, in words that name no
+// request. tenant_unavailable = "warn" keeps prior state on such errors only.
+func tenantUnavailable(err error) (reason string, ok bool) {
+	var ge *graph.Error
+	if errors.As(err, &ge) && ge.StatusCode == http.StatusForbidden {
+		return ge.Error(), true
+	}
+	var ee *auth.EntraError
+	if errors.As(err, &ee) {
+		return ee.Error(), true
+	}
+	return "", false
 }
