@@ -48,7 +48,7 @@ func (c *listContext) Value(key any) any { return c.values.Value(key) }
 func (c *listContext) setDeadline(d time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.err != nil {
+	if c.err != nil || d.Equal(c.deadline) {
 		return
 	}
 	c.deadline = d
