@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"net"
 	"regexp"
 	"strings"
 	"testing"
@@ -17,12 +16,7 @@ import (
 func TestAccGraphEndpointUnreachableNamesSettings(t *testing.T) {
 	env := newAccEnv(t, emulator.Config{})
 	env.needsEmulator(t)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := "http://" + l.Addr().String()
-	_ = l.Close()
+	closed := closedLoopbackURL(t)
 	cfg := strings.Replace(env.providerBlock(), fmt.Sprintf("graph_endpoint = %q", env.url), fmt.Sprintf("graph_endpoint = %q", closed), 1) +
 		"data \"securescore_control_profile\" \"test\" {\n  id = \"AdminMFAV2\"\n}\n"
 	if !strings.Contains(cfg, closed) {
