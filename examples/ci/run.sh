@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Offline pipeline against the emulator, ready to run from any directory:
 #
-#   examples/ci/run.sh            # or: WORK_DIR=/tmp/ci VERSION=0.1.0 examples/ci/run.sh
+#   examples/ci/run.sh            # or: WORK_DIR=/tmp/ci VERSION=0.2.0 examples/ci/run.sh (default: the VERSION file)
 #   TF_BIN=tofu examples/ci/run.sh   # with OpenTofu instead of Terraform
 #
 # 1. builds the provider into a filesystem mirror and writes a CLI configuration that installs from it only;
@@ -17,7 +17,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=${REPO_ROOT:-$(cd "$here/../.." && pwd)}
 work=${WORK_DIR:-$(mktemp -d)}
-version=${VERSION:-0.1.0}
+version=${VERSION:-$(cat "$repo/VERSION")}
 os_arch="$(go env GOOS)_$(go env GOARCH)"
 tf=${TF_BIN:-terraform}
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
