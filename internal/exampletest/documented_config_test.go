@@ -14,9 +14,9 @@ import (
 
 // TestDocumentedConfigurationsInitialise takes the configurations a new user copies, the README's and the
 // provider page's (docs/index.md, from examples/provider), with their required_providers constraint as written,
-// and runs `terraform init` on each against the filesystem mirror built at the repository's version (the VERSION
-// file, which make install, make demo, the tests and examples/ci/run.sh build). A constraint the build does not
-// satisfy fails here rather than in a user's first init.
+// and runs `terraform init` and `validate` on each against the filesystem mirror built at the repository's version
+// (the VERSION file, which make install, make demo, the tests and examples/ci/run.sh build). A constraint the build
+// does not satisfy, or an example the provider refuses, fails here rather than in a user's first init.
 func TestDocumentedConfigurationsInitialise(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("drives terraform and a built provider; set TF_ACC=1 (make test does)")
@@ -43,10 +43,18 @@ func TestDocumentedConfigurationsInitialise(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 			res, err := tf.Run(ctx, dir, "init", "-input=false", "-no-color")
+			if err == nil {
+				// The configuration is also one the built provider accepts: attribute names, types, values.
+				res, err = tf.Run(ctx, dir, "validate", "-no-color")
+			}
 			cancel()
 			if err != nil {
-				t.Errorf("%s, configuration %d: terraform init against the mirror of version %s: %v\n%s\n--- configuration:\n%s",
-					doc, i+1, acc.Install.Version, err, res.Output, cfg)
+				what, out := "init/validate", ""
+				if res != nil {
+					what, out = res.Args[0], res.Output
+				}
+				t.Errorf("%s, configuration %d: terraform %s against the mirror of version %s: %v\n%s\n--- configuration:\n%s",
+					doc, i+1, what, acc.Install.Version, err, out, cfg)
 				continue
 			}
 			lock, err := os.ReadFile(filepath.Join(dir, ".terraform.lock.hcl"))
