@@ -169,8 +169,12 @@ func TestInterruptApply200(t *testing.T) {
 	stopped := time.Since(sent)
 	res, _ := p.Wait()
 	t.Logf("provider gone %s after SIGINT, terraform exited %d after %s", stopped.Round(time.Millisecond), res.ExitCode, time.Since(sent).Round(time.Millisecond))
+	// Terraform can still call ApplyResourceChange just after StopProvider (a TRACE log showed one 36 ms later), and
+	// terraform-plugin-go cancels only the calls in flight at the stop: a provider that starts that write anyway
+	// sends a PATCH after Ctrl-C, which here waits at the gate for the attempt timeouts.
 	if late := gate.arrived.Load() - graph.MaxConcurrentRequests; late != 0 {
-		t.Errorf("%d PATCHes started after SIGINT, want none (Terraform had asked the provider to stop)", late)
+		t.Errorf("%d PATCH attempts started after SIGINT, want none: a write Terraform asks for after StopProvider "+
+			"must not be started", late)
 	}
 	if res.ExitCode == 0 {
 		t.Errorf("terraform exited 0 after SIGINT mid-apply")
