@@ -10,7 +10,7 @@ import (
 
 // VersionFile, at the repository root, is the one statement of the provider version a build from this tree
 // carries: make build, install and demo, the tests' filesystem mirrors and examples/ci/run.sh read it. Releases
-// take theirs from the git tag, which must match it.
+// take theirs from the git tag (goreleaser), so tag the version it names.
 const VersionFile = "VERSION"
 
 // plainSemver is the version form a filesystem mirror's directory and the binary name take.
