@@ -6,7 +6,7 @@ resource "securescore_control_profile" "block_legacy_auth" {
   comment     = "Blocked at the reverse proxy (change CHG-1042)"
 }
 
-# Risk accepted: the control leaves the score. Keep that decision when the resource is destroyed.
+# Risk accepted: the control earns no points. Keep that decision when the resource is destroyed.
 resource "securescore_control_profile" "google_2fa" {
   control_id       = "11770.MDA_Google_EnableTwoFactorAuth"
   state            = "Ignored"
