@@ -15,19 +15,25 @@ import (
 )
 
 type tenantFlags struct {
-	count int
-	file  string
+	count      int
+	file       string
+	faultsFile string
+	faults     map[string]emulator.Faults // from faultsFile, by tenant GUID or domain
 }
 
 func (t *tenantFlags) register(fs *flag.FlagSet, cfg *emulator.Config) {
 	fs.IntVar(&t.count, "tenants", 1, "serve N tenants (emulator.DefaultTenants: tenant 2 lacks the MDATP and Intune controls, tenant 3 the MDO and MCAS ones); the first takes -tenant-id and -tenant-domain when given")
 	fs.StringVar(&t.file, "tenants-file", "", `serve the tenants of a JSON file: [{"id":"…","domain":"…","unlicensed":["MDATP"],"missingControls":["OneAdmin"],"noConsent":false}, …]`)
+	fs.StringVar(&t.faultsFile, "tenant-faults", "", `faults of single tenants from a JSON file, by tenant GUID or domain: {"fabrikam.onmicrosoft.com":{"throttleRate":1},"northwind.onmicrosoft.com":{"tokenUnavailable":3}} (the fields of POST /_emulator/faults)`)
 	fs.StringVar(&cfg.MultiTenantClientID, "multitenant-client-id", emulator.DefaultMultiTenantClientID, "client id of the multi-tenant application, consented in every tenant (SecurityEvents.ReadWrite.All)")
 	fs.StringVar(&cfg.MultiTenantClientSecret, "multitenant-client-secret", emulator.DefaultMultiTenantClientSecret, "client secret of the multi-tenant application")
 }
 
-// apply fills cfg.Tenants; set holds the flags given on the command line.
+// apply fills cfg.Tenants and reads the tenant faults; set holds the flags given on the command line.
 func (t *tenantFlags) apply(cfg *emulator.Config, set map[string]bool) error {
+	if err := t.readFaults(); err != nil {
+		return err
+	}
 	switch {
 	case t.count < 1:
 		return fmt.Errorf("-tenants must be at least 1, got %d", t.count)
@@ -59,6 +65,39 @@ func (t *tenantFlags) apply(cfg *emulator.Config, set map[string]bool) error {
 		cfg.Tenants[0].Domain = cfg.TenantDomain
 	}
 	cfg.TenantID, cfg.TenantDomain = "", ""
+	return nil
+}
+
+func (t *tenantFlags) readFaults() error {
+	if t.faultsFile == "" {
+		return nil
+	}
+	b, err := os.ReadFile(t.faultsFile)
+	if err != nil {
+		return fmt.Errorf("-tenant-faults: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&t.faults); err != nil {
+		return fmt.Errorf("-tenant-faults %s: %w", t.faultsFile, err)
+	}
+	for name, f := range t.faults {
+		if err := f.Validate(); err != nil {
+			return fmt.Errorf("-tenant-faults %s: %s: %w", t.faultsFile, name, err)
+		}
+	}
+	return nil
+}
+
+// applyFaults sets the faults of -tenant-faults on their tenants.
+func (t *tenantFlags) applyFaults(emu *emulator.Emulator) error {
+	for name, f := range t.faults {
+		tn := emu.Tenant(name)
+		if tn == nil {
+			return fmt.Errorf("-tenant-faults %s: no tenant %q is served (see -tenants, -tenants-file)", t.faultsFile, name)
+		}
+		tn.SetFaults(f)
+	}
 	return nil
 }
 
