@@ -32,13 +32,13 @@ func (e *Emulator) TrafficByTenant() map[string]TenantTraffic {
 		}
 		tt := out[en.Tenant]
 		tt.Tenant = en.Tenant
-		switch {
-		case en.Kind == "token":
+		switch en.Kind {
+		case "token":
 			tt.TokenRequests++
 			if en.Status != 200 {
 				tt.TokenFailures++
 			}
-		case en.Kind == "read":
+		case "read":
 			tt.Reads++
 		default:
 			tt.Writes++

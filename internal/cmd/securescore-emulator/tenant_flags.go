@@ -40,14 +40,8 @@ func (t *tenantFlags) apply(cfg *emulator.Config, set map[string]bool) error {
 	case t.file != "" && set["tenants"]:
 		return fmt.Errorf("-tenants and -tenants-file exclude each other")
 	case t.file != "":
-		b, err := os.ReadFile(t.file)
-		if err != nil {
-			return fmt.Errorf("-tenants-file: %w", err)
-		}
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&cfg.Tenants); err != nil {
-			return fmt.Errorf("-tenants-file %s: %w", t.file, err)
+		if err := decodeFlagFile("-tenants-file", t.file, &cfg.Tenants); err != nil {
+			return err
 		}
 		if len(cfg.Tenants) == 0 {
 			return fmt.Errorf("-tenants-file %s lists no tenant", t.file)
@@ -68,18 +62,27 @@ func (t *tenantFlags) apply(cfg *emulator.Config, set map[string]bool) error {
 	return nil
 }
 
+// decodeFlagFile reads the JSON file a flag names into v, refusing unknown fields.
+func decodeFlagFile(flagName, path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("%s: %w", flagName, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("%s %s: %w", flagName, path, err)
+	}
+	return nil
+}
+
+// readFaults reads and checks -tenant-faults; the tenants are checked once the emulator serves them.
 func (t *tenantFlags) readFaults() error {
 	if t.faultsFile == "" {
 		return nil
 	}
-	b, err := os.ReadFile(t.faultsFile)
-	if err != nil {
-		return fmt.Errorf("-tenant-faults: %w", err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&t.faults); err != nil {
-		return fmt.Errorf("-tenant-faults %s: %w", t.faultsFile, err)
+	if err := decodeFlagFile("-tenant-faults", t.faultsFile, &t.faults); err != nil {
+		return err
 	}
 	for name, f := range t.faults {
 		if err := f.Validate(); err != nil {
