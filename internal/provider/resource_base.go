@@ -32,12 +32,14 @@ func (r *resourceBase) Configure(_ context.Context, req resource.ConfigureReques
 	r.data = data
 }
 
-// startWrite returns the Graph client and the context for one write: bounded by the configured timeout (one of
-// the timeouts block's Create, Update or Delete), and by Terraform's stop request only after stopGrace, so a
-// PATCH already sent can still reach state. A nil client means diags holds the reason; cancel is never nil.
-func (r *resourceBase) startWrite(ctx context.Context, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), diags *diag.Diagnostics) (context.Context, context.CancelFunc, *graph.Client) {
-	client := requireClient(r.data, diags)
-	if client == nil {
+// startWriteIn returns the tenant (tenant_id, "" = the provider's) and the context for one write: bounded by the
+// configured timeout (one of the timeouts block's Create, Update or Delete), and by Terraform's stop request only
+// after stopGrace, so a PATCH already sent can still reach state. A nil tenant means diags holds the reason;
+// cancel is never nil.
+func (r *resourceBase) startWriteIn(ctx context.Context, tenant string, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics),
+	diags *diag.Diagnostics) (context.Context, context.CancelFunc, *tenantData) {
+	t := requireTenant(r.data, tenant, diags)
+	if t == nil {
 		return ctx, func() {}, nil
 	}
 	d, tdiags := timeout(ctx, defaultWriteTimeout)
@@ -46,7 +48,17 @@ func (r *resourceBase) startWrite(ctx context.Context, timeout func(context.Cont
 		return ctx, func() {}, nil
 	}
 	ctx, cancel := writeContext(r.data.logContext(ctx), d)
-	return ctx, cancel, client
+	return ctx, cancel, t
+}
+
+// startWrite is startWriteIn in the provider's tenant, returning its client: for the resources not yet reaching
+// their tenant themselves.
+func (r *resourceBase) startWrite(ctx context.Context, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), diags *diag.Diagnostics) (context.Context, context.CancelFunc, *graph.Client) {
+	ctx, cancel, t := r.startWriteIn(ctx, "", timeout, diags)
+	if t == nil {
+		return ctx, cancel, nil
+	}
+	return ctx, cancel, t.client
 }
 
 // startRead returns the context for one refresh, bounded by the timeouts block's Read. With ok false there is

@@ -42,6 +42,33 @@ type secureScoreResourceModelV1 struct {
 	SnapshotID types.String `tfsdk:"snapshot_id"`
 }
 
+// secureScoreResourceModelV2 is the securescore_secure_score resource's state (schema version 2): version 1, and
+// the tenant the score is of.
+type secureScoreResourceModelV2 struct {
+	secureScoreResourceModelV1
+	TenantID types.String `tfsdk:"tenant_id"`
+}
+
+// tenant is the tenant state records: tenant_id, else id (the tenant's GUID since version 1); "" = the provider's.
+func (m *secureScoreResourceModelV2) tenant() string {
+	if t := m.TenantID.ValueString(); t != "" {
+		return t
+	}
+	return m.ID.ValueString()
+}
+
+// setFromGraph is version 1's, and records the tenant Graph answered for (azureTenantId), else tenant's GUID.
+func (m *secureScoreResourceModelV2) setFromGraph(ctx context.Context, tenant *tenantData, s *graph.SecureScore) diag.Diagnostics {
+	diags := m.secureScoreResourceModelV1.setFromGraph(ctx, s)
+	m.TenantID = m.ID
+	if m.TenantID.ValueString() == "" {
+		if id, err := tenant.guid(ctx); err == nil {
+			m.ID, m.TenantID = types.StringValue(id), types.StringValue(id)
+		}
+	}
+	return diags
+}
+
 type averageComparativeScoreModelV0 struct {
 	AverageScore types.Float64 `tfsdk:"average_score"`
 	Basis        types.String  `tfsdk:"basis"`
