@@ -46,24 +46,27 @@ func (d *dataSourceBase) startRead(ctx context.Context, tenantID types.String, t
 	return ctx, cancel, tenant
 }
 
-// readTenant is the tenant_id a data source records: the tenant Graph answered for (azureTenantId of each
-// element; elements without one are not counted), which must be the tenant asked, else t's GUID when the answer
-// names none. With ok false diags says why and nothing is to be recorded.
-func readTenant(ctx context.Context, t *tenantData, what string, answered []string, diags *diag.Diagnostics) (_ types.String, ok bool) {
+// readTenant checks that Graph answered for the tenant asked (azureTenantId of each element; elements without one
+// are not counted) and returns the tenant_id a data source records: as configured (Terraform keeps a configured
+// value as written), else the tenant's GUID. With ok false diags says why and nothing is to be recorded.
+func readTenant(ctx context.Context, t *tenantData, configured types.String, what string, answered []string, diags *diag.Diagnostics) (_ types.String, ok bool) {
 	id, err := t.guid(ctx)
 	for _, a := range answered {
 		if a == "" {
 			continue
 		}
-		if err == nil && !strings.EqualFold(a, id) {
-			diags.AddError("Answer from another tenant", answeredTenantError(what, id, a).Error())
+		if err != nil {
+			id, err = strings.ToLower(a), nil // the first answer says which tenant it is; the others must agree
+		}
+		if !strings.EqualFold(a, id) {
+			diags.AddError("Answer from another tenant", answeredTenantError(what, id, a).Error()+".")
 			return types.StringNull(), false
 		}
-		if err != nil {
-			id, err = strings.ToLower(a), nil // the answer says which tenant it is
-		}
 	}
-	if err != nil {
+	switch {
+	case configured.ValueString() != "":
+		return configured, true
+	case err != nil:
 		diags.AddError("Unable to read the tenant's id", err.Error())
 		return types.StringNull(), false
 	}
@@ -74,8 +77,8 @@ func readTenant(ctx context.Context, t *tenantData, what string, answered []stri
 func tenantIDDataSourceAttribute() schema.StringAttribute {
 	return schema.StringAttribute{
 		MarkdownDescription: "The tenant to read, a GUID or a verified domain such as `contoso.onmicrosoft.com`. Defaults to the " +
-			"provider's tenant. After the read it holds the tenant's GUID as Microsoft Graph reports it (`azureTenantId`); an " +
-			"answer of another tenant is an error.",
+			"provider's tenant, and then holds the tenant's GUID (`azureTenantId`). An answer of another tenant than the one " +
+			"asked is an error.",
 		Optional:   true,
 		Computed:   true,
 		Validators: []validator.String{tenantIDValidator()},

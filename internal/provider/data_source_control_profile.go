@@ -73,7 +73,7 @@ func (d *controlProfileDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 	var ok bool
-	if cfg.TenantID, ok = readTenant(ctx, tenant, fmt.Sprintf("Control profile %q", id), []string{profile.AzureTenantID}, &resp.Diagnostics); !ok {
+	if cfg.TenantID, ok = readTenant(ctx, tenant, cfg.TenantID, fmt.Sprintf("Control profile %q", id), []string{profile.AzureTenantID}, &resp.Diagnostics); !ok {
 		return
 	}
 	resp.Diagnostics.Append(cfg.setFromGraph(profile)...)

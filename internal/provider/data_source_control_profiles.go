@@ -117,7 +117,7 @@ func (d *controlProfilesDataSource) Read(ctx context.Context, req datasource.Rea
 		answered[i] = list.Value[i].AzureTenantID
 	}
 	var ok bool
-	if cfg.TenantID, ok = readTenant(ctx, tenant, "The control profile list", answered, &resp.Diagnostics); !ok {
+	if cfg.TenantID, ok = readTenant(ctx, tenant, cfg.TenantID, "The control profile list", answered, &resp.Diagnostics); !ok {
 		return
 	}
 	includeDeprecated := cfg.IncludeDeprecated.ValueBool()

@@ -155,7 +155,7 @@ func (d *secureScoreDataSource) Read(ctx context.Context, req datasource.ReadReq
 		score = &list.Value[0]
 	}
 	var ok bool
-	if cfg.TenantID, ok = readTenant(ctx, tenant, fmt.Sprintf("Secure score %q", score.ID), []string{score.AzureTenantID}, &resp.Diagnostics); !ok {
+	if cfg.TenantID, ok = readTenant(ctx, tenant, cfg.TenantID, fmt.Sprintf("Secure score %q", score.ID), []string{score.AzureTenantID}, &resp.Diagnostics); !ok {
 		return
 	}
 	resp.Diagnostics.Append(cfg.setFromGraph(ctx, score)...)

@@ -136,7 +136,7 @@ func (d *secureScoresDataSource) Read(ctx context.Context, req datasource.ReadRe
 		answered[i] = scores[i].AzureTenantID
 	}
 	var ok bool
-	if cfg.TenantID, ok = readTenant(ctx, tenant, "The secure score history", answered, &resp.Diagnostics); !ok {
+	if cfg.TenantID, ok = readTenant(ctx, tenant, cfg.TenantID, "The secure score history", answered, &resp.Diagnostics); !ok {
 		return
 	}
 	summaries, diags := secureScoreSummaries(ctx, scores)

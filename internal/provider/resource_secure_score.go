@@ -436,8 +436,11 @@ func (r *secureScoreResource) writeState(ctx context.Context, tenant *tenantData
 		// Applied but not read back (readBackScore warned): the plan, with what only the service knows null, and
 		// the tenant written to.
 		m := *plan
-		if id, err := tenant.guid(ctx); err == nil && !known(m.TenantID) {
-			m.TenantID, m.ID = types.StringValue(id), types.StringValue(id)
+		if id, err := tenant.guid(ctx); err == nil {
+			m.ID = types.StringValue(id)
+			if !known(m.TenantID) {
+				m.TenantID = m.ID
+			}
 		}
 		diags.Append(state.Set(ctx, &m)...)
 		raw, err := nullUnknowns(state.Raw)

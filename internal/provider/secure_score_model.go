@@ -49,7 +49,8 @@ type secureScoreResourceModelV2 struct {
 	TenantID types.String `tfsdk:"tenant_id"`
 }
 
-// tenant is the tenant state records: tenant_id, else id (the tenant's GUID since version 1); "" = the provider's.
+// tenant is the tenant state records: tenant_id (as configured, else the GUID), else id (the tenant's GUID since
+// version 1); "" for a resource not created yet.
 func (m *secureScoreResourceModelV2) tenant() string {
 	if t := m.TenantID.ValueString(); t != "" {
 		return t
@@ -57,14 +58,15 @@ func (m *secureScoreResourceModelV2) tenant() string {
 	return m.ID.ValueString()
 }
 
-// setFromGraph is version 1's, and records the tenant Graph answered for (azureTenantId), else tenant's GUID.
+// setFromGraph is version 1's for the score of tenant: id is the tenant's GUID (Graph's azureTenantId, which reads
+// check is tenant's), and tenant_id keeps its known value (as configured or imported), else takes the GUID.
 func (m *secureScoreResourceModelV2) setFromGraph(ctx context.Context, tenant *tenantData, s *graph.SecureScore) diag.Diagnostics {
 	diags := m.secureScoreResourceModelV1.setFromGraph(ctx, s)
-	m.TenantID = m.ID
-	if m.TenantID.ValueString() == "" {
-		if id, err := tenant.guid(ctx); err == nil {
-			m.ID, m.TenantID = types.StringValue(id), types.StringValue(id)
-		}
+	if id, err := tenant.guid(ctx); err == nil {
+		m.ID = types.StringValue(id)
+	}
+	if !known(m.TenantID) || m.TenantID.ValueString() == "" {
+		m.TenantID = m.ID
 	}
 	return diags
 }

@@ -55,26 +55,25 @@ func (r *secureScoreResource) planTenant(ctx context.Context, config tfsdk.Confi
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	prior := ""
-	if state.ID.ValueString() != "" || state.TenantID.ValueString() != "" {
-		prior = state.tenant()
-	}
+	prior := state.tenant() // "" for a new resource
 	var p tenantPlan
+	var tenant *tenantData
 	switch {
 	case configured.IsUnknown():
 		p.replace = prior != ""
 	case r.data == nil:
-		p.value = prior
-		if c := configured.ValueString(); prior != "" && c != "" && !strings.EqualFold(c, prior) {
-			p.value, p.replace = "", true
+		p.value = configured.ValueString()
+		if p.value == "" {
+			p.value = prior
 		}
+		p.replace = prior != "" && !strings.EqualFold(p.value, prior)
 	default:
-		tenant := requireTenant(r.data, configured.ValueString(), &resp.Diagnostics)
+		tenant = requireTenant(r.data, configured.ValueString(), &resp.Diagnostics)
 		if tenant == nil {
 			return
 		}
 		var err error
-		if p, err = planTenant(ctx, tenant, prior, "The secure score resource"); err != nil {
+		if p, err = planTenant(ctx, tenant, configured.ValueString(), prior, state.ID.ValueString(), "The secure score resource"); err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("tenant_id"), "Unable to check the secure score's tenant", err.Error())
 			return
 		}
@@ -85,8 +84,14 @@ func (r *secureScoreResource) planTenant(ctx context.Context, config tfsdk.Confi
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("tenant_id"), value)...)
 	if prior == "" || p.replace {
-		// id is the tenant's GUID: known with it, else after apply.
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), value)...)
+		// id is the tenant's GUID: known when it can be learned now, else after apply.
+		id := types.StringUnknown()
+		if tenant != nil {
+			if guid, err := tenant.guid(ctx); err == nil {
+				id = types.StringValue(guid)
+			}
+		}
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), id)...)
 	}
 	if p.replace {
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("tenant_id"))

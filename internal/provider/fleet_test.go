@@ -1,0 +1,292 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/securescore/terraform-provider-securescore/internal/emulator"
+)
+
+// fleetRig is one provider process (a protocol server configured once, as Terraform configures a plugin) that
+// signs in with the emulator's multi-tenant application, against an emulator of three tenants with different
+// licences: contoso (tenant 1, every control), fabrikam (2) and northwind (3).
+type fleetRig struct {
+	emu     *emulator.Emulator
+	s       tfprotov6.ProviderServer
+	schemas *tfprotov6.GetProviderSchemaResponse
+}
+
+// newFleetRig configures the provider with the given provider tenant ("" = none) and the tenants' configs.
+func newFleetRig(t *testing.T, providerTenant string, tenants []emulator.TenantConfig) *fleetRig {
+	t.Helper()
+	emu, err := emulator.New(emulator.Config{Tenants: tenants})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	for k, v := range map[string]string{envTenantID: providerTenant, envClientID: emulator.DefaultMultiTenantClientID,
+		envClientSecret: emulator.DefaultMultiTenantClientSecret, envGraphEndpoint: srv.URL, envAuthorityHost: srv.URL} {
+		t.Setenv(k, v)
+	}
+	s := NewProtocol6Server("test")()
+	schemas, err := s.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	typ := schemas.Provider.ValueType()
+	config, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, nullAttributes(typ)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf, err := s.ConfigureProvider(context.Background(), &tfprotov6.ConfigureProviderRequest{Config: &config})
+	if err != nil || hasErrors(conf.Diagnostics) {
+		t.Fatalf("ConfigureProvider: %v %s", err, diagText(conf.Diagnostics))
+	}
+	return &fleetRig{emu: emu, s: s, schemas: schemas}
+}
+
+func hasErrors(diags []*tfprotov6.Diagnostic) bool {
+	for _, d := range diags {
+		if d.Severity == tfprotov6.DiagnosticSeverityError {
+			return true
+		}
+	}
+	return false
+}
+
+func diagText(diags []*tfprotov6.Diagnostic) string {
+	var b strings.Builder
+	for _, d := range diags {
+		fmt.Fprintf(&b, "%s: %s\n", d.Summary, d.Detail)
+	}
+	return b.String()
+}
+
+// listProfiles reads securescore_control_profiles in tenant ("" = the provider's) and returns the tenant_id it
+// recorded and how many profiles it found, or the error diagnostics.
+func (r *fleetRig) listProfiles(tenant string) (recorded string, profiles int, errs string) {
+	const name = "securescore_control_profiles"
+	typ := r.schemas.DataSourceSchemas[name].ValueType()
+	attrs := nullAttributes(typ)
+	if tenant != "" {
+		attrs["tenant_id"] = tftypes.NewValue(tftypes.String, tenant)
+	}
+	attrs["include_deprecated"] = tftypes.NewValue(tftypes.Bool, true)
+	config, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, attrs))
+	if err != nil {
+		return "", 0, err.Error()
+	}
+	resp, err := r.s.ReadDataSource(context.Background(), &tfprotov6.ReadDataSourceRequest{TypeName: name, Config: &config})
+	if err != nil {
+		return "", 0, err.Error()
+	}
+	if hasErrors(resp.Diagnostics) {
+		return "", 0, diagText(resp.Diagnostics)
+	}
+	v, err := resp.State.Unmarshal(typ)
+	if err != nil {
+		return "", 0, err.Error()
+	}
+	var got map[string]tftypes.Value
+	var ids []tftypes.Value
+	if err := v.As(&got); err != nil {
+		return "", 0, err.Error()
+	}
+	_ = got["tenant_id"].As(&recorded)
+	_ = got["ids"].As(&ids)
+	return recorded, len(ids), ""
+}
+
+// tokensPerTenant counts the journal's token requests by tenant GUID.
+func tokensPerTenant(emu *emulator.Emulator) map[string]int {
+	out := map[string]int{}
+	for _, j := range emu.Journal() {
+		if j.Kind == "token" {
+			out[j.Tenant]++
+		}
+	}
+	return out
+}
+
+// One provider process reads three tenants, by domain and then also by GUID, from several goroutines at once:
+// every read answers with its own tenant's controls (the emulator serves a Graph request the data of its token's
+// tenant, and the tenants' licences give them different controls), and each tenant costs one token request,
+// whichever name and however many readers. (A GUID used before the same tenant's domain costs a second token,
+// which learns the domain's GUID: TestFleetGUIDThenDomainShareOneTenant.)
+func TestFleetOneTokenPerTenantPerProcess(t *testing.T) {
+	tenants := emulator.DefaultTenants(3)
+	r := newFleetRig(t, tenants[0].Domain, tenants)
+	want := map[string]int{} // GUID → controls
+	for _, tc := range r.emu.Tenants() {
+		want[tc.ID()] = len(tc.ControlProfileIDs())
+	}
+	if want[tenants[0].ID] == want[tenants[1].ID] || want[tenants[1].ID] == want[tenants[2].ID] {
+		t.Fatalf("the tenants' control counts must differ for this test: %v", want)
+	}
+	read := func(names []string) {
+		t.Helper()
+		type result struct{ name, recorded, errs string }
+		results := make(chan result, 3*len(names))
+		var wg sync.WaitGroup
+		for range 3 {
+			for _, name := range names {
+				wg.Go(func() {
+					recorded, n, errs := r.listProfiles(name)
+					if errs == "" && n != want[recorded] {
+						errs = fmt.Sprintf("%d profiles, tenant %s has %d", n, recorded, want[recorded])
+					}
+					results <- result{name, recorded, errs}
+				})
+			}
+		}
+		wg.Wait()
+		close(results)
+		for res := range results {
+			wantTenant := tenants[0].ID // "": the provider's
+			for _, tc := range tenants {
+				if strings.EqualFold(res.name, tc.ID) || strings.EqualFold(res.name, tc.Domain) {
+					wantTenant = tc.ID
+				}
+			}
+			if res.errs != "" || res.recorded != wantTenant {
+				t.Errorf("tenant %q: recorded %q (want %q), %s", res.name, res.recorded, wantTenant, res.errs)
+			}
+		}
+	}
+	read([]string{"", tenants[1].Domain, tenants[2].Domain})
+	var all []string
+	for _, tc := range tenants {
+		all = append(all, tc.Domain, strings.ToUpper(tc.ID))
+	}
+	read(append(all, ""))
+
+	tokens := tokensPerTenant(r.emu)
+	for _, tc := range tenants {
+		if tokens[tc.ID] != 1 {
+			t.Errorf("tenant %s: %d token requests in one process, want 1 (all: %v)", tc.Domain, tokens[tc.ID], tokens)
+		}
+	}
+	t.Logf("token requests per tenant for %d reads of 3 tenants by 7 names: %v", 3*(3+len(all)+1), tokens)
+}
+
+// fleetData is providerData signed in with the emulator's multi-tenant application, as Configure builds it.
+func fleetData(t *testing.T, tenants []emulator.TenantConfig, providerTenant string) (*emulator.Emulator, *providerData) {
+	t.Helper()
+	emu, err := emulator.New(emulator.Config{Tenants: tenants})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	s, diags := resolveSettings(securescoreProviderModelV0{}, fakeEnv(map[string]string{envTenantID: providerTenant,
+		envClientID: emulator.DefaultMultiTenantClientID, envClientSecret: emulator.DefaultMultiTenantClientSecret,
+		envGraphEndpoint: srv.URL, envAuthorityHost: srv.URL}))
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	data, err := newProviderData(s, "fleet-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return emu, data
+}
+
+// A tenant named by GUID first and by its domain later is still one tenant: the domain's sign-in (one more token
+// request, the only way to learn which GUID a domain is) finds the GUID's data, and both names share it, with its
+// token, listing, claims and request budget.
+func TestFleetGUIDThenDomainShareOneTenant(t *testing.T) {
+	tenants := emulator.DefaultTenants(2)
+	emu, data := fleetData(t, tenants, tenants[0].ID)
+	ctx := context.Background()
+	byGUID, err := data.tenant(tenants[1].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := byGUID.profiles.all(ctx); err != nil {
+		t.Fatal(err)
+	}
+	byDomain, err := data.tenant(strings.ToUpper(tenants[1].Domain))
+	if err != nil || byDomain != byGUID {
+		t.Fatalf("GUID and domain lead to different tenant data (%v)", err)
+	}
+	if id, err := byDomain.guid(ctx); err != nil || id != tenants[1].ID {
+		t.Errorf("guid %q, %v", id, err)
+	}
+	if tokens := tokensPerTenant(emu); tokens[tenants[1].ID] != 2 {
+		t.Errorf("token requests for the tenant: %d, want 2 (its GUID's, then the one that learns its domain's GUID)", tokens[tenants[1].ID])
+	}
+}
+
+// tenant() hands out one tenantData per tenant, names compared without case, and refuses names that are not
+// tenants; guid() of a GUID needs no request.
+func TestProviderDataTenant(t *testing.T) {
+	tenants := emulator.DefaultTenants(2)
+	emu, data := fleetData(t, tenants, strings.ToUpper(tenants[0].ID))
+	own, err := data.tenant("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{tenants[0].ID, strings.ToUpper(tenants[0].ID), tenants[0].Domain} {
+		if got, err := data.tenant(name); err != nil || got != own {
+			t.Errorf("%q: another tenantData than the provider's (%v)", name, err)
+		}
+	}
+	if data.client != own.client || data.profiles != own.profiles || data.claims != own.claims {
+		t.Error("the provider's own client, listing and claims are not its tenant's")
+	}
+	other, err := data.tenant(tenants[1].ID)
+	if err != nil || other == own || other.client == own.client || other.profiles == own.profiles || other.claims == own.claims {
+		t.Fatalf("tenant 2 shares tenant 1's data (%v)", err)
+	}
+	before := len(emu.Journal())
+	if id, err := other.guid(context.Background()); err != nil || id != tenants[1].ID || len(emu.Journal()) != before {
+		t.Errorf("guid of a GUID: %q %v, %d requests", id, err, len(emu.Journal())-before)
+	}
+	if _, err := data.tenant("not a tenant"); err == nil || !strings.Contains(err.Error(), `tenant_id "not a tenant"`) {
+		t.Errorf("a bad name: %v", err)
+	}
+}
+
+// A provider block without tenant_id serves resources that name their tenants, and tells one that does not where
+// to set it.
+func TestFleetProviderWithoutTenant(t *testing.T) {
+	tenants := emulator.DefaultTenants(2)
+	r := newFleetRig(t, "", tenants)
+	if recorded, _, errs := r.listProfiles(tenants[1].Domain); errs != "" || recorded != tenants[1].ID {
+		t.Fatalf("named tenant: %q %s", recorded, errs)
+	}
+	_, _, errs := r.listProfiles("")
+	if !strings.Contains(errs, "No tenant for this resource") || !strings.Contains(errs, "tenant_id on the resource") ||
+		!strings.Contains(errs, "tenant_id in the provider block (or ARM_TENANT_ID)") {
+		t.Errorf("a data source naming no tenant: %s", errs)
+	}
+	if got := tokensPerTenant(r.emu); got[tenants[0].ID] != 0 || got[tenants[1].ID] != 1 {
+		t.Errorf("token requests %v: only the named tenant signs in", got)
+	}
+}
+
+// A tenant that withdrew consent fails its own reads, with an error that names it and gives the admin-consent URL;
+// the other tenants of the process are not held up.
+func TestFleetConsentWithdrawnFailsOnlyThatTenant(t *testing.T) {
+	tenants := emulator.DefaultTenants(3)
+	tenants[2].NoConsent = true
+	r := newFleetRig(t, tenants[0].ID, tenants)
+	_, _, errs := r.listProfiles(tenants[2].ID)
+	consentURL := "/" + tenants[2].ID + "/adminconsent?client_id=" + emulator.DefaultMultiTenantClientID
+	if !strings.Contains(errs, `tenant "`+tenants[2].ID+`"`) || !strings.Contains(errs, consentURL) || !strings.Contains(errs, "AADSTS700016") {
+		t.Errorf("the refused tenant's error should name it, its consent URL and Entra's code:\n%s", errs)
+	}
+	for _, tc := range tenants[:2] {
+		if recorded, _, errs := r.listProfiles(tc.ID); errs != "" || recorded != tc.ID {
+			t.Errorf("tenant %s: %q %s", tc.Domain, recorded, errs)
+		}
+	}
+}
