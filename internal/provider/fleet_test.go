@@ -70,9 +70,10 @@ func diagText(diags []*tfprotov6.Diagnostic) string {
 	return b.String()
 }
 
-// listProfiles reads securescore_control_profiles in tenant ("" = the provider's) and returns the tenant_id it
-// recorded and how many profiles it found, or the error diagnostics.
-func (r *fleetRig) listProfiles(tenant string) (recorded string, profiles int, errs string) {
+// listProfiles reads securescore_control_profiles in tenant ("" = the provider's) and returns the tenant the
+// answer is of (the profiles' azureTenantId) and how many profiles it found, or the error diagnostics. The
+// data source's tenant_id must be tenant as named, or the GUID when left out.
+func (r *fleetRig) listProfiles(tenant string) (answered string, profiles int, errs string) {
 	const name = "securescore_control_profiles"
 	typ := r.schemas.DataSourceSchemas[name].ValueType()
 	attrs := nullAttributes(typ)
@@ -95,14 +96,23 @@ func (r *fleetRig) listProfiles(tenant string) (recorded string, profiles int, e
 	if err != nil {
 		return "", 0, err.Error()
 	}
-	var got map[string]tftypes.Value
-	var ids []tftypes.Value
+	var got, first map[string]tftypes.Value
+	var list []tftypes.Value
+	var recorded string
 	if err := v.As(&got); err != nil {
 		return "", 0, err.Error()
 	}
 	_ = got["tenant_id"].As(&recorded)
-	_ = got["ids"].As(&ids)
-	return recorded, len(ids), ""
+	_ = got["control_profiles"].As(&list)
+	if len(list) == 0 {
+		return "", 0, "no control profiles"
+	}
+	_ = list[0].As(&first)
+	_ = first["azure_tenant_id"].As(&answered)
+	if (tenant != "" && recorded != tenant) || (tenant == "" && recorded != answered) {
+		return "", 0, fmt.Sprintf("tenant_id %q recorded for %q (answered by %s)", recorded, tenant, answered)
+	}
+	return answered, len(list), ""
 }
 
 // tokensPerTenant counts the journal's token requests by tenant GUID.
@@ -134,9 +144,9 @@ func TestFleetOneTokenPerTenantPerProcess(t *testing.T) {
 	read := func(names []string) {
 		t.Helper()
 		type result struct{ name, recorded, errs string }
-		results := make(chan result, 3*len(names))
+		results := make(chan result, 2*len(names))
 		var wg sync.WaitGroup
-		for range 3 {
+		for range 2 {
 			for _, name := range names {
 				wg.Go(func() {
 					recorded, n, errs := r.listProfiles(name)
@@ -174,7 +184,7 @@ func TestFleetOneTokenPerTenantPerProcess(t *testing.T) {
 			t.Errorf("tenant %s: %d token requests in one process, want 1 (all: %v)", tc.Domain, tokens[tc.ID], tokens)
 		}
 	}
-	t.Logf("token requests per tenant for %d reads of 3 tenants by 7 names: %v", 3*(3+len(all)+1), tokens)
+	t.Logf("token requests per tenant for %d reads of 3 tenants by 7 names: %v", 2*(3+len(all)+1), tokens)
 }
 
 // fleetData is providerData signed in with the emulator's multi-tenant application, as Configure builds it.

@@ -87,8 +87,10 @@ func (p *securescoreProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			"be set with an environment variable; a value in the provider block wins over the environment.",
 		Attributes: withAuthAttributes(map[string]schema.Attribute{
 			"tenant_id": schema.StringAttribute{
-				MarkdownDescription: "The Entra ID tenant (directory) ID, a GUID, or a verified domain such as `contoso.onmicrosoft.com`. " +
-					"Environment variable: `" + envTenantID + "`.",
+				MarkdownDescription: "The Entra ID tenant (directory) ID, a GUID, or a verified domain such as `contoso.onmicrosoft.com`: " +
+					"the tenant of every resource and data source that sets no `tenant_id` of its own. It may be left out when each " +
+					"of them names its tenant; an application (client secret, certificate or OIDC) then signs in to each of those " +
+					"tenants, one token per tenant. A managed identity reaches its own tenant only. Environment variable: `" + envTenantID + "`.",
 				Optional:   true,
 				Validators: []validator.String{tenantIDValidator()},
 			},
