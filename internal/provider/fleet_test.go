@@ -3,15 +3,19 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/securescore/terraform-provider-securescore/internal/auth"
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
+	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
 // fleetRig is one provider process (a protocol server configured once, as Terraform configures a plugin) that
@@ -189,12 +193,17 @@ func TestFleetOneTokenPerTenantPerProcess(t *testing.T) {
 
 // fleetData is providerData signed in with the emulator's multi-tenant application, as Configure builds it.
 func fleetData(t *testing.T, tenants []emulator.TenantConfig, providerTenant string) (*emulator.Emulator, *providerData) {
+	return fleetDataBehind(t, tenants, providerTenant, func(emu http.Handler) http.Handler { return emu })
+}
+
+// fleetDataBehind is fleetData with the emulator behind the handler wrap makes.
+func fleetDataBehind(t *testing.T, tenants []emulator.TenantConfig, providerTenant string, wrap func(http.Handler) http.Handler) (*emulator.Emulator, *providerData) {
 	t.Helper()
 	emu, err := emulator.New(emulator.Config{Tenants: tenants})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(emu)
+	srv := httptest.NewServer(wrap(emu))
 	t.Cleanup(srv.Close)
 	s, diags := resolveSettings(securescoreProviderModelV0{}, fakeEnv(map[string]string{envTenantID: providerTenant,
 		envClientID: emulator.DefaultMultiTenantClientID, envClientSecret: emulator.DefaultMultiTenantClientSecret,
@@ -298,5 +307,70 @@ func TestFleetConsentWithdrawnFailsOnlyThatTenant(t *testing.T) {
 		if recorded, _, errs := r.listProfiles(tc.ID); errs != "" || recorded != tc.ID {
 			t.Errorf("tenant %s: %q %s", tc.Domain, recorded, errs)
 		}
+	}
+}
+
+// Each tenant has its own admission slots (Graph's 4 concurrent requests per app per tenant): with tenant 1's four
+// slots held by requests the service has not answered, and a fifth request of tenant 1 waiting for a slot, a
+// request of tenant 2 goes out and is answered.
+func TestFleetTenantsHaveTheirOwnRequestSlots(t *testing.T) {
+	tenants := emulator.DefaultTenants(2)
+	release := make(chan struct{})
+	var mu sync.Mutex
+	arrived := map[string]int{} // tenant → Graph requests that reached the service
+	arrivedCh := make(chan string, 16)
+	_, data := fleetDataBehind(t, tenants, tenants[0].ID, func(emu http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.Contains(r.URL.Path, "/security/") {
+				tid, _ := auth.TokenTenant(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+				mu.Lock()
+				arrived[tid]++
+				mu.Unlock()
+				arrivedCh <- tid
+				if tid == tenants[0].ID {
+					<-release // tenant 1's requests hold their slots until released
+				}
+			}
+			emu.ServeHTTP(w, r)
+		})
+	})
+	ctx := context.Background()
+	busy, err := data.tenant(tenants[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := data.tenant(tenants[1].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range graph.MaxConcurrentRequests + 1 {
+		wg.Go(func() {
+			if _, err := busy.client.ListSecureScores(ctx, graph.ListOptions{Top: 1, Limit: 1}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	for range graph.MaxConcurrentRequests {
+		if got := <-arrivedCh; got != tenants[0].ID {
+			t.Fatalf("a request of tenant %s arrived first", got)
+		}
+	}
+	// Tenant 1's slots are all held, and its fifth request waits for one; tenant 2's request is not held up. (The
+	// deadline only turns a wait for tenant 1's slots, which would never end, into a failure.)
+	bounded, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if _, err := other.client.ListSecureScores(bounded, graph.ListOptions{Top: 1, Limit: 1}); err != nil {
+		close(release)
+		t.Fatalf("tenant 2's request waited on tenant 1's slots: %v", err)
+	}
+	mu.Lock()
+	held, answered := arrived[tenants[0].ID], arrived[tenants[1].ID]
+	mu.Unlock()
+	close(release)
+	wg.Wait()
+	if held != graph.MaxConcurrentRequests || answered != 1 {
+		t.Errorf("while tenant 1 held its slots: %d of its requests reached the service (want %d), tenant 2's %d (want 1)",
+			held, graph.MaxConcurrentRequests, answered)
 	}
 }
