@@ -67,15 +67,7 @@ type ClientCertificate struct {
 // NewClientCertificate loads and checks the certificate (readable, decodable, has a matching key, currently
 // valid) and returns a caching token source. Each token request signs a fresh assertion.
 func NewClientCertificate(cfg ClientCertificateConfig) (*CachingSource, error) {
-	signIn, err := newCertificateSignIn(cfg)
-	if err != nil {
-		return nil, err
-	}
-	fetch, err := signIn(cfg.TenantID)
-	if err != nil {
-		return nil, err
-	}
-	return NewCachingSource(fetch), nil
+	return forTenant(cfg.TenantID)(newCertificateSignIn(cfg))
 }
 
 // newCertificateSignIn loads and checks the certificate once and returns what signs in with it to any tenant:

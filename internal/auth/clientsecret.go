@@ -33,15 +33,7 @@ func NewClientSecret(cfg ClientSecretConfig) (*CachingSource, error) {
 	if cfg.TenantID == "" {
 		return nil, errors.New("auth: client secret: tenant ID is required")
 	}
-	signIn, err := newClientSecretSignIn(cfg)
-	if err != nil {
-		return nil, err
-	}
-	fetch, err := signIn(cfg.TenantID)
-	if err != nil {
-		return nil, err
-	}
-	return NewCachingSource(fetch), nil
+	return forTenant(cfg.TenantID)(newClientSecretSignIn(cfg))
 }
 
 // newClientSecretSignIn checks the credential once and returns what signs in with it to any tenant's token

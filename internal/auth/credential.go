@@ -18,6 +18,21 @@ type fetchFunc func(ctx context.Context) (*oauth2.Token, error)
 // the methods that have one).
 type signIn func(tenant string) (fetchFunc, error)
 
+// forTenant makes a sign-in's caching token source for one tenant: the single-tenant constructors' (NewClientSecret,
+// NewClientCertificate, NewOIDC) last step.
+func forTenant(tenant string) func(in signIn, err error) (*CachingSource, error) {
+	return func(in signIn, err error) (*CachingSource, error) {
+		if err != nil {
+			return nil, err
+		}
+		fetch, err := in(tenant)
+		if err != nil {
+			return nil, err
+		}
+		return NewCachingSource(fetch), nil
+	}
+}
+
 // Credential is the one sign-in method the provider is configured with. An application credential (certificate,
 // secret, OIDC federation) signs in to any tenant that consented to the app, through that tenant's token endpoint;
 // the Azure CLI asks for another tenant with --tenant; a managed identity has a token of its own tenant only.

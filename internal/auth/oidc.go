@@ -80,15 +80,7 @@ func (cfg OIDCConfig) AssertionSource() string {
 // NewOIDC returns a caching token source that exchanges a federated identity token for a Graph token.
 // A literal token is checked for JWT shape at once; fetched and file tokens are checked on each refresh.
 func NewOIDC(cfg OIDCConfig) (*CachingSource, error) {
-	signIn, err := newOIDCSignIn(cfg)
-	if err != nil {
-		return nil, err
-	}
-	fetch, err := signIn(cfg.TenantID)
-	if err != nil {
-		return nil, err
-	}
-	return NewCachingSource(fetch), nil
+	return forTenant(cfg.TenantID)(newOIDCSignIn(cfg))
 }
 
 // newOIDCSignIn checks the assertion source once and returns what exchanges its assertion at any tenant's token

@@ -121,11 +121,3 @@ func providerConfigured(data *providerData, diags errorAdder) bool {
 	}
 	return true
 }
-
-// requireClient is the provider's own tenant's client, for the resources not yet on requireTenant.
-func requireClient(data *providerData, diags errorAdder) *graph.Client {
-	if t := requireTenant(data, "", diags); t != nil {
-		return t.client
-	}
-	return nil
-}

@@ -346,13 +346,9 @@ func (r *secureScoreResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := r.startRead(ctx, "secure score", state.Timeouts, &resp.Diagnostics)
-	defer cancel()
-	if !ok {
-		return
-	}
 	// The tenant state records, never the provider's current one: a resource does not follow the provider.
-	tenant := requireTenant(r.data, state.tenant(), &resp.Diagnostics)
+	ctx, cancel, tenant := r.startReadIn(ctx, state.tenant(), "secure score", state.Timeouts, &resp.Diagnostics)
+	defer cancel()
 	if tenant == nil {
 		return
 	}
