@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/google/uuid"
 	"golang.org/x/oauth2"
@@ -45,6 +47,7 @@ type Credential struct {
 	ownTenant   bool   // the method has a tenant of its own (managed identity, the CLI's account)
 	crossTenant bool   // the method can sign in to a tenant it is not configured for
 	signIn      signIn
+	refusals    sync.Map // lower-case tenant → refusal: the tenants that refused the application lately
 }
 
 // Method is the sign-in method selected.
@@ -86,12 +89,32 @@ func (c *Credential) TokenSource(tenant string) (*CachingSource, error) {
 	return NewCachingSource(c.guard(tenant, fetch)), nil
 }
 
-// guard names the tenant in fetch's errors and refuses a token of another tenant than the GUID asked for.
+// refusalLife is how long a tenant's refusal of the application answers for it without a new token request: a
+// fleet's resources in a tenant that withdrew consent then cost one refused sign-in, not one each, while consent
+// granted during a long run is still noticed.
+const refusalLife = 5 * time.Minute
+
+// refusal is a tenant's refusal of the application, and when it was met.
+type refusal struct {
+	err *SignInError
+	at  time.Time
+}
+
+// guard names the tenant in fetch's errors, refuses a token of another tenant than the GUID asked for, and
+// remembers the tenant's refusal of the application for refusalLife, for every token source of the tenant.
 func (c *Credential) guard(tenant string, fetch fetchFunc) fetchFunc {
+	key := strings.ToLower(tenant)
 	return func(ctx context.Context) (*oauth2.Token, error) {
+		if r, ok := c.refusals.Load(key); ok && time.Since(r.(refusal).at) < refusalLife {
+			return nil, r.(refusal).err
+		}
 		tok, err := fetch(ctx)
 		if err != nil {
-			return nil, c.signInError(tenant, err)
+			e := c.signInError(tenant, err)
+			if e.TenantRefused() {
+				c.refusals.Store(key, refusal{err: e, at: time.Now()})
+			}
+			return nil, e
 		}
 		if tok == nil || !isGUID(tenant) {
 			return tok, nil

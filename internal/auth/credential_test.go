@@ -181,6 +181,13 @@ func TestSignInErrorNamesTheTenantAndTheConsentURL(t *testing.T) {
 	}
 
 	err := tokenErr(otherTenant)
+	// The refusal answers for the tenant a while: its other resources cost no more token requests.
+	if again := tokenErr(otherTenant); again == nil || again.Error() != err.Error() {
+		t.Errorf("a second source of the refused tenant: %v", again)
+	}
+	if n := f.requestsFor(otherTenant); n != 1 {
+		t.Errorf("%d token requests for the refused tenant, want 1", n)
+	}
 	var se *SignInError
 	if !errors.As(err, &se) || !se.TenantRefused() {
 		t.Fatalf("want a tenant refusal, got %v", err)

@@ -298,10 +298,17 @@ func TestFleetConsentWithdrawnFailsOnlyThatTenant(t *testing.T) {
 	tenants := emulator.DefaultTenants(3)
 	tenants[2].NoConsent = true
 	r := newFleetRig(t, tenants[0].ID, tenants)
-	_, _, errs := r.listProfiles(tenants[2].ID)
-	consentURL := "/" + tenants[2].ID + "/adminconsent?client_id=" + emulator.DefaultMultiTenantClientID
-	if !strings.Contains(errs, `tenant "`+tenants[2].ID+`"`) || !strings.Contains(errs, consentURL) || !strings.Contains(errs, "AADSTS700016") {
-		t.Errorf("the refused tenant's error should name it, its consent URL and Entra's code:\n%s", errs)
+	for _, name := range []string{tenants[2].ID, tenants[2].ID, tenants[2].Domain, tenants[2].Domain} {
+		_, _, errs := r.listProfiles(name)
+		consentURL := "/" + name + "/adminconsent?client_id=" + emulator.DefaultMultiTenantClientID
+		if !strings.Contains(errs, `tenant "`+name+`"`) || !strings.Contains(errs, consentURL) || !strings.Contains(errs, "AADSTS700016") {
+			t.Errorf("the refused tenant's error should name it, its consent URL and Entra's code:\n%s", errs)
+		}
+	}
+	// The refusal answers for the tenant's name: its other readers cost no more token requests. (A refused domain
+	// cannot be learned to be the GUID: each name is refused once.)
+	if n := tokensPerTenant(r.emu)[tenants[2].ID]; n != 2 {
+		t.Errorf("%d token requests for the refused tenant by two names, want 2", n)
 	}
 	for _, tc := range tenants[:2] {
 		if recorded, _, errs := r.listProfiles(tc.ID); errs != "" || recorded != tc.ID {
