@@ -47,7 +47,9 @@ type Credential struct {
 	ownTenant   bool   // the method has a tenant of its own (managed identity, the CLI's account)
 	crossTenant bool   // the method can sign in to a tenant it is not configured for
 	signIn      signIn
-	refusals    sync.Map // lower-case tenant → refusal: the tenants that refused the application lately
+
+	mu       sync.Mutex
+	refusals map[string]refusal // lower-case tenant → the tenants that refused the application lately
 }
 
 // Method is the sign-in method selected.
@@ -105,14 +107,22 @@ type refusal struct {
 func (c *Credential) guard(tenant string, fetch fetchFunc) fetchFunc {
 	key := strings.ToLower(tenant)
 	return func(ctx context.Context) (*oauth2.Token, error) {
-		if r, ok := c.refusals.Load(key); ok && time.Since(r.(refusal).at) < refusalLife {
-			return nil, r.(refusal).err
+		c.mu.Lock()
+		r, refused := c.refusals[key]
+		c.mu.Unlock()
+		if refused && time.Since(r.at) < refusalLife {
+			return nil, r.err
 		}
 		tok, err := fetch(ctx)
 		if err != nil {
 			e := c.signInError(tenant, err)
 			if e.TenantRefused() {
-				c.refusals.Store(key, refusal{err: e, at: time.Now()})
+				c.mu.Lock()
+				if c.refusals == nil {
+					c.refusals = map[string]refusal{}
+				}
+				c.refusals[key] = refusal{err: e, at: time.Now()}
+				c.mu.Unlock()
 			}
 			return nil, e
 		}

@@ -34,23 +34,11 @@ func newFleetRig(t *testing.T, providerTenant string, tenants []emulator.TenantC
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(emu)
-	t.Cleanup(srv.Close)
-	for k, v := range map[string]string{envTenantID: providerTenant, envClientID: emulator.DefaultMultiTenantClientID,
-		envClientSecret: emulator.DefaultMultiTenantClientSecret, envGraphEndpoint: srv.URL, envAuthorityHost: srv.URL} {
-		t.Setenv(k, v)
-	}
-	s := NewProtocol6Server("test")()
-	schemas, err := s.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	typ := schemas.Provider.ValueType()
-	config, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, nullAttributes(typ)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	conf, err := s.ConfigureProvider(context.Background(), &tfprotov6.ConfigureProviderRequest{Config: &config})
+	s, schemas, config := serveAgainst(t, emu, emulator.DefaultMultiTenantClientSecret, NewProtocol6Server("test"))
+	// The multi-tenant application, in the provider's tenant if any: read from the environment at configuration.
+	t.Setenv(envTenantID, providerTenant)
+	t.Setenv(envClientID, emulator.DefaultMultiTenantClientID)
+	conf, err := s.ConfigureProvider(context.Background(), &tfprotov6.ConfigureProviderRequest{Config: config})
 	if err != nil || hasErrors(conf.Diagnostics) {
 		t.Fatalf("ConfigureProvider: %v %s", err, diagText(conf.Diagnostics))
 	}
