@@ -67,11 +67,16 @@ type ClientCertificate struct {
 // NewClientCertificate loads and checks the certificate (readable, decodable, has a matching key, currently
 // valid) and returns a caching token source. Each token request signs a fresh assertion.
 func NewClientCertificate(cfg ClientCertificateConfig) (*CachingSource, error) {
+	return forTenant(cfg.TenantID)(newCertificateSignIn(cfg))
+}
+
+// newCertificateSignIn loads and checks the certificate once and returns what signs in with it to any tenant:
+// each tenant's token endpoint is the audience of its own assertions.
+func newCertificateSignIn(cfg ClientCertificateConfig) (signIn, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	ep, err := newAssertionEndpoint(cfg.AuthorityHost, cfg.TenantID, cfg.ClientID, cfg.Scope, cfg.HTTPClient)
-	if err != nil {
+	if err := checkAppSignIn(cfg.AuthorityHost, cfg.ClientID, cfg.Scope); err != nil {
 		return nil, err
 	}
 	cert, err := LoadClientCertificate(cfg.CertificateBase64, cfg.CertificatePath, cfg.Password)
@@ -82,21 +87,26 @@ func NewClientCertificate(cfg ClientCertificateConfig) (*CachingSource, error) {
 	if err := cert.checkValidity(attr, cfg.Now()); err != nil {
 		return nil, err
 	}
-	return NewCachingSource(func(ctx context.Context) (*oauth2.Token, error) {
-		now := cfg.Now()
-		// The certificate may expire while a long apply runs.
-		if err := cert.checkValidity(attr, now); err != nil {
+	return func(tenant string) (fetchFunc, error) {
+		ep, err := newAssertionEndpoint(cfg.AuthorityHost, tenant, cfg.ClientID, cfg.Scope, cfg.HTTPClient)
+		if err != nil {
 			return nil, err
 		}
-		// A fresh assertion (new jti and times) for each attempt.
-		return ep.exchange(ctx, func() (string, error) {
-			a, err := cert.Assertion(cfg.ClientID, ep.tokenURL, cfg.Now(), cfg.UsePS256)
-			if err != nil {
-				return "", &AttributeError{Attribute: attr, Err: err}
+		return func(ctx context.Context) (*oauth2.Token, error) {
+			// The certificate may expire while a long apply runs.
+			if err := cert.checkValidity(attr, cfg.Now()); err != nil {
+				return nil, err
 			}
-			return a, nil
-		})
-	}), nil
+			// A fresh assertion (new jti and times) for each attempt.
+			return ep.exchange(ctx, func() (string, error) {
+				a, err := cert.Assertion(cfg.ClientID, ep.tokenURL, cfg.Now(), cfg.UsePS256)
+				if err != nil {
+					return "", &AttributeError{Attribute: attr, Err: err}
+				}
+				return a, nil
+			})
+		}, nil
+	}, nil
 }
 
 func certificateAttr(cfg ClientCertificateConfig) string {

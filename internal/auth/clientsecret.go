@@ -30,9 +30,16 @@ type ClientSecretConfig struct {
 // The secret is sent in the form body (AuthStyleInParams), as Entra ID documents. Token endpoint refusals
 // become *EntraError; transport errors are returned as they are.
 func NewClientSecret(cfg ClientSecretConfig) (*CachingSource, error) {
-	switch {
-	case cfg.TenantID == "":
+	if cfg.TenantID == "" {
 		return nil, errors.New("auth: client secret: tenant ID is required")
+	}
+	return forTenant(cfg.TenantID)(newClientSecretSignIn(cfg))
+}
+
+// newClientSecretSignIn checks the credential once and returns what signs in with it to any tenant's token
+// endpoint.
+func newClientSecretSignIn(cfg ClientSecretConfig) (signIn, error) {
+	switch {
 	case cfg.ClientID == "":
 		return nil, errors.New("auth: client secret: client ID is required")
 	case cfg.ClientSecret == "":
@@ -40,24 +47,29 @@ func NewClientSecret(cfg ClientSecretConfig) (*CachingSource, error) {
 	case cfg.Scope == "":
 		return nil, errors.New("auth: client secret: scope is required, e.g. https://graph.microsoft.com/.default")
 	}
-	tokenURL, err := TokenURL(cfg.AuthorityHost, cfg.TenantID)
-	if err != nil {
+	if _, err := TokenURL(cfg.AuthorityHost, "common"); err != nil {
 		return nil, err
 	}
-	cc := &clientcredentials.Config{
-		ClientID:     cfg.ClientID,
-		ClientSecret: cfg.ClientSecret,
-		TokenURL:     tokenURL,
-		Scopes:       []string{cfg.Scope},
-		AuthStyle:    oauth2.AuthStyleInParams,
-	}
 	client := tokenHTTPClient(cfg.HTTPClient)
-	return NewCachingSource(func(ctx context.Context) (*oauth2.Token, error) {
-		// clientcredentials.Config.Token makes a fresh request each call; CachingSource decides when.
-		return retryTokenRequest(ctx, tokenURL, func(ctx context.Context) (*oauth2.Token, error) {
-			return cc.Token(context.WithValue(ctx, oauth2.HTTPClient, client))
-		})
-	}), nil
+	return func(tenant string) (fetchFunc, error) {
+		tokenURL, err := TokenURL(cfg.AuthorityHost, tenant)
+		if err != nil {
+			return nil, err
+		}
+		cc := &clientcredentials.Config{
+			ClientID:     cfg.ClientID,
+			ClientSecret: cfg.ClientSecret,
+			TokenURL:     tokenURL,
+			Scopes:       []string{cfg.Scope},
+			AuthStyle:    oauth2.AuthStyleInParams,
+		}
+		return func(ctx context.Context) (*oauth2.Token, error) {
+			// clientcredentials.Config.Token makes a fresh request each call; CachingSource decides when.
+			return retryTokenRequest(ctx, tokenURL, func(ctx context.Context) (*oauth2.Token, error) {
+				return cc.Token(context.WithValue(ctx, oauth2.HTTPClient, client))
+			})
+		}, nil
+	}, nil
 }
 
 // TokenURL is {authority}/{tenant}/oauth2/v2.0/token. The authority must be https, or http to a loopback host.

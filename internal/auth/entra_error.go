@@ -55,7 +55,10 @@ func (e *EntraError) Error() string {
 var aadstsHints = map[int]string{
 	7000215: "the client secret is wrong: use the secret's Value (not its Secret ID) from the app registration's Certificates & secrets page",
 	7000222: "the client secret has expired: create a new secret for the app registration and update client_secret",
-	700016:  "unknown application: client_id is not an app registered in this tenant (check client_id and tenant_id, and that the app has a service principal in the tenant)",
+	700016:  "unknown application: client_id is not an app registered in this tenant (check client_id and tenant_id, and that the app has a service principal in the tenant: for a multi-tenant app, an administrator of the tenant must grant it consent)",
+	65001:   "the tenant has not consented to the application: an administrator of the tenant must grant it consent",
+	7000112: "the application is disabled in this tenant: its service principal was disabled by the tenant's administrators",
+	53003:   "the tenant's Conditional Access policies block this application",
 	90002:   "unknown tenant: tenant_id is not an existing Entra ID tenant (check tenant_id and that the environment/authority host matches the tenant's cloud)",
 	900023:  "tenant_id is malformed: use the tenant's GUID or a verified domain name",
 	70011:   "bad scope: the scope must be the Graph host of the selected environment followed by /.default, e.g. https://graph.microsoft.com/.default",
@@ -65,6 +68,23 @@ var aadstsHints = map[int]string{
 	700024:  "the client assertion is not within its valid time range: check the system clock",
 	70021:   "no federated identity credential on the app matches the presented token's issuer, subject and audience",
 	50126:   "invalid credentials",
+}
+
+// tenantRefusals are the codes by which one tenant refuses the application, while the credential itself is
+// fine and serves other tenants: not installed or consent withdrawn (700016, 65001), the service principal
+// disabled (7000112), blocked by the tenant's Conditional Access (53003). A wrong or expired secret (7000215,
+// 7000222), a certificate or federation mismatch, or an unknown tenant (90002) is not among them: those are the
+// configuration's faults, not a tenant's decision.
+var tenantRefusals = map[int]bool{700016: true, 65001: true, 7000112: true, 53003: true}
+
+// TenantRefused reports whether the tenant refused the application (see tenantRefusals).
+func (e *EntraError) TenantRefused() bool {
+	for _, c := range e.Codes {
+		if tenantRefusals[c] {
+			return true
+		}
+	}
+	return false
 }
 
 // errorCodeHints are a fallback when no AADSTS code is known.

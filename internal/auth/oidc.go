@@ -80,10 +80,16 @@ func (cfg OIDCConfig) AssertionSource() string {
 // NewOIDC returns a caching token source that exchanges a federated identity token for a Graph token.
 // A literal token is checked for JWT shape at once; fetched and file tokens are checked on each refresh.
 func NewOIDC(cfg OIDCConfig) (*CachingSource, error) {
-	ep, err := newAssertionEndpoint(cfg.AuthorityHost, cfg.TenantID, cfg.ClientID, cfg.Scope, cfg.HTTPClient)
-	if err != nil {
+	return forTenant(cfg.TenantID)(newOIDCSignIn(cfg))
+}
+
+// newOIDCSignIn checks the assertion source once and returns what exchanges its assertion at any tenant's token
+// endpoint. Tenants share one assertion source: a token fetched from CI serves every tenant while it is fresh.
+func newOIDCSignIn(cfg OIDCConfig) (signIn, error) {
+	if err := checkAppSignIn(cfg.AuthorityHost, cfg.ClientID, cfg.Scope); err != nil {
 		return nil, err
 	}
+	client := tokenHTTPClient(cfg.HTTPClient)
 	var assertion func(ctx context.Context) (string, error)
 	onSecret := cfg.OnSecret
 	if onSecret == nil {
@@ -110,28 +116,34 @@ func NewOIDC(cfg OIDCConfig) (*CachingSource, error) {
 		if err != nil {
 			return nil, err
 		}
-		assertion = func(ctx context.Context) (string, error) {
-			return requestCIToken(ctx, ep.client, http.MethodPost, u, cfg.RequestToken, "oidcToken", "Azure Pipelines")
-		}
+		assertion = newSharedAssertion(func(ctx context.Context) (string, error) {
+			return requestCIToken(ctx, client, http.MethodPost, u, cfg.RequestToken, "oidcToken", "Azure Pipelines")
+		}).get
 	case "github_actions":
 		u, err := githubRequestURL(cfg.RequestURL)
 		if err != nil {
 			return nil, err
 		}
-		assertion = func(ctx context.Context) (string, error) {
-			return requestCIToken(ctx, ep.client, http.MethodGet, u, cfg.RequestToken, "value", "GitHub Actions")
-		}
+		assertion = newSharedAssertion(func(ctx context.Context) (string, error) {
+			return requestCIToken(ctx, client, http.MethodGet, u, cfg.RequestToken, "value", "GitHub Actions")
+		}).get
 	default:
 		return nil, &AttributeError{Attribute: attrOIDCToken, Err: errors.New("use_oidc is set but no assertion source is: set oidc_token, oidc_token_file_path, or oidc_request_url with oidc_request_token (GitHub Actions; plus ado_pipeline_service_connection_id for Azure Pipelines)")}
 	}
-	return NewCachingSource(func(ctx context.Context) (*oauth2.Token, error) {
-		a, err := assertion(ctx)
+	return func(tenant string) (fetchFunc, error) {
+		ep, err := newAssertionEndpoint(cfg.AuthorityHost, tenant, cfg.ClientID, cfg.Scope, cfg.HTTPClient)
 		if err != nil {
 			return nil, err
 		}
-		onSecret(a)
-		return ep.exchange(ctx, func() (string, error) { return a, nil })
-	}), nil
+		return func(ctx context.Context) (*oauth2.Token, error) {
+			a, err := assertion(ctx)
+			if err != nil {
+				return nil, err
+			}
+			onSecret(a)
+			return ep.exchange(ctx, func() (string, error) { return a, nil })
+		}, nil
+	}, nil
 }
 
 func readTokenFile(path string) (string, error) {
@@ -249,13 +261,11 @@ type assertionEndpoint struct {
 }
 
 func newAssertionEndpoint(authorityHost, tenantID, clientID, scope string, client *http.Client) (*assertionEndpoint, error) {
-	switch {
-	case tenantID == "":
+	if tenantID == "" {
 		return nil, &AttributeError{Attribute: "tenant_id", Err: errors.New("is required")}
-	case clientID == "":
-		return nil, &AttributeError{Attribute: "client_id", Err: errors.New("is required")}
-	case scope == "":
-		return nil, errors.New("auth: scope is required")
+	}
+	if err := checkAppSignIn(authorityHost, clientID, scope); err != nil {
+		return nil, err
 	}
 	tokenURL, err := TokenURL(authorityHost, tenantID)
 	if err != nil {
@@ -268,6 +278,21 @@ func newAssertionEndpoint(authorityHost, tenantID, clientID, scope string, clien
 		// Every request, redirects included, obeys the loopback-only rule for http.
 		client: tokenHTTPClient(client),
 	}, nil
+}
+
+// checkAppSignIn checks what an application's sign-in needs whatever the tenant: a client id, a scope and a usable
+// authority host.
+func checkAppSignIn(authorityHost, clientID, scope string) error {
+	switch {
+	case clientID == "":
+		return &AttributeError{Attribute: "client_id", Err: errors.New("is required")}
+	case scope == "":
+		return errors.New("auth: scope is required")
+	}
+	if _, err := TokenURL(authorityHost, "common"); err != nil {
+		return &AttributeError{Attribute: "authority_host", Err: err}
+	}
+	return nil
 }
 
 // exchange runs the client-credentials grant with a JWT client assertion, retrying transient failures;

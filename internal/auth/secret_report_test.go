@@ -24,7 +24,7 @@ func (l *secretLog) has(s string) bool {
 func TestOnSecretReportsFileAndFetchedSecrets(t *testing.T) {
 	// A secret from a file, normalised as used.
 	var l secretLog
-	if _, _, err := NewTokenSource(context.Background(), Settings{TenantID: credTenant, ClientID: credClientID,
+	if _, _, err := newTokenSource(Settings{TenantID: credTenant, ClientID: credClientID, Scope: credScope,
 		ClientSecretFilePath: credWriteFile(t, "s", []byte("file-secret \n")), OnSecret: l.add}); err != nil {
 		t.Fatal(err)
 	}
@@ -32,12 +32,12 @@ func TestOnSecretReportsFileAndFetchedSecrets(t *testing.T) {
 		t.Errorf("the file secret was not reported: %q", l.got)
 	}
 
-	// A federated token file, and the environment's request token.
+	// A federated token file, and App Service's identity header.
 	fileTok := credIDToken(t, "system:serviceaccount:ns:sa")
 	l = secretLog{}
-	if _, _, err := NewTokenSource(context.Background(), Settings{TenantID: credTenant, ClientID: credClientID, UseOIDC: credPtr(true),
+	if _, _, err := newTokenSource(Settings{TenantID: credTenant, ClientID: credClientID, UseOIDC: true, Scope: credScope,
 		OIDCTokenFilePath: credWriteFile(t, "jwt", []byte(fileTok+"\n")), OnSecret: l.add,
-		LookupEnv: credEnv(map[string]string{"IDENTITY_HEADER": credIdentityHeader})}); err != nil {
+		IdentityHeader: credIdentityHeader}); err != nil {
 		t.Fatal(err)
 	}
 	if !l.has(fileTok) || !l.has(credIdentityHeader) {

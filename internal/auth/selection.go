@@ -5,12 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
-	"strconv"
 	"strings"
 	"time"
-
-	"github.com/securescore/terraform-provider-securescore/internal/clouds"
 )
 
 // Method names an authentication method.
@@ -51,8 +47,8 @@ func (m Method) Title() string {
 	return string(m)
 }
 
-// envVars maps each provider attribute to the environment variables read when the attribute is not set, in
-// order of preference. Variables only consulted for Azure Pipelines are listed in adoEnvVars.
+// envVars maps each sign-in attribute to the environment variables the provider reads when the attribute is not
+// set, in order of preference. Variables only consulted for Azure Pipelines are listed in adoEnvVars.
 var envVars = map[string][]string{
 	"environment":                 {"ARM_ENVIRONMENT"},
 	"tenant_id":                   {"ARM_TENANT_ID"},
@@ -81,12 +77,18 @@ var adoEnvVars = map[string][]string{
 	attrOIDCRequestToken: {"ARM_OIDC_REQUEST_TOKEN", "SYSTEM_ACCESSTOKEN"},
 }
 
-// EnvVars returns the environment variables consulted for a provider attribute when it is not set, in order
-// of preference (for schema descriptions and docs). For oidc_request_url and oidc_request_token these are the
-// GitHub Actions ones; with ado_pipeline_service_connection_id set, SYSTEM_OIDCREQUESTURI and
-// SYSTEM_ACCESSTOKEN are read instead of the ACTIONS_* ones.
+// EnvVars returns the environment variables that stand for a provider attribute when it is not set, in order of
+// preference: the provider reads them (auth reads none), and auth's messages name them. For oidc_request_url and
+// oidc_request_token these are the GitHub Actions ones; with ado_pipeline_service_connection_id set,
+// AzurePipelinesEnvVars are read instead.
 func EnvVars(attribute string) []string {
 	return append([]string(nil), envVars[attribute]...)
+}
+
+// AzurePipelinesEnvVars are EnvVars for oidc_request_url and oidc_request_token when an Azure Pipelines service
+// connection is configured; nil for other attributes.
+func AzurePipelinesEnvVars(attribute string) []string {
+	return append([]string(nil), adoEnvVars[attribute]...)
 }
 
 // AttributeError is a configuration problem with one provider attribute. Error names the attribute and its
@@ -105,6 +107,17 @@ func (e *AttributeError) Error() string {
 }
 
 func (e *AttributeError) Unwrap() error { return e.Err }
+
+// MethodError is a method that is configured but cannot be used as configured (an unreadable file, a wrong
+// password, a bad URL…). Err is often an *AttributeError.
+type MethodError struct {
+	Method Method
+	Err    error
+}
+
+func (e *MethodError) Error() string { return e.Err.Error() }
+
+func (e *MethodError) Unwrap() error { return e.Err }
 
 // MethodRejection says why one method could not be used.
 type MethodRejection struct {
@@ -127,15 +140,13 @@ func (e *NoMethodError) Error() string {
 	return b.String()
 }
 
-// Settings holds every authentication input of the provider. String fields are the provider attributes as
-// configured ("" = not set) and *bool fields are nil when not set; NewTokenSource then falls back to the
-// environment variables listed by EnvVars, as the azuread and msgraph providers do.
+// Settings holds every authentication input of the provider, resolved by the provider from its block, the
+// environment and the cloud: auth reads no environment variable. String fields are "" when not set.
 type Settings struct {
-	Environment   string // environment: global (default), usgovernment, usgovernmentl5, china
-	AuthorityHost string // authority_host: overrides the environment's login host (e.g. the emulator)
-	Scope         string // overrides the environment's Graph scope; normally empty
+	AuthorityHost string // the cloud's login host, or authority_host; "" = the public cloud's
+	Scope         string // the cloud's Graph scope, e.g. "https://graph.microsoft.com/.default"; required
 
-	TenantID             string
+	TenantID             string // "" = none configured: resources name theirs (TokenSource), or the identity's own
 	ClientID             string
 	ClientIDFilePath     string
 	ClientSecret         string
@@ -146,153 +157,89 @@ type Settings struct {
 	ClientCertificatePassword string
 	ClientCertificateUsePS256 bool // PS256 + x5t#S256 instead of RS256 + x5t for RSA keys
 
-	UseOIDC                        *bool
-	UseAKSWorkloadIdentity         bool // resolved by the caller: turns on OIDC; AZURE_FEDERATED_TOKEN_FILE supplies the token
+	UseOIDC                        bool
+	UseAKSWorkloadIdentity         bool // turns on OIDC; the caller puts AZURE_FEDERATED_TOKEN_FILE in OIDCTokenFilePath
 	OIDCToken                      string
 	OIDCTokenFilePath              string
 	OIDCRequestURL                 string
 	OIDCRequestToken               string
 	ADOPipelineServiceConnectionID string
 
-	UseMSI      *bool
-	MSIEndpoint string
+	UseMSI           bool
+	MSIEndpoint      string
+	IdentityEndpoint string // App Service's IDENTITY_ENDPOINT
+	IdentityHeader   string // App Service's IDENTITY_HEADER
 
-	UseCLI     *bool
+	UseCLI     bool
 	CLICommand string // default "az"
 
-	HTTPClient *http.Client                // optional; used for every token request
-	Now        func() time.Time            // optional clock
-	LookupEnv  func(string) (string, bool) // optional; default os.LookupEnv
+	HTTPClient *http.Client     // optional; used for every token request
+	Now        func() time.Time // optional clock
 
-	// OnSecret, when set, receives every secret value as the provider comes to use it: literal and
-	// environment secrets, secrets read from files, and identity tokens read from files or fetched from CI,
-	// again on each refresh. The provider adds them to its log masks. It may be called from any goroutine.
+	// OnSecret, when set, receives every secret value as the provider comes to use it: literal secrets, secrets
+	// read from files, and identity tokens read from files or fetched from CI, again on each refresh. The provider
+	// adds them to its log masks. It may be called from any goroutine.
 	OnSecret func(string)
 }
 
-// NewTokenSource picks the first usable method in MethodOrder and returns its caching token source and name.
+// NewCredential picks the first usable method in MethodOrder and returns it as a Credential:
 //
-//  1. client certificate — client_certificate or client_certificate_path is set (needs tenant_id, client_id);
-//  2. client secret — client_secret or client_secret_file_path is set (needs tenant_id, client_id);
+//  1. client certificate — client_certificate or client_certificate_path is set (needs client_id);
+//  2. client secret — client_secret or client_secret_file_path is set (needs client_id);
 //  3. OIDC — use_oidc is true and an assertion source is set: oidc_token, oidc_token_file_path
 //     (AZURE_FEDERATED_TOKEN_FILE), Azure Pipelines (ado_pipeline_service_connection_id with
 //     SYSTEM_OIDCREQUESTURI/SYSTEM_ACCESSTOKEN) or GitHub Actions (oidc_request_url and oidc_request_token);
-//     needs tenant_id, client_id;
-//  4. managed identity — use_msi is true; client_id selects a user-assigned identity; App Service is detected
-//     from IDENTITY_ENDPOINT/IDENTITY_HEADER, otherwise IMDS (or msi_endpoint) is used;
-//  5. Azure CLI — use_cli is true and `az` is on PATH; tenant_id, when set, is passed as --tenant.
+//     needs client_id;
+//  4. managed identity — use_msi is true; client_id selects a user-assigned identity; App Service is used when
+//     IdentityEndpoint and IdentityHeader are set, otherwise IMDS (or msi_endpoint);
+//  5. Azure CLI — use_cli is true and `az` is on PATH; a tenant is passed as --tenant.
 //
-// A method whose inputs are present but wrong (unreadable file, wrong password, expired certificate, bad URL…)
-// fails at once with an error naming the attribute, rather than silently falling through to the next method.
-// When no method is usable the error is a *NoMethodError listing each method and why. No token is requested
-// and nothing is contacted here (ctx is for future use); the first Token call does that.
-func NewTokenSource(ctx context.Context, s Settings) (*CachingSource, Method, error) {
+// The application methods need a tenant for each token, tenant_id or the one a resource names; the other two have
+// their own. A method whose inputs are present but wrong (unreadable file, wrong password, expired certificate, bad
+// URL…) fails at once with an error naming the attribute, rather than silently falling through to the next method.
+// When no method is usable the error is a *NoMethodError listing each method and why. No token is requested and
+// nothing is contacted here (ctx is for future use); the first Token call does that.
+func NewCredential(_ context.Context, s Settings) (*Credential, error) {
 	r, err := resolve(s)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	var rejections []MethodRejection
 	for _, m := range MethodOrder() {
-		src, reason, err := r.try(m)
+		cred, reason, err := r.try(m)
 		if err != nil {
-			return nil, m, err
+			return nil, &MethodError{Method: m, Err: err}
 		}
-		if src != nil {
-			return src, m, nil
+		if cred != nil {
+			cred.method, cred.tenant, cred.authority = m, r.TenantID, r.AuthorityHost
+			return cred, nil
 		}
 		rejections = append(rejections, MethodRejection{Method: m, Reason: reason})
 	}
-	return nil, "", &NoMethodError{Rejections: rejections}
+	return nil, &NoMethodError{Rejections: rejections}
 }
 
-// resolved is Settings after environment fallbacks, file reads and cloud defaults.
+// resolved is Settings after file reads and whitespace rules.
 type resolved struct {
 	Settings
-	useOIDC, useMSI, useCLI bool
-	identityEndpoint        string
-	identityHeader          string
 }
 
 func resolve(s Settings) (*resolved, error) {
-	if s.LookupEnv == nil {
-		s.LookupEnv = os.LookupEnv
-	}
 	if s.Now == nil {
 		s.Now = time.Now
 	}
-	// Secrets follow NormalizeSecret from every source; other values (IDs, paths, URLs) lose surrounding
-	// whitespace. A variable holding only whitespace counts as unset.
-	normalize := func(attr, v string) string {
-		if secretAttrs[attr] {
-			return NormalizeSecret(v)
-		}
-		return strings.TrimSpace(v)
+	// Secrets follow NormalizeSecret; other values (IDs, paths, URLs) lose surrounding whitespace.
+	for _, v := range []*string{&s.ClientSecret, &s.ClientCertificatePassword, &s.OIDCToken, &s.OIDCRequestToken} {
+		*v = NormalizeSecret(*v)
 	}
-	env := func(attr string, v *string, vars []string) {
-		if *v != "" {
-			if secretAttrs[attr] {
-				*v = NormalizeSecret(*v)
-			}
-			return
-		}
-		for _, name := range vars {
-			if val, ok := s.LookupEnv(name); ok && strings.TrimSpace(val) != "" {
-				*v = normalize(attr, val)
-				return
-			}
-		}
-	}
-	for attr, field := range map[string]*string{
-		"environment":                 &s.Environment,
-		"tenant_id":                   &s.TenantID,
-		"client_id":                   &s.ClientID,
-		"client_id_file_path":         &s.ClientIDFilePath,
-		"client_secret":               &s.ClientSecret,
-		"client_secret_file_path":     &s.ClientSecretFilePath,
-		attrClientCertificate:         &s.ClientCertificate,
-		attrClientCertificatePath:     &s.ClientCertificatePath,
-		attrClientCertificatePassword: &s.ClientCertificatePassword,
-		attrOIDCToken:                 &s.OIDCToken,
-		attrOIDCTokenFilePath:         &s.OIDCTokenFilePath,
-		attrADOConnectionID:           &s.ADOPipelineServiceConnectionID,
-		"msi_endpoint":                &s.MSIEndpoint,
-	} {
-		env(attr, field, envVars[attr])
-	}
-	// Azure Pipelines publishes its request URL and token under its own names.
-	requestVars := envVars
-	if s.ADOPipelineServiceConnectionID != "" {
-		requestVars = adoEnvVars
-	}
-	env(attrOIDCRequestURL, &s.OIDCRequestURL, requestVars[attrOIDCRequestURL])
-	env(attrOIDCRequestToken, &s.OIDCRequestToken, requestVars[attrOIDCRequestToken])
-
-	r := &resolved{Settings: s}
-	var err error
-	if r.useOIDC, err = boolSetting(s, "use_oidc", s.UseOIDC); err != nil {
-		return nil, err
+	for _, v := range []*string{&s.TenantID, &s.ClientID, &s.ClientIDFilePath, &s.ClientSecretFilePath, &s.ClientCertificatePath,
+		&s.OIDCTokenFilePath, &s.OIDCRequestURL, &s.ADOPipelineServiceConnectionID, &s.MSIEndpoint, &s.IdentityEndpoint} {
+		*v = strings.TrimSpace(*v)
 	}
 	// As azuread: AKS workload identity is OIDC with the token the webhook mounts.
-	r.useOIDC = r.useOIDC || s.UseAKSWorkloadIdentity
-	if r.useMSI, err = boolSetting(s, "use_msi", s.UseMSI); err != nil {
-		return nil, err
-	}
-	if r.useCLI, err = boolSetting(s, "use_cli", s.UseCLI); err != nil {
-		return nil, err
-	}
-	r.identityEndpoint, _ = s.LookupEnv("IDENTITY_ENDPOINT")
-	r.identityHeader, _ = s.LookupEnv("IDENTITY_HEADER")
-
-	cloud, err := clouds.Lookup(s.Environment)
-	if err != nil {
-		return nil, &AttributeError{Attribute: "environment", Err: err}
-	}
-	if r.AuthorityHost == "" {
-		r.AuthorityHost = cloud.AuthorityHost
-	}
-	if r.Scope == "" {
-		r.Scope = cloud.Scope()
-	}
+	s.UseOIDC = s.UseOIDC || s.UseAKSWorkloadIdentity
+	r := &resolved{Settings: s}
+	var err error
 	if r.ClientID, err = fromFile("client_id", r.ClientID, "client_id_file_path", r.ClientIDFilePath, false); err != nil {
 		return nil, err
 	}
@@ -302,31 +249,12 @@ func resolve(s Settings) (*resolved, error) {
 	if r.OnSecret == nil {
 		r.OnSecret = func(string) {}
 	}
-	for _, v := range []string{r.ClientSecret, r.ClientCertificatePassword, r.OIDCToken, r.OIDCRequestToken, r.identityHeader} {
+	for _, v := range []string{r.ClientSecret, r.ClientCertificatePassword, r.OIDCToken, r.OIDCRequestToken, r.IdentityHeader} {
 		if v != "" {
 			r.OnSecret(v)
 		}
 	}
 	return r, nil
-}
-
-// boolSetting returns the configured value, else the environment variable parsed as a boolean, else false.
-func boolSetting(s Settings, attr string, v *bool) (bool, error) {
-	if v != nil {
-		return *v, nil
-	}
-	for _, name := range envVars[attr] {
-		raw, ok := s.LookupEnv(name)
-		if !ok || strings.TrimSpace(raw) == "" {
-			continue
-		}
-		b, err := strconv.ParseBool(strings.TrimSpace(raw))
-		if err != nil {
-			return false, &AttributeError{Attribute: attr, Err: fmt.Errorf("%q is not a boolean (true or false)", raw)}
-		}
-		return b, nil
-	}
-	return false, nil
 }
 
 // fromFile reads a value mounted as a file: a secret follows NormalizeSecret, anything else loses surrounding
@@ -357,59 +285,64 @@ func fromFile(attr, literal, fileAttr, path string, secret bool) (string, error)
 	return v, nil
 }
 
-// missingAppIDs returns why the tenant and client id needed by app-credential methods are not there, or "".
-func (r *resolved) missingAppIDs() string {
-	var missing []string
-	if r.TenantID == "" {
-		missing = append(missing, "tenant_id (ARM_TENANT_ID)")
-	}
+// missingClientID says why an application method cannot be used without a client id, or "". The tenant is not
+// required here: resources may name theirs.
+func (r *resolved) missingClientID() string {
 	if r.ClientID == "" {
-		missing = append(missing, "client_id (ARM_CLIENT_ID or client_id_file_path)")
+		return "client_id (ARM_CLIENT_ID or client_id_file_path) not set"
 	}
-	if len(missing) == 0 {
-		return ""
-	}
-	return strings.Join(missing, " and ") + " not set"
+	return ""
 }
 
-// try builds method m: a source when it is usable, a reason when it is not configured, or an error when it is
+// application is the Credential of an application method: it reaches every tenant that consented to it.
+func (r *resolved) application(in signIn) *Credential {
+	return &Credential{clientID: r.ClientID, crossTenant: true, signIn: in}
+}
+
+// try builds method m: a credential when it is usable, a reason when it is not configured, or an error when it is
 // configured but broken.
-func (r *resolved) try(m Method) (*CachingSource, string, error) {
+func (r *resolved) try(m Method) (*Credential, string, error) {
 	switch m {
 	case MethodClientCertificate:
 		if r.ClientCertificate == "" && r.ClientCertificatePath == "" {
 			return nil, "neither client_certificate (ARM_CLIENT_CERTIFICATE) nor client_certificate_path (ARM_CLIENT_CERTIFICATE_PATH) is set", nil
 		}
-		if why := r.missingAppIDs(); why != "" {
+		if why := r.missingClientID(); why != "" {
 			return nil, why, nil
 		}
-		src, err := NewClientCertificate(ClientCertificateConfig{
-			AuthorityHost: r.AuthorityHost, TenantID: r.TenantID, ClientID: r.ClientID, Scope: r.Scope,
+		in, err := newCertificateSignIn(ClientCertificateConfig{
+			AuthorityHost: r.AuthorityHost, ClientID: r.ClientID, Scope: r.Scope,
 			CertificateBase64: r.ClientCertificate, CertificatePath: r.ClientCertificatePath,
 			Password: r.ClientCertificatePassword, UsePS256: r.ClientCertificateUsePS256,
 			HTTPClient: r.HTTPClient, Now: r.Now,
 		})
-		return src, "", err
+		if err != nil {
+			return nil, "", err
+		}
+		return r.application(in), "", nil
 
 	case MethodClientSecret:
 		if r.ClientSecret == "" {
 			return nil, "neither client_secret (ARM_CLIENT_SECRET) nor client_secret_file_path (ARM_CLIENT_SECRET_FILE_PATH) is set", nil
 		}
-		if why := r.missingAppIDs(); why != "" {
+		if why := r.missingClientID(); why != "" {
 			return nil, why, nil
 		}
-		src, err := NewClientSecret(ClientSecretConfig{
-			AuthorityHost: r.AuthorityHost, TenantID: r.TenantID, ClientID: r.ClientID,
+		in, err := newClientSecretSignIn(ClientSecretConfig{
+			AuthorityHost: r.AuthorityHost, ClientID: r.ClientID,
 			ClientSecret: r.ClientSecret, Scope: r.Scope, HTTPClient: r.HTTPClient,
 		})
-		return src, "", err
+		if err != nil {
+			return nil, "", err
+		}
+		return r.application(in), "", nil
 
 	case MethodOIDC:
-		if !r.useOIDC {
+		if !r.UseOIDC {
 			return nil, "use_oidc (ARM_USE_OIDC) is not true, nor is use_aks_workload_identity (ARM_USE_AKS_WORKLOAD_IDENTITY)", nil
 		}
 		cfg := OIDCConfig{
-			AuthorityHost: r.AuthorityHost, TenantID: r.TenantID, ClientID: r.ClientID, Scope: r.Scope,
+			AuthorityHost: r.AuthorityHost, ClientID: r.ClientID, Scope: r.Scope,
 			Token: r.OIDCToken, TokenFilePath: r.OIDCTokenFilePath,
 			RequestURL: r.OIDCRequestURL, RequestToken: r.OIDCRequestToken,
 			ADOServiceConnectionID: r.ADOPipelineServiceConnectionID,
@@ -422,36 +355,48 @@ func (r *resolved) try(m Method) (*CachingSource, string, error) {
 			}
 			return nil, oidcSourceMissing(cfg), nil
 		}
-		if why := r.missingAppIDs(); why != "" {
+		if why := r.missingClientID(); why != "" {
 			return nil, why, nil
 		}
-		src, err := NewOIDC(cfg)
-		return src, "", err
+		in, err := newOIDCSignIn(cfg)
+		if err != nil {
+			return nil, "", err
+		}
+		return r.application(in), "", nil
 
 	case MethodManagedIdentity:
-		if !r.useMSI {
+		if !r.UseMSI {
 			return nil, "use_msi (ARM_USE_MSI) is not true", nil
 		}
 		cfg := ManagedIdentityConfig{
 			Endpoint: r.MSIEndpoint, ClientID: r.ClientID, Scope: r.Scope, HTTPClient: r.HTTPClient, Now: r.Now,
 		}
 		// App Service publishes its local endpoint and header; an explicit, different msi_endpoint wins.
-		if r.identityEndpoint != "" && r.identityHeader != "" && (r.MSIEndpoint == "" || r.MSIEndpoint == r.identityEndpoint) {
-			cfg.Endpoint, cfg.IdentityHeader = r.identityEndpoint, r.identityHeader
+		if r.IdentityEndpoint != "" && r.IdentityHeader != "" && (r.MSIEndpoint == "" || r.MSIEndpoint == r.IdentityEndpoint) {
+			cfg.Endpoint, cfg.IdentityHeader = r.IdentityEndpoint, r.IdentityHeader
 		}
-		src, err := NewManagedIdentity(cfg)
-		return src, "", err
+		src, err := newMSISource(cfg)
+		if err != nil {
+			return nil, "", err
+		}
+		// The identity's token is of its own tenant, whichever is asked (Credential refuses others).
+		return &Credential{clientID: r.ClientID, ownTenant: true,
+			signIn: func(string) (fetchFunc, error) { return src.fetch, nil }}, "", nil
 
 	case MethodAzureCLI:
-		if !r.useCLI {
+		if !r.UseCLI {
 			return nil, "use_cli (ARM_USE_CLI) is not true", nil
 		}
 		// A missing CLI is reported with the other methods, so the user sees every option at once.
 		if why := cliMissing(r.CLICommand); why != "" {
 			return nil, why, nil
 		}
-		src, err := NewAzureCLI(AzureCLIConfig{TenantID: r.TenantID, Scope: r.Scope, Command: r.CLICommand})
-		return src, "", err
+		if r.Scope == "" {
+			return nil, "", errors.New("azure cli: scope is required")
+		}
+		return &Credential{ownTenant: true, crossTenant: true, signIn: func(tenant string) (fetchFunc, error) {
+			return AzureCLIConfig{TenantID: tenant, Scope: r.Scope, Command: r.CLICommand}.withDefaults().fetch, nil
+		}}, "", nil
 	}
 	return nil, "unknown method", nil
 }

@@ -16,11 +16,6 @@ const (
 	maxCertificateFileBytes = 1 << 20
 )
 
-// secretAttrs are the attributes whose values are secrets; they follow NormalizeSecret.
-var secretAttrs = map[string]bool{
-	"client_secret": true, attrClientCertificatePassword: true, attrOIDCToken: true, attrOIDCRequestToken: true,
-}
-
 // NormalizeSecret is the one whitespace rule for secrets, whatever their source (provider block, environment
 // variable or file): trailing line breaks (\n, \r\n) are removed, since file(), `echo > file` and editors add
 // them, and no other whitespace is touched, since a secret may begin or end with a space. A variable or

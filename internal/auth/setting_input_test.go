@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -10,16 +9,15 @@ import (
 	"time"
 )
 
-// One rule for secrets from every source: trailing line breaks go, other whitespace stays.
+// One rule for secrets from every source: trailing line breaks go, other whitespace stays. (The provider passes
+// environment variables as found: TestSecretFromEnvironmentFollowsTheRule.)
 func TestSecretWhitespaceRuleIsTheSameForEverySource(t *testing.T) {
 	const raw, want = "  pa ss\t \r\n", "  pa ss\t "
 	file := credWriteFile(t, "secret", []byte(raw))
 	for name, s := range map[string]Settings{
-		"literal":              {ClientSecret: raw},
-		"environment":          {LookupEnv: credEnv(map[string]string{"ARM_CLIENT_SECRET": raw})},
-		"file":                 {ClientSecretFilePath: file},
-		"file via environment": {LookupEnv: credEnv(map[string]string{"ARM_CLIENT_SECRET_FILE_PATH": file})},
-		"literal and file":     {ClientSecret: want + "\n", ClientSecretFilePath: file},
+		"literal":          {ClientSecret: raw},
+		"file":             {ClientSecretFilePath: file},
+		"literal and file": {ClientSecret: want + "\n", ClientSecretFilePath: file},
 	} {
 		t.Run(name, func(t *testing.T) {
 			r, err := resolve(s)
@@ -32,35 +30,32 @@ func TestSecretWhitespaceRuleIsTheSameForEverySource(t *testing.T) {
 		})
 	}
 	// The other secrets follow the same rule.
-	r, err := resolve(Settings{
-		ClientCertificatePassword: raw,
-		LookupEnv:                 credEnv(map[string]string{"ARM_OIDC_REQUEST_TOKEN": raw, "ARM_OIDC_TOKEN": "eyJ.x.y\r\n"}),
-	})
+	r, err := resolve(Settings{ClientCertificatePassword: raw, OIDCRequestToken: raw, OIDCToken: "eyJ.x.y\r\n"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.ClientCertificatePassword != want || r.OIDCRequestToken != want || r.OIDCToken != "eyJ.x.y" {
 		t.Errorf("password %q, request token %q, oidc token %q", r.ClientCertificatePassword, r.OIDCRequestToken, r.OIDCToken)
 	}
-	// IDs still lose surrounding whitespace; whitespace-only variables count as unset.
-	r, err = resolve(Settings{LookupEnv: credEnv(map[string]string{"ARM_TENANT_ID": " " + credTenant + "\n", "ARM_CLIENT_SECRET": " \n"})})
+	// IDs still lose surrounding whitespace.
+	r, err = resolve(Settings{TenantID: " " + credTenant + "\n", ClientID: "\t" + credClientID + " "})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.TenantID != credTenant || r.ClientSecret != "" {
-		t.Errorf("tenant %q, secret %q", r.TenantID, r.ClientSecret)
+	if r.TenantID != credTenant || r.ClientID != credClientID {
+		t.Errorf("tenant %q, client %q", r.TenantID, r.ClientID)
 	}
 }
 
 // settingFileCases lists every attribute naming a file, with how to make the provider read it.
 var settingFileCases = map[string]func(path string) Settings{
-	"client_secret_file_path": func(p string) Settings { return Settings{ClientSecretFilePath: p} },
-	"client_id_file_path":     func(p string) Settings { return Settings{ClientIDFilePath: p} },
+	"client_secret_file_path": func(p string) Settings { return Settings{ClientSecretFilePath: p, Scope: credScope} },
+	"client_id_file_path":     func(p string) Settings { return Settings{ClientIDFilePath: p, Scope: credScope} },
 	attrOIDCTokenFilePath: func(p string) Settings {
-		return Settings{TenantID: credTenant, ClientID: credClientID, UseOIDC: credPtr(true), OIDCTokenFilePath: p}
+		return Settings{TenantID: credTenant, ClientID: credClientID, UseOIDC: true, OIDCTokenFilePath: p, Scope: credScope}
 	},
 	attrClientCertificatePath: func(p string) Settings {
-		return Settings{TenantID: credTenant, ClientID: credClientID, ClientCertificatePath: p}
+		return Settings{TenantID: credTenant, ClientID: credClientID, ClientCertificatePath: p, Scope: credScope}
 	},
 }
 
@@ -68,7 +63,7 @@ var settingFileCases = map[string]func(path string) Settings{
 func checkSettingFileRefused(t *testing.T, attr, path, why string) {
 	t.Helper()
 	start := time.Now()
-	_, _, err := NewTokenSource(context.Background(), settingFileCases[attr](path))
+	_, _, err := newTokenSource(settingFileCases[attr](path))
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("took %s", d)
 	}

@@ -6,12 +6,10 @@ package provider
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 const (
@@ -21,23 +19,6 @@ const (
 	envAzureAuthorityHost     = "AZURE_AUTHORITY_HOST"
 	envAzureFederatedToken    = "AZURE_FEDERATED_TOKEN_FILE" // read by auth as the last source of oidc_token_file_path
 )
-
-// useAKSWorkloadIdentity is the block's switch, else ARM_USE_AKS_WORKLOAD_IDENTITY parsed as a boolean, else false.
-func useAKSWorkloadIdentity(v types.Bool, getenv func(string) string, diags *diag.Diagnostics) bool {
-	if !v.IsNull() && !v.IsUnknown() {
-		return v.ValueBool()
-	}
-	raw := strings.TrimSpace(getenv(envUseAKSWorkloadIdentity))
-	if raw == "" {
-		return false
-	}
-	b, err := strconv.ParseBool(raw)
-	if err != nil {
-		diags.AddAttributeError(path.Root("use_aks_workload_identity"), "Invalid use_aks_workload_identity",
-			fmt.Sprintf("From %s: %q is not a boolean (true or false)", envUseAKSWorkloadIdentity, raw))
-	}
-	return b
-}
 
 // aksIdentity fills an id the block and ARM_* left empty from the webhook's variable, checked as the block is. When
 // both are set they must agree, as in azuread: a different id means the pod's identity is not the one configured.

@@ -37,7 +37,7 @@ func TestAKSWorkloadIdentityFillsFromAzureVariables(t *testing.T) {
 	if diags.HasError() {
 		t.Fatalf("diags: %v", diags)
 	}
-	if !s.UseAKSWorkloadIdentity || s.TenantID != aksTenant || s.ClientID != aksClient || s.AuthorityHost != "http://127.0.0.1:9" {
+	if !s.SignIn.UseAKSWorkloadIdentity || s.TenantID != aksTenant || s.ClientID != aksClient || s.AuthorityHost != "http://127.0.0.1:9" {
 		t.Errorf("AZURE_* not used: %+v", s)
 	}
 }
@@ -48,13 +48,13 @@ func TestAKSWorkloadIdentityOffIgnoresAzureVariables(t *testing.T) {
 	if diags.HasError() {
 		t.Fatalf("diags: %v", diags)
 	}
-	if s.UseAKSWorkloadIdentity || s.TenantID != "" || s.ClientID != "" || s.AuthorityHost != "https://login.microsoftonline.com" {
+	if s.SignIn.UseAKSWorkloadIdentity || s.TenantID != "" || s.ClientID != "" || s.AuthorityHost != "https://login.microsoftonline.com" {
 		t.Errorf("AZURE_* used without the switch: %+v", s)
 	}
 	// The block's false beats the environment's true.
 	t.Setenv(envUseAKSWorkloadIdentity, "true")
 	s, _ = resolveSettings(securescoreProviderModelV0{UseAKSWorkloadIdentity: types.BoolValue(false)}, os.Getenv)
-	if s.UseAKSWorkloadIdentity || s.TenantID != "" {
+	if s.SignIn.UseAKSWorkloadIdentity || s.TenantID != "" {
 		t.Errorf("use_aks_workload_identity = false in the block did not win: %+v", s)
 	}
 }
@@ -137,20 +137,25 @@ func TestAKSWorkloadIdentityRejectsBadValues(t *testing.T) {
 func TestAKSWorkloadIdentitySelectsOIDC(t *testing.T) {
 	setAKSEnv(t, map[string]string{envUseAKSWorkloadIdentity: "true", envAzureTenantID: aksTenant, envAzureClientID: aksClient})
 	t.Setenv("ARM_USE_OIDC", "")
-	p := newProvider("test", nil)
 	cfg := securescoreProviderModelV0{}
 	s, diags := resolveSettings(cfg, os.Getenv)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
-	_, _, diags = p.tokenSource(context.Background(), cfg, s, &logMasks{})
+	_, diags = credential(context.Background(), s)
 	if !diags.HasError() || !strings.Contains(diags[0].Detail(), "use_aks_workload_identity is true but AZURE_FEDERATED_TOKEN_FILE is not set") {
 		t.Fatalf("want the missing-token reason, got %v", diags)
 	}
 
 	t.Setenv(envAzureFederatedToken, writeFile(t, "token", []byte("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6ZGVmYXVsdDp0ZiJ9.c2ln")))
-	_, method, diags := p.tokenSource(context.Background(), cfg, s, &logMasks{})
-	if diags.HasError() || method != auth.MethodOIDC {
-		t.Fatalf("method %q, diags %v", method, diags)
+	if s, diags = resolveSettings(cfg, os.Getenv); diags.HasError() {
+		t.Fatal(diags)
+	}
+	if s.SignIn.OIDCTokenFilePath != os.Getenv(envAzureFederatedToken) {
+		t.Errorf("oidc_token_file_path %q: AZURE_FEDERATED_TOKEN_FILE is its last source", s.SignIn.OIDCTokenFilePath)
+	}
+	cred, diags := credential(context.Background(), s)
+	if diags.HasError() || cred.Method() != auth.MethodOIDC {
+		t.Fatalf("credential %v, diags %v", cred, diags)
 	}
 }

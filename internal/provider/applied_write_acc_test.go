@@ -97,8 +97,8 @@ func TestAccSecureScoreResource_patchNoContent(t *testing.T) {
 	})
 }
 
-// High 1, read-back failed too: state is the plan (what only the service knows is null) and the next refresh
-// fills it in; the create's missing id is resolved by reading the current score.
+// High 1, read-back failed too: state is the plan (what only the service knows is null; id is the tenant's GUID,
+// known at plan) and the next refresh fills it in.
 func TestAccSecureScoreResource_patchNoContentReadBackFails(t *testing.T) {
 	env := newAccEnv(t, emulator.Config{})
 	env.needsEmulator(t)
@@ -116,7 +116,8 @@ func TestAccSecureScoreResource_patchNoContentReadBackFails(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					stateValue("active_user_count", knownvalue.Int32Exact(15)),
 					stateValue("licensed_user_count", knownvalue.Int32Exact(20)),
-					stateValue("id", knownvalue.Null()),
+					stateValue("id", knownvalue.StringExact(env.tenantID(t))),
+					stateValue("tenant_id", knownvalue.StringExact(env.tenantID(t))),
 					stateValue("azure_tenant_id", knownvalue.Null()),
 				},
 				Check: env.journal(func() error {

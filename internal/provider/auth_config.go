@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -21,16 +22,21 @@ import (
 
 	"github.com/securescore/terraform-provider-securescore/internal/auth"
 	"github.com/securescore/terraform-provider-securescore/internal/clouds"
-	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
 // missingCredentialsSummary is the summary of the one diagnostic that says no sign-in method is usable.
 const missingCredentialsSummary = "Missing credentials"
 
+// App Service and Functions publish their managed identity endpoint in these variables.
+const (
+	envIdentityEndpoint = "IDENTITY_ENDPOINT"
+	envIdentityHeader   = "IDENTITY_HEADER"
+)
+
 // secretEnvVars hold secrets; their values are masked in the provider's logs.
 var secretEnvVars = []string{
 	envClientSecret, "ARM_CLIENT_CERTIFICATE", "ARM_CLIENT_CERTIFICATE_PASSWORD", "ARM_OIDC_TOKEN",
-	"ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "SYSTEM_ACCESSTOKEN", "IDENTITY_HEADER",
+	"ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "SYSTEM_ACCESSTOKEN", envIdentityHeader,
 }
 
 // secretAttributes are the provider attributes whose values are secret.
@@ -105,65 +111,97 @@ func withAuthAttributes(attrs map[string]schema.Attribute) map[string]schema.Att
 	return attrs
 }
 
-// authSettings maps the provider block to auth.Settings. Attributes are passed as configured ("" or nil when
-// unset): auth falls back to the environment variables itself. Environment, authority host, tenant and client id
-// are already resolved (auth has no variable for the authority host; AKS workload identity adds AZURE_* ones).
-func (p *securescoreProvider) authSettings(cfg securescoreProviderModelV0, s providerSettings, masks *logMasks) auth.Settings {
-	boolPtr := func(v types.Bool) *bool {
-		if v.IsNull() || v.IsUnknown() {
-			return nil
-		}
-		b := v.ValueBool()
-		return &b
+// resolveSignIn fills in the inputs of the sign-in methods, from the block or, when the block leaves one out, from
+// the environment variables auth.EnvVars lists for it. Tenant, client id and secret, cloud and authority host are
+// providerSettings' own (resolveSettings). Secrets are passed as found: auth applies its whitespace rule.
+func resolveSignIn(cfg securescoreProviderModelV0, getenv func(string) string, s *auth.Settings, diags *diag.Diagnostics) {
+	pick := pickSetting(getenv)
+	str := func(v types.String, attr string) string {
+		value, _ := pick(v, auth.EnvVars(attr)...)
+		return value
 	}
-	return auth.Settings{
-		Environment:                    s.Environment.Name,
-		AuthorityHost:                  s.AuthorityHost,
-		TenantID:                       s.TenantID, // the block, ARM_TENANT_ID, or AZURE_TENANT_ID (AKS)
-		ClientID:                       s.ClientID,
-		ClientIDFilePath:               cfg.ClientIDFilePath.ValueString(),
-		ClientSecret:                   cfg.ClientSecret.ValueString(),
-		ClientSecretFilePath:           cfg.ClientSecretFilePath.ValueString(),
-		ClientCertificate:              cfg.ClientCertificate.ValueString(),
-		ClientCertificatePath:          cfg.ClientCertificatePath.ValueString(),
-		ClientCertificatePassword:      cfg.ClientCertificatePassword.ValueString(),
-		UseOIDC:                        boolPtr(cfg.UseOIDC),
-		UseAKSWorkloadIdentity:         s.UseAKSWorkloadIdentity,
-		OIDCToken:                      cfg.OIDCToken.ValueString(),
-		OIDCTokenFilePath:              cfg.OIDCTokenFilePath.ValueString(),
-		OIDCRequestURL:                 cfg.OIDCRequestURL.ValueString(),
-		OIDCRequestToken:               cfg.OIDCRequestToken.ValueString(),
-		ADOPipelineServiceConnectionID: cfg.ADOPipelineServiceConnectionID.ValueString(),
-		UseMSI:                         boolPtr(cfg.UseMSI),
-		MSIEndpoint:                    cfg.MSIEndpoint.ValueString(),
-		UseCLI:                         boolPtr(cfg.UseCLI),
-		OnSecret:                       masks.add,
-		LookupEnv: func(k string) (string, bool) {
-			v := p.getenv(k)
-			return v, v != ""
-		},
+	secret := func(v types.String, vars []string) string { return secretSetting(v, vars, getenv) }
+	s.ClientIDFilePath = str(cfg.ClientIDFilePath, "client_id_file_path")
+	s.ClientSecretFilePath = str(cfg.ClientSecretFilePath, "client_secret_file_path")
+	s.ClientCertificate = secret(cfg.ClientCertificate, auth.EnvVars("client_certificate"))
+	s.ClientCertificatePath = str(cfg.ClientCertificatePath, "client_certificate_path")
+	s.ClientCertificatePassword = secret(cfg.ClientCertificatePassword, auth.EnvVars("client_certificate_password"))
+
+	s.UseOIDC = boolSetting(cfg.UseOIDC, "use_oidc", auth.EnvVars("use_oidc"), getenv, diags)
+	s.OIDCToken = secret(cfg.OIDCToken, auth.EnvVars("oidc_token"))
+	s.OIDCTokenFilePath = str(cfg.OIDCTokenFilePath, "oidc_token_file_path")
+	s.ADOPipelineServiceConnectionID = str(cfg.ADOPipelineServiceConnectionID, "ado_pipeline_service_connection_id")
+	// Azure Pipelines publishes its request URL and token under its own names.
+	requestVars := auth.EnvVars
+	if s.ADOPipelineServiceConnectionID != "" {
+		requestVars = auth.AzurePipelinesEnvVars
 	}
+	s.OIDCRequestURL, _ = pick(cfg.OIDCRequestURL, requestVars("oidc_request_url")...)
+	s.OIDCRequestToken = secret(cfg.OIDCRequestToken, requestVars("oidc_request_token"))
+
+	s.UseMSI = boolSetting(cfg.UseMSI, "use_msi", auth.EnvVars("use_msi"), getenv, diags)
+	s.MSIEndpoint = str(cfg.MSIEndpoint, "msi_endpoint")
+	// App Service and Functions publish their managed identity endpoint here.
+	s.IdentityEndpoint = strings.TrimSpace(getenv(envIdentityEndpoint))
+	s.IdentityHeader = strings.TrimSpace(getenv(envIdentityHeader))
+
+	s.UseCLI = boolSetting(cfg.UseCLI, "use_cli", auth.EnvVars("use_cli"), getenv, diags)
 }
 
-// tokenSource picks the sign-in method and builds its token source; nothing is contacted yet.
-// Secrets auth meets (files, federated and CI tokens) are added to masks.
-func (p *securescoreProvider) tokenSource(ctx context.Context, cfg securescoreProviderModelV0, s providerSettings, masks *logMasks) (graph.TokenSource, auth.Method, diag.Diagnostics) {
+// secretSetting is a secret from the block, else from the first of vars holding more than whitespace, untrimmed:
+// auth applies the one whitespace rule of secrets to every source.
+func secretSetting(v types.String, vars []string, getenv func(string) string) string {
+	if !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
+		return v.ValueString()
+	}
+	for _, name := range vars {
+		if raw := getenv(name); strings.TrimSpace(raw) != "" {
+			return raw
+		}
+	}
+	return ""
+}
+
+// boolSetting is the block's switch, else the first of vars that is set, parsed as a boolean, else false.
+func boolSetting(v types.Bool, attr string, vars []string, getenv func(string) string, diags *diag.Diagnostics) bool {
+	if !v.IsNull() && !v.IsUnknown() {
+		return v.ValueBool()
+	}
+	for _, name := range vars {
+		raw := strings.TrimSpace(getenv(name))
+		if raw == "" {
+			continue
+		}
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			diags.AddAttributeError(path.Root(attr), "Invalid "+attr, fmt.Sprintf("From %s: %q is not a boolean (true or false)", name, raw))
+		}
+		return b
+	}
+	return false
+}
+
+// credential picks the sign-in method; nothing is contacted yet.
+func credential(ctx context.Context, s providerSettings) (*auth.Credential, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	src, method, err := auth.NewTokenSource(ctx, p.authSettings(cfg, s, masks))
+	cred, err := auth.NewCredential(ctx, s.signIn())
 	if err == nil {
-		return src, method, diags
+		return cred, diags
 	}
 	var none *auth.NoMethodError
 	var attrErr *auth.AttributeError
+	var methodErr *auth.MethodError
 	switch {
 	case errors.As(err, &none):
 		diags.AddError(missingCredentialsSummary, noMethodDetail(none))
 	case errors.As(err, &attrErr):
 		diags.AddAttributeError(path.Root(attrErr.Attribute), "Invalid "+attrErr.Attribute, err.Error())
+	case errors.As(err, &methodErr):
+		diags.AddError("Unable to configure "+methodErr.Method.Title()+" sign-in", err.Error())
 	default:
-		diags.AddError("Unable to configure "+method.Title()+" sign-in", err.Error())
+		diags.AddError("Unable to configure sign-in", err.Error())
 	}
-	return nil, method, diags
+	return nil, diags
 }
 
 // noMethodDetail lists every method with the reason it could not be used, then how to set up the usual

@@ -3,6 +3,7 @@ package provider
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,6 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
+	"github.com/securescore/terraform-provider-securescore/internal/auth"
 )
 
 // configure runs the provider's Configure with the given attribute values (the rest null) and environment.
@@ -93,7 +96,8 @@ func TestConfigureNoMethodIsOneDiagnostic(t *testing.T) {
 }
 
 // One diagnostic says what is missing and how to set it: client_id alone names the missing secret, the client
-// secret setup and its environment variables; with the secret set too, the missing tenant_id alone.
+// secret setup and its environment variables. With the secret set too, the provider configures without a tenant
+// (resources may name theirs), and a resource that names none is told both places to set it.
 func TestConfigureMissingCredentialsIsOneDiagnostic(t *testing.T) {
 	t.Parallel()
 	resp := configure(t, map[string]tftypes.Value{"client_id": str(testClient)}, nil)
@@ -112,12 +116,19 @@ func TestConfigureMissingCredentialsIsOneDiagnostic(t *testing.T) {
 	}
 
 	resp = configure(t, map[string]tftypes.Value{"client_id": str(testClient), "client_secret": str("s")}, nil)
-	if resp.Diagnostics.ErrorsCount() != 1 {
-		t.Fatalf("want exactly one error, got %v", resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("a provider without tenant_id configures: %v", resp.Diagnostics)
 	}
-	d = resp.Diagnostics.Errors()[0]
-	if !strings.Contains(d.Detail(), "client secret: tenant_id (ARM_TENANT_ID) not set\n") {
-		t.Errorf("the client secret line should name only the missing tenant_id:\n%s", d.Detail())
+	data, ok := resp.ResourceData.(*providerData)
+	if !ok {
+		t.Fatalf("resource data %T", resp.ResourceData)
+	}
+	var diags diag.Diagnostics
+	if requireTenant(data, "", &diags) != nil || diags.ErrorsCount() != 1 {
+		t.Fatalf("a resource without a tenant: %v", diags)
+	}
+	if d := diags.Errors()[0].Detail(); !strings.Contains(d, "tenant_id on the resource") || !strings.Contains(d, "tenant_id in the provider block (or ARM_TENANT_ID)") {
+		t.Errorf("the error should name both places to set the tenant: %s", d)
 	}
 }
 
@@ -205,5 +216,83 @@ func TestMaskSecrets(t *testing.T) {
 	}
 	if !strings.Contains(logged, testTenant) {
 		t.Errorf("non-secret field masked: %s", logged)
+	}
+}
+
+// The provider reads every sign-in variable (auth reads none): the block wins, the first variable set comes next,
+// switches parse as booleans, and Azure Pipelines' variables replace GitHub's when a service connection is set.
+func TestResolveSignInFromEnvironment(t *testing.T) {
+	t.Parallel()
+	resolve := func(cfg securescoreProviderModelV0, env map[string]string) (auth.Settings, diag.Diagnostics) {
+		s, diags := resolveSettings(cfg, fakeEnv(env))
+		return s.signIn(), diags
+	}
+	s, diags := resolve(securescoreProviderModelV0{}, map[string]string{
+		"ARM_USE_MSI": "1", "ARM_USE_CLI": "true", "ARM_CLIENT_SECRET": "from-env", "ARM_CLIENT_SECRET_FILE_PATH": "/run/secret",
+		"ARM_CLIENT_ID_FILE_PATH": "/run/id", "AZURE_FEDERATED_TOKEN_FILE": "/var/run/token",
+		"ACTIONS_ID_TOKEN_REQUEST_URL": "https://gh.example/token", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "gh-request",
+		"IDENTITY_ENDPOINT": "http://127.0.0.1:4141/msi/token", "IDENTITY_HEADER": "header-value", "ARM_MSI_ENDPOINT": "http://127.0.0.1:9/x",
+	})
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	if !s.UseMSI || !s.UseCLI || s.UseOIDC || s.ClientSecret != "from-env" || s.ClientSecretFilePath != "/run/secret" ||
+		s.ClientIDFilePath != "/run/id" || s.OIDCTokenFilePath != "/var/run/token" || s.OIDCRequestURL != "https://gh.example/token" ||
+		s.OIDCRequestToken != "gh-request" || s.IdentityEndpoint != "http://127.0.0.1:4141/msi/token" || s.IdentityHeader != "header-value" ||
+		s.MSIEndpoint != "http://127.0.0.1:9/x" {
+		t.Errorf("from the environment: %+v", s)
+	}
+	// The block wins, an explicit false included; ARM_OIDC_TOKEN_FILE_PATH comes before AZURE_FEDERATED_TOKEN_FILE.
+	s, _ = resolve(securescoreProviderModelV0{UseMSI: types.BoolValue(false), ClientSecret: types.StringValue("from-block")},
+		map[string]string{"ARM_USE_MSI": "true", "ARM_CLIENT_SECRET": "from-env", "ARM_OIDC_TOKEN_FILE_PATH": "/a", "AZURE_FEDERATED_TOKEN_FILE": "/b"})
+	if s.UseMSI || s.ClientSecret != "from-block" || s.OIDCTokenFilePath != "/a" {
+		t.Errorf("block over environment: %+v", s)
+	}
+	// Azure Pipelines publishes its request URL and token under its own names; GitHub's are not picked up then.
+	s, _ = resolve(securescoreProviderModelV0{}, map[string]string{
+		"ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID": "conn-1", "SYSTEM_OIDCREQUESTURI": "https://ado.example/oidc", "SYSTEM_ACCESSTOKEN": "ado-token",
+		"ACTIONS_ID_TOKEN_REQUEST_URL": "https://wrong.example", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "wrong",
+	})
+	if s.ADOPipelineServiceConnectionID != "conn-1" || s.OIDCRequestURL != "https://ado.example/oidc" || s.OIDCRequestToken != "ado-token" {
+		t.Errorf("azure pipelines: %+v", s)
+	}
+	// A switch that is not a boolean names the attribute and the variable.
+	if _, diags = resolve(securescoreProviderModelV0{}, map[string]string{"ARM_USE_OIDC": "yes please"}); diags.ErrorsCount() != 1 ||
+		diags.Errors()[0].Summary() != "Invalid use_oidc" || !strings.Contains(diags.Errors()[0].Detail(), "From ARM_USE_OIDC") {
+		t.Errorf("bad boolean: %v", diags)
+	}
+}
+
+// Secrets from the environment reach auth as found, and follow its one whitespace rule; a variable holding only
+// whitespace counts as not set; IDs lose surrounding whitespace.
+func TestSecretFromEnvironmentFollowsTheRule(t *testing.T) {
+	t.Parallel()
+	const raw = "  pa ss\t \r\n"
+	file := writeFile(t, "secret", []byte(raw))
+	for name, env := range map[string]map[string]string{
+		"variable":                {envClientSecret: raw},
+		"file through a variable": {"ARM_CLIENT_SECRET_FILE_PATH": file},
+	} {
+		env[envTenantID], env[envClientID] = " "+testTenant+"\n", testClient
+		s, diags := resolveSettings(securescoreProviderModelV0{}, fakeEnv(env))
+		if diags.HasError() {
+			t.Fatal(diags)
+		}
+		if s.TenantID != testTenant {
+			t.Errorf("%s: tenant %q", name, s.TenantID)
+		}
+		var used []string
+		settings := s.signIn()
+		settings.OnSecret = func(v string) { used = append(used, v) }
+		if _, err := auth.NewCredential(context.Background(), settings); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !slices.Contains(used, "  pa ss\t ") {
+			t.Errorf("%s: the secret auth used is not the normalised one: %q", name, used)
+		}
+	}
+	s, _ := resolveSettings(securescoreProviderModelV0{}, fakeEnv(map[string]string{envClientSecret: " \n", "ARM_OIDC_TOKEN": "\t"}))
+	if s.ClientSecret != "" || s.SignIn.OIDCToken != "" {
+		t.Errorf("whitespace-only variables count as unset: %q %q", s.ClientSecret, s.SignIn.OIDCToken)
 	}
 }

@@ -31,10 +31,11 @@ const (
 
 var apiVersions = []string{"beta", "v1.0"}
 
-// providerSettings is the provider configuration after merging the block with the environment and
-// resolving the cloud.
+// providerSettings is the provider configuration after merging the block with the environment and resolving the
+// cloud: the one resolved value of every setting. auth receives it through signIn and reads no environment
+// variable.
 type providerSettings struct {
-	TenantID      string
+	TenantID      string // "" = none: resources name their tenants (or the identity's own, for MSI and the CLI)
 	ClientID      string
 	ClientSecret  string
 	Environment   clouds.Environment
@@ -42,26 +43,48 @@ type providerSettings struct {
 	AuthorityHost string
 	APIVersion    string // "" = per operation
 
-	UseAKSWorkloadIdentity bool // AZURE_* fill in tenant_id, client_id and authority_host (aks_workload_identity.go)
+	// SignIn holds the other sign-in methods' inputs; signIn adds the fields above.
+	SignIn auth.Settings
 
 	MaxConcurrentRequests int // 0: graph.MaxConcurrentRequests
 }
 
-// resolveSettings merges the provider block with the environment (the block wins) and validates values that came
-// from the environment the way the schema validates the block. It does not judge whether credentials are
-// missing: which ones are needed depends on the sign-in method, and auth's method selection reports that.
-func resolveSettings(cfg securescoreProviderModelV0, getenv func(string) string) (providerSettings, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	pick := func(v types.String, env string) (string, string) {
+// signIn is what auth needs to sign in: every input, resolved, with the cloud's login host and Graph scope.
+func (s providerSettings) signIn() auth.Settings {
+	a := s.SignIn
+	a.TenantID, a.ClientID, a.ClientSecret = s.TenantID, s.ClientID, s.ClientSecret
+	a.AuthorityHost, a.Scope = s.AuthorityHost, s.Environment.Scope()
+	return a
+}
+
+// pickSetting takes a string argument from the provider block, else from the first of vars that holds more than
+// whitespace, and says where it came from ("" when nowhere); values from the environment lose surrounding
+// whitespace.
+func pickSetting(getenv func(string) string) func(v types.String, vars ...string) (string, string) {
+	return func(v types.String, vars ...string) (string, string) {
 		if !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
 			return v.ValueString(), "provider block"
 		}
-		return strings.TrimSpace(getenv(env)), env
+		for _, name := range vars {
+			if raw := strings.TrimSpace(getenv(name)); raw != "" {
+				return raw, name
+			}
+		}
+		return "", ""
 	}
+}
+
+// resolveSettings merges the provider block with the environment (the block wins), resolves the cloud, and
+// validates values that came from the environment the way the schema validates the block. It does not judge
+// whether credentials are missing: which ones are needed depends on the sign-in method, and auth's method
+// selection reports that.
+func resolveSettings(cfg securescoreProviderModelV0, getenv func(string) string) (providerSettings, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	pick := pickSetting(getenv)
 
 	var s providerSettings
 	var src string
-	s.UseAKSWorkloadIdentity = useAKSWorkloadIdentity(cfg.UseAKSWorkloadIdentity, getenv, &diags)
+	s.SignIn.UseAKSWorkloadIdentity = boolSetting(cfg.UseAKSWorkloadIdentity, "use_aks_workload_identity", []string{envUseAKSWorkloadIdentity}, getenv, &diags)
 
 	s.TenantID, src = pick(cfg.TenantID, envTenantID)
 	if s.TenantID != "" {
@@ -69,7 +92,7 @@ func resolveSettings(cfg securescoreProviderModelV0, getenv func(string) string)
 			diags.AddAttributeError(path.Root("tenant_id"), "Invalid tenant_id", fmt.Sprintf("From %s: %s", src, err))
 		}
 	}
-	if s.UseAKSWorkloadIdentity {
+	if s.SignIn.UseAKSWorkloadIdentity {
 		s.TenantID = aksIdentity("tenant_id", s.TenantID, src, envAzureTenantID, checkTenantID, getenv, &diags)
 	}
 
@@ -79,16 +102,9 @@ func resolveSettings(cfg securescoreProviderModelV0, getenv func(string) string)
 			diags.AddAttributeError(path.Root("client_id"), "Invalid client_id", fmt.Sprintf("From %s: %s", src, err))
 		}
 	}
-	if s.UseAKSWorkloadIdentity {
+	if s.SignIn.UseAKSWorkloadIdentity {
 		s.ClientID = aksIdentity("client_id", s.ClientID, src, envAzureClientID, checkGUID, getenv, &diags)
 	}
-
-	// Secrets follow auth's whitespace rule, not pick's trimming.
-	s.ClientSecret = cfg.ClientSecret.ValueString()
-	if s.ClientSecret == "" {
-		s.ClientSecret = getenv(envClientSecret)
-	}
-	s.ClientSecret = auth.NormalizeSecret(s.ClientSecret)
 
 	envName, src := pick(cfg.Environment, envEnvironment)
 	env, err := clouds.Lookup(envName)
@@ -109,11 +125,13 @@ func resolveSettings(cfg securescoreProviderModelV0, getenv func(string) string)
 	}
 	s.GraphEndpoint = baseURL(cfg.GraphEndpoint, envGraphEndpoint, "graph_endpoint", env.GraphEndpoint)
 	s.AuthorityHost = baseURL(cfg.AuthorityHost, envAuthorityHost, "authority_host", env.AuthorityHost)
-	if s.UseAKSWorkloadIdentity {
+	if s.SignIn.UseAKSWorkloadIdentity {
 		if h := aksAuthorityHost(cfg, getenv, &diags); h != "" {
 			s.AuthorityHost = h
 		}
 	}
+	s.ClientSecret = secretSetting(cfg.ClientSecret, auth.EnvVars("client_secret"), getenv)
+	resolveSignIn(cfg, getenv, &s.SignIn, &diags)
 
 	// "" leaves each operation on the version that documents it (graph.Options.APIVersion).
 	s.APIVersion, src = pick(cfg.APIVersion, envAPIVersion)

@@ -8,6 +8,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/securescore/terraform-provider-securescore/internal/auth"
 )
 
 const (
@@ -186,6 +188,42 @@ func TestResolveSettingsMaxConcurrentRequests(t *testing.T) {
 		_, diags := resolveSettings(securescoreProviderModelV0{}, fakeEnv(map[string]string{envMaxConcurrentRequests: bad}))
 		if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), envMaxConcurrentRequests) {
 			t.Errorf("%s=%q: %v", envMaxConcurrentRequests, bad, diags)
+		}
+	}
+}
+
+// The cloud gives auth its login host and Graph scope; authority_host overrides the login host only.
+func TestResolveSettingsSignInCloud(t *testing.T) {
+	t.Parallel()
+	cases := map[string][2]string{
+		"":               {"https://login.microsoftonline.com", "https://graph.microsoft.com/.default"},
+		"global":         {"https://login.microsoftonline.com", "https://graph.microsoft.com/.default"},
+		"usgovernment":   {"https://login.microsoftonline.us", "https://graph.microsoft.us/.default"},
+		"usgovernmentl5": {"https://login.microsoftonline.us", "https://dod-graph.microsoft.us/.default"},
+		"china":          {"https://login.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn/.default"},
+	}
+	for env, want := range cases {
+		s, diags := resolveSettings(securescoreProviderModelV0{}, fakeEnv(map[string]string{envEnvironment: env}))
+		if diags.HasError() {
+			t.Fatal(diags)
+		}
+		if a := s.signIn(); a.AuthorityHost != want[0] || a.Scope != want[1] {
+			t.Errorf("%q: authority %s scope %s, want %v", env, a.AuthorityHost, a.Scope, want)
+		}
+	}
+	s, _ := resolveSettings(securescoreProviderModelV0{AuthorityHost: types.StringValue("http://127.0.0.1:9999")},
+		fakeEnv(map[string]string{envEnvironment: "usgovernment"}))
+	if a := s.signIn(); a.AuthorityHost != "http://127.0.0.1:9999" || a.Scope != "https://graph.microsoft.us/.default" {
+		t.Fatalf("got %+v", a)
+	}
+}
+
+// The provider's names of the variables auth's messages mention are auth's (one table, auth.EnvVars).
+func TestEnvVarNamesAreAuths(t *testing.T) {
+	t.Parallel()
+	for attr, name := range map[string]string{"tenant_id": envTenantID, "client_id": envClientID, "client_secret": envClientSecret, "environment": envEnvironment} {
+		if got := auth.EnvVars(attr); len(got) != 1 || got[0] != name {
+			t.Errorf("%s: auth names %v, the provider reads %s", attr, got, name)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
@@ -29,11 +30,13 @@ type controlProfileDataSource struct {
 // controlProfileDataSourceModelV0 is the securescore_control_profile data source.
 type controlProfileDataSourceModelV0 struct {
 	controlProfileModelV0
+	TenantID types.String   `tfsdk:"tenant_id"`
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (d *controlProfileDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := controlProfileDataSourceAttributes()
+	attrs["tenant_id"] = tenantIDDataSourceAttribute()
 	attrs["id"] = schema.StringAttribute{
 		MarkdownDescription: "The control profile to read: the control's name, e.g. `AdminMFAV2` (some hold dots, e.g. " +
 			"`11770.MDA_Google_EnableTwoFactorAuth`).",
@@ -41,7 +44,8 @@ func (d *controlProfileDataSource) Schema(ctx context.Context, _ datasource.Sche
 		Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads one Microsoft Secure Score control profile (`microsoft.graph.secureScoreControlProfile`) by id: " +
+		MarkdownDescription: "Reads one Microsoft Secure Score control profile (`microsoft.graph.secureScoreControlProfile`) of a " +
+			"tenant (`tenant_id`, else the provider's) by id: " +
 			"what the control is, what it is worth, what implementing it costs and changes, and its state history. " +
 			"`state`, `assigned_to` and `comment` come from the newest `control_state_updates` entry.",
 		Attributes: attrs,
@@ -55,17 +59,21 @@ func (d *controlProfileDataSource) Read(ctx context.Context, req datasource.Read
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, client := d.startRead(ctx, cfg.Timeouts, &resp.Diagnostics)
+	ctx, cancel, tenant := d.startRead(ctx, cfg.TenantID, cfg.Timeouts, &resp.Diagnostics)
 	defer cancel()
-	if client == nil {
+	if tenant == nil {
 		return
 	}
 
 	id := cfg.ID.ValueString()
-	tflog.Debug(ctx, "Reading control profile", map[string]any{"id": id})
-	profile, err := client.GetControlProfile(ctx, id)
+	tflog.Debug(ctx, "Reading control profile", map[string]any{"id": id, "tenant": tenant.name})
+	profile, err := tenant.client.GetControlProfile(ctx, id)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to read the control profile", fmt.Sprintf("Control profile %q: %s", id, err))
+		resp.Diagnostics.AddError("Unable to read the control profile", fmt.Sprintf("Control profile %q of %s: %s", id, tenant.label(), err))
+		return
+	}
+	var ok bool
+	if cfg.TenantID, ok = readTenant(ctx, tenant, cfg.TenantID, fmt.Sprintf("Control profile %q", id), []string{profile.AzureTenantID}, &resp.Diagnostics); !ok {
 		return
 	}
 	resp.Diagnostics.Append(cfg.setFromGraph(profile)...)

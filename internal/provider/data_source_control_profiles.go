@@ -32,6 +32,7 @@ type controlProfilesDataSource struct {
 
 // controlProfilesDataSourceModelV0 is the securescore_control_profiles data source.
 type controlProfilesDataSourceModelV0 struct {
+	TenantID          types.String   `tfsdk:"tenant_id"`
 	ControlCategory   types.String   `tfsdk:"control_category"`
 	Service           types.String   `tfsdk:"service"`
 	Tier              types.String   `tfsdk:"tier"`
@@ -50,11 +51,12 @@ func (d *controlProfilesDataSource) Schema(ctx context.Context, _ datasource.Sch
 		}
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the tenant's Microsoft Secure Score control profiles (`GET /security/secureScoreControlProfiles`), " +
+		MarkdownDescription: "Lists a tenant's (`tenant_id`, else the provider's) Microsoft Secure Score control profiles (`GET /security/secureScoreControlProfiles`), " +
 			"following `@odata.nextLink` to the end, in the order Graph returns them. `control_category`, `service` and `tier` " +
 			"are sent to Graph as one `$filter` of `eq` clauses; deprecated controls are left out on the provider's side unless " +
 			"`include_deprecated = true`.",
 		Attributes: map[string]schema.Attribute{
+			"tenant_id":        tenantIDDataSourceAttribute(),
 			"control_category": filter("controlCategory", "Identity"),
 			"service":          filter("service", "AzureAD"),
 			"tier":             filter("tier", "Core"),
@@ -97,17 +99,25 @@ func (d *controlProfilesDataSource) Read(ctx context.Context, req datasource.Rea
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, client := d.startRead(ctx, cfg.Timeouts, &resp.Diagnostics)
+	ctx, cancel, tenant := d.startRead(ctx, cfg.TenantID, cfg.Timeouts, &resp.Diagnostics)
 	defer cancel()
-	if client == nil {
+	if tenant == nil {
 		return
 	}
 
 	filter := cfg.serverFilter()
-	tflog.Debug(ctx, "Listing control profiles", map[string]any{"filter": filter})
-	list, err := client.ListControlProfiles(ctx, graph.ListOptions{Filter: filter})
+	tflog.Debug(ctx, "Listing control profiles", map[string]any{"filter": filter, "tenant": tenant.name})
+	list, err := tenant.client.ListControlProfiles(ctx, graph.ListOptions{Filter: filter})
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to list control profiles", err.Error())
+		resp.Diagnostics.AddError("Unable to list control profiles", fmt.Sprintf("The control profiles of %s: %s", tenant.label(), err))
+		return
+	}
+	answered := make([]string, len(list.Value))
+	for i := range list.Value {
+		answered[i] = list.Value[i].AzureTenantID
+	}
+	var ok bool
+	if cfg.TenantID, ok = readTenant(ctx, tenant, cfg.TenantID, "The control profile list", answered, &resp.Diagnostics); !ok {
 		return
 	}
 	includeDeprecated := cfg.IncludeDeprecated.ValueBool()

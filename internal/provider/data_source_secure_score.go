@@ -33,11 +33,13 @@ type secureScoreDataSource struct {
 // Its collection elements carry the open types' extra properties as typed attributes (secure_score_data_model.go).
 type secureScoreDataSourceModelV0 struct {
 	secureScoreAttrsV0
+	TenantID types.String   `tfsdk:"tenant_id"`
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (d *secureScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := map[string]schema.Attribute{
+		"tenant_id": tenantIDDataSourceAttribute(),
 		"id": schema.StringAttribute{
 			MarkdownDescription: "The secure score to read (`<tenant id>_<yyyy-MM-dd>`). Leave it out for the tenant's current " +
 				"(newest) score, read with `GET /security/secureScores?$top=1`.",
@@ -104,8 +106,8 @@ func (d *secureScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaR
 		},
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads one Microsoft Secure Score (`microsoft.graph.secureScore`): the one with `id`, or the tenant's " +
-			"current score when `id` is left out. It exposes every property of the `securescore_secure_score` resource plus " +
+		MarkdownDescription: "Reads one Microsoft Secure Score (`microsoft.graph.secureScore`) of a tenant (`tenant_id`, else the " +
+			"provider's): the one with `id`, or the tenant's current score when `id` is left out. It exposes every property of the `securescore_secure_score` resource plus " +
 			"the extra properties Graph sends on each control score and comparative score, as typed attributes. " +
 			"`NaN`, `INF` and `-INF` numbers read as null.",
 		Attributes: attrs,
@@ -123,34 +125,38 @@ func (d *secureScoreDataSource) Read(ctx context.Context, req datasource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, client := d.startRead(ctx, cfg.Timeouts, &resp.Diagnostics)
+	ctx, cancel, tenant := d.startRead(ctx, cfg.TenantID, cfg.Timeouts, &resp.Diagnostics)
 	defer cancel()
-	if client == nil {
+	if tenant == nil {
 		return
 	}
 
 	var score *graph.SecureScore
 	if id := cfg.ID.ValueString(); id != "" {
-		tflog.Debug(ctx, "Reading secure score", map[string]any{"id": id})
-		s, err := client.GetSecureScore(ctx, id)
+		tflog.Debug(ctx, "Reading secure score", map[string]any{"id": id, "tenant": tenant.name})
+		s, err := tenant.client.GetSecureScore(ctx, id)
 		if err != nil {
-			resp.Diagnostics.AddError("Unable to read the secure score", fmt.Sprintf("Secure score %q: %s", id, err))
+			resp.Diagnostics.AddError("Unable to read the secure score", fmt.Sprintf("Secure score %q of %s: %s", id, tenant.label(), err))
 			return
 		}
 		score = s
 	} else {
-		tflog.Debug(ctx, "Reading the current secure score")
-		list, err := client.ListSecureScores(ctx, graph.ListOptions{Top: 1, Limit: 1})
+		tflog.Debug(ctx, "Reading the current secure score", map[string]any{"tenant": tenant.name})
+		list, err := tenant.client.ListSecureScores(ctx, graph.ListOptions{Top: 1, Limit: 1})
 		if err != nil {
-			resp.Diagnostics.AddError("Unable to read the current secure score", err.Error())
+			resp.Diagnostics.AddError("Unable to read the current secure score", fmt.Sprintf("The current secure score of %s: %s", tenant.label(), err))
 			return
 		}
 		if len(list.Value) == 0 {
 			resp.Diagnostics.AddError("No secure score found",
-				"Microsoft Graph returned no secure scores for the tenant. Secure Score needs a few days after it is first enabled to compute one.")
+				fmt.Sprintf("Microsoft Graph returned no secure scores for %s. Secure Score needs a few days after it is first enabled to compute one.", tenant.label()))
 			return
 		}
 		score = &list.Value[0]
+	}
+	var ok bool
+	if cfg.TenantID, ok = readTenant(ctx, tenant, cfg.TenantID, fmt.Sprintf("Secure score %q", score.ID), []string{score.AzureTenantID}, &resp.Diagnostics); !ok {
+		return
 	}
 	resp.Diagnostics.Append(cfg.setFromGraph(ctx, score)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)

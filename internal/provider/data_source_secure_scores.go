@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"time"
 
@@ -36,6 +37,7 @@ type secureScoresDataSource struct {
 
 // secureScoresDataSourceModelV0 is the securescore_secure_scores data source.
 type secureScoresDataSourceModelV0 struct {
+	TenantID     types.String   `tfsdk:"tenant_id"`
 	Top          types.Int32    `tfsdk:"top"`
 	Filter       types.String   `tfsdk:"filter"`
 	SecureScores types.List     `tfsdk:"secure_scores"`
@@ -69,11 +71,12 @@ var secureScoreSummaryType = types.ObjectType{AttrTypes: map[string]attr.Type{
 
 func (d *secureScoresDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads the tenant's Microsoft Secure Score history (Graph keeps 90 days, one score per day), newest first. " +
+		MarkdownDescription: "Reads a tenant's (`tenant_id`, else the provider's) Microsoft Secure Score history (Graph keeps 90 days, one score per day), newest first. " +
 			"It asks Graph only for the summary properties below (`$select`) and follows `@odata.nextLink` until `top` " +
 			"scores are collected or the history ends. For one day's control scores, use the `securescore_secure_score` data " +
 			"source with that day's `id`.",
 		Attributes: map[string]schema.Attribute{
+			"tenant_id": tenantIDDataSourceAttribute(),
 			"top": schema.Int32Attribute{
 				MarkdownDescription: "How many days to read, newest first (`$top`). Leave it out for the whole history.",
 				Optional:            true,
@@ -110,23 +113,31 @@ func (d *secureScoresDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, client := d.startRead(ctx, cfg.Timeouts, &resp.Diagnostics)
+	ctx, cancel, tenant := d.startRead(ctx, cfg.TenantID, cfg.Timeouts, &resp.Diagnostics)
 	defer cancel()
-	if client == nil {
+	if tenant == nil {
 		return
 	}
 
 	top := int(cfg.Top.ValueInt32())
 	opts := graph.ListOptions{Top: top, Limit: top, Filter: cfg.Filter.ValueString(), Select: secureScoreSummarySelect}
-	tflog.Debug(ctx, "Listing secure scores", map[string]any{"top": top, "filter": opts.Filter})
-	list, err := client.ListSecureScores(ctx, opts)
+	tflog.Debug(ctx, "Listing secure scores", map[string]any{"top": top, "filter": opts.Filter, "tenant": tenant.name})
+	list, err := tenant.client.ListSecureScores(ctx, opts)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to list secure scores", err.Error())
+		resp.Diagnostics.AddError("Unable to list secure scores", fmt.Sprintf("The secure scores of %s: %s", tenant.label(), err))
 		return
 	}
 	scores := list.Value
 	if top > 0 && len(scores) > top {
 		scores = scores[:top]
+	}
+	answered := make([]string, len(scores))
+	for i := range scores {
+		answered[i] = scores[i].AzureTenantID
+	}
+	var ok bool
+	if cfg.TenantID, ok = readTenant(ctx, tenant, cfg.TenantID, "The secure score history", answered, &resp.Diagnostics); !ok {
+		return
 	}
 	summaries, diags := secureScoreSummaries(ctx, scores)
 	cfg.SecureScores = summaries

@@ -40,7 +40,8 @@ func TestLogMasksCoverFileAndFetchedSecrets(t *testing.T) {
 	var out bytes.Buffer
 	ctx := maskSecrets(tflogtest.RootLogger(context.Background(), &out), cfg, p.getenv)
 	masks := &logMasks{}
-	if _, _, diags := p.tokenSource(ctx, cfg, settings, masks); diags.HasError() {
+	settings.SignIn.OnSecret = masks.add
+	if _, diags := credential(ctx, settings); diags.HasError() {
 		t.Fatal(diags)
 	}
 	data := &providerData{masks: masks}

@@ -18,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/securescore/terraform-provider-securescore/internal/auth"
 	"github.com/securescore/terraform-provider-securescore/internal/clouds"
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
@@ -88,8 +87,10 @@ func (p *securescoreProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			"be set with an environment variable; a value in the provider block wins over the environment.",
 		Attributes: withAuthAttributes(map[string]schema.Attribute{
 			"tenant_id": schema.StringAttribute{
-				MarkdownDescription: "The Entra ID tenant (directory) ID, a GUID, or a verified domain such as `contoso.onmicrosoft.com`. " +
-					"Environment variable: `" + envTenantID + "`.",
+				MarkdownDescription: "The Entra ID tenant (directory) ID, a GUID, or a verified domain such as `contoso.onmicrosoft.com`: " +
+					"the tenant of every resource and data source that sets no `tenant_id` of its own. It may be left out when each " +
+					"of them names its tenant; an application (client secret, certificate or OIDC) then signs in to each of those " +
+					"tenants, one token per tenant. A managed identity reaches its own tenant only. Environment variable: `" + envTenantID + "`.",
 				Optional:   true,
 				Validators: []validator.String{tenantIDValidator()},
 			},
@@ -177,7 +178,8 @@ func (p *securescoreProvider) Configure(ctx context.Context, req provider.Config
 	warnUnofferedCloud(settings.Environment, &resp.Diagnostics)
 
 	masks := &logMasks{}
-	tokens, method, diags := p.tokenSource(ctx, cfg, settings, masks)
+	settings.SignIn.OnSecret = masks.add
+	cred, diags := credential(ctx, settings)
 	ctx = masks.apply(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -188,14 +190,14 @@ func (p *securescoreProvider) Configure(ctx context.Context, req provider.Config
 	if req.TerraformVersion != "" {
 		userAgent += " terraform/" + req.TerraformVersion
 	}
-	data, err := newProviderDataWithTokens(settings, tokens, userAgent, method)
+	tflog.Debug(ctx, "Requesting the provider's tenant's Microsoft Graph token ahead of the first request")
+	data, err := newProviderDataFor(ctx, settings, cred, userAgent, masks)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to create the Microsoft Graph client", err.Error())
 		return
 	}
-	data.masks = masks
 	tflog.Info(ctx, "Configured Microsoft Graph client", map[string]any{
-		"auth_method":             string(method),
+		"auth_method":             string(cred.Method()),
 		"environment":             settings.Environment.Name,
 		"graph_endpoint":          settings.GraphEndpoint,
 		"authority_host":          settings.AuthorityHost,
@@ -209,21 +211,16 @@ func (p *securescoreProvider) Configure(ctx context.Context, req provider.Config
 	if p.configured != nil {
 		p.configured(data, false)
 	}
-	if early, ok := tokens.(tokenPrefetcher); ok {
-		tflog.Debug(ctx, "Requesting the Microsoft Graph token ahead of the first request")
-		early.Prefetch(ctx)
-	}
 }
 
-// tokenPrefetcher is a token source that can sign in ahead of the first request. Configure starts it: a process
-// that Terraform configures is about to read or write, and the token round trip then overlaps Terraform's own
-// work between ConfigureProvider and the first resource RPC instead of delaying the first Graph request. A
-// failure is reported by the first request, as before, without a second token request (auth.CachingSource).
+// tokenPrefetcher is a token source that can sign in ahead of the first request. Configure starts the provider's
+// own tenant's: a process that Terraform configures is about to read or write, and the token round trip then
+// overlaps Terraform's own work between ConfigureProvider and the first resource RPC instead of delaying the first
+// Graph request. A failure is reported by the first request, as before, without a second token request
+// (auth.CachingSource).
 type tokenPrefetcher interface {
 	Prefetch(ctx context.Context)
 }
-
-var _ tokenPrefetcher = (*auth.CachingSource)(nil)
 
 func (m securescoreProviderModelV0) unknownAttributes() []string {
 	var out []string

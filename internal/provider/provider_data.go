@@ -8,14 +8,21 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
-// providerData is what Configure hands to resources: one Graph client (and so one token source) per provider
-// instance, so a process makes one token request however many resources it manages.
+// providerData is what Configure hands to resources: the one credential, and through tenant one Graph client (and
+// so one token source) per tenant, so a process makes one token request per tenant however many resources it
+// manages.
 type providerData struct {
+	settings   providerSettings
+	credential *auth.Credential
+	userAgent  string
+	masks      *logMasks // secrets met while signing in, masked in every log line written with logContext
+	tenants    *tenantDirectory
+
+	// The provider's own tenant's client, listing and claims (nil when the provider names no tenant), for the
+	// resources not yet reaching their tenant through tenant(); they go once none uses them.
 	client   *graph.Client
-	settings providerSettings
-	masks    *logMasks               // secrets met while signing in, masked in every log line written with logContext
-	profiles *controlProfileSnapshot // control-profile reads, shared by securescore_control_profile and securescore_baseline
-	claims   *baselineClaims         // controls the baselines planned in this walk claim (see baseline_claims.go)
+	profiles *controlProfileSnapshot
+	claims   *baselineClaims
 }
 
 // logContext masks the secrets known so far in the lines logged with the returned context.
@@ -38,25 +45,57 @@ func providerDataFrom(v any) (*providerData, error) {
 	return d, nil
 }
 
-// newProviderDataWithTokens builds the Graph client on the selected method's token source.
-func newProviderDataWithTokens(s providerSettings, tokens graph.TokenSource, userAgent string, method auth.Method) (*providerData, error) {
+// newProviderDataFor builds what resources share from the credential, and starts signing in to the provider's own
+// tenant (tenantDirectory.start): the round trip then overlaps Terraform's work before the first request. Other
+// tenants sign in on first use.
+func newProviderDataFor(ctx context.Context, s providerSettings, credential *auth.Credential, userAgent string, masks *logMasks) (*providerData, error) {
+	if masks == nil {
+		masks = &logMasks{}
+	}
+	d := &providerData{settings: s, credential: credential, userAgent: userAgent, masks: masks}
+	d.tenants = newTenantDirectory(credential, d.newTenant)
+	if s.TenantID == "" && !credential.HasOwnTenant() {
+		return d, nil // every resource names its tenant
+	}
+	own, err := d.tenants.start(ctx, s.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	d.client, d.profiles, d.claims = own.client, own.profiles, own.claims
+	return d, nil
+}
+
+// newTenant builds one tenant's data on its own token source; nothing is contacted yet.
+func (d *providerData) newTenant(name string) (*tenantData, error) {
+	tokens, err := d.credential.TokenSource(name)
+	if err != nil {
+		return nil, err
+	}
+	clientID := d.credential.ClientID()
+	if clientID == "" {
+		clientID = d.settings.ClientID
+	}
 	client, err := graph.New(graph.Options{
-		Endpoint:      s.GraphEndpoint,
-		APIVersion:    s.APIVersion,
+		Endpoint:      d.settings.GraphEndpoint,
+		APIVersion:    d.settings.APIVersion,
 		Tokens:        tokens,
-		UserAgent:     userAgent,
-		ForbiddenHint: forbiddenHintFor(method),
+		UserAgent:     d.userAgent,
+		ForbiddenHint: forbiddenHintFor(d.credential.Method()),
 
 		EndpointSettings: graphEndpointSettings, // named when the Graph host cannot be reached
-		// The request budget is Graph's per app per tenant; instances with the same three share it.
-		TenantID:              s.TenantID,
-		ClientID:              s.ClientID,
-		MaxConcurrentRequests: s.MaxConcurrentRequests,
+		// The request budget is Graph's per app per tenant; clients with the same three share it.
+		TenantID:              name,
+		ClientID:              clientID,
+		MaxConcurrentRequests: d.settings.MaxConcurrentRequests,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("graph client: %w", err)
 	}
-	return &providerData{client: client, settings: s, profiles: newControlProfileSnapshot(client), claims: newBaselineClaims()}, nil
+	t := &tenantData{name: name, client: client, profiles: newControlProfileSnapshot(client), claims: newBaselineClaims(), tokens: tokens}
+	if isTenantGUID(name) {
+		t.id = name
+	}
+	return t, nil
 }
 
 // graphEndpointSettings names the settings that choose the Graph host, for the error a host that cannot be reached
@@ -76,15 +115,15 @@ func forbiddenHintFor(method auth.Method) string {
 // errorAdder is what diagnostics offer for reporting an error (diag.Diagnostics satisfies it).
 type errorAdder interface{ AddError(string, string) }
 
-// requireClient returns the Graph client of configured provider data, or adds the "provider not configured"
-// error when the provider had values only known after apply.
-func requireClient(data *providerData, diags errorAdder) *graph.Client {
+// providerConfigured reports whether the provider is configured, or adds the "provider not configured" error when
+// it had values only known after apply.
+func providerConfigured(data *providerData, diags errorAdder) bool {
 	if data == nil {
 		diags.AddError("Provider not configured",
 			"The securescore provider was not configured, usually because its configuration holds values that are only "+
 				"known after apply (for example a client secret created by another resource). Apply those first, or set the "+
 				"values directly, then run this again.")
-		return nil
+		return false
 	}
-	return data.client
+	return true
 }

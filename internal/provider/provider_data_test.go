@@ -23,20 +23,14 @@ func TestForbiddenHintForAzureCLI(t *testing.T) {
 	}
 }
 
-// newProviderData signs in with the client secret in s, for tests that drive resources without Terraform (the
-// real-tenant acceptance setup, the plan benchmark).
+// newProviderData signs in with the credential in s (the client secret, for most), for tests that drive resources
+// without Terraform (the real-tenant acceptance setup, the plan benchmark).
 func newProviderData(s providerSettings, userAgent string) (*providerData, error) {
-	tokens, err := auth.NewClientSecret(auth.ClientSecretConfig{
-		AuthorityHost: s.AuthorityHost,
-		TenantID:      s.TenantID,
-		ClientID:      s.ClientID,
-		ClientSecret:  s.ClientSecret,
-		Scope:         s.Environment.Scope(),
-	})
+	cred, err := auth.NewCredential(context.Background(), s.signIn())
 	if err != nil {
-		return nil, fmt.Errorf("client secret credential: %w", err)
+		return nil, fmt.Errorf("credential: %w", err)
 	}
-	return newProviderDataWithTokens(s, tokens, userAgent, auth.MethodClientSecret)
+	return newProviderDataFor(context.Background(), s, cred, userAgent, nil)
 }
 
 // serveAgainst points the provider at emu through the ARM_* variables (signing in with secret), starts the

@@ -32,12 +32,14 @@ func (r *resourceBase) Configure(_ context.Context, req resource.ConfigureReques
 	r.data = data
 }
 
-// startWrite returns the Graph client and the context for one write: bounded by the configured timeout (one of
-// the timeouts block's Create, Update or Delete), and by Terraform's stop request only after stopGrace, so a
-// PATCH already sent can still reach state. A nil client means diags holds the reason; cancel is never nil.
-func (r *resourceBase) startWrite(ctx context.Context, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), diags *diag.Diagnostics) (context.Context, context.CancelFunc, *graph.Client) {
-	client := requireClient(r.data, diags)
-	if client == nil {
+// startWriteIn returns the tenant (tenant_id, "" = the provider's) and the context for one write: bounded by the
+// configured timeout (one of the timeouts block's Create, Update or Delete), and by Terraform's stop request only
+// after stopGrace, so a PATCH already sent can still reach state. A nil tenant means diags holds the reason;
+// cancel is never nil.
+func (r *resourceBase) startWriteIn(ctx context.Context, tenant string, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics),
+	diags *diag.Diagnostics) (context.Context, context.CancelFunc, *tenantData) {
+	t := requireTenant(r.data, tenant, diags)
+	if t == nil {
 		return ctx, func() {}, nil
 	}
 	d, tdiags := timeout(ctx, defaultWriteTimeout)
@@ -46,20 +48,44 @@ func (r *resourceBase) startWrite(ctx context.Context, timeout func(context.Cont
 		return ctx, func() {}, nil
 	}
 	ctx, cancel := writeContext(r.data.logContext(ctx), d)
-	return ctx, cancel, client
+	return ctx, cancel, t
 }
 
-// startRead returns the context for one refresh, bounded by the timeouts block's Read. With ok false there is
-// nothing to read with: the provider's configuration is not known yet (a plan-time refresh; a warning says that
-// what, e.g. "secure score", keeps its previous state) or the timeout is invalid (diags says why). cancel is
-// never nil.
-func (r *resourceBase) startRead(ctx context.Context, what string, t timeouts.Value, diags *diag.Diagnostics) (_ context.Context, _ context.CancelFunc, ok bool) {
+// startWrite is startWriteIn in the provider's tenant, returning its client: for the resources not yet reaching
+// their tenant themselves.
+func (r *resourceBase) startWrite(ctx context.Context, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), diags *diag.Diagnostics) (context.Context, context.CancelFunc, *graph.Client) {
+	ctx, cancel, t := r.startWriteIn(ctx, "", timeout, diags)
+	if t == nil {
+		return ctx, cancel, nil
+	}
+	return ctx, cancel, t.client
+}
+
+// startReadIn returns the tenant (tenant_id as state records it, "" = the provider's) and the context for one
+// refresh, bounded by the timeouts block's Read. With a nil tenant there is nothing to read with: the provider's
+// configuration is not known yet (a plan-time refresh; a warning says that what, e.g. "secure score", keeps its
+// previous state), no tenant can be had, or the timeout is invalid (diags says why). cancel is never nil.
+func (r *resourceBase) startReadIn(ctx context.Context, tenant, what string, t timeouts.Value, diags *diag.Diagnostics) (context.Context, context.CancelFunc, *tenantData) {
 	if r.data == nil {
 		diags.AddWarning(strings.ToUpper(what[:1])+what[1:]+" not refreshed",
 			"The securescore provider configuration holds values that are only known after apply, so the "+what+" was not read; the previous state is kept.")
-		return ctx, func() {}, false
+		return ctx, func() {}, nil
 	}
-	return readContext(ctx, r.data, t.Read, diags)
+	td := requireTenant(r.data, tenant, diags)
+	if td == nil {
+		return ctx, func() {}, nil
+	}
+	ctx, cancel, ok := readContext(ctx, r.data, t.Read, diags)
+	if !ok {
+		return ctx, cancel, nil
+	}
+	return ctx, cancel, td
+}
+
+// startRead is startReadIn in the provider's tenant, for the resources not yet reaching their tenant themselves.
+func (r *resourceBase) startRead(ctx context.Context, what string, t timeouts.Value, diags *diag.Diagnostics) (_ context.Context, _ context.CancelFunc, ok bool) {
+	ctx, cancel, td := r.startReadIn(ctx, "", what, t, diags)
+	return ctx, cancel, td != nil
 }
 
 // readContext is ctx with data's log masks, bounded by the read timeout that timeout returns (the timeouts

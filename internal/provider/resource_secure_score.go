@@ -40,9 +40,10 @@ var (
 	_ resource.ResourceWithUpgradeState   = (*secureScoreResource)(nil)
 )
 
-// secureScoreSchemaVersion 1: id is the tenant id and snapshot_id the snapshot read last (version 0 stored the
-// snapshot id `<tenant>_<date>` as id; see secure_score_upgrade.go).
-const secureScoreSchemaVersion = 1
+// secureScoreSchemaVersion 2: tenant_id names the tenant (version 1 had only id); version 1: id is the tenant id
+// and snapshot_id the snapshot read last (version 0 stored the snapshot id `<tenant>_<date>` as id; see
+// secure_score_upgrade.go).
+const secureScoreSchemaVersion = 2
 
 // NewSecureScoreResource returns the securescore_secure_score resource.
 func NewSecureScoreResource() resource.Resource {
@@ -65,8 +66,8 @@ func secureScoreResourceSchema(ctx context.Context) schema.Schema {
 
 	return schema.Schema{
 		Version: secureScoreSchemaVersion,
-		MarkdownDescription: "Manages the tenant's Microsoft Secure Score (`microsoft.graph.secureScore`) through Microsoft Graph: " +
-			"the tenant's score, not one day's snapshot. Graph keeps one snapshot per day (ids `<tenant id>_<yyyy-MM-dd>`, 90 " +
+		MarkdownDescription: "Manages a tenant's Microsoft Secure Score (`microsoft.graph.secureScore`) through Microsoft Graph: " +
+			"the tenant's score, not one day's snapshot; the tenant is `tenant_id`, else the provider's. Graph keeps one snapshot per day (ids `<tenant id>_<yyyy-MM-dd>`, 90 " +
 			"days); the resource's `id` is the tenant id, every refresh reads the newest snapshot (`$top=1`) and " +
 			"`snapshot_id` says which one was read last.\n\n" +
 			"Create and update send the seed's `PATCH /security/secureScores` on the collection (the tenant's current score), " +
@@ -82,9 +83,19 @@ func secureScoreResourceSchema(ctx context.Context) schema.Schema {
 			"Microsoft Graph can return `NaN`, `INF` or `-INF` for a score. Terraform numbers cannot hold them, so such a value " +
 			"is stored as null with a warning.",
 		Attributes: map[string]schema.Attribute{
+			"tenant_id": schema.StringAttribute{
+				MarkdownDescription: "The tenant whose score this is, a GUID or a verified domain such as `contoso.onmicrosoft.com`. " +
+					"Defaults to the provider's tenant. State records the tenant's GUID as Microsoft Graph reports it " +
+					"(`azureTenantId`). Another tenant, set here or reached through the provider's, replaces the resource: it is never " +
+					"moved from one tenant to another.",
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{tenantIDValidator()},
+			},
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The tenant id (`azureTenantId`): the resource is the tenant's score, whatever the day. " +
-					"Import takes the tenant id, or a snapshot id `<tenant id>_<yyyy-MM-dd>`, which is mapped to its tenant.",
+					"Import takes the tenant (its GUID or a verified domain), or a snapshot id `<tenant id>_<yyyy-MM-dd>`, which is " +
+					"mapped to its tenant.",
 				Computed:      true,
 				PlanModifiers: keepString,
 			},
@@ -234,7 +245,7 @@ func secureScoreResourceSchema(ctx context.Context) schema.Schema {
 // ImportState takes a tenant id, or a snapshot id `<tenant>_<date>` mapped to its tenant.
 // ValidateConfig rejects duplicate keys in collections: elements are matched by key to keep Graph's extra properties.
 func (r *secureScoreResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var cfg secureScoreResourceModelV1
+	var cfg secureScoreResourceModelV2
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -249,29 +260,40 @@ func (r *secureScoreResource) ImportState(ctx context.Context, req resource.Impo
 		resp.Diagnostics.AddError("Invalid secure score import id", err.Error())
 		return
 	}
+	// The read that follows takes the tenant from here and records its GUID.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), tenant)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant_id"), tenant)...)
 }
 
 func (r *secureScoreResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan secureScoreResourceModelV1
+	var plan secureScoreResourceModelV2
+	var configured types.String
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("tenant_id"), &configured)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, client := r.startWrite(ctx, plan.Timeouts.Create, &resp.Diagnostics)
+	// The GUID planned, else the name configured (one whose GUID was not known at plan), else the provider's.
+	name := configured.ValueString()
+	if known(plan.TenantID) {
+		name = plan.TenantID.ValueString()
+	}
+	ctx, cancel, tenant := r.startWriteIn(ctx, name, plan.Timeouts.Create, &resp.Diagnostics)
 	defer cancel()
-	if client == nil {
+	if tenant == nil {
 		return
 	}
+	client := tenant.client
 
 	// Collections are replaced whole: when the configuration sets one, read the current score first so that the
 	// properties Graph holds beyond the schema survive the PATCH.
 	var extras elementExtras
 	if known(plan.ControlScores) || known(plan.AverageComparativeScores) {
-		tflog.Info(ctx, "Reading the current secure score to keep unmodelled collection properties")
+		tflog.Info(ctx, "Reading the current secure score to keep unmodelled collection properties", map[string]any{"tenant": tenant.name})
 		current, err := newestSecureScore(ctx, client)
 		if err != nil {
-			resp.Diagnostics.AddError("Unable to read the current secure score", err.Error()+"\n\nNothing was sent; no state was written.")
+			resp.Diagnostics.AddError("Unable to read the current secure score",
+				fmt.Sprintf("The secure score of %s: %s\n\nNothing was sent; no state was written.", tenant.label(), err))
 			return
 		}
 		if current != nil {
@@ -293,121 +315,129 @@ func (r *secureScoreResource) Create(ctx context.Context, req resource.CreateReq
 		}
 	}
 
-	patch, diags := buildPatch(ctx, &plan, nil, extras)
+	patch, diags := buildPatch(ctx, &plan.secureScoreResourceModelV1, nil, extras)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	tflog.Info(ctx, "Updating the tenant's secure score (PATCH /security/secureScores)", map[string]any{"properties": patchKeys(patch)})
+	what := "the secure score of " + tenant.label()
+	tflog.Info(ctx, "Updating the tenant's secure score (PATCH /security/secureScores)", map[string]any{"tenant": tenant.name, "properties": patchKeys(patch)})
 	started := time.Now()
 	score, err := client.UpdateSecureScores(ctx, patch)
-	if undecodedWrite(err, "the tenant's secure score", &resp.Diagnostics) {
+	if undecodedWrite(err, what, &resp.Diagnostics) {
 		score, err = nil, nil // applied: read back below
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to update the secure score", err.Error())
+		resp.Diagnostics.AddError("Unable to update the secure score", fmt.Sprintf("%s: %s", strings.ToUpper(what[:1])+what[1:], err))
 		return
 	}
-	tflog.Info(ctx, "Updated the tenant's secure score", map[string]any{"duration": time.Since(started).String()})
+	tflog.Info(ctx, "Updated the tenant's secure score", map[string]any{"tenant": tenant.name, "duration": time.Since(started).String()})
 	if score == nil {
-		score = readBackScore(ctx, "the tenant's secure score", func(ctx context.Context) (*graph.SecureScore, error) {
+		score = readBackScore(ctx, what, func(ctx context.Context) (*graph.SecureScore, error) {
 			return currentSecureScore(ctx, client)
 		}, &resp.Diagnostics)
 	}
-	r.writeState(ctx, &plan, score, resp.Private, &resp.State, &resp.Diagnostics)
+	r.writeState(ctx, tenant, &plan, score, resp.Private, &resp.State, &resp.Diagnostics)
 }
 
 func (r *secureScoreResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state secureScoreResourceModelV1
+	var state secureScoreResourceModelV2
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := r.startRead(ctx, "secure score", state.Timeouts, &resp.Diagnostics)
+	// The tenant state records, never the provider's current one: a resource does not follow the provider.
+	ctx, cancel, tenant := r.startReadIn(ctx, state.tenant(), "secure score", state.Timeouts, &resp.Diagnostics)
 	defer cancel()
-	if !ok {
+	if tenant == nil {
 		return
 	}
 
-	tenant := state.ID.ValueString()
-	tflog.Info(ctx, "Reading the tenant's newest secure score ($top=1)", map[string]any{"id": tenant})
-	score, err := newestSecureScore(ctx, r.data.client)
+	tflog.Info(ctx, "Reading the tenant's newest secure score ($top=1)", map[string]any{"tenant": tenant.name})
+	score, err := newestSecureScore(ctx, tenant.client)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to read the secure score",
-			fmt.Sprintf("Tenant %q: %s\n\nTerraform state is unchanged.", tenant, err))
+			fmt.Sprintf("The secure score of %s: %s\n\nTerraform state is unchanged.", tenant.label(), err))
 		return
 	}
 	if score == nil {
 		// An empty list is not a 404: state is kept, so nothing leaves Terraform on a service hiccup.
 		resp.Diagnostics.AddWarning("No secure score found",
-			fmt.Sprintf("Microsoft Graph listed no secure score for tenant %q, so it was not refreshed; Terraform state is unchanged.", tenant))
+			fmt.Sprintf("Microsoft Graph listed no secure score for %s, so it was not refreshed; Terraform state is unchanged.", tenant.label()))
 		return
 	}
-	if tenant != "" && !strings.EqualFold(score.AzureTenantID, tenant) {
-		resp.Diagnostics.AddError("Secure score of another tenant",
-			fmt.Sprintf("The resource manages tenant %q, but the provider signs in to tenant %q (the newest secure score's azureTenantId). "+
-				"Point the provider at tenant %q; Terraform state is unchanged.", tenant, score.AzureTenantID, tenant))
+	if id, err := tenant.guid(ctx); err == nil && !strings.EqualFold(score.AzureTenantID, id) {
+		resp.Diagnostics.AddError("Secure score of another tenant", answeredTenantError("The secure score of "+tenant.label(), id, score.AzureTenantID).Error()+".")
 		return
 	}
-	resp.Diagnostics.Append(state.setFromGraph(ctx, score)...)
+	resp.Diagnostics.Append(state.setFromGraph(ctx, tenant, score)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(saveExtras(ctx, resp.Private, score)...)
 }
 
 func (r *secureScoreResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state secureScoreResourceModelV1
+	var plan, state secureScoreResourceModelV2
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, client := r.startWrite(ctx, plan.Timeouts.Update, &resp.Diagnostics)
+	// Another tenant would have planned a replacement: an update stays in state's tenant.
+	ctx, cancel, tenant := r.startWriteIn(ctx, state.tenant(), plan.Timeouts.Update, &resp.Diagnostics)
 	defer cancel()
-	if client == nil {
+	if tenant == nil {
 		return
 	}
+	client := tenant.client
 
 	extras, diags := loadExtras(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
-	patch, diags := buildPatch(ctx, &plan, &state, extras)
+	patch, diags := buildPatch(ctx, &plan.secureScoreResourceModelV1, &state.secureScoreResourceModelV1, extras)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	id := state.ID.ValueString()
 	if len(patch) == 0 {
 		// Only timeouts changed: nothing to send.
-		plan.ID, plan.SnapshotID = state.ID, state.SnapshotID
+		plan.ID, plan.SnapshotID, plan.TenantID = state.ID, state.SnapshotID, state.TenantID
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
-	tflog.Info(ctx, "Updating the tenant's secure score (PATCH /security/secureScores)", map[string]any{"id": id, "properties": patchKeys(patch)})
+	what := "the secure score of " + tenant.label()
+	tflog.Info(ctx, "Updating the tenant's secure score (PATCH /security/secureScores)", map[string]any{"tenant": tenant.name, "properties": patchKeys(patch)})
 	started := time.Now()
 	score, err := client.UpdateSecureScores(ctx, patch)
-	if undecodedWrite(err, fmt.Sprintf("the secure score of tenant %q", id), &resp.Diagnostics) {
+	if undecodedWrite(err, what, &resp.Diagnostics) {
 		score, err = nil, nil // applied: read back below
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to update the secure score",
-			fmt.Sprintf("Tenant %q: %s\n\nTerraform state is unchanged.", id, err))
+			fmt.Sprintf("%s: %s\n\nTerraform state is unchanged.", strings.ToUpper(what[:1])+what[1:], err))
 		return
 	}
-	tflog.Info(ctx, "Updated secure score", map[string]any{"id": id, "duration": time.Since(started).String()})
+	tflog.Info(ctx, "Updated secure score", map[string]any{"tenant": tenant.name, "duration": time.Since(started).String()})
 	if score == nil {
-		score = readBackScore(ctx, fmt.Sprintf("the secure score of tenant %q", id), func(ctx context.Context) (*graph.SecureScore, error) {
+		score = readBackScore(ctx, what, func(ctx context.Context) (*graph.SecureScore, error) {
 			return currentSecureScore(ctx, client)
 		}, &resp.Diagnostics)
 	}
-	r.writeState(ctx, &plan, score, resp.Private, &resp.State, &resp.Diagnostics)
+	r.writeState(ctx, tenant, &plan, score, resp.Private, &resp.State, &resp.Diagnostics)
 }
 
 // writeState stores the PATCH response. It always sets state once the write went through, so a later problem
 // (a warning-worthy value, private state) never loses the fact that the service changed.
-func (r *secureScoreResource) writeState(ctx context.Context, plan *secureScoreResourceModelV1, score *graph.SecureScore,
+func (r *secureScoreResource) writeState(ctx context.Context, tenant *tenantData, plan *secureScoreResourceModelV2, score *graph.SecureScore,
 	private privateStateSetter, state *tfsdk.State, diags *diag.Diagnostics) {
 	if score == nil {
-		// Applied but not read back (readBackScore warned): the plan, with what only the service knows null.
+		// Applied but not read back (readBackScore warned): the plan, with what only the service knows null, and
+		// the tenant written to.
 		m := *plan
+		if id, err := tenant.guid(ctx); err == nil {
+			m.ID = types.StringValue(id)
+			if !known(m.TenantID) {
+				m.TenantID = m.ID
+			}
+		}
 		diags.Append(state.Set(ctx, &m)...)
 		raw, err := nullUnknowns(state.Raw)
 		if err != nil {
@@ -418,7 +448,7 @@ func (r *secureScoreResource) writeState(ctx context.Context, plan *secureScoreR
 		return
 	}
 	m := *plan
-	diags.Append(m.setFromGraph(ctx, score)...)
+	diags.Append(m.setFromGraph(ctx, tenant, score)...)
 	diags.Append(state.Set(ctx, &m)...)
 	diags.Append(saveExtras(ctx, private, score)...)
 }

@@ -9,11 +9,11 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
-// tenantOfSecureScoreID maps an import id to the tenant id: a tenant GUID as is, or a snapshot id
+// tenantOfSecureScoreID maps an import id to the tenant: a tenant GUID or verified domain as is, or a snapshot id
 // `<tenant GUID>_<yyyy-MM-dd>` to its tenant.
 func tenantOfSecureScoreID(id string) (string, error) {
 	id = strings.TrimSpace(id)
-	if guidPattern.MatchString(id) {
+	if checkTenantID(id) == nil {
 		return id, nil
 	}
 	if tenant, day, ok := strings.Cut(id, "_"); ok && guidPattern.MatchString(tenant) {
@@ -21,7 +21,7 @@ func tenantOfSecureScoreID(id string) (string, error) {
 			return tenant, nil
 		}
 	}
-	return "", fmt.Errorf("%q is neither a tenant id (a GUID) nor a secure score snapshot id (<tenant id>_<yyyy-MM-dd>), "+
+	return "", fmt.Errorf("%q is neither a tenant (its GUID or a verified domain) nor a secure score snapshot id (<tenant id>_<yyyy-MM-dd>), "+
 		"e.g. `terraform import securescore_secure_score.current 00000000-0000-0000-0000-000000000000`", id)
 }
 

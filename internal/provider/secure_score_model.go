@@ -42,6 +42,35 @@ type secureScoreResourceModelV1 struct {
 	SnapshotID types.String `tfsdk:"snapshot_id"`
 }
 
+// secureScoreResourceModelV2 is the securescore_secure_score resource's state (schema version 2): version 1, and
+// the tenant the score is of.
+type secureScoreResourceModelV2 struct {
+	secureScoreResourceModelV1
+	TenantID types.String `tfsdk:"tenant_id"`
+}
+
+// tenant is the tenant state records: tenant_id (as configured, else the GUID), else id (the tenant's GUID since
+// version 1); "" for a resource not created yet.
+func (m *secureScoreResourceModelV2) tenant() string {
+	if t := m.TenantID.ValueString(); t != "" {
+		return t
+	}
+	return m.ID.ValueString()
+}
+
+// setFromGraph is version 1's for the score of tenant: id is the tenant's GUID (Graph's azureTenantId, which reads
+// check is tenant's), and tenant_id keeps its known value (as configured or imported), else takes the GUID.
+func (m *secureScoreResourceModelV2) setFromGraph(ctx context.Context, tenant *tenantData, s *graph.SecureScore) diag.Diagnostics {
+	diags := m.secureScoreResourceModelV1.setFromGraph(ctx, s)
+	if id, err := tenant.guid(ctx); err == nil {
+		m.ID = types.StringValue(id)
+	}
+	if !known(m.TenantID) || m.TenantID.ValueString() == "" {
+		m.TenantID = m.ID
+	}
+	return diags
+}
+
 type averageComparativeScoreModelV0 struct {
 	AverageScore types.Float64 `tfsdk:"average_score"`
 	Basis        types.String  `tfsdk:"basis"`

@@ -11,7 +11,7 @@ import (
 )
 
 // State written by the build before schema version 1 (testdata/README.md) upgrades: id becomes the tenant, the
-// old snapshot id moves to snapshot_id, and every other value is kept.
+// old snapshot id moves to snapshot_id, tenant_id records the tenant, and every other value is kept.
 func TestSecureScoreUpgradeStateFromV0(t *testing.T) {
 	raw, err := os.ReadFile("testdata/secure_score_state_v0.json")
 	if err != nil {
@@ -29,8 +29,8 @@ func TestSecureScoreUpgradeStateFromV0(t *testing.T) {
 		t.Fatal(err)
 	}
 	sch := schemas.ResourceSchemas["securescore_secure_score"]
-	if sch.Version != 1 {
-		t.Fatalf("schema version %d, want 1", sch.Version)
+	if sch.Version != 2 {
+		t.Fatalf("schema version %d, want 2", sch.Version)
 	}
 	v, err := resp.UpgradedState.Unmarshal(sch.ValueType())
 	if err != nil {
@@ -45,7 +45,7 @@ func TestSecureScoreUpgradeStateFromV0(t *testing.T) {
 		_ = attrs[name].As(&s)
 		return s
 	}
-	if str("id") != "00000000-0000-4000-8000-000000000001" || str("snapshot_id") != "00000000-0000-4000-8000-000000000001_2026-12-02" ||
+	if str("id") != "00000000-0000-4000-8000-000000000001" || str("tenant_id") != str("id") || str("snapshot_id") != "00000000-0000-4000-8000-000000000001_2026-12-02" ||
 		str("created_date_time") != "2026-12-02T00:00:00Z" {
 		t.Fatalf("upgraded id %q, snapshot_id %q, created_date_time %q", str("id"), str("snapshot_id"), str("created_date_time"))
 	}
@@ -63,12 +63,13 @@ func TestSecureScoreUpgradeStateFromV0(t *testing.T) {
 
 func TestTenantOfSecureScoreID(t *testing.T) {
 	const tenant = "00000000-0000-4000-8000-000000000001"
-	for in, want := range map[string]string{tenant: tenant, tenant + "_2026-12-02": tenant, " " + tenant + " ": tenant} {
+	for in, want := range map[string]string{tenant: tenant, tenant + "_2026-12-02": tenant, " " + tenant + " ": tenant,
+		"contoso.onmicrosoft.com": "contoso.onmicrosoft.com"} {
 		if got, err := tenantOfSecureScoreID(in); err != nil || got != want {
 			t.Errorf("%q: %q, %v", in, got, err)
 		}
 	}
-	for _, bad := range []string{"", "NA", tenant + "_yesterday", "contoso.onmicrosoft.com", tenant + "_2026-13-01"} {
+	for _, bad := range []string{"", "NA", tenant + "_yesterday", "contoso.onmicrosoft.com_2026-12-02", tenant + "_2026-13-01"} {
 		if _, err := tenantOfSecureScoreID(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}

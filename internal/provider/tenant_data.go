@@ -1,12 +1,12 @@
 package provider
 
 import (
-	"errors"
-	"net/http"
-
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/securescore/terraform-provider-securescore/internal/auth"
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
@@ -16,11 +16,24 @@ import (
 // admission slots and pacing bucket are that tenant's), its control-profile listing, and the controls its
 // baselines claim. providerData.tenant hands out one per tenant.
 type tenantData struct {
-	name     string // as the configuration names it: a GUID or a verified domain
+	name     string // as the configuration names it: a GUID or a verified domain; "" = the identity's own tenant
 	client   *graph.Client
 	profiles *controlProfileSnapshot
 	claims   *baselineClaims
+
+	tokens tenantTokens // this tenant's own sign-in; its token's tid claim is the tenant's GUID
+
+	mu sync.Mutex
+	id string // the lower-case GUID, once known
 }
+
+// tenantTokens is a tenant's token source as tenantData needs it: graph's, plus an early sign-in.
+type tenantTokens interface {
+	graph.TokenSource
+	tokenPrefetcher
+}
+
+var _ tenantTokens = (*auth.CachingSource)(nil)
 
 // NoTenantError says that neither the resource nor the provider names a tenant.
 type NoTenantError struct{}
@@ -29,53 +42,108 @@ func (NoTenantError) Error() string {
 	return "no tenant is set: set tenant_id on the resource, or tenant_id in the provider block (or ARM_TENANT_ID)"
 }
 
-// tenant returns the data of the tenant named ("" = the provider's tenant).
+// tenant returns the data of the tenant named ("" = the provider's tenant): one per tenant per process (see
+// tenantDirectory). It fails for a name that is neither a GUID nor a domain, when no tenant is named anywhere, and
+// for a tenant the sign-in method cannot reach (a managed identity's other tenants), never for a tenant's own
+// refusal: that is its requests' error (tenantUnavailable).
 func (d *providerData) tenant(name string) (*tenantData, error) {
+	if name != "" {
+		if err := checkTenantID(name); err != nil {
+			return nil, fmt.Errorf("tenant_id %q: %w", name, err)
+		}
+	}
 	if name == "" {
 		name = d.settings.TenantID
 	}
-	if name == "" {
+	if name == "" && !d.credential.HasOwnTenant() {
 		return nil, NoTenantError{}
 	}
-	if !strings.EqualFold(name, d.settings.TenantID) {
-		return nil, fmt.Errorf("tenant %q: this provider configuration signs in to tenant %q only", name, d.settings.TenantID)
-	}
-	return &tenantData{name: d.settings.TenantID, client: d.client, profiles: d.profiles, claims: d.claims}, nil
+	return d.tenants.get(name)
 }
 
 // requireTenant is tenant for a resource or data source: nil, with the reason in diags, when the provider is not
 // configured or no tenant can be had.
 func requireTenant(data *providerData, name string, diags errorAdder) *tenantData {
-	if requireClient(data, diags) == nil {
+	if !providerConfigured(data, diags) {
 		return nil
 	}
 	t, err := data.tenant(name)
-	if err != nil {
-		diags.AddError("No tenant for this resource", err.Error())
-		return nil
+	if err == nil {
+		return t
 	}
-	return t
+	var none NoTenantError
+	var cross *auth.CrossTenantError
+	switch {
+	case errors.As(err, &none):
+		diags.AddError("No tenant for this resource", err.Error())
+	case errors.As(err, &cross):
+		diags.AddError("Tenant out of reach of this sign-in", err.Error())
+	default:
+		diags.AddError("Unable to reach the tenant", err.Error())
+	}
+	return nil
 }
 
-// guid is the tenant's id as Graph reports it (azureTenantId), which is what state records.
-func (t *tenantData) guid(_ context.Context) (string, error) {
-	if checkGUID(t.name) == nil {
-		return strings.ToLower(t.name), nil
+// label names the tenant in messages.
+func (t *tenantData) label() string {
+	if t.name == "" {
+		return "the signed-in identity's own tenant"
 	}
-	return "", fmt.Errorf("tenant %q: resolving a domain to its tenant id is not available yet", t.name)
+	return fmt.Sprintf("tenant %q", t.name)
 }
+
+// guid is the tenant's id as Graph reports it (azureTenantId), which is what state records: a GUID name as it is
+// (lower case); a domain's, or the identity's own tenant's, from the tid claim of the tenant's token, which the
+// first request needs anyway. Known once, it is kept.
+func (t *tenantData) guid(ctx context.Context) (string, error) {
+	t.mu.Lock()
+	id := t.id
+	t.mu.Unlock()
+	if id != "" {
+		return id, nil
+	}
+	tok, err := t.tokens.Token(ctx)
+	if err != nil {
+		return "", err
+	}
+	id, err = auth.TokenTenant(tok.AccessToken)
+	if err != nil {
+		return "", fmt.Errorf("finding the GUID of %s: %w; name the tenant by its GUID instead", t.label(), err)
+	}
+	t.mu.Lock()
+	t.id = id
+	t.mu.Unlock()
+	return id, nil
+}
+
+// isTenantGUID reports whether a tenant name is a GUID rather than a domain.
+func isTenantGUID(name string) bool { return checkGUID(name) == nil }
 
 // tenantUnavailable says whether err is the tenant refusing this app as a whole (consent withdrawn, app disabled
-// or unknown in the tenant, access forbidden) rather than a fault of one request, and why, in words that name no
-// request. tenant_unavailable = "warn" keeps prior state on such errors only.
+// or unknown in the tenant, blocked by its Conditional Access, access to Graph refused) rather than a fault of one
+// request or of the credential (a wrong secret fails every tenant, and is not a tenant's refusal), and why, in
+// words that name no request. tenant_unavailable = "warn" keeps prior state on such errors only.
 func tenantUnavailable(err error) (reason string, ok bool) {
 	var ge *graph.Error
-	if errors.As(err, &ge) && ge.StatusCode == http.StatusForbidden {
+	// Graph refusing a token its tenant just issued: the app's access in that tenant was withdrawn.
+	if errors.As(err, &ge) && (ge.StatusCode == http.StatusForbidden || ge.StatusCode == http.StatusUnauthorized) {
 		return ge.Error(), true
 	}
+	var se *auth.SignInError
+	if errors.As(err, &se) && se.TenantRefused() {
+		return se.Error(), true
+	}
 	var ee *auth.EntraError
-	if errors.As(err, &ee) {
+	if errors.As(err, &ee) && ee.TenantRefused() {
 		return ee.Error(), true
 	}
 	return "", false
+}
+
+// tenantNames are a tenant's name and GUID for messages: `"contoso.onmicrosoft.com" (GUID …)`, or the GUID alone.
+func tenantNames(name, guid string) string {
+	if name == "" || strings.EqualFold(name, guid) {
+		return fmt.Sprintf("%q", guid)
+	}
+	return fmt.Sprintf("%q (GUID %s)", name, guid)
 }

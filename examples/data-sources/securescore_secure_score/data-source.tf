@@ -1,6 +1,12 @@
 # The tenant's current (newest) secure score.
 data "securescore_secure_score" "current" {}
 
+# Another tenant's current score through the same provider configuration: its application is consented
+# there. tenant_id takes the tenant's GUID or a verified domain.
+data "securescore_secure_score" "fabrikam" {
+  tenant_id = "fabrikam.onmicrosoft.com"
+}
+
 # One day of the history, by id.
 data "securescore_secure_score" "start_of_month" {
   id = "4b8c18bd-1f5e-4a55-8f3c-1a2b3c4d5e6f_2026-07-01"

@@ -20,3 +20,10 @@ resource "securescore_secure_score" "current" {
 output "current_score" {
   value = securescore_secure_score.current.current_score
 }
+
+# The same for another tenant the provider's application is consented in. Changing tenant_id replaces the
+# resource: it is never moved from one tenant to another.
+resource "securescore_secure_score" "fabrikam" {
+  tenant_id         = "fabrikam.onmicrosoft.com"
+  active_user_count = 40
+}
