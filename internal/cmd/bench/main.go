@@ -7,6 +7,11 @@
 // it reports 429s, requests, connections opened and the time against the floor plus the bound the limits allow.
 // It writes results.md, results.json and time-vs-n.svg.
 //
+// The fleet rows (-fleet, fleet.go) measure T tenants, each holding one securescore_baseline, managed two ways side
+// by side: one provider block whose baselines name their tenant_id, and one provider alias (one plugin process) per
+// tenant. Per phase they report time against the floor plus the bound, plugin processes at once, their summed
+// resident sets, requests by kind and per tenant, and 429s, and write fleet.md and fleet.json.
+//
 // Run it from the repository root: go run ./internal/cmd/bench (or make bench); -quick is the smoke-test size.
 package main
 
@@ -17,6 +22,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -32,6 +38,8 @@ type options struct {
 	verbose     bool
 	phases      map[string]bool // the phases timed; apply-create always runs, as the others' setup
 	floors      bool            // time the protocol floors too
+	fleet       []fleetSize     // fleet rows: tenants x controls per tenant
+	fleetWays   []string        // the ways of managing a fleet measured (fleetWays)
 }
 
 func main() {
@@ -42,22 +50,31 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	rep, err := run(ctx, o, os.Stdout)
+	res, err := run(ctx, o, os.Stdout)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
-	fmt.Println()
-	fmt.Print(rep.Markdown())
+	if res.sizes != nil {
+		fmt.Println()
+		fmt.Print(res.sizes.Markdown())
+	}
+	if res.fleet != nil {
+		fmt.Println()
+		fmt.Print(res.fleet.Markdown())
+	}
 	fmt.Printf("\nresults written to %s\n", o.out)
 }
 
 func parseFlags(args []string) (*options, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	var (
-		ns    = fs.String("n", "50,300,1000", "comma-separated resource counts (controls in the tenant)")
-		quick = fs.Bool("quick", false, "smoke-test size: N=20, one repetition, results in a temporary directory unless -out is given")
-		o     = &options{}
+		ns        = fs.String("n", "50,300,1000", "comma-separated resource counts (controls in the tenant)")
+		quick     = fs.Bool("quick", false, "smoke-test size: N=20 and a fleet of 3 tenants, one repetition, results in a temporary directory unless -out is given")
+		fleet     = fs.String("fleet", "10,100,100x50,500", "fleet rows: comma-separated tenant counts, each TENANTS or TENANTSxCONTROLS (controls per tenant's baseline, default 5); none for no fleet rows")
+		fleetOnly = fs.Bool("fleet-only", false, "measure the fleet rows only, not the N rows")
+		ways      = fs.String("fleet-ways", strings.Join(fleetWays, ","), "the ways of managing a fleet measured: tenant_id (one provider block), aliases (one alias per tenant)")
+		o         = &options{}
 	)
 	fs.IntVar(&o.reps, "reps", 1, "repetitions of every measurement (the median is reported)")
 	fs.StringVar(&o.out, "out", "", "results directory (default internal/cmd/bench/results)")
@@ -72,8 +89,13 @@ func parseFlags(args []string) (*options, error) {
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if *quick {
 		*ns, o.reps = "20", 1
+		if !set["fleet"] {
+			*fleet = "3"
+		}
 		if o.out == "" {
 			dir, err := os.MkdirTemp("", "securescore-bench-quick-")
 			if err != nil {
@@ -91,6 +113,28 @@ func parseFlags(args []string) (*options, error) {
 			return nil, fmt.Errorf("-n: %q is not a count between 1 and 9999", s)
 		}
 		o.ns = append(o.ns, n)
+	}
+	if *fleetOnly {
+		o.ns = nil
+	}
+	var err error
+	if o.fleet, err = parseFleetSizes(*fleet); err != nil {
+		return nil, err
+	}
+	if *fleetOnly && len(o.fleet) == 0 {
+		return nil, errors.New("-fleet-only with no fleet rows (-fleet none) measures nothing")
+	}
+	for _, w := range strings.Split(*ways, ",") {
+		if w = strings.TrimSpace(w); w == "" {
+			continue
+		}
+		if !slices.Contains(fleetWays, w) {
+			return nil, fmt.Errorf("-fleet-ways: %q is not one of %s", w, strings.Join(fleetWays, ","))
+		}
+		o.fleetWays = append(o.fleetWays, w)
+	}
+	if len(o.fleet) > 0 && len(o.fleetWays) == 0 {
+		return nil, errors.New("-fleet-ways names no way to measure the fleet rows")
 	}
 	o.phases = map[string]bool{}
 	for _, name := range phaseNames() {

@@ -18,21 +18,22 @@ func TestQuickBench(t *testing.T) {
 		t.Skip("the benchmark smoke test builds the provider and runs terraform; set TF_ACC=1 (make test does)")
 	}
 	out := t.TempDir()
-	o, err := parseFlags([]string{"-quick", "-out", out, "-latency", "20ms"})
+	o, err := parseFlags([]string{"-quick", "-out", out, "-latency", "20ms", "-fleet", "none"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(o.ns) != 1 || o.ns[0] != 20 || o.reps != 1 {
+	if len(o.ns) != 1 || o.ns[0] != 20 || o.reps != 1 || len(o.fleet) != 0 {
 		t.Fatalf("-quick parsed as N=%v reps=%d", o.ns, o.reps)
 	}
 	// Only a hang should hit this bound: the run builds two providers and runs some 40 terraform commands, which
 	// takes minutes on a loaded 2-core machine.
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Minute)
 	defer cancel()
-	rep, err := run(ctx, o, io.Discard)
+	res, err := run(ctx, o, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
+	rep := res.sizes
 
 	var got report
 	b, err := os.ReadFile(filepath.Join(out, "results.json"))

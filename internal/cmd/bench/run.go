@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -93,7 +94,13 @@ type bench struct {
 	work string
 }
 
-func run(ctx context.Context, o *options, log io.Writer) (*report, error) {
+// outcome is what one run measured: the N rows and the fleet rows, each nil when not measured.
+type outcome struct {
+	sizes *report
+	fleet *fleetReport
+}
+
+func run(ctx context.Context, o *options, log io.Writer) (*outcome, error) {
 	tfBin, err := tfharness.LookTerraform()
 	if err != nil {
 		return nil, err
@@ -116,23 +123,48 @@ func run(ctx context.Context, o *options, log io.Writer) (*report, error) {
 	if o.verbose {
 		b.tf.Echo = log
 	}
+	version := tfVersion(ctx, &tfharness.Terraform{Bin: tfBin, Env: inst.Env(quietEnv())})
 
-	started := time.Now()
-	var samples []sample
-	for rep := range o.reps {
-		for _, n := range o.ns {
-			s, err := b.measure(ctx, rep, n)
-			if err != nil {
-				return nil, fmt.Errorf("measuring N=%d: %w", n, err)
+	out := &outcome{}
+	if len(o.ns) > 0 {
+		started := time.Now()
+		var samples []sample
+		for rep := range o.reps {
+			for _, n := range o.ns {
+				s, err := b.measure(ctx, rep, n)
+				if err != nil {
+					return nil, fmt.Errorf("measuring N=%d: %w", n, err)
+				}
+				samples = append(samples, s...)
 			}
-			samples = append(samples, s...)
+		}
+		out.sizes = buildReport(o, samples, version, time.Since(started))
+		if err := out.sizes.write(o.out); err != nil {
+			return nil, err
 		}
 	}
-	rep := buildReport(o, samples, tfVersion(ctx, &tfharness.Terraform{Bin: tfBin, Env: inst.Env(quietEnv())}), time.Since(started))
-	if err := rep.write(o.out); err != nil {
-		return nil, err
+	if len(o.fleet) > 0 {
+		started := time.Now()
+		var samples []fleetSample
+		var skipped []string
+		for rep := range o.reps {
+			for _, size := range o.fleet {
+				s, skip, err := b.measureFleet(ctx, rep, size)
+				if err != nil {
+					return nil, fmt.Errorf("measuring the fleet of %s: %w", size, err)
+				}
+				samples = append(samples, s...)
+				if skip != "" && !slices.Contains(skipped, skip) {
+					skipped = append(skipped, skip)
+				}
+			}
+		}
+		out.fleet = buildFleetReport(o, samples, skipped, version, time.Since(started))
+		if err := out.fleet.write(o.out); err != nil {
+			return nil, err
+		}
 	}
-	return rep, nil
+	return out, nil
 }
 
 // target is one provider kind's emulator, its server and its terraform.

@@ -5,7 +5,8 @@
 //   - benchfloor_thing has the four arguments and an id;
 //   - benchfloor_wide adds 20 computed string attributes: as many top-level attributes as
 //     securescore_control_profile has (25), so the provider can be read against a no-op resource of its width;
-//   - benchfloor_baseline holds every control in one map, as securescore_baseline does: the floor of one resource.
+//   - benchfloor_baseline holds every control in one map, as securescore_baseline does: the floor of one resource
+//     (and, one per tenant with tenant_id, of a fleet).
 //
 // `make bench` reports both beside the provider.
 package main
@@ -52,8 +53,8 @@ func newThing(computed int) thing {
 var things = map[string]thing{
 	"benchfloor_thing": newThing(0),
 	"benchfloor_wide":  newThing(20),
-	"benchfloor_baseline": {arguments: []string{"controls"}, typ: tftypes.Object{AttributeTypes: map[string]tftypes.Type{
-		"id": tftypes.String, "controls": tftypes.Map{ElementType: decision}}}},
+	"benchfloor_baseline": {arguments: []string{"controls", "tenant_id"}, typ: tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"id": tftypes.String, "controls": tftypes.Map{ElementType: decision}, "tenant_id": tftypes.String}}},
 }
 
 // computedValue is what apply stores in each computed attribute: about as long as a typical control field.
