@@ -45,7 +45,7 @@ func (r *resourceBase) startWrite(ctx context.Context, timeout func(context.Cont
 	if tdiags.HasError() {
 		return ctx, func() {}, nil
 	}
-	ctx, cancel := writeContext(r.data.logContext(ctx), d)
+	ctx, cancel := startWrite(ctx, r.data, d)
 	return ctx, cancel, client
 }
 
@@ -71,7 +71,7 @@ func readContext(ctx context.Context, data *providerData, timeout func(context.C
 	if tdiags.HasError() {
 		return ctx, func() {}, false
 	}
-	ctx, cancel := context.WithTimeout(data.logContext(ctx), d)
+	ctx, cancel := startRead(ctx, data, d)
 	return ctx, cancel, true
 }
 
