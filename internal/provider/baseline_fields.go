@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
@@ -56,6 +57,7 @@ type baselineField struct {
 	typ      tftypes.Type
 	encode   func(*msgpack.Encoder, *baselineModelV1) error
 	decode   func(*msgpack.Decoder, *baselineModelV1) error
+	fromJSON func(json.RawMessage, *baselineModelV1) error
 	setNull  func(*baselineModelV1)
 	equal    func(a, b *baselineModelV1) bool
 	validate func(*baselineModelV1, *problems) // the checks of a configured value; nil: none beyond its type
@@ -72,8 +74,12 @@ func (f baselineField) configurable() bool {
 func fieldOf[T any](c wireCodec[T], at func(*baselineModelV1) *maybe[T], attr tfprotov6.SchemaAttribute) baselineField {
 	c.describe(&attr)
 	return baselineField{attr: attr, typ: c.typ,
-		encode:  func(e *msgpack.Encoder, m *baselineModelV1) error { return encodeMaybe(e, c, *at(m)) },
-		decode:  func(d *msgpack.Decoder, m *baselineModelV1) (err error) { *at(m), err = decodeMaybe(d, c); return err },
+		encode: func(e *msgpack.Encoder, m *baselineModelV1) error { return encodeMaybe(e, c, *at(m)) },
+		decode: func(d *msgpack.Decoder, m *baselineModelV1) (err error) { *at(m), err = decodeMaybe(d, c); return err },
+		fromJSON: func(raw json.RawMessage, m *baselineModelV1) (err error) {
+			*at(m), err = maybeFromJSON(raw, c)
+			return err
+		},
 		setNull: func(m *baselineModelV1) { *at(m) = nullValue[T]() },
 		equal:   func(a, b *baselineModelV1) bool { return reflect.DeepEqual(*at(a), *at(b)) },
 	}

@@ -2,11 +2,11 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // Schema version 0 of securescore_baseline had id, controls, missing_controls, skipped_controls, timeouts and
@@ -26,29 +26,21 @@ func (s *baselineServer) UpgradeResourceState(_ context.Context, req *tfprotov6.
 				"provider version: use that version (or a newer one) again.", req.Version, baselineSchemaVersion))
 		return resp, nil
 	}
-	v, err := req.RawState.UnmarshalWithOpts(baselineValueType,
-		tfprotov6.UnmarshalOpts{ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true}})
-	if err != nil {
+	m, err := baselineTable.decodeJSON(req.RawState.JSON)
+	if err != nil || m == nil {
+		if err == nil {
+			err = errors.New("the stored state is null")
+		}
 		resp.Diagnostics = errorDiagnostics("Unable to read the baseline's state",
 			fmt.Sprintf("The stored state (schema version %d) does not read as a baseline: %s", req.Version, err))
 		return resp, nil
 	}
-	dv, err := tfprotov6.NewDynamicValue(baselineValueType, v)
-	if err == nil && req.Version == 0 {
-		var m *baselineModelV1
-		if m, err = decodeBaseline(&dv); err == nil && m != nil {
-			upgradeBaselineV0(m)
-			var up *tfprotov6.DynamicValue
-			if up, err = m.dynamicValue(); err == nil {
-				dv = *up
-			}
-		}
+	if req.Version == 0 {
+		upgradeBaselineV0(m)
 	}
-	if err != nil {
-		resp.Diagnostics = errorDiagnostics("Unable to read the baseline's state", err.Error())
-		return resp, nil
-	}
-	resp.UpgradedState = &dv
+	var ps problems
+	resp.UpgradedState = encodeOrReport(m, &ps)
+	resp.Diagnostics = ps.proto()
 	return resp, nil
 }
 

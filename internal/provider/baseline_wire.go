@@ -2,6 +2,7 @@ package provider
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -14,8 +15,9 @@ import (
 
 // The baseline's values go straight between Terraform's msgpack and baselineModelV1, once per value and RPC: a
 // baseline of a thousand controls is a tree of thousands of values, which tftypes would build (and the
-// framework walk) several times per RPC. Values Terraform sends as JSON (state being upgraded) take the tftypes
-// path to msgpack first. Every attribute's codec is bound in baseline_fields.go.
+// framework walk) several times per RPC. Stored state, which Terraform sends as JSON to UpgradeResourceState
+// before every refresh, is read straight into the model too (it holds no unknown values). Every attribute's
+// codec is bound in baseline_fields.go.
 
 // msgpackUnknown is how Terraform writes an unknown value: an extension (any extension reads as unknown, as
 // Terraform's refined unknowns are extensions too).
@@ -23,10 +25,11 @@ var msgpackUnknown = []byte{msgpcode.FixExt1, 0, 0}
 
 // wireCodec reads and writes one kind of known, non-null value as Terraform's value type typ.
 type wireCodec[T any] struct {
-	typ    tftypes.Type
-	nested *tfprotov6.SchemaObject // for a nested attribute: its schema instead of a type
-	encode func(*msgpack.Encoder, T) error
-	decode func(*msgpack.Decoder) (T, error)
+	typ      tftypes.Type
+	nested   *tfprotov6.SchemaObject // for a nested attribute: its schema instead of a type
+	encode   func(*msgpack.Encoder, T) error
+	decode   func(*msgpack.Decoder) (T, error)
+	fromJSON func(json.RawMessage) (T, error) // a known, non-null value of stored state
 }
 
 // describe sets the attribute's type (or nested schema) and the kind of its description.
@@ -69,6 +72,22 @@ func encodeMaybe[T any](e *msgpack.Encoder, c wireCodec[T], v maybe[T]) error {
 	return c.encode(e, v.Value)
 }
 
+// maybeFromJSON reads a value of stored state: null, or a known value.
+func maybeFromJSON[T any](raw json.RawMessage, c wireCodec[T]) (maybe[T], error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nullValue[T](), nil
+	}
+	v, err := c.fromJSON(raw)
+	return some(v), err
+}
+
+// jsonAs reads a JSON value into T as encoding/json does.
+func jsonAs[T any](raw json.RawMessage) (T, error) {
+	var v T
+	err := json.Unmarshal(raw, &v)
+	return v, err
+}
+
 func decodeMaybe[T any](d *msgpack.Decoder, c wireCodec[T]) (maybe[T], error) {
 	unknown, null, err := peekUnknownOrNull(d)
 	switch {
@@ -84,13 +103,15 @@ func decodeMaybe[T any](d *msgpack.Decoder, c wireCodec[T]) (maybe[T], error) {
 }
 
 var stringCodec = wireCodec[string]{typ: tftypes.String,
-	encode: func(e *msgpack.Encoder, s string) error { return e.EncodeString(s) },
-	decode: func(d *msgpack.Decoder) (string, error) { return d.DecodeString() },
+	encode:   func(e *msgpack.Encoder, s string) error { return e.EncodeString(s) },
+	decode:   func(d *msgpack.Decoder) (string, error) { return d.DecodeString() },
+	fromJSON: jsonAs[string],
 }
 
 var boolCodec = wireCodec[bool]{typ: tftypes.Bool,
-	encode: func(e *msgpack.Encoder, b bool) error { return e.EncodeBool(b) },
-	decode: func(d *msgpack.Decoder) (bool, error) { return d.DecodeBool() },
+	encode:   func(e *msgpack.Encoder, b bool) error { return e.EncodeBool(b) },
+	decode:   func(d *msgpack.Decoder) (bool, error) { return d.DecodeBool() },
+	fromJSON: jsonAs[bool],
 }
 
 // stringSetCodec is a set of known strings, held sorted.
@@ -121,6 +142,11 @@ var stringSetCodec = wireCodec[[]string]{typ: tftypes.Set{ElementType: tftypes.S
 		}
 		slices.Sort(out)
 		return out, nil
+	},
+	fromJSON: func(raw json.RawMessage) ([]string, error) {
+		out, err := jsonAs[[]string](raw)
+		slices.Sort(out)
+		return nonNil(out), err
 	},
 }
 
@@ -159,6 +185,20 @@ var controlsCodec = wireCodec[map[string]baselineControl]{typ: tftypes.Map{Eleme
 			return c, err
 		})
 	},
+	fromJSON: func(raw json.RawMessage) (map[string]baselineControl, error) {
+		objects, err := jsonAs[map[string]map[string]*string](raw)
+		out := make(map[string]baselineControl, len(objects))
+		for id, o := range objects {
+			var c baselineControl
+			if o == nil {
+				c.Null = true
+			} else if err == nil {
+				err = controlFromJSON(o, &c.controlDecision)
+			}
+			out[id] = c
+		}
+		return out, err
+	},
 }
 
 // priorDecisionsCodec is prior_decisions: a null element is a decision that is not known.
@@ -183,6 +223,22 @@ var priorDecisionsCodec = wireCodec[map[string]*controlDecision]{typ: tftypes.Ma
 			}
 			return p, err
 		})
+	},
+	fromJSON: func(raw json.RawMessage) (map[string]*controlDecision, error) {
+		objects, err := jsonAs[map[string]map[string]*string](raw)
+		out := make(map[string]*controlDecision, len(objects))
+		for id, o := range objects {
+			if o == nil {
+				out[id] = nil
+				continue
+			}
+			p := &controlDecision{}
+			if err == nil {
+				err = controlFromJSON(o, p)
+			}
+			out[id] = p
+		}
+		return out, err
 	},
 }
 
@@ -225,6 +281,30 @@ var timeoutsCodec = wireCodec[baselineTimeouts]{typ: func() tftypes.Object {
 		}
 		return t, err
 	},
+	fromJSON: func(raw json.RawMessage) (baselineTimeouts, error) {
+		attrs, err := jsonAs[map[string]json.RawMessage](raw)
+		var t baselineTimeouts
+		for _, entry := range timeoutEntries {
+			if err == nil {
+				*entry.of(&t), err = maybeFromJSON(attrs[entry.name], stringCodec)
+			}
+		}
+		return t, err
+	},
+}
+
+// controlFromJSON reads a control's object of stored state (null and absent attributes are "").
+func controlFromJSON(o map[string]*string, d *controlDecision) error {
+	for name, v := range o {
+		i, ok := decisionAttributeAt[name]
+		if !ok {
+			return fmt.Errorf("unexpected attribute %q", name)
+		}
+		if v != nil {
+			*decisionAttributes[i].of(d) = *v
+		}
+	}
+	return nil
 }
 
 // encodeMap writes a map with its keys in order (so that equal values encode alike).
@@ -343,19 +423,31 @@ func (t *fieldTable) decode(dv *tfprotov6.DynamicValue) (*baselineModelV1, error
 	if dv == nil {
 		return nil, nil
 	}
-	b := dv.MsgPack
-	if b == nil && dv.JSON != nil {
-		v, err := dv.Unmarshal(t.typ)
-		if err != nil {
-			return nil, err
-		}
-		mp, err := tfprotov6.NewDynamicValue(t.typ, v)
-		if err != nil {
-			return nil, err
-		}
-		b = mp.MsgPack
+	if dv.MsgPack == nil && dv.JSON != nil {
+		return t.decodeJSON(dv.JSON)
 	}
-	return t.decodeMsgPack(b)
+	return t.decodeMsgPack(dv.MsgPack)
+}
+
+// decodeJSON reads stored state; attributes this table does not have (a later build's) are ignored, and those
+// the state lacks (an earlier build's) are null.
+func (t *fieldTable) decodeJSON(b []byte) (*baselineModelV1, error) {
+	if string(bytes.TrimSpace(b)) == "null" {
+		return nil, nil
+	}
+	attrs, err := jsonAs[map[string]json.RawMessage](b)
+	if err != nil {
+		return nil, err
+	}
+	m := t.null()
+	for _, f := range t.fields {
+		if raw, ok := attrs[f.name()]; ok {
+			if err := f.fromJSON(raw, m); err != nil {
+				return nil, fmt.Errorf("%s: %w", f.name(), err)
+			}
+		}
+	}
+	return m, nil
 }
 
 func (t *fieldTable) decodeMsgPack(b []byte) (*baselineModelV1, error) {
