@@ -84,7 +84,7 @@ func applyBaseline(ctx context.Context, td baselineTenant, plan, prior *baseline
 
 	tenant := plan.ID.Value
 	warnUndecoded(&ps, tenant, undecoded)
-	warnKept(&ps, tenant, plan.OnDestroy.Value, removed, unknownPrior, "Controls removed from the baseline")
+	warnKept(&ps, tenant, plan.OnDestroy.Value, removed, unknownPrior)
 	what := "update"
 	if prior == nil {
 		what = "apply"
@@ -159,7 +159,7 @@ func destroyBaseline(ctx context.Context, td baselineTenant, state *baselineMode
 	release, unknownPrior := releaseTargets(state.OnDestroy.Value, current, state.PriorDecisions.Value, ids)
 	result, sent, failed, undecoded := converge(ctx, td, current, nil, release)
 	warnUndecoded(&ps, tenant, undecoded)
-	warnKept(&ps, tenant, state.OnDestroy.Value, nil, unknownPrior, "Destroying the baseline")
+	warnKept(&ps, tenant, state.OnDestroy.Value, nil, unknownPrior)
 	if len(failed) == 0 {
 		return nil, ps
 	}
@@ -278,14 +278,14 @@ func warnUndecoded(ps *problems, tenant string, ids []string) {
 
 // warnKept reports the controls that left the baseline without a write: with on_destroy "keep" (removed from
 // controls; destroy reports its own), or "restore" without a known prior decision.
-func warnKept(ps *problems, tenant, onDestroy string, removed, unknownPrior []string, what string) {
+func warnKept(ps *problems, tenant, onDestroy string, removed, unknownPrior []string) {
 	if onDestroy == onDestroyKeep && len(removed) > 0 {
 		slices.Sort(removed)
-		ps.addWarning(what+" kept as they are",
-			fmt.Sprintf("on_destroy is \"keep\", so %s keep their decisions in tenant %q; nothing was sent for them.", quoted(removed), tenant))
+		ps.addWarning("Controls left as they are",
+			fmt.Sprintf("Removed from the baseline with on_destroy = \"keep\", %s keep their decisions in tenant %q; nothing was sent for them.", quoted(removed), tenant))
 	}
 	if len(unknownPrior) > 0 {
-		ps.addWarning(what+" kept as they are",
+		ps.addWarning("Controls left as they are",
 			fmt.Sprintf("on_destroy is \"restore\", but the decisions of %s from before the baseline are not known (the baseline's "+
 				"state was written by an earlier build), so they keep their current decisions in tenant %q.", quoted(unknownPrior), tenant))
 	}
