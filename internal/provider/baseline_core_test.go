@@ -214,16 +214,16 @@ func TestPlanBaseline(t *testing.T) {
 	priorAB := stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": reviewed},
 		map[string]*controlDecision{"AdminMFAV2": ptr(pristine), "OneAdmin": ptr(ignored)})
 	for _, tc := range []struct {
-		name          string
-		config        *baselineModelV1
-		prior         *baselineModelV1
-		tenants       func(a, b *fakeTenant) baselineTenants
-		tenant        func(*fakeTenant)
-		wantProblems  string // summaries, in order
-		wantDetail    string // a part of the problems' details
-		wantReplace   bool
-		wantLists     int
-		check         func(t *testing.T, plan *baselineModelV1)
+		name         string
+		config       *baselineModelV1
+		prior        *baselineModelV1
+		tenants      func(a, b *fakeTenant) baselineTenants
+		tenant       func(*fakeTenant)
+		wantProblems string // summaries, in order
+		wantDetail   string // a part of the problems' details
+		wantReplace  bool
+		wantLists    int
+		check        func(t *testing.T, plan *baselineModelV1)
 	}{
 		{name: "create: defaults, the tenant's GUID, nothing skipped, prior decisions known after apply",
 			config: configOf(map[string]controlDecision{"AdminMFAV2": thirdParty}), wantLists: 1,
@@ -275,7 +275,11 @@ func TestPlanBaseline(t *testing.T) {
 				}
 			}},
 		{name: "controls known only after apply",
-			config: func() *baselineModelV1 { m := nullBaselineModel(); m.Controls = unknownValue[map[string]baselineControl](); return m }(),
+			config: func() *baselineModelV1 {
+				m := nullBaselineModel()
+				m.Controls = unknownValue[map[string]baselineControl]()
+				return m
+			}(),
 			check: func(t *testing.T, p *baselineModelV1) {
 				if !p.Controls.Unknown || !p.SkippedControls.Unknown || !p.PriorDecisions.Unknown {
 					t.Errorf("planned %+v", p)
@@ -316,16 +320,20 @@ func TestPlanBaseline(t *testing.T) {
 			}},
 		{name: "tenant_id known only after apply: replaced",
 			config: configOf(map[string]controlDecision{"AdminMFAV2": thirdParty}, func(m *baselineModelV1) { m.TenantID = unknownValue[string]() }),
-			prior: priorAB, wantReplace: true, wantProblems: "W:Baseline replaced: its tenant is known only after apply"},
+			prior:  priorAB, wantReplace: true, wantProblems: "W:Baseline replaced: its tenant is known only after apply"},
 		{name: "a tenant that refuses the application, with tenant_unavailable = warn: a warning, no error",
 			config: configOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "MFARegistrationV2": reviewed},
 				func(m *baselineModelV1) { m.TenantUnavailable = some(tenantUnavailableWarn) }),
-			prior:  priorAB,
-			tenant: func(f *fakeTenant) { f.listErr = &graph.Error{StatusCode: http.StatusForbidden, Code: "Forbidden", Message: "consent withdrawn"} },
+			prior: priorAB,
+			tenant: func(f *fakeTenant) {
+				f.listErr = &graph.Error{StatusCode: http.StatusForbidden, Code: "Forbidden", Message: "consent withdrawn"}
+			},
 			wantLists: 1, wantProblems: "W:Tenant unavailable: baseline left as it was; W:Removing controls from the baseline changes controls in the tenant"},
 		{name: "a tenant that refuses the application, by default: an error",
 			config: configOf(map[string]controlDecision{"MFARegistrationV2": reviewed}),
-			tenant: func(f *fakeTenant) { f.listErr = &graph.Error{StatusCode: http.StatusForbidden, Code: "Forbidden", Message: "consent withdrawn"} },
+			tenant: func(f *fakeTenant) {
+				f.listErr = &graph.Error{StatusCode: http.StatusForbidden, Code: "Forbidden", Message: "consent withdrawn"}
+			},
 			wantLists: 1, wantProblems: "E:Unable to list the tenant's control profiles"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -550,7 +558,7 @@ func TestApplyBaseline(t *testing.T) {
 		{name: "a key removed that is already at its prior decision: nothing sent",
 			prior: stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": ignored},
 				map[string]*controlDecision{"AdminMFAV2": ptr(pristine), "OneAdmin": ptr(ignored)}),
-			plan: stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": thirdParty}, map[string]*controlDecision{"AdminMFAV2": ptr(pristine)}),
+			plan:        stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": thirdParty}, map[string]*controlDecision{"AdminMFAV2": ptr(pristine)}),
 			wantPatched: map[string]controlDecision{}},
 		{name: "a key removed with on_destroy = reset: back to Default",
 			prior: stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": reviewed},
@@ -588,7 +596,9 @@ func TestApplyBaseline(t *testing.T) {
 				map[string]*controlDecision{"AdminMFAV2": ptr(pristine), "OneAdmin": ptr(pristine)}),
 			plan: stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": reviewed, "OneAdmin": ignored},
 				map[string]*controlDecision{"AdminMFAV2": ptr(pristine), "OneAdmin": ptr(pristine)}),
-			tenant:       func(f *fakeTenant) { f.failWith = map[string]error{"OneAdmin": &graph.Error{StatusCode: 400, Code: "BadRequest"}} },
+			tenant: func(f *fakeTenant) {
+				f.failWith = map[string]error{"OneAdmin": &graph.Error{StatusCode: 400, Code: "BadRequest"}}
+			},
 			wantPatched:  map[string]controlDecision{"AdminMFAV2": reviewed},
 			wantProblems: "E:Unable to update 1 control(s) of the baseline",
 			check: func(t *testing.T, s *baselineModelV1) {
