@@ -61,6 +61,8 @@ type baselineField struct {
 	setNull  func(*baselineModelV1)
 	equal    func(a, b *baselineModelV1) bool
 	validate func(*baselineModelV1, *problems) // the checks of a configured value; nil: none beyond its type
+	// defaultFrom sets the field of plan to its default when config leaves it null; nil: no default.
+	defaultFrom func(plan, config *baselineModelV1)
 }
 
 func (f baselineField) name() string { return f.attr.Name }
@@ -85,9 +87,17 @@ func fieldOf[T any](c wireCodec[T], at func(*baselineModelV1) *maybe[T], attr tf
 	}
 }
 
-// checkedString is a string field whose configured values must pass check.
-func checkedString(at func(*baselineModelV1) *maybe[string], attr tfprotov6.SchemaAttribute, check func(string) error) baselineField {
+// checkedString is a string field whose configured values must pass check, and which is def when the
+// configuration leaves it null (def "": no default).
+func checkedString(at func(*baselineModelV1) *maybe[string], attr tfprotov6.SchemaAttribute, check func(string) error, def string) baselineField {
 	f := fieldOf(stringCodec, at, attr)
+	if def != "" {
+		f.defaultFrom = func(plan, config *baselineModelV1) {
+			if at(config).Null {
+				*at(plan) = some(def)
+			}
+		}
+	}
 	f.validate = func(m *baselineModelV1, ps *problems) {
 		if v := *at(m); v.isSet() {
 			if err := check(v.Value); err != nil {
@@ -119,7 +129,7 @@ var baselineFields = []baselineField{
 			"`contoso.onmicrosoft.com`. Defaults to the provider's tenant, whose GUID is then recorded. Changing it (or, when " +
 			"it is not set, the provider's tenant) replaces the baseline: the old tenant's controls are handled as " +
 			"`on_destroy` says, then the decisions are applied to the new tenant. A refresh reads the tenant recorded in " +
-			"state, and fails, leaving state as it was, if Graph answers for another tenant."}, checkTenantID),
+			"state, and fails, leaving state as it was, if Graph answers for another tenant."}, checkTenantID, ""),
 	fieldOf(controlsCodec, func(m *baselineModelV1) *maybe[map[string]baselineControl] { return &m.Controls }, tfprotov6.SchemaAttribute{Name: "controls", Required: true,
 		Description: "The decisions, by control id (the control profile's id, e.g. `AdminMFAV2` or " +
 			"`11770.MDA_Google_EnableTwoFactorAuth`). Controls left out are not managed. A value known only after apply " +
@@ -129,14 +139,14 @@ var baselineFields = []baselineField{
 			"depends on licences), or a Microsoft Defender for Endpoint control (`scid_…`, which Graph does not update). " +
 			"`error` (the default) fails the plan naming it; `warn` warns, skips it and lists it in `skipped_controls`, so " +
 			"that one baseline fits tenants with different licences. A skipped missing control is applied once the tenant has it."},
-		oneOf(missingControlsError, missingControlsWarn)),
+		oneOf(missingControlsError, missingControlsWarn), missingControlsError),
 	checkedString(func(m *baselineModelV1) *maybe[string] { return &m.OnDestroy }, tfprotov6.SchemaAttribute{Name: "on_destroy", Optional: true, Computed: true,
 		Description: "What destroy does to every control, and an apply to a control removed from `controls`: " +
 			"`restore` (the default) puts it back to its decision from before this baseline first changed it (see " +
 			"`prior_decisions`; a control already there is not written again); `reset` puts it back to `Default` with no " +
 			"assignee and no comment; `keep` sends nothing. A plan that destroys the baseline or removes controls warns " +
 			"with the controls that will change in the tenant."},
-		oneOf(onDestroyRestore, onDestroyReset, onDestroyKeep)),
+		oneOf(onDestroyRestore, onDestroyReset, onDestroyKeep), onDestroyRestore),
 	fieldOf(boolCodec, func(m *baselineModelV1) *maybe[bool] { return &m.ResetOnDestroy }, tfprotov6.SchemaAttribute{Name: "reset_on_destroy", Optional: true, Deprecated: true,
 		Description: "Deprecated: use `on_destroy`. `true` is `on_destroy = \"reset\"`, `false` is `on_destroy = \"keep\"`; " +
 			"it cannot be set together with `on_destroy`."}),
@@ -146,7 +156,7 @@ var baselineFields = []baselineField{
 			"`warn` keeps the baseline's state, plans no change for it, and warns naming the tenant and the reason, so that " +
 			"one customer's withdrawn consent does not stop a fleet's plan. Changes configured for that tenant still fail " +
 			"at apply. Do not leave it on `warn` for a tenant that stays unavailable: its baseline is then no longer enforced."},
-		oneOf(tenantUnavailableError, tenantUnavailableWarn)),
+		oneOf(tenantUnavailableError, tenantUnavailableWarn), tenantUnavailableError),
 	fieldOf(stringSetCodec, func(m *baselineModelV1) *maybe[[]string] { return &m.SkippedControls }, tfprotov6.SchemaAttribute{Name: "skipped_controls", Computed: true,
 		Description: "The controls of `controls` that were not applied, because `missing_controls = \"warn\"`: those " +
 			"the tenant does not have, and Microsoft Defender for Endpoint controls (`scid_…`)."}),
@@ -232,6 +242,15 @@ func (t *fieldTable) equal(a, b *baselineModelV1) bool {
 		}
 	}
 	return true
+}
+
+// setDefaults sets every attribute that has a default and that config leaves null to its default.
+func (m *baselineModelV1) setDefaults(config *baselineModelV1) {
+	for _, f := range baselineFields {
+		if f.defaultFrom != nil {
+			f.defaultFrom(m, config)
+		}
+	}
 }
 
 // nullBaselineModel has every attribute null.

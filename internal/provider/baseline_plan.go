@@ -44,20 +44,14 @@ func planBaseline(ctx context.Context, tenants baselineTenants, config, prior, p
 }
 
 // planDefaults fills the defaults of the optional attributes the configuration leaves null (Terraform proposes
-// their prior values).
+// their prior values); on_destroy follows the deprecated reset_on_destroy when that is set.
 func planDefaults(config, plan *baselineModelV1) {
-	if config.MissingControls.Null {
-		plan.MissingControls = some(missingControlsError)
-	}
-	if config.TenantUnavailable.Null {
-		plan.TenantUnavailable = some(tenantUnavailableError)
-	}
+	plan.setDefaults(config)
 	if config.OnDestroy.Null {
 		switch r := config.ResetOnDestroy; {
+		case r.Null:
 		case r.Unknown:
 			plan.OnDestroy = unknownValue[string]()
-		case r.Null:
-			plan.OnDestroy = some(onDestroyRestore)
 		case r.Value:
 			plan.OnDestroy = some(onDestroyReset)
 		default:
@@ -98,9 +92,12 @@ func planTenant(ctx context.Context, tenants baselineTenants, config, prior, pla
 		}
 		return fallback
 	}
-	if config.TenantID.isSet() {
+	switch {
+	case config.TenantID.isSet():
 		plan.TenantID = config.TenantID
-	} else {
+	case prior != nil && guidErr == nil && sameTenant(prior.TenantID.Value, guid):
+		plan.TenantID = prior.TenantID // as state spells it
+	default:
 		plan.TenantID = resolved(unknownValue[string]())
 	}
 	if prior == nil {

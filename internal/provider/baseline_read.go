@@ -76,10 +76,7 @@ func readImported(state *baselineModelV1, listing map[string]*graph.SecureScoreC
 	state.setDecisions(found)
 	state.PriorDecisions = some(priors)
 	state.SkippedControls = some([]string{})
-	state.MissingControls = some(missingControlsError)
-	state.OnDestroy = some(onDestroyRestore)
-	state.TenantUnavailable = some(tenantUnavailableError)
-	state.ResetOnDestroy = nullValue[bool]()
+	state.setDefaults(nullBaselineModel())
 }
 
 // refreshControls reads each control of state from the listing. A control the list lacks is confirmed with a

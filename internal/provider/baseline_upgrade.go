@@ -56,15 +56,12 @@ func upgradeBaselineV0(m *baselineModelV1) {
 		m.OnDestroy = some(onDestroyReset)
 	}
 	m.ResetOnDestroy = nullValue[bool]()
-	m.TenantUnavailable = some(tenantUnavailableError)
 	priors := map[string]*controlDecision{}
 	for id := range m.managed() {
 		priors[id] = nil
 	}
 	m.PriorDecisions = some(priors)
-	if m.MissingControls.Null {
-		m.MissingControls = some(missingControlsError)
-	}
+	m.setDefaults(m) // the attributes version 0 did not have
 }
 
 // UpgradeResourceIdentity is never due: the resource has no identity.
