@@ -196,27 +196,9 @@ func planControls(ctx context.Context, td baselineTenant, plan, prior *baselineM
 		tenant = t
 	}
 	if len(missing)+len(defender) > 0 {
-		switch plan.MissingControls.Value {
-		case missingControlsWarn:
-			if len(missing) > 0 {
-				ps.addAttrWarning(attribute("controls"), "Controls missing from the tenant are skipped",
-					fmt.Sprintf("Tenant %q has no control %s (the set of controls depends on licences). With missing_controls = \"warn\" "+
-						"they are skipped and listed in skipped_controls; they are applied once the tenant has them.", tenant, missingControlsText(missing, sortedKeys(listing))))
-			}
-			if len(defender) > 0 {
-				ps.addAttrWarning(attribute("controls"), "Defender for Endpoint controls are skipped",
-					defenderControlsText(defender)+" With missing_controls = \"warn\" they are skipped and listed in skipped_controls.")
-			}
-		default:
-			if len(missing) > 0 {
-				ps.addAttrError(attribute("controls"), "Controls missing from the tenant",
-					fmt.Sprintf("Tenant %q has no control %s (the set of controls depends on licences). Remove them from controls, or set "+
-						"missing_controls = \"warn\" to skip the controls a tenant lacks.", tenant, missingControlsText(missing, sortedKeys(listing))))
-			}
-			if len(defender) > 0 {
-				ps.addAttrError(attribute("controls"), "Defender for Endpoint controls in the baseline",
-					defenderControlsText(defender)+" Remove them from controls, or set missing_controls = \"warn\" to skip them.")
-			}
+		warn := plan.MissingControls.Value == missingControlsWarn
+		reportUnappliable(ps, warn, tenant, missing, defender, sortedKeys(listing))
+		if !warn {
 			return
 		}
 	}
@@ -313,5 +295,27 @@ func warnRelease(ps *problems, onDestroy maybe[string], prior *baselineModelV1, 
 		ps.addWarning(what+" leaves controls as they are",
 			fmt.Sprintf("%s of tenant %q sends nothing for %s (on_destroy = \"keep\"): they keep their decisions in Microsoft Secure Score.",
 				what, tenant, quoted(ids)))
+	}
+}
+
+// reportUnappliable names the controls the baseline cannot apply: those the tenant lacks (with the control each
+// most likely meant) and Defender for Endpoint controls. As warnings when they are skipped (missing_controls =
+// "warn"), else as errors.
+func reportUnappliable(ps *problems, warn bool, tenant string, missing, defender, listed []string) {
+	add, then := ps.addAttrError, " Remove them from controls, or set missing_controls = \"warn\" to skip them."
+	missingSummary, defenderSummary := "Controls missing from the tenant", "Defender for Endpoint controls in the baseline"
+	if warn {
+		add, then = ps.addAttrWarning, " With missing_controls = \"warn\" they are skipped and listed in skipped_controls."
+		missingSummary, defenderSummary = "Controls missing from the tenant are skipped", "Defender for Endpoint controls are skipped"
+	}
+	if len(missing) > 0 {
+		detail := fmt.Sprintf("Tenant %q has no control %s (the set of controls depends on licences).", tenant, missingControlsText(missing, listed)) + then
+		if warn {
+			detail += " They are applied once the tenant has them."
+		}
+		add(attribute("controls"), missingSummary, detail)
+	}
+	if len(defender) > 0 {
+		add(attribute("controls"), defenderSummary, defenderControlsText(defender)+then)
 	}
 }
