@@ -113,10 +113,10 @@ func configOf(controls map[string]controlDecision, set ...func(*baselineModelV1)
 	return m
 }
 
-// stateOf is the state of a baseline of tenant holding controls, with their prior decisions.
-func stateOf(tenant string, controls map[string]controlDecision, priors map[string]*controlDecision) *baselineModelV1 {
+// stateOf is the state of a baseline of tenant A holding controls, with their prior decisions.
+func stateOf(controls map[string]controlDecision, priors map[string]*controlDecision) *baselineModelV1 {
 	m := nullBaselineModel()
-	m.ID, m.TenantID = some(tenant), some(tenant)
+	m.ID, m.TenantID = some(tenantA), some(tenantA)
 	m.setDecisions(controls)
 	m.PriorDecisions = some(priors)
 	m.SkippedControls = some([]string{})
@@ -211,7 +211,7 @@ var coreControls = []string{"AdminMFAV2", "BlockLegacyAuthentication", "OneAdmin
 
 func TestPlanBaseline(t *testing.T) {
 	withMissing := func(v string) func(*baselineModelV1) { return func(m *baselineModelV1) { m.MissingControls = some(v) } }
-	priorAB := stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": reviewed},
+	priorAB := stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": reviewed},
 		map[string]*controlDecision{"AdminMFAV2": ptr(pristine), "OneAdmin": ptr(ignored)})
 	for _, tc := range []struct {
 		name         string
@@ -306,7 +306,7 @@ func TestPlanBaseline(t *testing.T) {
 			wantProblems: "W:Removing controls from the baseline changes controls in the tenant", wantDetail: `"OneAdmin": "Reviewed" → "Default"`},
 		{name: "a key removed whose prior decision is not known (upgraded state): left as it is, with a warning",
 			config: configOf(map[string]controlDecision{"AdminMFAV2": thirdParty}),
-			prior: stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": reviewed},
+			prior: stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": reviewed},
 				map[string]*controlDecision{"AdminMFAV2": nil, "OneAdmin": nil}),
 			wantProblems: "W:Removing controls from the baseline leaves controls as they are", wantDetail: `"OneAdmin"`},
 		{name: "the provider's tenant changed: replaced, with a warning naming both",
@@ -392,7 +392,7 @@ func TestPlanBaselineClaims(t *testing.T) {
 // A destroy plan warns with the controls destroy will change, and with those it leaves because their prior
 // decision is not known.
 func TestPlanBaselineDestroy(t *testing.T) {
-	state := stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": reviewed, "MFARegistrationV2": reviewed, "BlockLegacyAuthentication": reviewed},
+	state := stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": reviewed, "MFARegistrationV2": reviewed, "BlockLegacyAuthentication": reviewed},
 		map[string]*controlDecision{"AdminMFAV2": ptr(pristine), "OneAdmin": ptr(ignored), "MFARegistrationV2": ptr(reviewed), "BlockLegacyAuthentication": nil})
 	ps := planBaselineDestroy(state)
 	want := "W:Destroying the baseline changes controls in the tenant; W:Destroying the baseline leaves controls as they are"
@@ -426,7 +426,7 @@ func TestReadBaseline(t *testing.T) {
 		check         func(t *testing.T, state *baselineModelV1)
 	}{
 		{name: "refresh: the service's decisions, the configuration's spelling, prior decisions kept",
-			state: stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": {State: "thirdparty", AssignedTo: "secops@contoso.com"}, "OneAdmin": reviewed},
+			state: stateOf(map[string]controlDecision{"AdminMFAV2": {State: "thirdparty", AssignedTo: "secops@contoso.com"}, "OneAdmin": reviewed},
 				map[string]*controlDecision{"AdminMFAV2": ptr(pristine), "OneAdmin": ptr(ignored)}),
 			tenant:        func(f *fakeTenant) { f.held["AdminMFAV2"], f.held["OneAdmin"] = thirdParty, ignored },
 			wantRewritten: true,
@@ -436,7 +436,7 @@ func TestReadBaseline(t *testing.T) {
 				}
 			}},
 		{name: "a control gone (404): leaves state and prior decisions, with a warning",
-			state: stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": thirdParty, "Retired": reviewed},
+			state: stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "Retired": reviewed},
 				map[string]*controlDecision{"AdminMFAV2": ptr(pristine), "Retired": ptr(pristine)}),
 			wantRewritten: true, wantProblems: "W:Control of the baseline not found",
 			check: func(t *testing.T, s *baselineModelV1) {
@@ -445,7 +445,7 @@ func TestReadBaseline(t *testing.T) {
 				}
 			}},
 		{name: "an answer from another tenant: an error, state unchanged",
-			state:        stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": thirdParty}, map[string]*controlDecision{"AdminMFAV2": ptr(pristine)}),
+			state:        stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty}, map[string]*controlDecision{"AdminMFAV2": ptr(pristine)}),
 			tenant:       func(f *fakeTenant) { f.answer = tenantB },
 			wantProblems: "E:Baseline answered by another tenant"},
 		{name: "import: every decided control but Defender's, each decision recorded as the one to restore",
@@ -463,7 +463,7 @@ func TestReadBaseline(t *testing.T) {
 			}},
 		{name: "state without tenant_id: the tenant that answered is recorded",
 			state: func() *baselineModelV1 {
-				m := stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": thirdParty}, map[string]*controlDecision{"AdminMFAV2": nil})
+				m := stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty}, map[string]*controlDecision{"AdminMFAV2": nil})
 				m.TenantID = nullValue[string]()
 				return m
 			}(),
@@ -475,17 +475,17 @@ func TestReadBaseline(t *testing.T) {
 			}},
 		{name: "a tenant that refuses the application, with tenant_unavailable = warn: state kept, a warning",
 			state: func() *baselineModelV1 {
-				m := stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": thirdParty}, map[string]*controlDecision{"AdminMFAV2": ptr(pristine)})
+				m := stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty}, map[string]*controlDecision{"AdminMFAV2": ptr(pristine)})
 				m.TenantUnavailable = some(tenantUnavailableWarn)
 				return m
 			}(),
 			tenant: func(f *fakeTenant) { f.listErr = forbidden }, wantProblems: "W:Tenant unavailable: baseline left as it was"},
 		{name: "a tenant that refuses the application, by default: an error",
-			state:  stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": thirdParty}, map[string]*controlDecision{"AdminMFAV2": ptr(pristine)}),
+			state:  stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty}, map[string]*controlDecision{"AdminMFAV2": ptr(pristine)}),
 			tenant: func(f *fakeTenant) { f.listErr = forbidden }, wantProblems: "E:Unable to list the tenant's control profiles"},
 		{name: "a fault of one request is an error even with tenant_unavailable = warn",
 			state: func() *baselineModelV1 {
-				m := stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": thirdParty}, map[string]*controlDecision{"AdminMFAV2": ptr(pristine)})
+				m := stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty}, map[string]*controlDecision{"AdminMFAV2": ptr(pristine)})
 				m.TenantUnavailable = some(tenantUnavailableWarn)
 				return m
 			}(),
@@ -537,10 +537,10 @@ func TestApplyBaseline(t *testing.T) {
 				}
 			}},
 		{name: "update: a key added (its prior decision read), a key removed (restored to its prior decision)",
-			prior: stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": reviewed},
+			prior: stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": reviewed},
 				map[string]*controlDecision{"AdminMFAV2": ptr(pristine), "OneAdmin": ptr(ignored)}),
 			plan: func() *baselineModelV1 {
-				m := stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": thirdParty, "MFARegistrationV2": reviewed}, nil)
+				m := stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "MFARegistrationV2": reviewed}, nil)
 				m.PriorDecisions = unknownValue[map[string]*controlDecision]()
 				return m
 			}(),
@@ -556,31 +556,31 @@ func TestApplyBaseline(t *testing.T) {
 				}
 			}},
 		{name: "a key removed that is already at its prior decision: nothing sent",
-			prior: stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": ignored},
+			prior: stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": ignored},
 				map[string]*controlDecision{"AdminMFAV2": ptr(pristine), "OneAdmin": ptr(ignored)}),
-			plan:        stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": thirdParty}, map[string]*controlDecision{"AdminMFAV2": ptr(pristine)}),
+			plan:        stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty}, map[string]*controlDecision{"AdminMFAV2": ptr(pristine)}),
 			wantPatched: map[string]controlDecision{}},
 		{name: "a key removed with on_destroy = reset: back to Default",
-			prior: stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": reviewed},
+			prior: stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": reviewed},
 				map[string]*controlDecision{"AdminMFAV2": ptr(pristine), "OneAdmin": ptr(ignored)}),
 			plan: func() *baselineModelV1 {
-				m := stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": thirdParty}, map[string]*controlDecision{"AdminMFAV2": ptr(pristine)})
+				m := stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty}, map[string]*controlDecision{"AdminMFAV2": ptr(pristine)})
 				m.OnDestroy = some(onDestroyReset)
 				return m
 			}(),
 			wantPatched: map[string]controlDecision{"OneAdmin": pristine}},
 		{name: "a key removed with on_destroy = keep: nothing sent, a warning",
-			prior: stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": reviewed},
+			prior: stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": reviewed},
 				map[string]*controlDecision{"AdminMFAV2": ptr(pristine), "OneAdmin": ptr(ignored)}),
 			plan: func() *baselineModelV1 {
-				m := stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": thirdParty}, map[string]*controlDecision{"AdminMFAV2": ptr(pristine)})
+				m := stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty}, map[string]*controlDecision{"AdminMFAV2": ptr(pristine)})
 				m.OnDestroy = some(onDestroyKeep)
 				return m
 			}(),
 			wantPatched: map[string]controlDecision{}, wantProblems: "W:Controls left as they are"},
 		{name: "a PATCH that landed but whose answer did not decode: applied, a warning, no error",
-			prior: stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": thirdParty}, map[string]*controlDecision{"AdminMFAV2": ptr(pristine)}),
-			plan:  stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": reviewed}, map[string]*controlDecision{"AdminMFAV2": ptr(pristine)}),
+			prior: stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty}, map[string]*controlDecision{"AdminMFAV2": ptr(pristine)}),
+			plan:  stateOf(map[string]controlDecision{"AdminMFAV2": reviewed}, map[string]*controlDecision{"AdminMFAV2": ptr(pristine)}),
 			tenant: func(f *fakeTenant) {
 				f.held["AdminMFAV2"] = thirdParty
 				f.failWith = map[string]error{"AdminMFAV2": undecoded}
@@ -592,9 +592,9 @@ func TestApplyBaseline(t *testing.T) {
 				}
 			}},
 		{name: "a refused PATCH: an error naming it; the others reach state, it keeps its prior state",
-			prior: stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": pristine},
+			prior: stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": pristine},
 				map[string]*controlDecision{"AdminMFAV2": ptr(pristine), "OneAdmin": ptr(pristine)}),
-			plan: stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": reviewed, "OneAdmin": ignored},
+			plan: stateOf(map[string]controlDecision{"AdminMFAV2": reviewed, "OneAdmin": ignored},
 				map[string]*controlDecision{"AdminMFAV2": ptr(pristine), "OneAdmin": ptr(pristine)}),
 			tenant: func(f *fakeTenant) {
 				f.failWith = map[string]error{"OneAdmin": &graph.Error{StatusCode: 400, Code: "BadRequest"}}
@@ -608,7 +608,7 @@ func TestApplyBaseline(t *testing.T) {
 			}},
 		{name: "a control found missing at apply, missing_controls = error: refused, nothing sent",
 			plan: func() *baselineModelV1 {
-				m := stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": reviewed, "NoSuch": reviewed}, nil)
+				m := stateOf(map[string]controlDecision{"AdminMFAV2": reviewed, "NoSuch": reviewed}, nil)
 				m.SkippedControls, m.PriorDecisions = unknownValue[[]string](), unknownValue[map[string]*controlDecision]()
 				return m
 			}(),
@@ -644,7 +644,7 @@ func TestApplyBaseline(t *testing.T) {
 
 func TestDestroyBaseline(t *testing.T) {
 	state := func(onDestroy string) *baselineModelV1 {
-		m := stateOf(tenantA, map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": reviewed, "MFARegistrationV2": reviewed, "BlockLegacyAuthentication": reviewed},
+		m := stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": reviewed, "MFARegistrationV2": reviewed, "BlockLegacyAuthentication": reviewed},
 			map[string]*controlDecision{"AdminMFAV2": ptr(pristine), "OneAdmin": ptr(ignored), "MFARegistrationV2": ptr(reviewed), "BlockLegacyAuthentication": nil})
 		m.OnDestroy = some(onDestroy)
 		return m

@@ -130,20 +130,16 @@ func (s *baselineServer) ApplyResourceChange(ctx context.Context, req *tfprotov6
 	}
 	var ps problems
 	data := s.data.Load()
-	if requireClient(data, &ps) == nil {
-		resp.Diagnostics = ps.proto()
-		return resp, nil
-	}
 	of := plan
 	if plan == nil || prior != nil {
 		of = prior // an update stays in the tenant of its state (another tenant is a replacement)
 	}
-	td, err := tenantsOf(data)(of.tenantName())
-	if err != nil {
-		ps.addError("No tenant for the baseline", err.Error())
+	t := requireTenant(data, of.tenantName(), &ps)
+	if t == nil {
 		resp.Diagnostics = ps.proto()
 		return resp, nil
 	}
+	td := tenantService{t}
 
 	var state *baselineModelV1
 	var applied problems
