@@ -318,6 +318,12 @@ func TestPlanBaseline(t *testing.T) {
 					t.Errorf("planned tenant %+v id %+v", p.TenantID, p.ID)
 				}
 			}},
+		{name: "no tenant on the resource nor on the provider: an error naming both places",
+			config: configOf(map[string]controlDecision{"AdminMFAV2": thirdParty}),
+			tenants: func(_, _ *fakeTenant) baselineTenants {
+				return func(string) (baselineTenant, error) { return nil, NoTenantError{} }
+			},
+			wantProblems: "E:No tenant for the baseline", wantDetail: NoTenantError{}.Error()},
 		{name: "tenant_id known only after apply: replaced",
 			config: configOf(map[string]controlDecision{"AdminMFAV2": thirdParty}, func(m *baselineModelV1) { m.TenantID = unknownValue[string]() }),
 			prior:  priorAB, wantReplace: true, wantProblems: "W:Baseline replaced: its tenant is known only after apply"},
