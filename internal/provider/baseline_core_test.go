@@ -324,6 +324,17 @@ func TestPlanBaseline(t *testing.T) {
 				return func(string) (baselineTenant, error) { return nil, NoTenantError{} }
 			},
 			wantProblems: "E:No tenant for the baseline", wantDetail: NoTenantError{}.Error()},
+		{name: "provider not configured yet: planned without the tenant; another tenant_id is a replacement all the same",
+			config: configOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": reviewed}, func(m *baselineModelV1) { m.TenantID = some(tenantB) }),
+			prior:  priorAB, tenants: func(_, _ *fakeTenant) baselineTenants { return nil }, wantReplace: true},
+		{name: "provider not configured yet, a change: computed values known after apply",
+			config: configOf(map[string]controlDecision{"AdminMFAV2": reviewed, "OneAdmin": reviewed}),
+			prior:  priorAB, tenants: func(_, _ *fakeTenant) baselineTenants { return nil },
+			check: func(t *testing.T, p *baselineModelV1) {
+				if !p.SkippedControls.Unknown || !p.PriorDecisions.Unknown || p.ID != some(tenantA) {
+					t.Errorf("planned %+v", p)
+				}
+			}},
 		{name: "tenant_id known only after apply: replaced",
 			config: configOf(map[string]controlDecision{"AdminMFAV2": thirdParty}, func(m *baselineModelV1) { m.TenantID = unknownValue[string]() }),
 			prior:  priorAB, wantReplace: true, wantProblems: "W:Baseline replaced: its tenant is known only after apply"},

@@ -18,11 +18,18 @@ func planBaseline(ctx context.Context, tenants baselineTenants, config, prior, p
 		plan.PriorDecisions = unknownValue[map[string]*controlDecision]()
 	}
 	if tenants == nil {
-		if prior == nil {
+		// Without the provider the tenant cannot be resolved; Terraform plans again once it is configured (in the
+		// apply walk), and that plan decides. A tenant_id that names another tenant than state's is a replacement
+		// either way.
+		switch {
+		case prior == nil:
 			plan.ID = unknownValue[string]()
 			if !config.TenantID.isSet() {
 				plan.TenantID = unknownValue[string]()
 			}
+		case !config.TenantID.Null && !(sameTenant(config.TenantID.Value, prior.TenantID.Value) || sameTenant(config.TenantID.Value, prior.ID.Value)):
+			plan.ID = unknownValue[string]()
+			return true, ps
 		}
 		return false, ps
 	}
