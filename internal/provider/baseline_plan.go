@@ -27,7 +27,7 @@ func planBaseline(ctx context.Context, tenants baselineTenants, config, prior, p
 			if !config.TenantID.isSet() {
 				plan.TenantID = unknownValue[string]()
 			}
-		case !config.TenantID.Null && !(sameTenant(config.TenantID.Value, prior.TenantID.Value) || sameTenant(config.TenantID.Value, prior.ID.Value)):
+		case !config.TenantID.Null && !sameTenant(config.TenantID.Value, prior.TenantID.Value) && !sameTenant(config.TenantID.Value, prior.ID.Value):
 			plan.ID = unknownValue[string]()
 			return true, ps
 		}
