@@ -1,7 +1,5 @@
-# One module applied to three tenants through one multi-tenant app registration, consented in each tenant.
-# Terraform has no for_each over provider configurations, so each tenant gets an alias and a module block.
-# The app's client id and secret come from ARM_CLIENT_ID and ARM_CLIENT_SECRET (or a certificate or OIDC);
-# only the tenant differs per alias.
+# One provider configuration for a fleet of tenants: one multi-tenant app registration, consented in each tenant,
+# signs in to every tenant from one plugin process. Each baseline names its tenant with tenant_id.
 terraform {
   required_providers {
     securescore = {
@@ -10,53 +8,36 @@ terraform {
   }
 }
 
-variable "tenant_ids" {
-  description = "The tenant id (GUID or domain) of each customer."
-  type        = map(string)
+# The app's client id and secret come from ARM_CLIENT_ID and ARM_CLIENT_SECRET (or a certificate, or OIDC).
+# No tenant_id here: every baseline names its own.
+provider "securescore" {}
+
+variable "tenants" {
+  description = "The customers, by a name of your choice: their tenant, contact, and exceptions to the shared baseline."
+  type = map(object({
+    tenant_id   = string # GUID or verified domain
+    assigned_to = string
+    exceptions = optional(map(object({
+      state       = string
+      assigned_to = optional(string)
+      comment     = optional(string)
+    })), {})
+    # "warn" keeps a tenant that refuses the app (consent withdrawn) from failing the fleet's plan. Temporary only:
+    # while it warns, that tenant's baseline is not enforced.
+    tenant_unavailable = optional(string, "error")
+  }))
 }
 
-variable "assignees" {
-  description = "Who handles Secure Score decisions in each customer tenant, by the same keys as tenant_ids."
-  type        = map(string)
-}
+module "tenant" {
+  source   = "./baseline"
+  for_each = var.tenants
 
-provider "securescore" {
-  alias     = "contoso"
-  tenant_id = var.tenant_ids["contoso"]
-}
-
-provider "securescore" {
-  alias     = "fabrikam"
-  tenant_id = var.tenant_ids["fabrikam"]
-}
-
-provider "securescore" {
-  alias     = "northwind"
-  tenant_id = var.tenant_ids["northwind"]
-}
-
-module "contoso" {
-  source      = "./baseline"
-  providers   = { securescore = securescore.contoso }
-  assigned_to = var.assignees["contoso"]
-}
-
-module "fabrikam" {
-  source      = "./baseline"
-  providers   = { securescore = securescore.fabrikam }
-  assigned_to = var.assignees["fabrikam"]
-}
-
-module "northwind" {
-  source      = "./baseline"
-  providers   = { securescore = securescore.northwind }
-  assigned_to = var.assignees["northwind"]
+  tenant_id          = each.value.tenant_id
+  assigned_to        = each.value.assigned_to
+  exceptions         = each.value.exceptions
+  tenant_unavailable = each.value.tenant_unavailable
 }
 
 output "skipped_controls" {
-  value = {
-    contoso   = module.contoso.skipped_controls
-    fabrikam  = module.fabrikam.skipped_controls
-    northwind = module.northwind.skipped_controls
-  }
+  value = { for name, m in module.tenant : name => m.skipped_controls }
 }

@@ -213,6 +213,12 @@ func TestPlanBaseline(t *testing.T) {
 	withMissing := func(v string) func(*baselineModelV1) { return func(m *baselineModelV1) { m.MissingControls = some(v) } }
 	priorAB := stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": reviewed},
 		map[string]*controlDecision{"AdminMFAV2": ptr(pristine), "OneAdmin": ptr(ignored)})
+	priorWithSkipped := func() *baselineModelV1 {
+		m := stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": reviewed, "NoSuch": reviewed},
+			map[string]*controlDecision{"AdminMFAV2": ptr(pristine), "OneAdmin": ptr(ignored)})
+		m.SkippedControls, m.MissingControls = some([]string{"NoSuch"}), some(missingControlsWarn)
+		return m
+	}()
 	for _, tc := range []struct {
 		name         string
 		config       *baselineModelV1
@@ -346,6 +352,21 @@ func TestPlanBaseline(t *testing.T) {
 				f.listErr = &graph.Error{StatusCode: http.StatusForbidden, Code: "Forbidden", Message: "consent withdrawn"}
 			},
 			wantLists: 1, wantProblems: "W:Tenant unavailable: baseline left as it was; W:Removing controls from the baseline changes controls in the tenant"},
+		{name: "tenant_unavailable switched to warn while the tenant refuses the application: only that attribute changes",
+			config: configOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": reviewed, "NoSuch": reviewed}, withMissing("warn"),
+				func(m *baselineModelV1) { m.TenantUnavailable = some(tenantUnavailableWarn) }),
+			prior: priorWithSkipped,
+			tenant: func(f *fakeTenant) {
+				f.listErr = &graph.Error{StatusCode: http.StatusForbidden, Code: "Forbidden", Message: "consent withdrawn"}
+			},
+			wantLists: 1, wantProblems: "W:Tenant unavailable: baseline left as it was",
+			check: func(t *testing.T, p *baselineModelV1) {
+				want := clone(t, priorWithSkipped)
+				want.TenantUnavailable = some(tenantUnavailableWarn)
+				if !p.equal(want) {
+					t.Errorf("planned %+v, want the prior state with tenant_unavailable = warn (skipped_controls and prior_decisions as state holds them)", p)
+				}
+			}},
 		{name: "a tenant that refuses the application, by default: an error",
 			config: configOf(map[string]controlDecision{"MFARegistrationV2": reviewed}),
 			tenant: func(f *fakeTenant) {

@@ -244,6 +244,16 @@ func (t *fieldTable) equal(a, b *baselineModelV1) bool {
 	return true
 }
 
+// equalOn reports whether the named attributes of a and b are equal.
+func (t *fieldTable) equalOn(a, b *baselineModelV1, names ...string) bool {
+	for _, name := range names {
+		if !t.fields[t.at[name]].equal(a, b) {
+			return false
+		}
+	}
+	return true
+}
+
 // setDefaults sets every attribute that has a default and that config leaves null to its default.
 func (m *baselineModelV1) setDefaults(config *baselineModelV1) {
 	for _, f := range baselineFields {

@@ -12,7 +12,11 @@ import (
 // whether the baseline must be replaced because its tenant changed.
 func planBaseline(ctx context.Context, tenants baselineTenants, config, prior, plan *baselineModelV1) (replace bool, ps problems) {
 	planDefaults(config, plan)
-	changed := prior == nil || !plan.equal(prior)
+	// skipped_controls and prior_decisions follow from the controls and missing_controls (another tenant is a
+	// replacement): a change of anything else (tenant_unavailable, on_destroy, timeouts) keeps them as state holds
+	// them, so that it is planned and applied without the tenant; tenant_unavailable = "warn" can then be set for a
+	// tenant that already refuses the application.
+	changed := prior == nil || !baselineTable.equalOn(plan, prior, "controls", "missing_controls")
 	if changed {
 		plan.SkippedControls = unknownValue[[]string]()
 		plan.PriorDecisions = unknownValue[map[string]*controlDecision]()
