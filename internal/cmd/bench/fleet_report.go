@@ -212,6 +212,7 @@ func (r *fleetReport) Markdown() string {
 	fmt.Fprintf(&b, "# Benchmark: a fleet of tenants, one provider block with tenant_id beside one alias per tenant\n\n")
 	fmt.Fprintf(&b, "%s, %s, %d CPUs, parallelism %d, %d repetition(s), emulator limits on, added latency %.0f ms; generated %s, took %.0f s.\n\n",
 		r.Terraform, r.Go, r.CPUs, r.Parallelism, r.Reps, r.LatencyMS, r.Generated.Format(time.RFC3339), r.WallSeconds)
+	b.WriteString(r.headline())
 	b.WriteString("| tenants | controls | phase | way | time s | floor s | bound s | time / (floor+bound) (≤1.15) | met | processes started | at once (≤2) | met | summed RSS MiB (≤150) | met | token/list/GET/PATCH | per tenant token, list | as expected | 429s (0) |\n")
 	b.WriteString("|---:|---:|---|---|---:|---:|---:|---:|:-:|---:|---:|:-:|---:|:-:|---|---|:-:|---:|\n")
 	for _, w := range r.Rows {
@@ -225,6 +226,43 @@ func (r *fleetReport) Markdown() string {
 	for _, n := range r.Notes {
 		b.WriteString("- " + n + "\n")
 	}
+	return b.String()
+}
+
+// headline is the two ways side by side per fleet size and phase: time, processes and summed memory.
+func (r *fleetReport) headline() string {
+	type key struct {
+		size  fleetSize
+		phase string
+	}
+	by := map[key]map[string]fleetRow{}
+	var order []key
+	for _, w := range r.Rows {
+		k := key{fleetSize{w.Tenants, w.Controls}, w.Phase}
+		if by[k] == nil {
+			by[k] = map[string]fleetRow{}
+			order = append(order, k)
+		}
+		by[k][w.Way] = w
+	}
+	var b strings.Builder
+	b.WriteString("| tenants x controls | phase | tenant_id: time s | processes at once | summed RSS MiB | aliases: time s | processes at once | summed RSS MiB | aliases / tenant_id time |\n")
+	b.WriteString("|---|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, k := range order {
+		one, alias := by[k][wayTenantID], by[k][wayAliases]
+		cells := func(w fleetRow) string {
+			if w.Way == "" {
+				return "– | – | –"
+			}
+			return fmt.Sprintf("%.2f | %d | %.0f", w.TimeS, w.AtOnce, float64(w.SumRSSKiB)/1024)
+		}
+		ratio := "–"
+		if one.Way != "" && alias.Way != "" && one.TimeS > 0 {
+			ratio = fmt.Sprintf("%.1fx", alias.TimeS/one.TimeS)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", k.size, k.phase, cells(one), cells(alias), ratio)
+	}
+	b.WriteString("\n")
 	return b.String()
 }
 

@@ -153,8 +153,8 @@ func TestParseFleetSizes(t *testing.T) {
 		t.Fatalf("-fleet 10,100 -fleet-only -fleet-ways tenant_id: %+v, %v", o, err)
 	}
 	o, err = parseFlags(nil)
-	if err != nil || len(o.fleet) != 4 || o.fleet[1] != (fleetSize{100, 5}) || o.fleet[2] != (fleetSize{100, 50}) || len(o.fleetWays) != 2 {
-		t.Fatalf("defaults: fleet %v ways %v (%v); want 10, 100, 100x50, 500 both ways", o.fleet, o.fleetWays, err)
+	if err != nil || len(o.fleet) != 5 || o.fleet[1] != (fleetSize{100, 5}) || o.fleet[2] != (fleetSize{100, 50}) || o.fleet[4] != (fleetSize{500, 5}) || len(o.fleetWays) != 2 {
+		t.Fatalf("defaults: fleet %v ways %v (%v); want 10, 100, 100x50, 200, 500 both ways", o.fleet, o.fleetWays, err)
 	}
 	for _, bad := range [][]string{{"-fleet-ways", "modules"}, {"-fleet", "none", "-fleet-only"}, {"-fleet-ways", ""}} {
 		if _, err := parseFlags(bad); err == nil {

@@ -71,7 +71,7 @@ func parseFlags(args []string) (*options, error) {
 	var (
 		ns        = fs.String("n", "50,300,1000", "comma-separated resource counts (controls in the tenant)")
 		quick     = fs.Bool("quick", false, "smoke-test size: N=20 and a fleet of 3 tenants, one repetition, results in a temporary directory unless -out is given")
-		fleet     = fs.String("fleet", "10,100,100x50,500", "fleet rows: comma-separated tenant counts, each TENANTS or TENANTSxCONTROLS (controls per tenant's baseline, default 5); none for no fleet rows")
+		fleet     = fs.String("fleet", "10,100,100x50,200,500", "fleet rows: comma-separated tenant counts, each TENANTS or TENANTSxCONTROLS (controls per tenant's baseline, default 5); none for no fleet rows")
 		fleetOnly = fs.Bool("fleet-only", false, "measure the fleet rows only, not the N rows")
 		ways      = fs.String("fleet-ways", strings.Join(fleetWays, ","), "the ways of managing a fleet measured: tenant_id (one provider block), aliases (one alias per tenant)")
 		o         = &options{}
