@@ -302,6 +302,7 @@ type wrapper struct {
 	randRetryAfter atomic.Bool  // 429s carry a Retry-After drawn from 0.1–1 s
 	garble         atomic.Int32 // the next N Graph requests are answered 200 with broken JSON (after the emulator handled them)
 	gate           atomic.Pointer[writeGate]
+	afterToken     atomic.Pointer[func(path string)] // called with a token request's path once the emulator answered it
 	mu             sync.Mutex
 	retryAfters    []string
 }
@@ -311,6 +312,7 @@ type wrapper struct {
 // counted as late and forwarded, as the service would answer it, so that a provider that still writes does not
 // also wait out its attempt timeouts.
 type writeGate struct {
+	tenant   string // the tenant whose PATCHes the gate counts and holds (by its token's tid); "" = every PATCH
 	pass     int64
 	seen     atomic.Int64 // PATCHes that reached the gate
 	holding  atomic.Int64 // PATCHes held now
@@ -324,6 +326,14 @@ func (g *writeGate) markLate() { g.lateMode.Store(true) }
 // holdWritesAfter installs a gate that passes n PATCHes; openWrites removes it and fails what it still holds.
 func (w *wrapper) holdWritesAfter(n int64) *writeGate {
 	g := &writeGate{pass: n, released: make(chan struct{})}
+	w.gate.Store(g)
+	return g
+}
+
+// holdTenantWritesAfter installs a gate that passes n PATCHes of one tenant, holds its later ones, and lets every
+// other tenant's PATCHes through.
+func (w *wrapper) holdTenantWritesAfter(tenant string, n int64) *writeGate {
+	g := &writeGate{tenant: tenant, pass: n, released: make(chan struct{})}
 	w.gate.Store(g)
 	return g
 }
@@ -347,7 +357,8 @@ func (g *writeGate) hold(rw http.ResponseWriter, req *http.Request) {
 }
 
 func (w *wrapper) ServeHTTP(rw http.ResponseWriter, req *http.Request) {
-	if g := w.gate.Load(); g != nil && req.Method == http.MethodPatch && g.seen.Add(1) > g.pass {
+	if g := w.gate.Load(); g != nil && req.Method == http.MethodPatch && (g.tenant == "" || strings.EqualFold(bearerTenant(req), g.tenant)) &&
+		g.seen.Add(1) > g.pass {
 		if !g.lateMode.Load() {
 			g.hold(rw, req)
 			return
@@ -367,6 +378,9 @@ func (w *wrapper) ServeHTTP(rw http.ResponseWriter, req *http.Request) {
 		rw = &retryAfterWriter{ResponseWriter: rw, w: w}
 	}
 	w.emu.ServeHTTP(rw, req)
+	if hook := w.afterToken.Load(); hook != nil && strings.HasSuffix(req.URL.Path, "/oauth2/v2.0/token") {
+		(*hook)(req.URL.Path)
+	}
 }
 
 type retryAfterWriter struct {
