@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"time"
 
@@ -147,6 +146,7 @@ func run(ctx context.Context, o *options, log io.Writer) (*outcome, error) {
 		started := time.Now()
 		var samples []fleetSample
 		var skipped []string
+		noted := map[fleetSize]bool{} // one note per size, from its first repetition
 		for rep := range o.reps {
 			for _, size := range o.fleet {
 				s, skip, err := b.measureFleet(ctx, rep, size)
@@ -154,7 +154,8 @@ func run(ctx context.Context, o *options, log io.Writer) (*outcome, error) {
 					return nil, fmt.Errorf("measuring the fleet of %s: %w", size, err)
 				}
 				samples = append(samples, s...)
-				if skip != "" && !slices.Contains(skipped, skip) {
+				if skip != "" && !noted[size] {
+					noted[size] = true
 					skipped = append(skipped, skip)
 				}
 			}
