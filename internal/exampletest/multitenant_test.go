@@ -14,14 +14,15 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/tfharness"
 )
 
-// copyExample copies an example directory (without .terraform, state or lock files) into a temporary one.
-func copyExample(t *testing.T, name string) string {
+// copyMultiTenantExample copies examples/multi-tenant (its .tf and .json files, no .terraform or state) into a
+// temporary directory.
+func copyMultiTenantExample(t *testing.T) string {
 	t.Helper()
 	root, err := tfharness.RepoRoot(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := filepath.Join(root, "examples", name)
+	src := filepath.Join(root, "examples", "multi-tenant")
 	dst := t.TempDir()
 	err = filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
@@ -125,7 +126,7 @@ var allTenants = []string{"contoso", "fabrikam", "northwind"}
 // tenant is removing it from the map: its decisions go back to those from before the baseline, in its tenant only.
 func TestMultiTenantExample(t *testing.T) {
 	r := newMultiTenantRig(t)
-	dir := copyExample(t, "multi-tenant")
+	dir := copyMultiTenantExample(t)
 	writeVars(t, dir, fleetVars(allTenants, nil))
 	r.run(dir, 0, "init", "-input=false", "-no-color")
 	prior := r.decisions(exampleTenants["northwind"])
@@ -196,7 +197,7 @@ func TestMultiTenantExample(t *testing.T) {
 func TestMultiTenantAliasesExample(t *testing.T) {
 	r := newMultiTenantRig(t)
 	cfg := r.emu.Config()
-	dir := filepath.Join(copyExample(t, "multi-tenant"), "aliases")
+	dir := filepath.Join(copyMultiTenantExample(t), "aliases")
 	tenants := map[string]any{}
 	for _, name := range allTenants {
 		tenants[name] = map[string]any{"tenant_id": exampleTenants[name], "assigned_to": exampleAssignees[name]}
@@ -234,7 +235,7 @@ func TestMultiTenantMigrationFromAliases(t *testing.T) {
 	for _, way := range []string{"moved.tf", "reimport.tf"} {
 		t.Run(strings.TrimSuffix(way, ".tf"), func(t *testing.T) {
 			r := newMultiTenantRig(t)
-			dir := copyExample(t, "multi-tenant")
+			dir := copyMultiTenantExample(t)
 			fleet, err := os.ReadFile(filepath.Join(dir, "main.tf"))
 			if err != nil {
 				t.Fatal(err)
@@ -300,7 +301,7 @@ func TestMultiTenantMigrationFromAliases(t *testing.T) {
 // empty, and a workspace that names no shard fails the plan saying how to pick one.
 func TestMultiTenantShards(t *testing.T) {
 	r := newMultiTenantRig(t)
-	dir := filepath.Join(copyExample(t, "multi-tenant"), "shards")
+	dir := filepath.Join(copyMultiTenantExample(t), "shards")
 	r.run(dir, 0, "init", "-input=false", "-no-color")
 	out := r.run(dir, 1, "plan", "-input=false", "-no-color").Output
 	if !strings.Contains(out, "workspace select -or-create shard-0") {

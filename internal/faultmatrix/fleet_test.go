@@ -103,14 +103,7 @@ func (f *fleetRig) decision(tenant, id string) profile {
 	if !ok {
 		f.t.Fatalf("tenant %s has no control profile %s", tenant, id)
 	}
-	ups, _ := obj["controlStateUpdates"].([]any)
-	p := profile{State: "Default"}
-	if len(ups) > 0 {
-		last, _ := ups[len(ups)-1].(map[string]any)
-		p.State, _ = last["state"].(string)
-		p.AssignedTo, _ = last["assignedTo"].(string)
-		p.Comment, _ = last["comment"].(string)
-	}
+	p, _ := latestDecision(obj)
 	return p
 }
 

@@ -179,6 +179,12 @@ func (r *rig) current(id string) (profile, int) {
 	if !ok {
 		r.t.Fatalf("emulator has no control profile %s", id)
 	}
+	return latestDecision(obj)
+}
+
+// latestDecision is a control profile's newest controlStateUpdates entry ("Default" when it has none), and how
+// many entries it has.
+func latestDecision(obj map[string]any) (profile, int) {
 	ups, _ := obj["controlStateUpdates"].([]any)
 	p := profile{State: "Default"}
 	if len(ups) > 0 {

@@ -224,10 +224,8 @@ func (b *bench) measureFleet(ctx context.Context, rep int, size fleetSize) ([]fl
 	for _, t := range targets {
 		inits[t.dir] = t.tf
 	}
-	for dir, tf := range inits {
-		if r, err := tf.Run(ctx, dir, "init", "-input=false", "-no-color"); err != nil {
-			return nil, "", fmt.Errorf("terraform init in %s: %w\n%s", dir, err, tail(r))
-		}
+	if err := initDirs(ctx, inits); err != nil {
+		return nil, "", err
 	}
 	for _, t := range targets {
 		t.emu.SetFaults(emulator.Faults{Latency: b.o.latency})

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
@@ -20,17 +19,9 @@ const (
 
 // fleetReport is what fleet.json holds.
 type fleetReport struct {
-	Generated   time.Time        `json:"generated"`
-	Terraform   string           `json:"terraform"`
-	Go          string           `json:"go"`
-	CPUs        int              `json:"cpus"`
-	Reps        int              `json:"repetitions"`
-	Parallelism int              `json:"parallelism"`
-	LatencyMS   float64          `json:"latency_ms"`
-	WallSeconds float64          `json:"wall_seconds"`
-	Notes       []string         `json:"notes"`
-	Rows        []fleetRow       `json:"rows"`
-	Samples     []fleetRawSample `json:"samples"`
+	runInfo
+	Rows    []fleetRow       `json:"rows"`
+	Samples []fleetRawSample `json:"samples"`
 }
 
 // fleetRow is one fleet size, phase and way: medians over repetitions for times, the worst repetition for counts.
@@ -141,9 +132,7 @@ func asExpected(way, phase string, size fleetSize, m fleetMeasured) bool {
 
 func buildFleetReport(o *options, samples []fleetSample, skipped []string, tf string, wall time.Duration) *fleetReport {
 	r := &fleetReport{
-		Generated: time.Now().UTC().Round(time.Second), Terraform: tf, Go: runtime.Version(), CPUs: runtime.NumCPU(),
-		Reps: o.reps, Parallelism: o.parallelism, LatencyMS: float64(o.latency) / float64(time.Millisecond), WallSeconds: wall.Seconds(),
-		Notes: []string{
+		runInfo: newRunInfo(o, tf, wall, []string{
 			"a fleet of T tenants, each holding one securescore_baseline of C synthetic controls, all of them in every tenant, against one emulator serving the T tenants with Graph's limits on per app and tenant and the latency added to every request, token requests included; the multi-tenant application signs in to every tenant with one client id and secret",
 			"tenant_id: one provider block without a tenant, one securescore_baseline per tenant with for_each and tenant_id; aliases: one provider alias per tenant (tenant_id on the alias) and one securescore_baseline per alias, today's way; floor: T benchfloor_baseline of the same controls in one provider block (internal/cmd/bench/floorprovider: a plugin that calls no API)",
 			"phases: first apply; no-op plan; 10% change (the shared baseline changes ceil(C/10) controls in every tenant); refresh-only apply",
@@ -152,7 +141,7 @@ func buildFleetReport(o *options, samples []fleetSample, skipped []string, tf st
 			"processes at once and summed RSS: provider plugin processes below terraform, polled every 20 ms (every T x 0.2 ms for the aliases, at least 20 ms); summed RSS is the largest sum of their VmRSS at one poll",
 			"per tenant: the fewest and most token and list requests one tenant saw; as expected: per-tenant tokens and lists, and PATCHes in all, are what the provider's design makes them (fleetExpected in fleet_report.go), and no GET",
 			"times are wall-clock seconds of one terraform command, medians over the repetitions; counts are the worst repetition",
-		},
+		}),
 	}
 	r.Notes = append(r.Notes, skipped...)
 	for _, s := range samples {
@@ -210,8 +199,7 @@ func summarizeFleet(o *options, samples []fleetSample, size fleetSize, phase, wa
 func (r *fleetReport) Markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Benchmark: a fleet of tenants, one provider block with tenant_id beside one alias per tenant\n\n")
-	fmt.Fprintf(&b, "%s, %s, %d CPUs, parallelism %d, %d repetition(s), emulator limits on, added latency %.0f ms; generated %s, took %.0f s.\n\n",
-		r.Terraform, r.Go, r.CPUs, r.Parallelism, r.Reps, r.LatencyMS, r.Generated.Format(time.RFC3339), r.WallSeconds)
+	b.WriteString(r.header())
 	b.WriteString(r.headline())
 	b.WriteString("| tenants | controls | phase | way | time s | floor s | bound s | time / (floor+bound) (≤1.15) | met | processes started | at once (≤2) | met | summed RSS MiB (≤150) | met | token/list/GET/PATCH | per tenant token, list | as expected | 429s (0) |\n")
 	b.WriteString("|---:|---:|---|---|---:|---:|---:|---:|:-:|---:|---:|:-:|---:|:-:|---|---|:-:|---:|\n")

@@ -14,8 +14,8 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
 )
 
-// report is what results.json holds.
-type report struct {
+// runInfo is what every results file says of its run.
+type runInfo struct {
 	Generated   time.Time `json:"generated"`
 	Terraform   string    `json:"terraform"`
 	Go          string    `json:"go"`
@@ -25,8 +25,25 @@ type report struct {
 	LatencyMS   float64   `json:"latency_ms"`
 	WallSeconds float64   `json:"wall_seconds"`
 	Notes       []string  `json:"notes"`
-	Rows        []row     `json:"rows"`
-	Samples     []rawRow  `json:"samples"`
+}
+
+func newRunInfo(o *options, tf string, wall time.Duration, notes []string) runInfo {
+	return runInfo{Generated: time.Now().UTC().Round(time.Second), Terraform: tf, Go: runtime.Version(), CPUs: runtime.NumCPU(),
+		Reps: o.reps, Parallelism: o.parallelism, LatencyMS: float64(o.latency) / float64(time.Millisecond), WallSeconds: wall.Seconds(),
+		Notes: notes}
+}
+
+// header is the line under a results table's title that says how it was measured.
+func (r *runInfo) header() string {
+	return fmt.Sprintf("%s, %s, %d CPUs, parallelism %d, %d repetition(s), emulator limits on, added latency %.0f ms; generated %s, took %.0f s.\n\n",
+		r.Terraform, r.Go, r.CPUs, r.Parallelism, r.Reps, r.LatencyMS, r.Generated.Format(time.RFC3339), r.WallSeconds)
+}
+
+// report is what results.json holds.
+type report struct {
+	runInfo
+	Rows    []row    `json:"rows"`
+	Samples []rawRow `json:"samples"`
 }
 
 // row is one N, phase and resource kind: medians over repetitions for times, the worst repetition for counts.
@@ -149,9 +166,7 @@ func connTarget(talkers int) int { return max(talkers, 1) * (emulator.DefaultMax
 
 func buildReport(o *options, samples []sample, tf string, wall time.Duration) *report {
 	r := &report{
-		Generated: time.Now().UTC().Round(time.Second), Terraform: tf, Go: runtime.Version(), CPUs: runtime.NumCPU(),
-		Reps: o.reps, Parallelism: o.parallelism, LatencyMS: float64(o.latency) / float64(time.Millisecond), WallSeconds: wall.Seconds(),
-		Notes: []string{
+		runInfo: newRunInfo(o, tf, wall, []string{
 			"the emulator enforces Graph's Secure Score limits per app and tenant (4 in flight, 10,000 per 10 minutes, 150 per minute on secureScores) and adds the latency to every request, token requests included",
 			"times are wall-clock seconds of one terraform command, medians over the repetitions; counts are the worst repetition",
 			"control_profile: N securescore_control_profile resources; baseline: one securescore_baseline holding N controls; each against its own emulator seeded with N synthetic control profiles",
@@ -160,7 +175,7 @@ func buildReport(o *options, samples []sample, tf string, wall time.Duration) *r
 			"time target: time <= 1.15 x (floor + bound), as the median of per-repetition ratios measured side by side",
 			"requests: every emulator request of the phase, token requests included; target: per plugin process that talks to Graph one token and ceil(N/1000)+1 Graph requests (the list pages and at most one GET), plus the PATCHes of a write phase; the baseline's no-op plan and refresh: ceil(N/1000) Graph reads and one token in all",
 			"connections: new TCP connections the emulator accepted during the phase (each terraform command starts new plugin processes, so every connection of a phase is new); target 4 (the admission limit) + 1 (token) per plugin process that talks to Graph, counted by its token request (each configured process fetches its own token, ahead of its first request)",
-		},
+		}),
 	}
 	for _, s := range samples {
 		for _, kind := range kinds {
@@ -259,8 +274,7 @@ func met(measured, ok bool) string {
 func (r *report) Markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Benchmark: the provider in Graph's limited world\n\n")
-	fmt.Fprintf(&b, "%s, %s, %d CPUs, parallelism %d, %d repetition(s), emulator limits on, added latency %.0f ms; generated %s, took %.0f s.\n\n",
-		r.Terraform, r.Go, r.CPUs, r.Parallelism, r.Reps, r.LatencyMS, r.Generated.Format(time.RFC3339), r.WallSeconds)
+	b.WriteString(r.header())
 	b.WriteString("| N | phase | resource | terraform_data s | time s | floor s | wide floor s | bound s | time / (floor+bound) (≤1.15) | met | 429s (0) | requests | token/list/GET/PATCH/other | Graph requests target (+ tokens) | met | connections | target | met | talking/started processes | peak RSS MiB |\n")
 	b.WriteString("|---:|---|---|---:|---:|---:|---:|---:|---:|:-:|---:|---:|---|---:|:-:|---:|---:|:-:|---:|---:|\n")
 	for _, w := range r.Rows {

@@ -226,10 +226,8 @@ func (b *bench) measure(ctx context.Context, rep, n int) ([]sample, error) {
 	if b.o.floors {
 		inits[d.floor], inits[d.wide], inits[d.floorOne] = plain, plain, plain
 	}
-	for dir, tf := range inits {
-		if r, err := tf.Run(ctx, dir, "init", "-input=false", "-no-color"); err != nil {
-			return nil, fmt.Errorf("terraform init in %s: %w\n%s", dir, err, r.Output)
-		}
+	if err := initDirs(ctx, inits); err != nil {
+		return nil, err
 	}
 	for _, t := range targets {
 		t.emu.SetFaults(emulator.Faults{Latency: b.o.latency})
@@ -297,6 +295,16 @@ func (b *bench) measure(ctx context.Context, rep, n int) ([]sample, error) {
 		}
 	}
 	return out, nil
+}
+
+// initDirs runs terraform init in each working directory with its terraform.
+func initDirs(ctx context.Context, inits map[string]*tfharness.Terraform) error {
+	for dir, tf := range inits {
+		if r, err := tf.Run(ctx, dir, "init", "-input=false", "-no-color"); err != nil {
+			return fmt.Errorf("terraform init in %s: %w\n%s", dir, err, tail(r))
+		}
+	}
+	return nil
 }
 
 // quietEnv is the environment without TF_LOG*: logging would be measured, not the provider (set
