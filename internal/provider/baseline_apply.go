@@ -2,13 +2,12 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
-	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"golang.org/x/sync/errgroup"
 
@@ -19,22 +18,199 @@ import (
 // Secure Score requests per app and tenant. The client's own admission bounds the process as a whole.
 const baselineFanOut = 4
 
-// controlProfileWriter is what a baseline apply needs from the Graph client.
-type controlProfileWriter interface {
-	UpdateControlProfile(ctx context.Context, id string, update graph.ControlProfileUpdate) (*graph.SecureScoreControlProfile, error)
+// applyBaseline makes the tenant hold plan's controls and releases, as plan's on_destroy says, the controls of
+// prior (nil for a create) that plan no longer holds. It returns the state to store: plan rewritten with what
+// the tenant holds now (errors in ps name the controls that failed), or nil when nothing was sent and state is
+// unchanged (ps says why).
+func applyBaseline(ctx context.Context, td baselineTenant, plan, prior *baselineModelV1) (*baselineModelV1, problems) {
+	var ps problems
+	want, _ := plan.decisions()
+	current := map[string]controlDecision{} // what the tenant holds, as far as this apply knows
+	priors := map[string]*controlDecision{}
+	if prior != nil {
+		current = prior.managed()
+		for id, p := range prior.PriorDecisions.Value {
+			priors[id] = p
+		}
+	}
+	var removed []string
+	for id := range current {
+		if _, ok := want[id]; !ok {
+			removed = append(removed, id)
+		}
+	}
+	release, unknownPrior := releaseTargets(plan.OnDestroy.Value, current, priors, removed)
+
+	skipped := plan.skipped()
+	needList := !plan.SkippedControls.isSet() || !plan.ID.isSet() || !plan.TenantID.isSet()
+	for id := range want {
+		_, known := current[id]
+		_, hasPrior := priors[id]
+		needList = needList || (!skipped[id] && (!known || !hasPrior))
+	}
+	if needList {
+		listing, err := td.list(ctx, usingControls(append(sortedKeys(want), removed...)))
+		if err != nil {
+			ps.addError("Unable to list the tenant's control profiles",
+				fmt.Sprintf("Listing the control profiles of tenant %q for the baseline: %s\n\nNothing was sent; Terraform state was not changed.", td.label(), err))
+			return nil, ps
+		}
+		if !takeListing(plan, td, want, listing, current, priors, &ps) {
+			return nil, ps
+		}
+		skipped = plan.skipped()
+	}
+	configured := map[string]controlDecision{} // a skipped control keeps its configured decision in state
+	for id := range skipped {
+		if d, ok := want[id]; ok {
+			configured[id] = d
+		}
+		delete(want, id)
+	}
+
+	result, sent, failed, undecoded := converge(ctx, td, current, want, release)
+	for id, d := range configured {
+		result[id] = d
+	}
+	kept := map[string]*controlDecision{}
+	for id := range result {
+		if p, ok := priors[id]; ok {
+			kept[id] = p
+		}
+	}
+	plan.setDecisions(result)
+	plan.SkippedControls = some(sortedKeys(skipped))
+	plan.PriorDecisions = some(kept)
+
+	tenant := plan.ID.Value
+	warnUndecoded(&ps, tenant, undecoded)
+	warnKept(&ps, tenant, plan.OnDestroy.Value, removed, unknownPrior)
+	what := "update"
+	if prior == nil {
+		what = "apply"
+	}
+	addFailures(&ps, tenant, what, sent, failed, prior == nil)
+	return plan, ps
 }
 
-var _ controlProfileWriter = (*graph.Client)(nil)
+// takeListing completes plan from the tenant's listing: its id and tenant_id, the controls to skip when the plan
+// did not know them yet, and for each control new to the baseline the decision it holds now (current) and, the
+// first time, the decision to restore (priors). It reports false, with an error in ps, when the listing is of
+// another tenant or a control the tenant lacks must be refused.
+func takeListing(plan *baselineModelV1, td baselineTenant, want map[string]controlDecision,
+	listing map[string]*graph.SecureScoreControlProfile, current map[string]controlDecision, priors map[string]*controlDecision, ps *problems) bool {
+	if answer := strings.ToLower(tenantOf(listing)); answer != "" {
+		if plan.ID.isSet() && !sameTenant(plan.ID.Value, answer) {
+			mismatchedTenant(ps, plan.ID.Value, answer, td.label())
+			return false
+		}
+		plan.ID = some(answer)
+	}
+	if !plan.TenantID.isSet() && plan.ID.isSet() {
+		plan.TenantID = plan.ID
+	}
+	if !plan.SkippedControls.isSet() {
+		var skip []string
+		for _, id := range sortedKeys(want) {
+			if _, listed := listing[id]; !listed || isDefenderControl(id) {
+				skip = append(skip, id)
+			}
+		}
+		if len(skip) > 0 && plan.MissingControls.Value != missingControlsWarn {
+			ps.addError("Controls the baseline cannot apply",
+				fmt.Sprintf("Tenant %q has no control %s, or they are Microsoft Defender for Endpoint controls, which Graph does not "+
+					"update. Nothing was sent. Remove them from controls, or set missing_controls = \"warn\" to skip them.",
+					td.label(), missingControlsText(skip, sortedKeys(listing))))
+			return false
+		}
+		plan.SkippedControls = some(nonNil(skip))
+	}
+	skipped := plan.skipped()
+	for id := range want {
+		p, listed := listing[id]
+		if skipped[id] || !listed {
+			continue
+		}
+		if _, known := current[id]; !known {
+			current[id] = decisionOf(p)
+		}
+		if _, ok := priors[id]; !ok {
+			before := decisionOf(p)
+			priors[id] = &before
+		}
+	}
+	return true
+}
 
-// converge PATCHes every control of want whose current decision differs (or is not known), and puts every
-// control of reset back to Default unless it already is. It returns what the service holds afterwards for
-// the controls of want and those of reset that are not back to Default, as far as this apply knows: a control
-// whose PATCH succeeded holds what was sent, one that failed keeps current (and is left out when current has
-// nothing for it). sent counts the PATCHes; failed names each control whose PATCH failed, with the error. No response is read back:
-// a PATCH that succeeded set exactly what it sent.
-func converge(ctx context.Context, client controlProfileWriter, profiles *controlProfileSnapshot,
-	current, want map[string]controlDecision, reset []string) (result map[string]controlDecision, sent int, failed map[string]error) {
-	result = map[string]controlDecision{}
+// destroyBaseline releases every control of state as its on_destroy says. It returns the state to keep when
+// some of them failed (those controls, with an error in ps), else nil: the baseline leaves state unless ps holds
+// an error.
+func destroyBaseline(ctx context.Context, td baselineTenant, state *baselineModelV1) (*baselineModelV1, problems) {
+	var ps problems
+	tenant := state.tenantName()
+	current := state.managed()
+	if state.OnDestroy.Value == onDestroyKeep {
+		ps.addWarning("Baseline only removed from Terraform state",
+			fmt.Sprintf("on_destroy is \"keep\", so the controls of the baseline of tenant %q keep their decisions in Microsoft "+
+				"Secure Score; nothing was sent to Microsoft Graph.", tenant))
+		return nil, ps
+	}
+	ids := sortedKeys(current)
+	release, unknownPrior := releaseTargets(state.OnDestroy.Value, current, state.PriorDecisions.Value, ids)
+	result, sent, failed, undecoded := converge(ctx, td, current, nil, release)
+	warnUndecoded(&ps, tenant, undecoded)
+	warnKept(&ps, tenant, state.OnDestroy.Value, nil, unknownPrior)
+	if len(failed) == 0 {
+		return nil, ps
+	}
+	addFailures(&ps, tenant, state.OnDestroy.Value, sent, failed, false)
+	kept := map[string]*controlDecision{}
+	for id := range result {
+		if p, ok := state.PriorDecisions.Value[id]; ok {
+			kept[id] = p
+		}
+	}
+	state.setDecisions(result)
+	state.SkippedControls = some([]string{})
+	state.PriorDecisions = some(kept)
+	return state, ps
+}
+
+// releaseTargets are the decisions the controls ids go back to as onDestroy says (restore: each one's prior
+// decision; reset: Default; keep: none), and unknownPrior the controls restore leaves as they are because their
+// prior decision is not known.
+func releaseTargets(onDestroy string, current map[string]controlDecision, priors map[string]*controlDecision, ids []string) (
+	targets map[string]controlDecision, unknownPrior []string) {
+	targets = map[string]controlDecision{}
+	for _, id := range ids {
+		if _, managed := current[id]; !managed {
+			continue
+		}
+		switch onDestroy {
+		case onDestroyReset:
+			targets[id] = pristine
+		case onDestroyRestore:
+			if p := priors[id]; p != nil {
+				targets[id] = *p
+			} else {
+				unknownPrior = append(unknownPrior, id)
+			}
+		}
+	}
+	slices.Sort(unknownPrior)
+	return targets, unknownPrior
+}
+
+// converge PATCHes every control of want whose current decision differs (or is not known), and every control
+// of release whose current decision is not its target. It returns what the service holds afterwards for the
+// controls that stay in the baseline, as far as this apply knows: a control of want whose PATCH succeeded holds
+// what was sent, one that failed keeps current (and is left out when current has nothing for it); a released
+// control leaves unless its PATCH failed. sent counts the PATCHes; failed names each control whose PATCH failed,
+// with the error; undecoded the controls whose PATCH Graph applied but answered with a body that did not decode
+// (applied all the same). No response is read back: a PATCH that succeeded set exactly what it sent.
+func converge(ctx context.Context, td baselineTenant, current, want, release map[string]controlDecision) (
+	result map[string]controlDecision, sent int, failed map[string]error, undecoded []string) {
+	result = make(map[string]controlDecision, len(want))
 	sends := map[string]controlDecision{}
 	for id, d := range want {
 		if cur, ok := current[id]; ok && cur.equal(d) {
@@ -43,11 +219,10 @@ func converge(ctx context.Context, client controlProfileWriter, profiles *contro
 		}
 		sends[id] = d
 	}
-	for _, id := range reset {
-		if cur, ok := current[id]; ok && cur.equal(pristine) {
-			continue
+	for id, d := range release {
+		if !current[id].equal(d) {
+			sends[id] = d
 		}
-		sends[id] = pristine
 	}
 
 	// Logged once here: terraform-plugin-log's masking mutates shared fields, so goroutines must not log with ctx.
@@ -61,15 +236,21 @@ func converge(ctx context.Context, client controlProfileWriter, profiles *contro
 		g.Go(func() error {
 			err := ctx.Err()
 			if err == nil {
-				err = patchControl(ctx, client, id, d)
-				profiles.invalidate(id) // a failed PATCH may have landed too
+				err = td.patch(ctx, id, d)
 			}
+			var ue *graph.UndecodedWriteError
+			landed := errors.As(err, &ue)
 			_, wanted := want[id]
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
+			case landed:
+				undecoded = append(undecoded, id)
+				if wanted {
+					result[id] = d
+				}
 			case err != nil && !wanted && graph.IsNotFound(err):
-				// A control that no longer exists has nothing left to reset.
+				// A control that no longer exists has nothing left to put back.
 			case err != nil:
 				failed[id] = err
 				if cur, ok := current[id]; ok {
@@ -82,200 +263,50 @@ func converge(ctx context.Context, client controlProfileWriter, profiles *contro
 		})
 	}
 	_ = g.Wait() // every goroutine returns nil: failures are collected, so one does not stop the others
-	return result, len(sends), failed
+	slices.Sort(undecoded)
+	return result, len(sends), failed, undecoded
 }
 
-func patchControl(ctx context.Context, client controlProfileWriter, id string, d controlDecision) error {
-	_, err := client.UpdateControlProfile(ctx, id, d.update())
-	return err
+// warnUndecoded reports the PATCHes Graph applied although their answers did not decode: kept in state.
+func warnUndecoded(ps *problems, tenant string, ids []string) {
+	if len(ids) > 0 {
+		ps.addWarning("Controls updated, but Graph's answers did not decode",
+			fmt.Sprintf("Microsoft Graph applied the PATCH of %s in tenant %q (a 2xx answer), but the body of its answer did not "+
+				"decode. The decisions sent are in Terraform state; nothing is sent again for them.", quoted(ids), tenant))
+	}
+}
+
+// warnKept reports the controls that left the baseline without a write: with on_destroy "keep" (removed from
+// controls; destroy reports its own), or "restore" without a known prior decision.
+func warnKept(ps *problems, tenant, onDestroy string, removed, unknownPrior []string) {
+	if onDestroy == onDestroyKeep && len(removed) > 0 {
+		slices.Sort(removed)
+		ps.addWarning("Controls left as they are",
+			fmt.Sprintf("Removed from the baseline with on_destroy = \"keep\", %s keep their decisions in tenant %q; nothing was sent for them.", quoted(removed), tenant))
+	}
+	if len(unknownPrior) > 0 {
+		ps.addWarning("Controls left as they are",
+			fmt.Sprintf("on_destroy is \"restore\", but the decisions of %s from before the baseline are not known (the baseline's "+
+				"state was written by an earlier build), so they keep their current decisions in tenant %q.", quoted(unknownPrior), tenant))
+	}
 }
 
 // addFailures reports every failed control and what happened to state.
-func addFailures(diags *diag.Diagnostics, tenant, what string, attempted int, failed map[string]error, afterCreate bool) {
+func addFailures(ps *problems, tenant, what string, attempted int, failed map[string]error, afterCreate bool) {
 	if len(failed) == 0 {
 		return
 	}
 	var b strings.Builder
 	for _, id := range sortedKeys(failed) {
-		fmt.Fprintf(&b, "- %s: %s\n", id, failed[id])
+		fmt.Fprintf(&b, "- %q: %s\n", id, failed[id])
 	}
-	detail := fmt.Sprintf("Microsoft Graph refused or did not complete the %s of %d of the %d controls changed in the baseline of tenant %s:\n\n%s\n"+
+	detail := fmt.Sprintf("Microsoft Graph refused or did not complete the %s of %d of the %d controls changed in the baseline of tenant %q:\n\n%s\n"+
 		"The controls that were changed are in Terraform state. The failed controls keep their previous state there, so the next "+
 		"apply sends only them.", what, len(failed), attempted, tenant, b.String())
 	if afterCreate {
 		detail += "\n\nTerraform marks a resource whose creation reported an error as tainted, and would replace it at the next apply " +
-			"(resetting its controls first when reset_on_destroy is true). Run `terraform untaint` on the baseline first so that " +
+			"(handling its controls first as on_destroy says). Run `terraform untaint` on the baseline first so that " +
 			"the next apply finishes only the failed controls."
 	}
-	diags.AddError(fmt.Sprintf("Unable to %s %d control(s) of the baseline", what, len(failed)), detail)
-}
-
-// startWrite bounds a write of o by the timeouts block's entry that timeout picks (Create, Update or Delete);
-// client is nil when the write cannot start, with diags saying why.
-func (s *baselineServer) startWrite(ctx context.Context, o baselineObject,
-	timeout func(timeouts.Value, context.Context, time.Duration) (time.Duration, diag.Diagnostics), summary string,
-	diags *diag.Diagnostics) (_ context.Context, _ context.CancelFunc, _ *providerData, client *graph.Client) {
-	data := s.data.Load()
-	t, err := o.timeouts(ctx)
-	if err != nil {
-		diags.AddError(summary, err.Error())
-		return ctx, func() {}, data, nil
-	}
-	pick := func(ctx context.Context, d time.Duration) (time.Duration, diag.Diagnostics) {
-		return timeout(t, ctx, d)
-	}
-	ctx, cancel, client := (&resourceBase{data: data}).startWrite(ctx, pick, diags)
-	return ctx, cancel, data, client
-}
-
-// create applies a new baseline's plan and reports whether plan is now the state to store (with errors too,
-// when some controls failed).
-func (s *baselineServer) create(ctx context.Context, plan baselineObject, diags *diag.Diagnostics) bool {
-	ctx, cancel, data, client := s.startWrite(ctx, plan, timeouts.Value.Create, "Unable to apply the baseline", diags)
-	defer cancel()
-	if client == nil {
-		return false
-	}
-	want, _, d := plan.decisions()
-	diags.Append(d...)
-	if d.HasError() {
-		return false
-	}
-	return applyPlan(ctx, data, client, plan, want, map[string]controlDecision{}, nil, true, diags)
-}
-
-// update applies the plan of a baseline that prior holds, putting the controls removed from it back to Default
-// (reset_on_destroy), and reports whether plan is now the state to store.
-func (s *baselineServer) update(ctx context.Context, plan, prior baselineObject, diags *diag.Diagnostics) bool {
-	ctx, cancel, data, client := s.startWrite(ctx, plan, timeouts.Value.Update, "Unable to apply the baseline", diags)
-	defer cancel()
-	if client == nil {
-		return false
-	}
-	current, _, d := prior.decisions()
-	diags.Append(d...)
-	want, _, d2 := plan.decisions()
-	diags.Append(d2...)
-	if diags.HasError() {
-		return false
-	}
-	for id := range prior.skipped() {
-		delete(current, id) // their values are the configuration's, not the service's
-	}
-	resetOnDestroy := resetOnDestroyOf(plan)
-	var reset, left []string
-	for _, id := range sortedKeys(current) {
-		if _, ok := want[id]; ok {
-			continue
-		}
-		if resetOnDestroy {
-			reset = append(reset, id)
-		} else {
-			left = append(left, id)
-		}
-	}
-	if len(left) > 0 {
-		diags.AddWarning("Controls only removed from the baseline",
-			fmt.Sprintf("reset_on_destroy is false, so %s keep their state in Microsoft Secure Score; nothing was sent for them.", strings.Join(left, ", ")))
-	}
-	return applyPlan(ctx, data, client, plan, want, current, reset, false, diags)
-}
-
-// resetOnDestroyOf is reset_on_destroy; null and unknown read as false, as the framework's ValueBool does.
-func resetOnDestroyOf(o baselineObject) bool {
-	var b bool
-	if isKnown(o["reset_on_destroy"]) {
-		_ = o["reset_on_destroy"].As(&b)
-	}
-	return b
-}
-
-// applyPlan makes the service hold plan's controls (want, as the caller decoded them), given what it is known to
-// hold (current) and the controls to put back to Default, and rewrites plan into the new state. Controls of plan
-// that current does not know are read from one list first. It reports false when that list failed: nothing was
-// sent and plan is not a state.
-func applyPlan(ctx context.Context, data *providerData, client controlProfileWriter, plan baselineObject,
-	want, current map[string]controlDecision, reset []string, create bool, diags *diag.Diagnostics) bool {
-	skipped := plan.skipped()
-	needList := !plan["skipped_controls"].IsKnown() || !plan["id"].IsKnown()
-	for id := range want {
-		if _, ok := current[id]; !ok && !skipped[id] {
-			needList = true
-		}
-	}
-	tenant := plan.str("id")
-	if needList {
-		listing := listProfiles(ctx, data, usingControls(sortedKeys(want)), diags)
-		if listing == nil {
-			return false
-		}
-		tenant = tenantOf(data, listing)
-		plan.setString("id", tenant)
-		if !plan["skipped_controls"].IsKnown() && plan.str("missing_controls") == missingControlsWarn {
-			for id := range want {
-				if _, ok := listing[id]; !ok {
-					skipped[id] = true
-				}
-			}
-		}
-		for id := range want {
-			if p, ok := listing[id]; ok {
-				if _, known := current[id]; !known {
-					current[id] = decisionOf(p)
-				}
-			}
-		}
-	}
-	configured := map[string]controlDecision{} // a skipped control keeps its configured decision in state
-	for id := range skipped {
-		if d, ok := want[id]; ok {
-			configured[id] = d
-		}
-		delete(want, id)
-	}
-	result, sent, failed := converge(ctx, client, data.profiles, current, want, reset)
-	for id := range skipped {
-		result[id] = configured[id]
-	}
-	plan.setControls(result)
-	plan.setSkipped(sortedKeys(skipped))
-	what := "update"
-	if create {
-		what = "apply"
-	}
-	addFailures(diags, tenant, what, sent, failed, create)
-	return true
-}
-
-// delete puts every control of state back to Default unless reset_on_destroy is false. It returns the state to
-// keep when some resets failed (the controls not reset, with an error), else nil: the baseline leaves state
-// unless diags holds an error.
-func (s *baselineServer) delete(ctx context.Context, state baselineObject, diags *diag.Diagnostics) baselineObject {
-	if rod := state["reset_on_destroy"]; isKnown(rod) && !resetOnDestroyOf(state) {
-		diags.AddWarning("Baseline only removed from Terraform state",
-			fmt.Sprintf("reset_on_destroy is false, so the controls of the baseline of tenant %s keep their state in Microsoft Secure Score; "+
-				"nothing was sent to Microsoft Graph.", state.str("id")))
-		return nil
-	}
-	ctx, cancel, data, client := s.startWrite(ctx, state, timeouts.Value.Delete, "Unable to destroy the baseline", diags)
-	defer cancel()
-	if client == nil {
-		return nil
-	}
-	prior, _, d := state.decisions()
-	diags.Append(d...)
-	if d.HasError() {
-		return nil
-	}
-	for id := range state.skipped() {
-		delete(prior, id)
-	}
-	result, sent, failed := converge(ctx, client, data.profiles, prior, nil, sortedKeys(prior))
-	if len(failed) == 0 {
-		return nil
-	}
-	addFailures(diags, state.str("id"), "reset", sent, failed, false)
-	state.setControls(result)
-	state.setSkipped(nil)
-	return state
+	ps.addError(fmt.Sprintf("Unable to %s %d control(s) of the baseline", what, len(failed)), detail)
 }

@@ -39,7 +39,7 @@ func newBaselineBench(tb testing.TB, n int) *baselineBench {
 	return newBaselineBenchOn(tb, n, NewProtocol6Server("bench"))
 }
 
-// newBaselineBenchOn is newBaselineBench with the provider served by serve (newBaselineFrameworkServer for the A/B).
+// newBaselineBenchOn is newBaselineBench with the provider served by serve.
 func newBaselineBenchOn(tb testing.TB, n int, serve func() tfprotov6.ProviderServer) *baselineBench {
 	tb.Helper()
 	ctx := context.Background()
@@ -164,12 +164,6 @@ func stateJSON(typ tftypes.Type, dv *tfprotov6.DynamicValue) ([]byte, error) {
 // them changed: the listing comes from an in-process emulator without latency, so this is the CPU the RPCs take.
 func BenchmarkBaselinePlan(b *testing.B) { benchBaselinePlan(b, NewProtocol6Server("bench")) }
 
-// BenchmarkBaselinePlanFramework is BenchmarkBaselinePlan with the baseline served by the framework
-// (baselineResource), the A/B of baselineServer.
-func BenchmarkBaselinePlanFramework(b *testing.B) {
-	benchBaselinePlan(b, newBaselineFrameworkServer("bench"))
-}
-
 func benchBaselinePlan(b *testing.B, serve func() tfprotov6.ProviderServer) {
 	for _, n := range []int{1000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
@@ -186,11 +180,6 @@ func benchBaselinePlan(b *testing.B, serve func() tfprotov6.ProviderServer) {
 // BenchmarkBaselineApply is the provider's share of the apply of that plan: PlanResourceChange again (Terraform
 // plans once more in the apply walk) and ApplyResourceChange, which PATCHes the changed tenth.
 func BenchmarkBaselineApply(b *testing.B) { benchBaselineApply(b, NewProtocol6Server("bench")) }
-
-// BenchmarkBaselineApplyFramework is BenchmarkBaselineApply with the baseline served by the framework.
-func BenchmarkBaselineApplyFramework(b *testing.B) {
-	benchBaselineApply(b, newBaselineFrameworkServer("bench"))
-}
 
 func benchBaselineApply(b *testing.B, serve func() tfprotov6.ProviderServer) {
 	for _, n := range []int{1000} {

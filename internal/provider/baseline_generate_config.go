@@ -4,38 +4,34 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// GenerateResourceConfig answers `terraform plan -generate-config-out` after an import as the framework did: the
-// imported state without the computed-only attributes (id, skipped_controls), and without empty optional strings.
+// GenerateResourceConfig answers `terraform plan -generate-config-out` after an import: the imported state's
+// configurable attributes (tenant_id and controls among them), without what only the provider sets (id,
+// skipped_controls, prior_decisions) or the deprecated reset_on_destroy. Empty optional strings are written as
+// null (the codec does).
 func (s *baselineServer) GenerateResourceConfig(_ context.Context, req *tfprotov6.GenerateResourceConfigRequest) (*tfprotov6.GenerateResourceConfigResponse, error) {
 	resp := &tfprotov6.GenerateResourceConfigResponse{}
 	if req.State == nil {
-		resp.Diagnostics = errorDiagnostics("Unexpected Generate Config Request",
-			"An unexpected error was encountered when generating resource configuration. The current state was missing.\n\n"+
-				"This is always a problem with Terraform or terraform-plugin-framework. Please report this to the provider developer.")
+		resp.Diagnostics = errorDiagnostics("Unable to generate the baseline's configuration", "Terraform sent no imported state to generate it from.")
 		return resp, nil
 	}
-	config, null, err := decodeBaseline(req.State)
+	config, err := decodeBaseline(req.State)
 	if err != nil {
 		resp.Diagnostics = errorDiagnostics("Unable to generate the baseline's configuration", err.Error())
 		return resp, nil
 	}
-	if null {
+	if config == nil {
 		resp.Config = nullBaselineValue()
 		return resp, nil
 	}
-	config["id"] = tftypes.NewValue(tftypes.String, nil)
-	config["skipped_controls"] = tftypes.NewValue(baselineSkippedType, nil)
-	if isKnown(config["missing_controls"]) && config.str("missing_controls") == "" {
-		config["missing_controls"] = tftypes.NewValue(tftypes.String, nil)
+	for _, f := range baselineFields {
+		if !f.configurable() {
+			f.setNull(config)
+		}
 	}
-	if known, _, d := config.decisions(); !d.HasError() && isKnown(config["controls"]) {
-		config.setControls(known) // assigned_to and comment: "" is written as null
-	}
-	if resp.Config, err = config.encode(); err != nil {
-		resp.Diagnostics = errorDiagnostics("Unable to generate the baseline's configuration", err.Error())
-	}
+	var ps problems
+	resp.Config = encodeOrReport(config, &ps)
+	resp.Diagnostics = ps.proto()
 	return resp, nil
 }

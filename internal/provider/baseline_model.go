@@ -1,9 +1,13 @@
 package provider
 
-import (
-	"maps"
-	"slices"
-)
+// The baseline's model: plain Go values that its core (baseline_plan.go, baseline_read.go, baseline_apply.go)
+// works on. baseline_wire.go converts them to and from Terraform's wire values at the protocol edge, once per
+// value; baseline_fields.go lists the attributes, once, for the schema, the value type and the codec.
+
+import "strings"
+
+// baselineSchemaVersion is the version of baselineModelV1's schema (baseline_upgrade.go reads version 0).
+const baselineSchemaVersion = 1
 
 // missing_controls values.
 const (
@@ -11,7 +15,121 @@ const (
 	missingControlsWarn  = "warn"
 )
 
-// sortedKeys are m's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	return slices.Sorted(maps.Keys(m))
+// on_destroy values: what happens to a control that leaves the baseline (on destroy, or when its key is removed).
+const (
+	onDestroyRestore = "restore" // back to its decision from before the baseline first changed it
+	onDestroyReset   = "reset"   // back to Default, nobody assigned, no comment
+	onDestroyKeep    = "keep"    // nothing is sent
+)
+
+// tenant_unavailable values.
+const (
+	tenantUnavailableError = "error"
+	tenantUnavailableWarn  = "warn"
+)
+
+// baselineModelV1 is one securescore_baseline value (schema version 1).
+type baselineModelV1 struct {
+	ID                maybe[string]
+	TenantID          maybe[string]
+	Controls          maybe[map[string]baselineControl]
+	MissingControls   maybe[string]
+	OnDestroy         maybe[string]
+	ResetOnDestroy    maybe[bool] // deprecated: on_destroy "reset" (true) or "keep" (false)
+	TenantUnavailable maybe[string]
+	SkippedControls   maybe[[]string] // sorted
+	// PriorDecisions are the decisions from before the baseline first changed each control. A nil decision is
+	// not known: state written before version 1 did not record it.
+	PriorDecisions maybe[map[string]*controlDecision]
+	Timeouts       maybe[baselineTimeouts]
+}
+
+// baselineTimeouts is the timeouts block.
+type baselineTimeouts struct {
+	Create, Read, Update, Delete maybe[string]
+}
+
+// baselineControl is one element of controls: a decision, or in a configuration or a plan one that is null or
+// not yet known, wholly or in some attributes.
+type baselineControl struct {
+	controlDecision
+	Null, Unknown bool // the element itself
+	// unknown: attributes known only after apply; unset: a required attribute that is null, or an optional one
+	// that is "" (which stands for null, so a configuration must leave it out). By position in decisionAttributes.
+	unknown, unset attrFlags
+}
+
+// attrFlags has bit i set for attribute i of decisionAttributes.
+type attrFlags uint8
+
+func (f attrFlags) has(i int) bool { return f&(1<<i) != 0 }
+
+func (f *attrFlags) set(i int) { *f |= 1 << i }
+
+// known reports whether the element and all its attributes are known.
+func (c baselineControl) known() bool { return !c.Unknown && c.unknown == 0 }
+
+// tenantName is the name the baseline's tenant is reached by: tenant_id (as configured, a GUID or a domain),
+// else id (the GUID), else "" (the provider's tenant).
+func (m *baselineModelV1) tenantName() string {
+	switch {
+	case m.TenantID.isSet() && m.TenantID.Value != "":
+		return m.TenantID.Value
+	case m.ID.isSet():
+		return m.ID.Value
+	}
+	return ""
+}
+
+// decisions are the known elements of controls; unknown lists, sorted, the keys whose value is not known yet.
+func (m *baselineModelV1) decisions() (known map[string]controlDecision, unknown []string) {
+	known = make(map[string]controlDecision, len(m.Controls.Value))
+	for _, id := range sortedKeys(m.Controls.Value) {
+		if c := m.Controls.Value[id]; c.known() {
+			known[id] = c.controlDecision
+		} else {
+			unknown = append(unknown, id)
+		}
+	}
+	return known, unknown
+}
+
+// setDecisions makes controls hold ds.
+func (m *baselineModelV1) setDecisions(ds map[string]controlDecision) {
+	controls := make(map[string]baselineControl, len(ds))
+	for id, d := range ds {
+		controls[id] = baselineControl{controlDecision: d}
+	}
+	m.Controls = some(controls)
+}
+
+// skipped is skipped_controls as a set; null and unknown read as empty.
+func (m *baselineModelV1) skipped() map[string]bool {
+	out := make(map[string]bool, len(m.SkippedControls.Value))
+	for _, id := range m.SkippedControls.Value {
+		out[id] = true
+	}
+	return out
+}
+
+// managed are the controls of state that the service holds as state says (those not skipped), with their
+// decisions.
+func (m *baselineModelV1) managed() map[string]controlDecision {
+	ds, _ := m.decisions()
+	for _, id := range m.SkippedControls.Value {
+		delete(ds, id)
+	}
+	return ds
+}
+
+// sameTenant reports whether two tenant names are the same (GUIDs and domains are compared without case).
+func sameTenant(a, b string) bool { return strings.EqualFold(a, b) }
+
+// controlsUsed are the listed controls whose values a refresh takes: those state manages, or every control for an
+// import (no controls in state yet).
+func (m *baselineModelV1) controlsUsed() controlsUsed {
+	if !m.Controls.isSet() {
+		return usingEveryControl()
+	}
+	return usingControls(sortedKeys(m.Controls.Value))
 }

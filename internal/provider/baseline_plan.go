@@ -3,120 +3,326 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
-
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// plan turns Terraform's proposed new state into the planned state, given the configuration and the prior state
-// (nil on create), in the framework's order: defaults, then "known after apply" for the computed attributes on any
-// change (id keeps its prior value, as UseStateForUnknown did), then the baseline's own rules (planControls).
-func (s *baselineServer) plan(ctx context.Context, plan, config, prior baselineObject, diags *diag.Diagnostics) {
-	if config["reset_on_destroy"].IsNull() {
-		plan["reset_on_destroy"] = tftypes.NewValue(tftypes.Bool, true)
+// planBaseline turns Terraform's proposed new state (plan) into the planned state, given the configuration and
+// the prior state (nil on create). tenants is nil while the provider is not configured (its configuration holds
+// values known only after apply): the plan is then made without the tenant, and apply checks it. It reports
+// whether the baseline must be replaced because its tenant changed.
+func planBaseline(ctx context.Context, tenants baselineTenants, config, prior, plan *baselineModelV1) (replace bool, ps problems) {
+	planDefaults(config, plan)
+	changed := prior == nil || !plan.equal(prior)
+	if changed {
+		plan.SkippedControls = unknownValue[[]string]()
+		plan.PriorDecisions = unknownValue[map[string]*controlDecision]()
 	}
-	if config["missing_controls"].IsNull() {
-		plan.setString("missing_controls", missingControlsError)
-	}
-	if prior == nil || !plan.equal(prior) {
-		plan["skipped_controls"] = tftypes.NewValue(baselineSkippedType, tftypes.UnknownValue)
-		plan["id"] = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
-		if prior != nil && !prior["id"].IsNull() {
-			plan["id"] = prior["id"]
+	if tenants == nil {
+		// Without the provider the tenant cannot be resolved; Terraform plans again once it is configured (in the
+		// apply walk), and that plan decides. A tenant_id that names another tenant than state's is a replacement
+		// either way.
+		switch {
+		case prior == nil:
+			plan.ID = unknownValue[string]()
+			if !config.TenantID.isSet() {
+				plan.TenantID = unknownValue[string]()
+			}
+		case !config.TenantID.Null && !sameTenant(config.TenantID.Value, prior.TenantID.Value) && !sameTenant(config.TenantID.Value, prior.ID.Value):
+			plan.ID = unknownValue[string]()
+			return true, ps
 		}
+		return false, ps
 	}
-	if data := s.data.Load(); data != nil { // else a provider configured only at apply: checked then
-		planControls(ctx, data, plan, prior, diags)
+	td, replace := planBaselineTenant(ctx, tenants, config, prior, plan, &ps)
+	if td == nil || replace {
+		return replace, ps
+	}
+	planControls(ctx, td, plan, prior, &ps)
+	if prior != nil && plan.Controls.isSet() && !ps.hasError() {
+		var removed []string
+		for id := range prior.managed() {
+			if _, ok := plan.Controls.Value[id]; !ok {
+				removed = append(removed, id)
+			}
+		}
+		warnRelease(&ps, plan.OnDestroy, prior, removed, "Removing controls from the baseline")
+	}
+	return false, ps
+}
+
+// planDefaults fills the defaults of the optional attributes the configuration leaves null (Terraform proposes
+// their prior values); on_destroy follows the deprecated reset_on_destroy when that is set.
+func planDefaults(config, plan *baselineModelV1) {
+	plan.setDefaults(config)
+	if config.OnDestroy.Null {
+		switch r := config.ResetOnDestroy; {
+		case r.Null:
+		case r.Unknown:
+			plan.OnDestroy = unknownValue[string]()
+		case r.Value:
+			plan.OnDestroy = some(onDestroyReset)
+		default:
+			plan.OnDestroy = some(onDestroyKeep)
+		}
 	}
 }
 
-// equal reports whether every attribute of o equals o2's.
-func (o baselineObject) equal(o2 baselineObject) bool {
-	for name, v := range o {
-		if !v.Equal(o2[name]) {
-			return false
+// planBaselineTenant finds the baseline's tenant and plans tenant_id and id. The tenant is the configuration's
+// tenant_id, else the provider's; when it is not the tenant of the prior state (compared by GUID) the baseline is
+// replaced, with a warning naming both. It returns nil when the controls cannot be planned against the tenant
+// (ps says why, or the baseline is replaced).
+func planBaselineTenant(ctx context.Context, tenants baselineTenants, config, prior, plan *baselineModelV1, ps *problems) (baselineTenant, bool) {
+	if config.TenantID.Unknown {
+		plan.TenantID, plan.ID = unknownValue[string](), unknownValue[string]()
+		if prior != nil {
+			ps.addAttrWarning(attribute("tenant_id"), "Baseline replaced: its tenant is known only after apply",
+				fmt.Sprintf("tenant_id is known only after apply, so it may not be tenant %q of the baseline's state; Terraform "+
+					"replaces the baseline, handling the controls of tenant %q as on_destroy = %q says.", prior.tenantName(),
+					prior.tenantName(), prior.OnDestroy.Value))
+			return nil, true
 		}
+		return nil, false
 	}
-	return true
+	name := ""
+	if config.TenantID.isSet() {
+		name = config.TenantID.Value
+	}
+	td, err := tenants(name)
+	if err != nil {
+		ps.addAttrError(attribute("tenant_id"), "No tenant for the baseline", err.Error())
+		return nil, false
+	}
+	guid, guidErr := td.guid(ctx)
+	resolved := func(fallback maybe[string]) maybe[string] {
+		if guidErr == nil {
+			return some(strings.ToLower(guid))
+		}
+		return fallback
+	}
+	switch {
+	case config.TenantID.isSet():
+		plan.TenantID = config.TenantID
+	case prior != nil && guidErr == nil && sameTenant(prior.TenantID.Value, guid):
+		plan.TenantID = prior.TenantID // as state spells it
+	default:
+		plan.TenantID = resolved(unknownValue[string]())
+	}
+	if prior == nil {
+		plan.ID = resolved(unknownValue[string]())
+		return td, false
+	}
+
+	was := prior.ID.Value
+	if !prior.ID.isSet() {
+		was = prior.TenantID.Value
+	}
+	switch {
+	case guidErr == nil && sameTenant(guid, was):
+	case guidErr != nil && (sameTenant(td.label(), was) || sameTenant(td.label(), prior.TenantID.Value)):
+		if !config.TenantID.isSet() {
+			plan.TenantID = prior.TenantID
+		}
+	case guidErr != nil:
+		if warnUnavailable(plan, td.label(), guidErr, ps) {
+			// Planned as state holds it; what only the tenant can tell stays as it was, or known after apply.
+			plan.ID = prior.ID
+			if !config.TenantID.isSet() {
+				plan.TenantID = prior.TenantID
+			}
+			return nil, false
+		}
+		ps.addAttrError(attribute("tenant_id"), "Unable to resolve the baseline's tenant",
+			fmt.Sprintf("Tenant %q: %s\n\nThe baseline's state is of tenant %q; without the GUID of %q the plan cannot tell whether it is the same tenant.",
+				td.label(), guidErr, was, td.label()))
+		return nil, false
+	default:
+		ps.addAttrWarning(attribute("tenant_id"), "Baseline moves to another tenant",
+			fmt.Sprintf("The baseline's state is of tenant %q, and its tenant is now %q (%s). Terraform replaces the baseline: "+
+				"destroy handles the controls of tenant %q as on_destroy = %q says, then the decisions are applied to tenant %q. "+
+				"If the provider's tenant changed by mistake, point it back, or set tenant_id on the baseline, before applying.",
+				was, td.label(), strings.ToLower(guid), was, prior.OnDestroy.Value, td.label()))
+		plan.ID = unknownValue[string]()
+		plan.SkippedControls = unknownValue[[]string]()
+		plan.PriorDecisions = unknownValue[map[string]*controlDecision]()
+		return nil, true
+	}
+	plan.ID = prior.ID
+	if !plan.ID.isSet() {
+		plan.ID = resolved(unknownValue[string]())
+	}
+	return td, false
 }
 
 // planControls checks the planned controls against the other baselines of this walk and the tenant, and plans
-// skipped_controls and id.
-func planControls(ctx context.Context, data *providerData, plan, prior baselineObject, diags *diag.Diagnostics) {
-	if !plan["controls"].IsKnown() {
+// skipped_controls, prior_decisions and id.
+func planControls(ctx context.Context, td baselineTenant, plan, prior *baselineModelV1, ps *problems) {
+	if !plan.Controls.isSet() {
+		plan.SkippedControls = unknownValue[[]string]()
+		plan.PriorDecisions = unknownValue[map[string]*controlDecision]()
 		return
 	}
-	want, unknown, d := plan.decisions()
-	diags.Append(d...)
-	if d.HasError() {
+	want, unknown := plan.decisions()
+	if conflicts := td.claim(want); len(conflicts) > 0 {
+		ps.addAttrError(attribute("controls"), "Control managed by two baselines",
+			fmt.Sprintf("Another securescore_baseline of this provider configuration (tenant %q) sets these controls differently: %s. "+
+				"Each apply would undo the other; keep each control in one baseline.", td.label(), quoted(conflicts)))
 		return
 	}
-	if conflicts := data.claims.claim(want); len(conflicts) > 0 {
-		diags.AddAttributeError(controlsPath, "Control managed by two baselines",
-			fmt.Sprintf("Another securescore_baseline of this provider configuration (tenant %s) sets these controls differently: %s. "+
-				"Each apply would undo the other; keep each control in one baseline.", data.settings.TenantID, strings.Join(conflicts, ", ")))
-		return
+	keys := sortedKeys(plan.Controls.Value)
+	var defender []string
+	for _, id := range keys {
+		if isDefenderControl(id) {
+			defender = append(defender, id)
+		}
 	}
-
-	if len(unknown) == 0 && plan["id"].IsKnown() && knownToState(prior, want) {
+	if len(unknown) == 0 && len(defender) == 0 && plan.ID.isSet() && knownToState(prior, want) {
 		// Every control was in the tenant at this command's refresh (read confirms a control the list lacks with a
 		// GET and drops it on a 404): nothing can be missing, and nothing is skipped. Terraform plans again in the
 		// apply walk, in a new plugin process; this spares that process a list of the whole tenant.
-		plan.setSkipped(nil)
+		plan.SkippedControls = some([]string{})
+		plan.PriorDecisions = plannedPriors(prior, keys, nil)
 		return
 	}
 
-	ctx, cancel := context.WithTimeout(data.logContext(ctx), defaultReadTimeout)
-	defer cancel()
-	checked := append(sortedKeys(want), unknown...)
-	listing := listProfiles(ctx, data, usingControls(checked), diags)
-	if listing == nil {
+	listing, err := td.list(ctx, usingControls(append(keys, unknown...)))
+	if err != nil {
+		if !warnUnavailable(plan, td.label(), err, ps) {
+			ps.addError("Unable to list the tenant's control profiles",
+				fmt.Sprintf("Listing the control profiles of tenant %q for the baseline's plan: %s", td.label(), err))
+		}
 		return
 	}
 	var missing []string
-	for _, id := range checked {
-		if _, ok := listing[id]; !ok {
+	for _, id := range keys {
+		if _, listed := listing[id]; !listed && !isDefenderControl(id) {
 			missing = append(missing, id)
 		}
 	}
-	slices.Sort(missing)
-	var skipped []string
-	if len(missing) > 0 {
-		tenant := tenantOf(data, listing)
-		if plan.str("missing_controls") == missingControlsWarn {
-			skipped = missing
-			diags.AddAttributeWarning(controlsPath, "Controls missing from the tenant are skipped",
-				fmt.Sprintf("Tenant %s has no control %s (the set of controls depends on licences). With missing_controls = \"warn\" "+
-					"they are skipped and listed in skipped_controls; they are applied once the tenant has them.", tenant, strings.Join(missing, ", ")))
-		} else {
-			diags.AddAttributeError(controlsPath, "Controls missing from the tenant",
-				fmt.Sprintf("Tenant %s has no control %s (the set of controls depends on licences). Remove them from controls, or set "+
-					"missing_controls = \"warn\" to skip the controls a tenant lacks.", tenant, strings.Join(missing, ", ")))
+	tenant := td.label()
+	if t := tenantOf(listing); t != "" {
+		tenant = t
+	}
+	if len(missing)+len(defender) > 0 {
+		warn := plan.MissingControls.Value == missingControlsWarn
+		reportUnappliable(ps, warn, tenant, missing, defender, sortedKeys(listing))
+		if !warn {
 			return
 		}
 	}
-	plan.setSkipped(skipped)
-	if !plan["id"].IsKnown() {
-		plan.setString("id", tenantOf(data, listing))
+	skip := skippedSet(append(missing, defender...))
+	if plan.MissingControls.Unknown && len(skip) > 0 {
+		return // skipped or refused at apply, once missing_controls is known
+	}
+	plan.SkippedControls = some(sortedKeys(skip))
+	plan.PriorDecisions = plannedPriors(prior, keys, skip)
+	if !plan.ID.isSet() && tenantOf(listing) != "" {
+		plan.ID = some(strings.ToLower(tenantOf(listing)))
 	}
 }
 
+func skippedSet(ids []string) map[string]bool {
+	out := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out
+}
+
+// plannedPriors is prior_decisions after the apply of a plan holding keys: the prior state's entries for the
+// controls it keeps; unknown when a control will be applied for the first time (its decision is read then).
+func plannedPriors(prior *baselineModelV1, keys []string, skipped map[string]bool) maybe[map[string]*controlDecision] {
+	out := make(map[string]*controlDecision, len(keys))
+	for _, id := range keys {
+		var p *controlDecision
+		had := false
+		if prior != nil && prior.PriorDecisions.isSet() {
+			p, had = prior.PriorDecisions.Value[id]
+		}
+		switch {
+		case had:
+			out[id] = p
+		case !skipped[id]:
+			return unknownValue[map[string]*controlDecision]()
+		}
+	}
+	return some(out)
+}
+
 // knownToState reports whether the prior state (nil on create) holds every control of want, none of them skipped.
-func knownToState(prior baselineObject, want map[string]controlDecision) bool {
-	if prior == nil || !isKnown(prior["controls"]) || !prior["skipped_controls"].IsKnown() {
+func knownToState(prior *baselineModelV1, want map[string]controlDecision) bool {
+	if prior == nil || !prior.Controls.isSet() || !prior.SkippedControls.isSet() || !prior.PriorDecisions.isSet() {
 		return false
 	}
-	var controls map[string]tftypes.Value
-	if err := prior["controls"].As(&controls); err != nil {
-		return false
-	}
-	wasSkipped := prior.skipped()
+	skipped := prior.skipped()
 	for id := range want {
-		if _, ok := controls[id]; !ok || wasSkipped[id] {
+		if _, ok := prior.Controls.Value[id]; !ok || skipped[id] {
 			return false
 		}
 	}
 	return true
+}
+
+// planBaselineDestroy warns, in a destroy plan, with the controls that destroy will change in the tenant.
+func planBaselineDestroy(prior *baselineModelV1) (ps problems) {
+	warnRelease(&ps, prior.OnDestroy, prior, sortedKeys(prior.managed()), "Destroying the baseline")
+	return ps
+}
+
+// warnRelease warns with what releasing the controls ids of prior (destroy, or their removal from controls) will
+// do in the tenant, as onDestroy says: which controls change, from what to what, and which keep their decision
+// because the one to restore is not known.
+func warnRelease(ps *problems, onDestroy maybe[string], prior *baselineModelV1, ids []string, what string) {
+	if len(ids) == 0 || !onDestroy.isSet() {
+		return
+	}
+	current := prior.managed()
+	targets, unknownPrior := releaseTargets(onDestroy.Value, current, prior.PriorDecisions.Value, ids)
+	var changes []string
+	for _, id := range sortedKeys(targets) {
+		if !current[id].equal(targets[id]) {
+			changes = append(changes, fmt.Sprintf("  - %q: %s → %s", id, decisionText(current[id]), decisionText(targets[id])))
+		}
+	}
+	tenant := prior.tenantName()
+	if len(changes) > 0 {
+		why := "back to its decision from before the baseline first changed it (on_destroy = \"restore\")"
+		if onDestroy.Value == onDestroyReset {
+			why = "back to Default (on_destroy = \"reset\")"
+		}
+		ps.addWarning(what+" changes controls in the tenant",
+			fmt.Sprintf("%s of tenant %q puts %d control(s) %s:\n%s", what, tenant, len(changes), why, strings.Join(changes, "\n")))
+	}
+	if len(unknownPrior) > 0 {
+		ps.addWarning(what+" leaves controls as they are",
+			fmt.Sprintf("%s of tenant %q leaves %s as they are: on_destroy = \"restore\", but their decisions from before the baseline "+
+				"are not known (prior_decisions holds null for them: the baseline's state was written by an earlier build). "+
+				"Set on_destroy = \"reset\" to put them back to Default instead.", what, tenant, quoted(unknownPrior)))
+	}
+	if onDestroy.Value == onDestroyKeep {
+		ps.addWarning(what+" leaves controls as they are",
+			fmt.Sprintf("%s of tenant %q sends nothing for %s (on_destroy = \"keep\"): they keep their decisions in Microsoft Secure Score.",
+				what, tenant, quoted(ids)))
+	}
+}
+
+// reportUnappliable names the controls the baseline cannot apply: those the tenant lacks (with the control each
+// most likely meant) and Defender for Endpoint controls. As warnings when they are skipped (missing_controls =
+// "warn"), else as errors.
+func reportUnappliable(ps *problems, warn bool, tenant string, missing, defender, listed []string) {
+	add, then := ps.addAttrError, " Remove them from controls, or set missing_controls = \"warn\" to skip them."
+	missingSummary, defenderSummary := "Controls missing from the tenant", "Defender for Endpoint controls in the baseline"
+	if warn {
+		add, then = ps.addAttrWarning, " With missing_controls = \"warn\" they are skipped and listed in skipped_controls."
+		missingSummary, defenderSummary = "Controls missing from the tenant are skipped", "Defender for Endpoint controls are skipped"
+	}
+	if len(missing) > 0 {
+		detail := fmt.Sprintf("Tenant %q has no control %s (the set of controls depends on licences).", tenant, missingControlsText(missing, listed)) + then
+		if warn {
+			detail += " They are applied once the tenant has them."
+		}
+		add(attribute("controls"), missingSummary, detail)
+	}
+	if len(defender) > 0 {
+		add(attribute("controls"), defenderSummary, defenderControlsText(defender)+then)
+	}
 }

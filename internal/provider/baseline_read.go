@@ -3,126 +3,133 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
-
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
-// read refreshes state from one list of the tenant's control profiles and reports whether it rewrote state. On
-// an error state is left as it was: a control leaves state only on a GET's 404.
-func (s *baselineServer) read(ctx context.Context, state baselineObject, diags *diag.Diagnostics) (rewritten bool) {
-	data := s.data.Load()
-	t, err := state.timeouts(ctx)
+// readBaseline refreshes state from one list of its tenant's control profiles (the tenant state records, not the
+// provider's current one) and reports whether it rewrote state. On an error, an answer from another tenant, or
+// an unavailable tenant with tenant_unavailable = "warn", state is left as it was: a control leaves state only
+// on a GET's 404.
+func readBaseline(ctx context.Context, tenants baselineTenants, state *baselineModelV1) (rewritten bool, ps problems) {
+	td, err := tenants(state.tenantName())
 	if err != nil {
-		diags.AddError("Unable to read the baseline's state", err.Error())
-		return false
+		ps.addError("No tenant for the baseline", err.Error())
+		return false, ps
 	}
-	ctx, cancel, ok := (&resourceBase{data: data}).startRead(ctx, "baseline", t, diags)
-	defer cancel()
-	if !ok {
-		return false
-	}
-	listing := listProfiles(ctx, data, controlsUsedBy(state), diags)
-	if listing == nil {
-		return false
-	}
-	tenant := tenantOf(data, listing)
-
-	if state["controls"].IsNull() { // an import: every control that is not pristine
-		if id := state.str("id"); !strings.EqualFold(id, tenant) && !strings.EqualFold(id, data.settings.TenantID) {
-			diags.AddError("Baseline import id is another tenant",
-				fmt.Sprintf("Import id %q is not the tenant this provider configuration signs in to (%s, %s). Import each tenant's "+
-					"baseline through a provider configured for that tenant.", id, data.settings.TenantID, tenant))
-			return false
+	listing, err := td.list(ctx, state.controlsUsed())
+	if err != nil {
+		if !warnUnavailable(state, td.label(), err, &ps) {
+			ps.addError("Unable to list the tenant's control profiles",
+				fmt.Sprintf("Listing the control profiles of tenant %q for the baseline: %s\n\nTerraform state was not changed.", td.label(), err))
 		}
-		found := map[string]controlDecision{}
-		for id, p := range listing {
-			if d := decisionOf(p); !d.equal(pristine) {
-				found[id] = d
-			}
-		}
-		state.setControls(found)
-		state["reset_on_destroy"] = tftypes.NewValue(tftypes.Bool, true)
-		state.setString("missing_controls", missingControlsError)
-		state.setSkipped(nil)
-		state.setString("id", tenant)
-		return true
+		return false, ps
+	}
+	answer := tenantOf(listing)
+	if answer == "" {
+		answer, _ = td.guid(ctx)
+	}
+	if state.ID.isSet() && answer != "" && !sameTenant(state.ID.Value, answer) {
+		mismatchedTenant(&ps, state.ID.Value, answer, td.label())
+		return false, ps
 	}
 
-	prior, _, d := state.decisions()
-	diags.Append(d...)
-	if d.HasError() {
-		return false
+	if state.Controls.Null {
+		readImported(state, listing, &ps)
+	} else if !refreshControls(ctx, td, state, listing, &ps) {
+		return false, ps
 	}
+	if answer != "" {
+		state.ID = some(strings.ToLower(answer))
+	}
+	if !state.TenantID.isSet() {
+		state.TenantID = state.ID // state written before tenant_id: the tenant that answered
+	}
+	return true, ps
+}
+
+// readImported fills an imported baseline (only its tenant is set): every control whose decision is not a
+// pristine Default, that decision also recorded as the one to restore, so that destroying the imported baseline
+// leaves alone every control Terraform did not change. Defender for Endpoint controls are left out: Graph does
+// not update them.
+func readImported(state *baselineModelV1, listing map[string]*graph.SecureScoreControlProfile, ps *problems) {
+	found := map[string]controlDecision{}
+	priors := map[string]*controlDecision{}
+	var defender []string
+	for id, p := range listing {
+		d := decisionOf(p)
+		switch {
+		case d.equal(pristine):
+		case isDefenderControl(id):
+			defender = append(defender, id)
+		default:
+			found[id], priors[id] = d, &d
+		}
+	}
+	if len(defender) > 0 {
+		slices.Sort(defender)
+		ps.addWarning("Defender for Endpoint controls not imported",
+			"Not imported into the baseline, because Microsoft Graph does not update them: "+defenderControlsText(defender))
+	}
+	state.setDecisions(found)
+	state.PriorDecisions = some(priors)
+	state.SkippedControls = some([]string{})
+	state.setDefaults(nullBaselineModel())
+}
+
+// refreshControls reads each control of state from the listing. A control the list lacks is confirmed with a
+// GET, and leaves state (with its prior decision) only on a 404; a skipped control keeps its configured decision
+// while the tenant still lacks it (a Defender for Endpoint control stays skipped). It reports false on an error.
+func refreshControls(ctx context.Context, td baselineTenant, state *baselineModelV1,
+	listing map[string]*graph.SecureScoreControlProfile, ps *problems) bool {
+	configured, _ := state.decisions()
 	skipped := state.skipped()
-	out := map[string]controlDecision{}
+	out := make(map[string]controlDecision, len(configured))
 	var stillSkipped []string
-	for _, id := range sortedKeys(prior) {
-		pd := prior[id]
-		var d controlDecision
-		switch p, listed := listing[id]; {
-		case listed:
-			d = decisionOf(p)
-		case skipped[id]:
-			out[id] = pd // still missing: keeps the configured decision
+	for _, id := range sortedKeys(configured) {
+		was := configured[id]
+		p, listed := listing[id]
+		if skipped[id] && (!listed || isDefenderControl(id)) {
+			out[id] = was
 			stillSkipped = append(stillSkipped, id)
 			continue
-		default:
+		}
+		if !listed {
 			// Never drop a control from state on a list alone: confirm with a GET.
-			p, err := data.client.GetControlProfile(ctx, id)
+			got, err := td.get(ctx, id)
 			if graph.IsNotFound(err) {
-				diags.AddWarning("Control of the baseline not found",
-					fmt.Sprintf("Microsoft Graph returned 404 for control profile %q of tenant %s, so it was removed from the baseline's "+
-						"state. Microsoft retires controls from time to time, and a tenant that lost a licence loses its controls.", id, tenant))
+				ps.addWarning("Control of the baseline not found",
+					fmt.Sprintf("Microsoft Graph returned 404 for control profile %q of tenant %q, so it was removed from the baseline's "+
+						"state. Microsoft retires controls from time to time, and a tenant that lost a licence loses its controls.", id, td.label()))
+				if state.PriorDecisions.isSet() {
+					delete(state.PriorDecisions.Value, id)
+				}
 				continue
 			}
 			if err != nil {
-				diags.AddError("Unable to read the baseline", fmt.Sprintf("Control profile %q of tenant %s: %s\n\nTerraform state was not changed.", id, tenant, err))
+				ps.addError("Unable to read the baseline",
+					fmt.Sprintf("Control profile %q of tenant %q: %s\n\nTerraform state was not changed.", id, td.label(), err))
 				return false
 			}
-			d = decisionOf(p)
+			p = got
 		}
-		if d.equal(pd) {
-			d = pd // the configuration's spelling of the state is kept
+		d := decisionOf(p)
+		if d.equal(was) {
+			d = was // the configuration's spelling of the state is kept
 		}
 		out[id] = d
 	}
-	state.setControls(out)
-	state.setSkipped(stillSkipped)
-	state.setString("id", tenant)
+	state.setDecisions(out)
+	state.SkippedControls = some(nonNil(stillSkipped))
 	return true
 }
 
-// controlsUsedBy are the listed controls whose values read takes: those of state, or every control for an import.
-func controlsUsedBy(state baselineObject) controlsUsed {
-	var controls map[string]tftypes.Value
-	if state["controls"].IsNull() || state["controls"].As(&controls) != nil {
-		return usingEveryControl()
+// nonNil is ss, or an empty slice for nil (a known empty set).
+func nonNil(ss []string) []string {
+	if ss == nil {
+		return []string{}
 	}
-	return usingControls(sortedKeys(controls))
-}
-
-// listProfiles reads every control profile of the tenant through the shared snapshot (one paged list), current for
-// the controls used; nil means diags says why.
-func listProfiles(ctx context.Context, data *providerData, used controlsUsed, diags *diag.Diagnostics) map[string]*graph.SecureScoreControlProfile {
-	listing, err := data.profiles.all(ctx, used)
-	if err != nil {
-		diags.AddError("Unable to list the tenant's control profiles",
-			fmt.Sprintf("Listing the control profiles of tenant %s for the baseline: %s\n\nTerraform state was not changed.", data.settings.TenantID, err))
-		return nil
-	}
-	return listing
-}
-
-// tenantOf is the tenant's GUID from the listed profiles, else the configured tenant (a GUID or a domain).
-func tenantOf(data *providerData, listing map[string]*graph.SecureScoreControlProfile) string {
-	for _, id := range sortedKeys(listing) {
-		if t := listing[id].AzureTenantID; t != "" {
-			return t
-		}
-	}
-	return data.settings.TenantID
+	return ss
 }

@@ -2,69 +2,78 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// The answers below are the framework's for a resource of schema version 0 without state upgraders, identity or
-// move support, word for word, so that serving the baseline raw changes nothing a user sees.
+// Schema version 0 of securescore_baseline had id, controls, missing_controls, skipped_controls, timeouts and
+// reset_on_destroy (optional and computed, default true), all with the types version 1 gives them; version 1
+// adds tenant_id, on_destroy, tenant_unavailable and prior_decisions, and deprecates reset_on_destroy. So a
+// version 0 value reads as a version 1 value whose new attributes are null, and upgradeBaselineV0 fills them.
 
-// UpgradeResourceState reads state of version 0, the only one; attributes a later build stored are ignored.
+// UpgradeResourceState reads state of version 0 or 1; attributes a later build stored are ignored.
 func (s *baselineServer) UpgradeResourceState(_ context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
 	resp := &tfprotov6.UpgradeResourceStateResponse{}
 	if req.RawState == nil {
 		return resp, nil
 	}
-	if req.Version != 0 {
-		resp.Diagnostics = errorDiagnostics("Unable to Upgrade Resource State",
-			"This resource was implemented without an UpgradeState() method, "+
-				fmt.Sprintf("however Terraform was expecting an implementation for version %d upgrade.\n\n", req.Version)+
-				"This is always an issue with the Terraform Provider and should be reported to the provider developer.")
+	if req.Version > baselineSchemaVersion || req.Version < 0 {
+		resp.Diagnostics = errorDiagnostics("Unable to upgrade the baseline's state",
+			fmt.Sprintf("The state is of schema version %d; this provider reads versions 0 to %d. It was written by a newer "+
+				"provider version: use that version (or a newer one) again.", req.Version, baselineSchemaVersion))
 		return resp, nil
 	}
-	v, err := req.RawState.UnmarshalWithOpts(baselineResourceType,
-		tfprotov6.UnmarshalOpts{ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true}})
-	if err != nil {
-		resp.Diagnostics = errorDiagnostics("Unable to Read Previously Saved State for UpgradeResourceState",
-			"There was an error reading the saved resource state using the current resource schema.\n\n"+
-				"If this resource state was last refreshed with Terraform CLI 0.11 and earlier, it must be refreshed or applied with an older provider version first. "+
-				"If you manually modified the resource state, you will need to manually modify it to match the current resource schema. "+
-				"Otherwise, please report this to the provider developer:\n\n"+fmt.Sprint(err))
+	m, err := baselineTable.decodeJSON(req.RawState.JSON)
+	if err != nil || m == nil {
+		if err == nil {
+			err = errors.New("the stored state is null")
+		}
+		resp.Diagnostics = errorDiagnostics("Unable to read the baseline's state",
+			fmt.Sprintf("The stored state (schema version %d) does not read as a baseline: %s", req.Version, err))
 		return resp, nil
 	}
-	dv, err := tfprotov6.NewDynamicValue(baselineResourceType, v)
-	if err != nil {
-		resp.Diagnostics = errorDiagnostics("Unable to Read Previously Saved State for UpgradeResourceState", err.Error())
-		return resp, nil
+	if req.Version == 0 {
+		upgradeBaselineV0(m)
 	}
-	resp.UpgradedState = &dv
+	var ps problems
+	resp.UpgradedState = encodeOrReport(m, &ps)
+	resp.Diagnostics = ps.proto()
 	return resp, nil
 }
 
-// UpgradeResourceIdentity is never due: the resource has no identity schema.
+// upgradeBaselineV0 fills what version 1 added: tenant_id is the id version 0 recorded (the tenant that
+// answered), on_destroy follows reset_on_destroy (true, the default, is "reset"; false is "keep"), and the
+// decisions from before the baseline are not known: null in prior_decisions, which restore leaves as they are.
+func upgradeBaselineV0(m *baselineModelV1) {
+	m.TenantID = m.ID
+	switch {
+	case m.ResetOnDestroy.isSet() && !m.ResetOnDestroy.Value:
+		m.OnDestroy = some(onDestroyKeep)
+	default:
+		m.OnDestroy = some(onDestroyReset)
+	}
+	m.ResetOnDestroy = nullValue[bool]()
+	priors := map[string]*controlDecision{}
+	for id := range m.managed() {
+		priors[id] = nil
+	}
+	m.PriorDecisions = some(priors)
+	m.setDefaults(m) // the attributes version 0 did not have
+}
+
+// UpgradeResourceIdentity is never due: the resource has no identity.
 func (s *baselineServer) UpgradeResourceIdentity(context.Context, *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
-	return &tfprotov6.UpgradeResourceIdentityResponse{Diagnostics: errorDiagnostics("Unable to Create Empty Identity",
-		"An unexpected error was encountered when creating the empty Identity. "+
-			"This is always an issue in terraform-plugin-framework used to implement the provider and should be reported to the provider developers.\n\n"+
-			"Please report this to the provider developer:\n\n"+
-			"Missing schema.")}, nil
+	return &tfprotov6.UpgradeResourceIdentityResponse{Diagnostics: errorDiagnostics("Unable to upgrade the baseline's identity",
+		"securescore_baseline has no resource identity, so there is no identity to upgrade; this is a fault of the caller.")}, nil
 }
 
 // MoveResourceState: a baseline takes no state moved from another resource type.
 func (s *baselineServer) MoveResourceState(_ context.Context, req *tfprotov6.MoveResourceStateRequest) (*tfprotov6.MoveResourceStateResponse, error) {
-	if req.SourceState == nil { // the framework checks this first too
-		return &tfprotov6.MoveResourceStateResponse{Diagnostics: errorDiagnostics("Missing Source Resource State",
-			"The source resource state was not provided to the provider for the MoveResourceState operation. "+
-				"This is always an issue in Terraform and should be reported to the Terraform maintainers.")}, nil
-	}
-	return &tfprotov6.MoveResourceStateResponse{Diagnostics: errorDiagnostics("Unable to Move Resource State",
-		"The target resource implementation does not include move resource state support. "+
-			"The resource implementation can be updated by the provider developers to include this support with the ResourceWithMoveState interface.\n\n"+
-			"Source Provider Address: "+req.SourceProviderAddress+"\n"+
-			"Source Resource Type: "+req.SourceTypeName+"\n"+
-			"Source Resource Schema Version: "+strconv.FormatInt(req.SourceSchemaVersion, 10)+"\n"+
-			"Target Resource Type: "+req.TargetTypeName)}, nil
+	return &tfprotov6.MoveResourceStateResponse{Diagnostics: errorDiagnostics("Unable to move state into a baseline",
+		fmt.Sprintf("securescore_baseline takes no state moved from another resource type (%s %s, schema version %s). Remove the "+
+			"moved block and import the baseline by its tenant instead: `terraform import securescore_baseline.this <tenant>`.",
+			req.SourceProviderAddress, req.SourceTypeName, strconv.FormatInt(req.SourceSchemaVersion, 10)))}, nil
 }

@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -36,4 +38,26 @@ func controlStateInSpelling(configured, got types.String) types.String {
 		return configured
 	}
 	return got
+}
+
+// portalStates are the Microsoft Secure Score portal's names of the states Graph knows, letters only, lower case.
+var portalStates = map[string]string{
+	"toaddress":                 controlStateDefault,
+	"riskaccepted":              "Ignored",
+	"resolvedthroughthirdparty": "ThirdParty",
+}
+
+// checkControlState accepts a documented state in any case, and otherwise names the state most likely meant.
+func checkControlState(s string) error {
+	if isControlState(s) {
+		return nil
+	}
+	msg := fmt.Sprintf("%q is not a control state: expected one of %s (any case is accepted).", s, quoted(controlStates))
+	if st, ok := portalStates[lettersOnly(s)]; ok {
+		return errors.New(msg + fmt.Sprintf(" The portal's %q is %q.", s, st))
+	}
+	if st, ok := closest(s, controlStates); ok {
+		msg += fmt.Sprintf(" Did you mean %q?", st)
+	}
+	return errors.New(msg + " In the portal's words, \"Risk accepted\" is \"Ignored\" and \"Resolved through third party\" is \"ThirdParty\".")
 }

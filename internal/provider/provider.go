@@ -136,12 +136,14 @@ func (p *securescoreProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				Validators: []validator.String{stringvalidator.OneOf(apiVersions...)},
 			},
 			"max_concurrent_requests": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("The most Microsoft Graph requests the provider has in flight at once, 1 to %d "+
-					"(the default). Graph admits %d concurrent Secure Score requests per application per tenant and answers "+
-					"more with HTTP 429; every provider instance in one Terraform run with the same tenant and client shares "+
-					"them. Lower it when other tools or pipelines use the same app registration in the same tenant at the same "+
-					"time, e.g. `2` for two pipelines. Environment variable: `%s`.", graph.MaxConcurrentRequests,
-					graph.MaxConcurrentRequests, envMaxConcurrentRequests),
+				MarkdownDescription: fmt.Sprintf("The most Microsoft Graph requests this provider configuration has in flight "+
+					"at once in each tenant, 1 to %d (the default). Graph admits %d concurrent Secure Score requests per "+
+					"application per tenant and answers more with HTTP 429. The provider counts only within its own plugin "+
+					"process, and Terraform starts one per provider configuration (each `alias`), so aliases, pipelines and "+
+					"other tools using the same app in the same tenant do not share the count: with N of them set "+
+					"`floor(%d / N)`, at least 1. Resources that name their tenant with `tenant_id` under one provider block "+
+					"share one process and need no such split. Environment variable: `%s`.", graph.MaxConcurrentRequests,
+					graph.MaxConcurrentRequests, graph.MaxConcurrentRequests, envMaxConcurrentRequests),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(1, graph.MaxConcurrentRequests)},
 			},

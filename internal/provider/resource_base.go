@@ -47,7 +47,7 @@ func (r *resourceBase) startWriteIn(ctx context.Context, tenant string, timeout 
 	if tdiags.HasError() {
 		return ctx, func() {}, nil
 	}
-	ctx, cancel := writeContext(r.data.logContext(ctx), d)
+	ctx, cancel := startWrite(ctx, r.data, d)
 	return ctx, cancel, t
 }
 
@@ -97,7 +97,7 @@ func readContext(ctx context.Context, data *providerData, timeout func(context.C
 	if tdiags.HasError() {
 		return ctx, func() {}, false
 	}
-	ctx, cancel := context.WithTimeout(data.logContext(ctx), d)
+	ctx, cancel := startRead(ctx, data, d)
 	return ctx, cancel, true
 }
 

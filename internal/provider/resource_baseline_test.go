@@ -104,8 +104,9 @@ func controlState(id, attr string, v knownvalue.Check) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(baselineName, tfjsonpath.New("controls").AtMapKey(id).AtMapKey(attr), v)
 }
 
-// TestAccBaseline_lifecycle: create, update one key, remove one key with reset and one with
-// reset_on_destroy = false, repair a drift made behind Terraform's back, import, destroy; every step's wire checked.
+// TestAccBaseline_lifecycle: create, update one key, remove one key (restored to its decision from before the
+// baseline) and one with on_destroy = "keep", repair a drift made behind Terraform's back, import, destroy; every
+// step's wire checked.
 func TestAccBaseline_lifecycle(t *testing.T) {
 	env := newAccEnv(t, emulator.Config{})
 	env.needsEmulator(t)
@@ -122,7 +123,7 @@ func TestAccBaseline_lifecycle(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: resource.ComposeTestCheckFunc(
 			expectDecision(t, tenant, "BlockLegacyAuthentication", pristine),
-			expectDecision(t, tenant, "OneAdmin", controlDecision{State: "Ignored"}), // left by reset_on_destroy = false
+			expectDecision(t, tenant, "OneAdmin", controlDecision{State: "Ignored"}), // left by on_destroy = "keep"
 		),
 		Steps: []resource.TestStep{
 			{
@@ -134,7 +135,13 @@ func TestAccBaseline_lifecycle(t *testing.T) {
 					controlState("AdminMFAV2", "assigned_to", knownvalue.StringExact("secops@contoso.com")),
 					controlState("BlockLegacyAuthentication", "comment", knownvalue.StringExact("Blocked at the mail gateway")),
 					statecheck.ExpectKnownValue(baselineName, tfjsonpath.New("skipped_controls"), knownvalue.SetExact(nil)),
-					statecheck.ExpectKnownValue(baselineName, tfjsonpath.New("reset_on_destroy"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(baselineName, tfjsonpath.New("on_destroy"), knownvalue.StringExact("restore")),
+					statecheck.ExpectKnownValue(baselineName, tfjsonpath.New("tenant_id"), knownvalue.StringExact(env.config.TenantID)),
+					statecheck.ExpectKnownValue(baselineName, tfjsonpath.New("reset_on_destroy"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(baselineName, tfjsonpath.New("prior_decisions"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"AdminMFAV2":                pristineCheck(),
+						"BlockLegacyAuthentication": pristineCheck(),
+					})),
 				},
 				Check: resource.ComposeTestCheckFunc(
 					mark.expectWire(map[string]string{
@@ -152,7 +159,7 @@ func TestAccBaseline_lifecycle(t *testing.T) {
 				}},
 				Check: mark.expectWire(map[string]string{"BlockLegacyAuthentication": "ThirdParty||Blocked at the gateway"}),
 			},
-			{ // remove one key: reset to Default
+			{ // remove one key: back to its decision from before the baseline (Default)
 				PreConfig: mark.set,
 				Config:    baselineConfig(p, bl2+"\n"+one, ""),
 				Check: resource.ComposeTestCheckFunc(
@@ -163,9 +170,9 @@ func TestAccBaseline_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(baselineName, tfjsonpath.New("controls"), knownvalue.MapSizeExact(2)),
 				},
 			},
-			{ // remove one key with reset_on_destroy = false: nothing sent
+			{ // remove one key with on_destroy = "keep": nothing sent
 				PreConfig: mark.set,
-				Config:    baselineConfig(p, bl2, "  reset_on_destroy = false"),
+				Config:    baselineConfig(p, bl2, `  on_destroy = "keep"`),
 				Check: resource.ComposeTestCheckFunc(
 					mark.expectWire(map[string]string{}),
 					expectDecision(t, tenant, "OneAdmin", controlDecision{State: "Ignored"}),
@@ -214,11 +221,19 @@ func TestAccBaseline_lifecycle(t *testing.T) {
 	})
 }
 
-// nonPristine are the tenant's controls whose newest update is not a pristine Default.
+// pristineCheck matches a recorded prior decision that is a pristine Default.
+func pristineCheck() knownvalue.Check {
+	return knownvalue.ObjectExact(map[string]knownvalue.Check{
+		"state": knownvalue.StringExact("Default"), "assigned_to": knownvalue.Null(), "comment": knownvalue.Null(),
+	})
+}
+
+// nonPristine are the tenant's controls whose newest update is not a pristine Default (Defender for Endpoint
+// controls left out: a baseline does not import them).
 func nonPristine(t *testing.T, tenant *emulator.Tenant) []string {
 	var out []string
 	for _, id := range tenant.ControlProfileIDs() {
-		if d := profileDecision(t, tenant, id); !d.equal(pristine) {
+		if d := profileDecision(t, tenant, id); !d.equal(pristine) && !isDefenderControl(id) {
 			out = append(out, id)
 		}
 	}
@@ -250,13 +265,15 @@ func (c beforeCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest
 }
 
 // TestAccBaseline_importBlockGenerateConfig: an import block by tenant id with -generate-config-out writes the
-// tenant's decisions as HCL, and the plan with that configuration is the import alone, with no change.
+// tenant's decisions (and tenant_id) as HCL, and the plan with that configuration is the import alone, with no
+// change. The Defender for Endpoint control decided in the portal is not imported (Graph does not update it).
 func TestAccBaseline_importBlockGenerateConfig(t *testing.T) {
 	testAccBaselineGenerateConfig(t, map[string]map[string]any{
-		"AdminMFAV2": {"state": "ThirdParty", "comment": "Duo"},
-		"OneAdmin":   {"state": "Default", "assignedTo": "secops@contoso.com"},
-		"scid_2010":  {"state": "Ignored"},
-	}, "scid_2010")
+		"AdminMFAV2":        {"state": "ThirdParty", "comment": "Duo"},
+		"OneAdmin":          {"state": "Default", "assignedTo": "secops@contoso.com"},
+		"MFARegistrationV2": {"state": "Ignored"},
+		"scid_2010":         {"state": "Ignored"},
+	}, "MFARegistrationV2")
 }
 
 // TestAccBaseline_importBlockGenerateConfigDottedID: the same with a control id that is not an HCL identifier,
@@ -298,13 +315,17 @@ func testAccBaselineGenerateConfig(t *testing.T, decisions map[string]map[string
 				plancheck.ExpectKnownValue(baselineName, tfjsonpath.New("controls").AtMapKey(ignored).AtMapKey("state"),
 					knownvalue.StringExact("Ignored")),
 				plancheck.ExpectKnownValue(baselineName, tfjsonpath.New("controls"), knownvalue.MapSizeExact(len(nonPristine(t, tenant)))),
+				plancheck.ExpectKnownValue(baselineName, tfjsonpath.New("tenant_id"), knownvalue.StringExact(env.config.TenantID)),
+				plancheck.ExpectKnownValue(baselineName, tfjsonpath.New("on_destroy"), knownvalue.StringExact("restore")),
+				plancheck.ExpectKnownValue(baselineName, tfjsonpath.New("prior_decisions").AtMapKey(ignored).AtMapKey("state"),
+					knownvalue.StringExact("Ignored")),
 			}},
 		}},
 	})
 }
 
-// TestAccBaseline_missingControls: tenant 2 lacks scid_2010 (no Defender for Endpoint licence). By default the
-// plan fails naming it; with missing_controls = "warn" it is skipped, listed, and never sent.
+// TestAccBaseline_missingControls: tenant 2 lacks intune_windows_compliance_policy (no Intune licence). By default
+// the plan fails naming it; with missing_controls = "warn" it is skipped, listed, and never sent.
 func TestAccBaseline_missingControls(t *testing.T) {
 	env := newAccEnv(t, emulator.Config{Tenants: emulator.DefaultTenants(3)})
 	env.needsEmulator(t)
@@ -318,14 +339,14 @@ func TestAccBaseline_missingControls(t *testing.T) {
 }
 `, fabrikam, emulator.DefaultMultiTenantClientID, emulator.DefaultMultiTenantClientSecret, env.url, env.url)
 	controls := `    AdminMFAV2 = { state = "Reviewed" }
-    scid_2010  = { state = "ThirdParty" }`
+    intune_windows_compliance_policy = { state = "ThirdParty" }`
 	mark := &journalMark{emu: env.emu}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
 				Config:      baselineConfig(p, controls, ""),
-				ExpectError: regexp.MustCompile(`(?s)Controls missing from the tenant.*scid_2010`),
+				ExpectError: regexp.MustCompile(`(?s)Controls missing from the tenant.*"intune_windows_compliance_policy"`),
 			},
 			{
 				PreConfig: mark.set,
@@ -333,8 +354,8 @@ func TestAccBaseline_missingControls(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(baselineName, tfjsonpath.New("id"), knownvalue.StringExact(fabrikam)),
 					statecheck.ExpectKnownValue(baselineName, tfjsonpath.New("skipped_controls"),
-						knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("scid_2010")})),
-					controlState("scid_2010", "state", knownvalue.StringExact("ThirdParty")),
+						knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("intune_windows_compliance_policy")})),
+					controlState("intune_windows_compliance_policy", "state", knownvalue.StringExact("ThirdParty")),
 				},
 				Check: resource.ComposeTestCheckFunc(
 					mark.expectWire(map[string]string{"AdminMFAV2": "Reviewed||"}),
@@ -374,7 +395,7 @@ func TestAccBaseline_partialFailure(t *testing.T) {
 					mark.set()
 				},
 				Config:      baselineConfig(p, all, ""),
-				ExpectError: regexp.MustCompile(`(?s)Unable to update 1 control\(s\) of the baseline.*- OneAdmin: .*400.*changed are in Terraform state`),
+				ExpectError: regexp.MustCompile(`(?s)Unable to update 1 control\(s\) of the baseline.*- "OneAdmin": .*400.*changed are in Terraform state`),
 			},
 			{
 				PreConfig: func() {
@@ -405,15 +426,28 @@ func TestAccBaseline_invalidConfig(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      baselineConfig(p, `    AdminMFAV2 = { state = "Resolved" }`, ""),
-				ExpectError: regexp.MustCompile(`(?s)value must be one of.*"ThirdParty"`),
+				ExpectError: regexp.MustCompile(`(?s)"Resolved" is not a control state.*"ThirdParty".*any case is accepted`),
+			},
+			{ // the portal's words
+				Config:      baselineConfig(p, `    AdminMFAV2 = { state = "RiskAccepted" }`, ""),
+				ExpectError: regexp.MustCompile(`(?s)portal's\s+"RiskAccepted"\s+is\s+"Ignored"`),
 			},
 			{
 				Config:      baselineConfig(p, `    AdminMFAV2 = { state = "Ignored", comment = "" }`, ""),
-				ExpectError: regexp.MustCompile(`string length must be at least 1`),
+				ExpectError: regexp.MustCompile(`(?s)Empty comment.*leave\s+comment\s+out`),
 			},
 			{
 				Config:      baselineConfig(p, `    AdminMFAV2 = { state = "Ignored" }`, `  missing_controls = "skip"`),
-				ExpectError: regexp.MustCompile(`(?s)missing_controls.*"error".*"warn"`),
+				ExpectError: regexp.MustCompile(`(?s)Invalid missing_controls.*"skip" is not accepted.*"error", "warn"`),
+			},
+			{
+				Config:      baselineConfig(p, `    AdminMFAV2 = { state = "Ignored" }`, "  on_destroy = \"keep\"\n  reset_on_destroy = true"),
+				ExpectError: regexp.MustCompile(`(?s)Conflicting on_destroy and reset_on_destroy`),
+			},
+			{ // a wrong case and a near miss, named with the control meant
+				Config: baselineConfig(p, `    adminmfav2 = { state = "Ignored" }
+    OneAdmn    = { state = "Ignored" }`, ""),
+				ExpectError: regexp.MustCompile(`(?s)"OneAdmn"\s+\(did\s+you\s+mean\s+"OneAdmin"\?\).*"adminmfav2"\s+\(did\s+you\s+mean\s+"AdminMFAV2"\?\)`),
 			},
 			{
 				Config: baselineConfig(p, `    AdminMFAV2 = { state = "Ignored" }`, "") + `

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -28,4 +29,34 @@ func writeContext(parent context.Context, timeout time.Duration) (context.Contex
 		stop()
 		cancel()
 	})
+}
+
+// startWrite is the context of one write of a resource: data's log masks, bounded by timeout, and by parent's
+// cancellation only after stopGrace.
+func startWrite(parent context.Context, data *providerData, timeout time.Duration) (context.Context, context.CancelFunc) {
+	return writeContext(data.logContext(parent), timeout)
+}
+
+// startRead is the context of one refresh: data's log masks, bounded by timeout.
+func startRead(parent context.Context, data *providerData, timeout time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(data.logContext(parent), timeout)
+}
+
+// parseTimeout reads a timeouts block entry, e.g. "30m" or "1h30m".
+func parseTimeout(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%q is not a duration: expected a positive number with a unit, such as \"30s\", \"10m\" or \"2h45m\"", s)
+	}
+	return d, nil
+}
+
+// timeoutOr is a configured timeout, or def when it is null, unknown or invalid (validation reports those).
+func timeoutOr(v maybe[string], def time.Duration) time.Duration {
+	if v.isSet() {
+		if d, err := parseTimeout(v.Value); err == nil {
+			return d
+		}
+	}
+	return def
 }

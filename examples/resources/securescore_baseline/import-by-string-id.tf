@@ -2,5 +2,5 @@
 #   terraform plan -generate-config-out=baseline.tf
 import {
   to = securescore_baseline.this
-  id = "00000000-0000-4000-8000-000000000001" # the tenant id
+  id = "00000000-0000-4000-8000-000000000001" # the tenant: its id or a verified domain
 }

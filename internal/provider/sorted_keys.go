@@ -1,0 +1,11 @@
+package provider
+
+import (
+	"maps"
+	"slices"
+)
+
+// sortedKeys are m's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
+}
