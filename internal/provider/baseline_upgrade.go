@@ -64,10 +64,9 @@ func upgradeBaselineV0(m *baselineModelV1) {
 	m.setDefaults(m) // the attributes version 0 did not have
 }
 
-// UpgradeResourceIdentity is never due: the resource has no identity.
-func (s *baselineServer) UpgradeResourceIdentity(context.Context, *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
-	return &tfprotov6.UpgradeResourceIdentityResponse{Diagnostics: errorDiagnostics("Unable to upgrade the baseline's identity",
-		"securescore_baseline has no resource identity, so there is no identity to upgrade; this is a fault of the caller.")}, nil
+// UpgradeResourceIdentity: the identity has one version so far (baseline_identity.go).
+func (s *baselineServer) UpgradeResourceIdentity(_ context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
+	return baselineIdentity.upgrade(req, "baseline"), nil
 }
 
 // MoveResourceState: a baseline takes no state moved from another resource type.

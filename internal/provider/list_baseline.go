@@ -10,6 +10,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
 // baselineListServer serves `list "securescore_baseline"`: one result per tenant named in the configuration (a
@@ -142,8 +144,40 @@ func listBaselineOf(ctx context.Context, t *tenantData, includeResource bool) ba
 	if r.Identity, err = baselineIdentityOf(guid); err != nil {
 		return baselineListed{err: fmt.Errorf("the baseline of %s: %w", t.label(), err)}
 	}
-	_ = includeResource // the resource object: see baselineListResource
+	if includeResource {
+		listing, err := t.profiles.all(ctx, usingEveryControl())
+		if reason, ok := tenantUnavailable(err); ok {
+			return baselineListed{left: &tfprotov6.Diagnostic{Severity: tfprotov6.DiagnosticSeverityWarning,
+				Summary: "Tenant left out of the list",
+				Detail:  fmt.Sprintf("The baseline of %s is not listed: the tenant refused the application (%s).", t.label(), reason)}}
+		}
+		if err != nil {
+			return baselineListed{err: fmt.Errorf("listing the control profiles of %s: %w", t.label(), err)}
+		}
+		m, ps := importedBaseline(t.label(), guid, listing)
+		if ps.hasError() {
+			return baselineListed{err: fmt.Errorf("the baseline of %s: %s", t.label(), ps[0].detail)}
+		}
+		if r.Resource, err = m.dynamicValue(); err != nil {
+			return baselineListed{err: fmt.Errorf("the baseline of %s: %w", t.label(), err)}
+		}
+		r.Diagnostics = ps.proto()
+	}
 	return baselineListed{guid: guid, result: r}
+}
+
+// importedBaseline is the baseline an import of the tenant whose GUID is guid gives (see readImported), from the
+// tenant's listing; its tenant_id is the GUID. An answer of another tenant is an error, and nothing is taken from it.
+func importedBaseline(label, guid string, listing map[string]*graph.SecureScoreControlProfile) (*baselineModelV1, problems) {
+	var ps problems
+	if answer := tenantOf(listing); answer != "" && !sameTenant(answer, guid) {
+		ps.addError("Baseline answered by another tenant", answeredTenantError("The control profiles of tenant "+label, guid, answer).Error()+".")
+		return nil, ps
+	}
+	m := nullBaselineModel()
+	m.ID, m.TenantID = some(guid), some(guid)
+	readImported(m, listing, &ps)
+	return m, ps
 }
 
 // baselineDisplayName names a tenant's baseline by the tenant's name as configured and its GUID.
