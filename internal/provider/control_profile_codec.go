@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -16,10 +15,6 @@ import (
 // framework's reflection over the schema.
 
 var (
-	profileTimeoutsType = timeouts.Type{ObjectType: types.ObjectType{AttrTypes: map[string]attr.Type{
-		"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
-	}}}
-
 	// controlProfileResourceType is the resource's value type; it must match controlProfileResourceSchema.
 	controlProfileResourceType = func() tftypes.Object {
 		ctx := context.Background()

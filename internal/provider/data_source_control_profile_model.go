@@ -44,11 +44,6 @@ type controlProfileModelV0 struct {
 	ComplianceInformation types.List `tfsdk:"compliance_information"`
 }
 
-// Control states the service accepts; Default is the state of an untouched control.
-const controlStateDefault = "Default"
-
-var controlStates = []string{controlStateDefault, "Ignored", "ThirdParty", "Reviewed"}
-
 var (
 	controlStateUpdateType = types.ObjectType{AttrTypes: map[string]attr.Type{
 		"assigned_to":       types.StringType,
@@ -176,18 +171,4 @@ func complianceValue(ci []graph.ComplianceInformation) types.List {
 		})
 	}
 	return types.ListValueMust(complianceInformationType, elems)
-}
-
-// vendorInformationValue is built directly rather than by reflection (ObjectValueFrom): the resource does this
-// for every instance on every refresh.
-func vendorInformationValue(v *graph.SecurityVendorInformation) types.Object {
-	if v == nil {
-		return types.ObjectNull(vendorInformationType.AttrTypes)
-	}
-	return types.ObjectValueMust(vendorInformationType.AttrTypes, map[string]attr.Value{
-		"provider":         types.StringPointerValue(v.Provider),
-		"provider_version": types.StringPointerValue(v.ProviderVersion),
-		"sub_provider":     types.StringPointerValue(v.SubProvider),
-		"vendor":           types.StringPointerValue(v.Vendor),
-	})
 }
