@@ -86,11 +86,7 @@ func converge(ctx context.Context, client controlProfileWriter, profiles *contro
 }
 
 func patchControl(ctx context.Context, client controlProfileWriter, id string, d controlDecision) error {
-	update, diags := d.update(ctx)
-	if diags.HasError() {
-		return fmt.Errorf("building the request: %v", diags)
-	}
-	_, err := client.UpdateControlProfile(ctx, id, update)
+	_, err := client.UpdateControlProfile(ctx, id, d.update())
 	return err
 }
 
