@@ -24,7 +24,7 @@ var controlProfileCatalogTypesV0 = map[string]tftypes.Type{
 // controlProfileResourceTypeV0 is version 0's value type: version 1's attributes plus the catalog facts.
 var controlProfileResourceTypeV0 = func() tftypes.Object {
 	attrs := map[string]tftypes.Type{}
-	for name, t := range controlProfileResourceType.AttributeTypes {
+	for name, t := range controlProfileAttributes.typ.AttributeTypes {
 		attrs[name] = t
 	}
 	for name, t := range controlProfileCatalogTypesV0 {
@@ -35,59 +35,61 @@ var controlProfileResourceTypeV0 = func() tftypes.Object {
 
 func (s *controlProfileServer) UpgradeResourceState(_ context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
 	resp := &tfprotov6.UpgradeResourceStateResponse{}
-	if req.RawState == nil {
-		resp.UpgradedState = nullControlProfileValue()
-		return resp, nil
+	var diags diagnostics
+	m, null, err := upgradeControlProfileState(req.Version, req.RawState)
+	switch {
+	case err != nil:
+		diags.AddError("Unable to read the control profile's state", err.Error())
+	case null:
+		resp.UpgradedState = controlProfileAttributes.null()
+	default:
+		resp.UpgradedState = s.encode(&m, &diags, nil)
 	}
-	if req.Version == controlProfileSchemaVersion {
-		if dv, err := upgradeControlProfileStateWire(req.RawState); err == nil {
-			resp.UpgradedState = dv
-			return resp, nil
-		}
-	}
-	v, err := upgradeControlProfileState(req.Version, req.RawState)
-	if err != nil {
-		resp.Diagnostics = errorDiagnostics("Unable to read the control profile's state", err.Error())
-		return resp, nil
-	}
-	dv, err := tfprotov6.NewDynamicValue(controlProfileResourceType, v)
-	if err != nil {
-		resp.Diagnostics = errorDiagnostics("Unable to read the control profile's state", err.Error())
-		return resp, nil
-	}
-	resp.UpgradedState = &dv
+	resp.Diagnostics = diags.proto()
 	return resp, nil
 }
 
-// upgradeControlProfileState reads state written with schema version `version` as a current value.
-func upgradeControlProfileState(version int64, raw *tfprotov6.RawState) (tftypes.Value, error) {
+// upgradeControlProfileState reads state written with schema version `version` as the current model, and
+// reports whether it is null.
+func upgradeControlProfileState(version int64, raw *tfprotov6.RawState) (m controlProfileResourceModelV1, null bool, err error) {
+	if raw == nil {
+		return m, true, nil
+	}
+	var v tftypes.Value
 	switch version {
 	case 0:
 		// Read strictly as version 0 wrote it, then keep what version 1 has: the catalog facts are dropped (the
 		// data sources expose them), every kept attribute has the same type in both versions.
-		v, err := raw.Unmarshal(controlProfileResourceTypeV0)
-		if err != nil {
-			return tftypes.Value{}, fmt.Errorf("state of schema version 0: %w", err)
+		if v, err = raw.Unmarshal(controlProfileResourceTypeV0); err != nil {
+			return m, false, fmt.Errorf("state of schema version 0: %w", err)
 		}
 		if v.IsNull() {
-			return tftypes.NewValue(controlProfileResourceType, nil), nil
+			return m, true, nil
 		}
 		var attrs map[string]tftypes.Value
 		if err := v.As(&attrs); err != nil {
-			return tftypes.Value{}, fmt.Errorf("state of schema version 0: %w", err)
+			return m, false, fmt.Errorf("state of schema version 0: %w", err)
 		}
 		for name := range controlProfileCatalogTypesV0 {
 			delete(attrs, name)
 		}
-		return tftypes.NewValue(controlProfileResourceType, attrs), nil
+		v = tftypes.NewValue(controlProfileAttributes.typ, attrs)
 	case controlProfileSchemaVersion:
+		if raw.JSON != nil && raw.Flatmap == nil && controlProfileAttributes.decodeStateJSON(raw.JSON, &m) == nil {
+			return m, false, nil
+		}
+		m = controlProfileResourceModelV1{}
 		// Attributes that a later build of this version stored and this one dropped are ignored, as the framework does.
-		return raw.UnmarshalWithOpts(controlProfileResourceType,
-			tfprotov6.UnmarshalOpts{ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true}})
+		if v, err = raw.UnmarshalWithOpts(controlProfileAttributes.typ,
+			tfprotov6.UnmarshalOpts{ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true}}); err != nil {
+			return m, false, err
+		}
 	default:
-		return tftypes.Value{}, fmt.Errorf("the state was written with schema version %d, which this provider version "+
+		return m, false, fmt.Errorf("the state was written with schema version %d, which this provider version "+
 			"does not know (it reads versions 0 to %d); use the provider version that wrote it", version, controlProfileSchemaVersion)
 	}
+	null, err = controlProfileAttributes.fromTerraform(v, &m)
+	return m, null, err
 }
 
 // UpgradeResourceIdentity is never due: the resource has no identity schema (GetResourceIdentitySchemas lists

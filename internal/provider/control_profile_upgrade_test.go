@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
@@ -24,15 +23,13 @@ func TestControlProfileUpgradeStateFromV0(t *testing.T) {
 		t.Fatalf("err %v, diagnostics %v", err, resp.Diagnostics)
 	}
 	var m controlProfileResourceModelV1
-	if null, err := decodeControlProfile(context.Background(), resp.UpgradedState, &m); err != nil || null {
+	if null, err := controlProfileAttributes.decode(resp.UpgradedState, &m); err != nil || null {
 		t.Fatalf("decode: null %v, err %v", null, err)
 	}
-	read, _ := m.Timeouts.Read(context.Background(), 0)
-	vendor := m.VendorInformation.Attributes()["vendor"]
-	if m.ID.ValueString() != "AdminMFAV2" || m.ControlID.ValueString() != "AdminMFAV2" || m.State.ValueString() != "ThirdParty" ||
-		m.AssignedTo.ValueString() != "secops@contoso.com" || m.Comment.ValueString() != "Enforced by the third-party IdP" ||
-		!m.ResetOnDestroy.ValueBool() || read.String() != "2m0s" || vendor.String() != `"Microsoft"` ||
-		m.UpdatedBy.ValueString() != "11111111-1111-4111-8111-111111111111" || m.UpdatedDateTime.ValueString() != "2026-12-02T06:40:09.1612495Z" {
+	if m.ID.value() != "AdminMFAV2" || m.ControlID.value() != "AdminMFAV2" || m.State.value() != "ThirdParty" ||
+		m.AssignedTo.value() != "secops@contoso.com" || m.Comment.value() != "Enforced by the third-party IdP" ||
+		!m.ResetOnDestroy.knownAs(true) || m.Timeouts.Read.value() != "2m" || m.VendorInformation.Vendor.value() != "Microsoft" ||
+		m.UpdatedBy.value() != "11111111-1111-4111-8111-111111111111" || m.UpdatedDateTime.value() != "2026-12-02T06:40:09.1612495Z" {
 		t.Fatalf("upgraded state lost a value: %+v", m)
 	}
 
@@ -48,13 +45,8 @@ func TestControlProfileUpgradeStateFromV0(t *testing.T) {
 // Version 1 state reads as is (attributes of a later build ignored, as the framework does); an unknown version
 // is an error that names it.
 func TestControlProfileUpgradeStateVersions(t *testing.T) {
-	m := nullControlProfileModel()
-	m.ID, m.ControlID = types.StringValue("X"), types.StringValue("X")
-	dv, err := m.toDynamicValue(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, _ := dv.Unmarshal(controlProfileResourceType)
+	m := controlProfileResourceModelV1{ID: tfKnown("X"), ControlID: tfKnown("X")}
+	v := controlProfileAttributes.toTerraform(&m)
 	js, err := terraformJSON(v)
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +58,7 @@ func TestControlProfileUpgradeStateVersions(t *testing.T) {
 	if len(resp.Diagnostics) > 0 {
 		t.Fatalf("version 1: %v", resp.Diagnostics)
 	}
-	got, _ := resp.UpgradedState.Unmarshal(controlProfileResourceType)
+	got, _ := resp.UpgradedState.Unmarshal(controlProfileAttributes.typ)
 	if !got.Equal(v) {
 		t.Fatalf("version 1 changed: %v, want %v", got, v)
 	}
@@ -76,7 +68,7 @@ func TestControlProfileUpgradeStateVersions(t *testing.T) {
 	if len(resp.Diagnostics) != 1 || !strings.Contains(resp.Diagnostics[0].Detail, "schema version 2") {
 		t.Fatalf("version 2: %v", resp.Diagnostics)
 	}
-	if _, err := upgradeControlProfileState(0, &tfprotov6.RawState{JSON: []byte("null")}); err != nil {
+	if _, null, err := upgradeControlProfileState(0, &tfprotov6.RawState{JSON: []byte("null")}); err != nil || !null {
 		t.Fatalf("null version 0 state: %v", err)
 	}
 }

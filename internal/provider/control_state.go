@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -41,4 +42,13 @@ func controlStateInSpelling(configured, got types.String) types.String {
 		return configured
 	}
 	return got
+}
+
+// checkControlState refuses what is not a control state, naming the portal's words for two of them.
+func checkControlState(s string) error {
+	if isControlState(s) {
+		return nil
+	}
+	return fmt.Errorf("%q is not a control state; expected %s (any case is accepted). The portal's \"risk accepted\" "+
+		"is `Ignored`, and \"resolved through third party\" is `ThirdParty`", s, quotedList(controlStates))
 }

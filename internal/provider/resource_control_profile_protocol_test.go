@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -20,11 +19,9 @@ import (
 
 func testProfileState(t *testing.T) *tfprotov6.DynamicValue {
 	t.Helper()
-	m := nullControlProfileModel()
-	m.ID, m.ControlID, m.State = types.StringValue("AdminMFAV2"), types.StringValue("AdminMFAV2"), types.StringValue("ThirdParty")
-	m.ResetOnDestroy, m.VendorInformation = types.BoolValue(true), defaultVendorInformation
-	m.UpdatedBy, m.UpdatedDateTime = types.StringValue("app"), types.StringValue("2026-12-02T06:40:09Z")
-	dv, err := m.toDynamicValue(context.Background())
+	m := controlProfileResourceModelV1{ID: tfKnown("AdminMFAV2"), ControlID: tfKnown("AdminMFAV2"), State: tfKnown("ThirdParty"),
+		ResetOnDestroy: tfKnown(true), VendorInformation: serviceVendor, UpdatedBy: tfKnown("app"), UpdatedDateTime: tfKnown("2026-12-02T06:40:09Z")}
+	dv, err := controlProfileAttributes.encode(&m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,11 +30,11 @@ func testProfileState(t *testing.T) *tfprotov6.DynamicValue {
 
 func sameValue(t *testing.T, a, b *tfprotov6.DynamicValue) bool {
 	t.Helper()
-	va, err := a.Unmarshal(controlProfileResourceType)
+	va, err := a.Unmarshal(controlProfileAttributes.typ)
 	if err != nil {
 		t.Fatal(err)
 	}
-	vb, err := b.Unmarshal(controlProfileResourceType)
+	vb, err := b.Unmarshal(controlProfileAttributes.typ)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +84,7 @@ func TestControlProfileServerDeferral(t *testing.T) {
 		if got := imp.Deferred != nil; got != tc.want || len(imp.ImportedResources) != 1 {
 			t.Fatalf("%s: Import deferred %v (want %v), %d resources", tc.name, got, tc.want, len(imp.ImportedResources))
 		}
-		v, err := imp.ImportedResources[0].State.Unmarshal(controlProfileResourceType)
+		v, err := imp.ImportedResources[0].State.Unmarshal(controlProfileAttributes.typ)
 		if err != nil || v.IsKnown() != !tc.want {
 			t.Errorf("%s: imported state known %v, want %v (err %v)", tc.name, v.IsKnown(), !tc.want, err)
 		}
@@ -131,7 +128,7 @@ func TestControlProfileUpgradeDropsAttributes(t *testing.T) {
 	if len(resp.Diagnostics) > 0 {
 		t.Fatal(resp.Diagnostics)
 	}
-	got, err := resp.UpgradedState.Unmarshal(controlProfileResourceType)
+	got, err := resp.UpgradedState.Unmarshal(controlProfileAttributes.typ)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,10 +136,10 @@ func TestControlProfileUpgradeDropsAttributes(t *testing.T) {
 	if err := got.As(&attrs); err != nil {
 		t.Fatal(err)
 	}
-	if want := slices.Sorted(maps.Keys(controlProfileResourceType.AttributeTypes)); !slices.Equal(slices.Sorted(maps.Keys(attrs)), want) {
+	if want := slices.Sorted(maps.Keys(controlProfileAttributes.typ.AttributeTypes)); !slices.Equal(slices.Sorted(maps.Keys(attrs)), want) {
 		t.Fatalf("upgraded attributes %v, want %v", slices.Sorted(maps.Keys(attrs)), want)
 	}
-	for name := range controlProfileResourceType.AttributeTypes {
+	for name := range controlProfileAttributes.typ.AttributeTypes {
 		if name == "timeouts" || name == "vendor_information" {
 			continue
 		}
@@ -164,7 +161,7 @@ func TestControlProfileUpgradeDropsAttributes(t *testing.T) {
 	if len(resp.Diagnostics) > 0 {
 		t.Fatalf("version 1 with an attribute of a later build: %v", resp.Diagnostics)
 	}
-	if v1, err := resp.UpgradedState.Unmarshal(controlProfileResourceType); err != nil || !v1.Equal(got) {
+	if v1, err := resp.UpgradedState.Unmarshal(controlProfileAttributes.typ); err != nil || !v1.Equal(got) {
 		t.Fatalf("version 1 with an attribute of a later build: %v, want %v (err %v)", v1, got, err)
 	}
 }
@@ -191,14 +188,13 @@ func TestControlProfileGenerateResourceConfig(t *testing.T) {
 		t.Fatalf("err %v, diagnostics %v", err, resp.Diagnostics)
 	}
 	var m controlProfileResourceModelV1
-	if null, err := decodeControlProfile(context.Background(), resp.Config, &m); err != nil || null {
+	if null, err := controlProfileAttributes.decode(resp.Config, &m); err != nil || null {
 		t.Fatalf("null %v, err %v", null, err)
 	}
-	if !m.ID.IsNull() || !m.UpdatedBy.IsNull() || !m.UpdatedDateTime.IsNull() {
-		t.Errorf("read-only attributes in the configuration: id %s, updated_by %s, updated_date_time %s", m.ID, m.UpdatedBy, m.UpdatedDateTime)
+	if !m.ID.isNull() || !m.UpdatedBy.isNull() || !m.UpdatedDateTime.isNull() {
+		t.Errorf("read-only attributes in the configuration: id %+v, updated_by %+v, updated_date_time %+v", m.ID, m.UpdatedBy, m.UpdatedDateTime)
 	}
-	if m.ControlID.ValueString() != "AdminMFAV2" || m.State.ValueString() != "ThirdParty" || !m.ResetOnDestroy.ValueBool() ||
-		!m.VendorInformation.Equal(defaultVendorInformation) {
+	if m.ControlID.value() != "AdminMFAV2" || m.State.value() != "ThirdParty" || !m.ResetOnDestroy.knownAs(true) || m.VendorInformation != serviceVendor {
 		t.Errorf("configuration lost an argument: %+v", m)
 	}
 

@@ -396,14 +396,14 @@ func TestAccControlProfileResource_invalidConfig(t *testing.T) {
 		body, err string
 	}{
 		{`  control_id = "AdminMFAV2"
-  state      = "Resolved"`, `(?s)state.*value must be one of.*ThirdParty`},
+  state      = "Resolved"`, `(?s)"Resolved" is not a control state; expected.*ThirdParty`},
 		// Any case of a valid state is accepted (TestAccControlProfile_stateAnyCase); a misspelling is not.
 		{`  control_id = "AdminMFAV2"
-  state      = "third_party"`, `(?s)state.*value must be one of`},
+  state      = "third_party"`, `(?s)"third_party" is not a control state`},
 		{`  control_id = "AdminMFAV2"`, `(?s)"state" is required`},
 		{`  control_id = "AdminMFAV2"
   state      = "Reviewed"
-  comment    = ""`, `(?s)comment.*at least 1`},
+  comment    = ""`, `(?s)comment: an empty string is not accepted`},
 		{`  control_id = "AdminMFAV2"
   state      = "Reviewed"
   vendor_information = { provider = "SecureScore" }`, `(?s)vendor.*required`},
@@ -479,7 +479,7 @@ func (c onlyManagedProfileAttributes) CheckState(_ context.Context, req stateche
 			got = append(got, k)
 		}
 		slices.Sort(got)
-		want := slices.Sorted(maps.Keys(controlProfileResourceType.AttributeTypes))
+		want := slices.Sorted(maps.Keys(controlProfileAttributes.typ.AttributeTypes))
 		if !slices.Equal(got, want) || r.SchemaVersion != controlProfileSchemaVersion {
 			resp.Error = fmt.Errorf("%s: schema version %d, attributes %v; want version %d, attributes %v", c.name, r.SchemaVersion, got, controlProfileSchemaVersion, want)
 		}
