@@ -199,19 +199,25 @@ func attributePathOf(names ...string) *tftypes.AttributePath {
 }
 
 // serviceOnly selects the attributes only the service sets: unknown in a create plan.
-func serviceOnly[M any](a *attribute[M]) bool { return a.setBy == setByService || a.setBy == setByWrite }
+func serviceOnly[M any](a *attribute[M]) bool {
+	return a.setBy == setByService || a.setBy == setByWrite
+}
 
 // changedByWrites selects the attributes every write changes: unknown in a plan that writes.
 func changedByWrites[M any](a *attribute[M]) bool { return a.setBy == setByWrite }
 
 // notConfigurable selects what a generated configuration leaves out: what only the resource or the service sets,
 // and deprecated attributes (their replacements are written instead).
-func notConfigurable[M any](a *attribute[M]) bool { return a.use == attrComputed || a.deprecation != "" }
+func notConfigurable[M any](a *attribute[M]) bool {
+	return a.use == attrComputed || a.deprecation != ""
+}
 
 // validate checks what the schema's types cannot: each known string an attribute's check refuses is an error at
 // its path, and each deprecated attribute the configuration sets a warning (Terraform warns too, without the
 // replacement). Unknown values are checked at apply, when they are known.
-func (t *attributeTable[M]) validate(m *M, diags *diagnostics) { validateAttributes(t.attrs, m, nil, diags) }
+func (t *attributeTable[M]) validate(m *M, diags *diagnostics) {
+	validateAttributes(t.attrs, m, nil, diags)
+}
 
 func validateAttributes[M any](attrs []attribute[M], m *M, parent []string, diags *diagnostics) {
 	for i := range attrs {

@@ -90,7 +90,7 @@ var controlProfileAttributes = newAttributeTable(
 		flag: func(m *controlProfileResourceModelV1) *tfBool { return &m.ResetOnDestroy }},
 	profileAttribute{name: "timeouts", use: attrOptional, block: true,
 		description: "How long each operation may take, retries of throttled requests included.",
-		object: func(m *controlProfileResourceModelV1) *valueState { return &m.Timeouts.Object },
+		object:      func(m *controlProfileResourceModelV1) *valueState { return &m.Timeouts.Object },
 		attrs: []profileAttribute{
 			{name: "create", use: attrOptional, check: checkDuration, description: writeTimeoutDescriptions.create,
 				str: func(m *controlProfileResourceModelV1) *tfString { return &m.Timeouts.Create }},

@@ -3,7 +3,6 @@ package provider
 import (
 	"testing"
 
-
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 

@@ -60,7 +60,9 @@ func TestControlProfilePlan(t *testing.T) {
 		"an unknown comment": {proposed: func(m *controlProfileResourceModelV1) { m.Comment = unknown },
 			want: func(m *controlProfileResourceModelV1) { m.UpdatedBy, m.UpdatedDateTime = unknown, unknown }},
 		"control_id": {proposed: func(m *controlProfileResourceModelV1) { m.ControlID = tfKnown("Y") }, replace: true,
-			want: func(m *controlProfileResourceModelV1) { m.ID, m.UpdatedBy, m.UpdatedDateTime = unknown, unknown, unknown }},
+			want: func(m *controlProfileResourceModelV1) {
+				m.ID, m.UpdatedBy, m.UpdatedDateTime = unknown, unknown, unknown
+			}},
 		"create": {create: true,
 			want: func(m *controlProfileResourceModelV1) {
 				m.ID, m.UpdatedBy, m.UpdatedDateTime = unknown, unknown, unknown

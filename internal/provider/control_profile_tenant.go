@@ -63,7 +63,9 @@ func (t liveTenant) update(ctx context.Context, id string, body graph.ControlPro
 	return p, err
 }
 
-func (t liveTenant) deprecated(id string) (deprecated, known bool) { return t.tenant.profiles.deprecated(id) }
+func (t liveTenant) deprecated(id string) (deprecated, known bool) {
+	return t.tenant.profiles.deprecated(id)
+}
 
 func (t liveTenant) writeContext(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
 	return rawWriteContext(ctx, t.data, timeout)

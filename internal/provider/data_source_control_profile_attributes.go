@@ -1,7 +1,6 @@
 package provider
 
 import (
-
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
