@@ -86,7 +86,7 @@ func TestControlProfileSchemaMatchesValueType(t *testing.T) {
 
 // extendedProfile is the control profile's model with one field more, to show what adding an attribute takes.
 type extendedProfile struct {
-	controlProfileResourceModelV1
+	controlProfileResourceModelV2
 	Ticket tfString
 }
 
@@ -115,7 +115,7 @@ func TestAttributeAddedToTheTableOnly(t *testing.T) {
 	ticket := attribute[extendedProfile]{name: "ticket", use: attrOptional, check: checkNonEmpty,
 		description: "The change ticket.", str: func(m *extendedProfile) *tfString { return &m.Ticket }}
 	table := newAttributeTable(append(liftAttributes(controlProfileAttributes.attrs,
-		func(m *extendedProfile) *controlProfileResourceModelV1 { return &m.controlProfileResourceModelV1 }), ticket)...)
+		func(m *extendedProfile) *controlProfileResourceModelV2 { return &m.controlProfileResourceModelV2 }), ticket)...)
 
 	checkTableCoversModel(t, table)
 	if got := table.typ.AttributeTypes["ticket"]; got == nil || !got.Is(tftypes.String) {

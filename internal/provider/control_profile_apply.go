@@ -21,7 +21,7 @@ func tenantFor(tenants profileTenants, name string, diags *diagnostics) profileT
 // write sends m's one PATCH and returns the new state from the 200 response; a 204 is followed by one GET. Once
 // the PATCH went through, a state is always returned, so a failed read-back never loses the change. timeout is
 // the timeouts block's entry for this write.
-func (m *controlProfileResourceModelV1) write(ctx context.Context, t profileTenant, timeout tfString, diags *diagnostics) *controlProfileResourceModelV1 {
+func (m *controlProfileResourceModelV2) write(ctx context.Context, t profileTenant, timeout tfString, diags *diagnostics) *controlProfileResourceModelV2 {
 	d, err := timeoutOr(timeout, defaultWriteTimeout)
 	if err != nil {
 		diags.AddError("Invalid timeout", err.Error())
@@ -53,20 +53,55 @@ func (m *controlProfileResourceModelV1) write(ctx context.Context, t profileTena
 		}
 	}
 	out.setFromGraph(profile)
+	if out.TenantID.isUnknown() { // the provider's tenant, not resolved at plan: the answer's
+		out.TenantID = tfString{}
+		out.sameTenantAs(ctx, t, profile, diags)
+	}
 	if profile.Deprecated != nil && *profile.Deprecated {
 		addDeprecatedWarning(diags, id)
 	}
 	return &out
 }
 
-// destroy resets the control to Default unless reset_on_destroy is false, and reports whether the resource may
+// create is write for a control this resource has not changed yet: its decision is read first, as the prior
+// decision (from the listing when several creates run at once, else one GET).
+func (m *controlProfileResourceModelV2) create(ctx context.Context, t profileTenant, diags *diagnostics) *controlProfileResourceModelV2 {
+	if m.PriorDecision.Object != valueKnown {
+		timeout, err := timeoutOr(m.Timeouts.Read, defaultReadTimeout)
+		if err != nil {
+			diags.AddError("Invalid timeout", err.Error())
+			return nil
+		}
+		rctx, cancel := t.readContext(ctx, timeout)
+		p, err := t.read(rctx, m.ControlID.v)
+		cancel()
+		if err != nil {
+			diags.AddError("Unable to read the control profile", fmt.Sprintf("Control profile %q in tenant %q, read for its "+
+				"decision before Terraform changes it: %s\n\nNothing was changed; Terraform state is unchanged.", m.ControlID.v, t.name(), err))
+			return nil
+		}
+		m.PriorDecision = priorDecisionOf(decisionOf(p))
+	}
+	return m.write(ctx, t, m.Timeouts.Create, diags)
+}
+
+// destroy does to the control what on_destroy says (see destroyEffect), and reports whether the resource may
 // leave state.
-func (m *controlProfileResourceModelV1) destroy(ctx context.Context, t profileTenant, diags *diagnostics) bool {
-	id := m.ControlID.value()
-	if m.ResetOnDestroy.knownAs(false) {
-		diags.AddWarning("Control profile only removed from Terraform state",
-			fmt.Sprintf("reset_on_destroy is false, so control profile %q keeps its state (%s) in Microsoft Secure Score; "+
-				"nothing was sent to Microsoft Graph.", id, m.State.value()))
+func (m *controlProfileResourceModelV2) destroy(ctx context.Context, t profileTenant, diags *diagnostics) bool {
+	id := m.ControlID.v
+	outcome, target := m.destroyEffect()
+	current, _ := m.decision()
+	switch outcome {
+	case destroyKeeps, destroyPriorUnknown:
+		why := `on_destroy is "keep"`
+		if outcome == destroyPriorUnknown {
+			why = priorUnknownNote
+		}
+		diags.AddWarning("Control profile only removed from Terraform state", fmt.Sprintf("Control %q keeps its decision (%s) "+
+			"in %s: %s. Nothing was sent to Microsoft Graph.", id, describeDecision(current), tenantLabel(m.TenantID), why))
+		return true
+	case destroyRestored:
+		tflog.Debug(ctx, "Control profile holds its prior decision already: nothing to restore", map[string]any{"id": id})
 		return true
 	}
 	d, err := timeoutOr(m.Timeouts.Delete, defaultWriteTimeout)
@@ -80,13 +115,13 @@ func (m *controlProfileResourceModelV1) destroy(ctx context.Context, t profileTe
 	if vi.Object != valueKnown {
 		vi = serviceVendor
 	}
-	tflog.Debug(ctx, "Resetting control profile to Default", map[string]any{"id": id})
-	_, err = t.update(ctx, id, pristine.updateWith(vi.graphValue()))
+	tflog.Debug(ctx, "Setting control profile on destroy", map[string]any{"id": id, "state": target.State, "on_destroy": m.OnDestroy.v})
+	_, err = t.update(ctx, id, target.updateWith(vi.graphValue()))
 	if graph.IsNotFound(err) || undecodedWrite(err, fmt.Sprintf("control profile %q", id), diags) {
-		return true // the control is gone: nothing left to reset
+		return true // the control is gone: nothing left to restore or reset
 	}
 	if err != nil {
-		diags.AddError("Unable to reset the control profile", controlUpdateError(id, err, "The resource stays in Terraform state."))
+		diags.AddError("Unable to restore or reset the control profile", controlUpdateError(id, err, "The resource stays in Terraform state."))
 		return false
 	}
 	return true

@@ -12,7 +12,7 @@ import (
 // the framework generates it for its own resources (it announces the capability for the whole provider).
 func (s *controlProfileServer) GenerateResourceConfig(_ context.Context, req *tfprotov6.GenerateResourceConfigRequest) (*tfprotov6.GenerateResourceConfigResponse, error) {
 	resp := &tfprotov6.GenerateResourceConfigResponse{}
-	var m controlProfileResourceModelV1
+	var m controlProfileResourceModelV2
 	var diags diagnostics
 	null, err := controlProfileAttributes.decode(req.State, &m)
 	if err == nil && null {

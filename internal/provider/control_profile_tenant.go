@@ -11,6 +11,13 @@ import (
 // tenant's shared listing, the PATCH, and contexts that mask the provider's secrets in logs. liveTenant serves it
 // from the provider's tenantData; the core's tests serve it from a map.
 type profileTenant interface {
+	// name is the tenant as the configuration (or the provider) names it: a GUID or a domain.
+	name() string
+	// guid is the tenant's GUID (lower case), what state records.
+	guid(ctx context.Context) (string, error)
+	// list is every control profile of the tenant, by id, from the shared listing. What it says of a control's
+	// decision may predate this process's own writes; which controls exist, it says right.
+	list(ctx context.Context) (map[string]*graph.SecureScoreControlProfile, error)
 	// read is the profile from the tenant's listing, or a GET (see controlProfileSnapshot.read).
 	read(ctx context.Context, id string) (*graph.SecureScoreControlProfile, error)
 	// get is one GET, after a PATCH answered 204.
@@ -47,6 +54,18 @@ func liveTenants(data *providerData) profileTenants {
 		}
 		return liveTenant{data: data, tenant: t}
 	}
+}
+
+func (t liveTenant) name() string { return t.tenant.name }
+
+func (t liveTenant) guid(ctx context.Context) (string, error) { return t.tenant.guid(ctx) }
+
+func (t liveTenant) list(ctx context.Context) (map[string]*graph.SecureScoreControlProfile, error) {
+	l, err := t.tenant.profiles.list(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return l.byID, nil
 }
 
 func (t liveTenant) read(ctx context.Context, id string) (*graph.SecureScoreControlProfile, error) {

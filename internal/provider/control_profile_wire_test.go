@@ -107,7 +107,7 @@ func TestControlProfileWireMatchesTFTypes(t *testing.T) {
 // What the flat readers do not take goes the general way: a value of another shape, and state JSON with
 // attributes of the wrong type; a null resource is null either way.
 func TestControlProfileWireFallsBack(t *testing.T) {
-	var scratch controlProfileResourceModelV1
+	var scratch controlProfileResourceModelV2
 	if null, err := controlProfileAttributes.decodeMsgpack(controlProfileAttributes.null().MsgPack, &scratch); err != nil || !null {
 		t.Errorf("flat decode of a null resource: null=%v err=%v", null, err)
 	}
@@ -127,7 +127,7 @@ func TestControlProfileWireFallsBack(t *testing.T) {
 	later := `{"id":"A","control_id":"A","state":"Ignored","assigned_to":null,"comment":"x\"y",` +
 		`"vendor_information":{"provider":"SecureScore","provider_version":null,"sub_provider":null,"vendor":"Microsoft","later":{"a":[1,2.5e3,true,null,"s"]}},` +
 		`"reset_on_destroy":true,"timeouts":null,"updated_by":null,"updated_date_time":null,"added_later":[{"k":-1}]}`
-	var m controlProfileResourceModelV1
+	var m controlProfileResourceModelV2
 	if err := controlProfileAttributes.decodeStateJSON([]byte(later), &m); err != nil {
 		t.Fatalf("state with attributes added later: %v", err)
 	}
@@ -135,7 +135,7 @@ func TestControlProfileWireFallsBack(t *testing.T) {
 		t.Errorf("state with attributes added later read as %+v", m)
 	}
 	for _, bad := range []string{`{"id":"A","reset_on_destroy":"yes"}`, `{"id":1}`, `null`, `{"timeouts":{"read":5}}`, `{"id":"A"} x`, `{"id":"A"`} {
-		var m controlProfileResourceModelV1
+		var m controlProfileResourceModelV2
 		if err := controlProfileAttributes.decodeStateJSON([]byte(bad), &m); !errors.Is(err, errNotFlat) {
 			t.Errorf("flat read of state %s: %v, want errNotFlat", bad, err)
 		}

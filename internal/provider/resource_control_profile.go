@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -36,7 +37,7 @@ func (s *controlProfileServer) schema() *tfprotov6.Schema { return controlProfil
 func (s *controlProfileServer) tenants() profileTenants { return liveTenants(s.data.Load()) }
 
 func (s *controlProfileServer) ValidateResourceConfig(_ context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	var config controlProfileResourceModelV1
+	var config controlProfileResourceModelV2
 	var diags diagnostics
 	if null, err := controlProfileAttributes.decode(req.Config, &config); err != nil {
 		diags.AddError("Unable to read the control profile's configuration", err.Error())
@@ -51,7 +52,7 @@ func (s *controlProfileServer) ReadResource(ctx context.Context, req *tfprotov6.
 	if resp.Deferred = s.deferral(req.ClientCapabilities != nil && req.ClientCapabilities.DeferralAllowed); resp.Deferred != nil {
 		return resp, nil
 	}
-	var state controlProfileResourceModelV1
+	var state controlProfileResourceModelV2
 	var diags diagnostics
 	if null, err := controlProfileAttributes.decode(req.CurrentState, &state); err != nil || null {
 		if err != nil {
@@ -60,11 +61,15 @@ func (s *controlProfileServer) ReadResource(ctx context.Context, req *tfprotov6.
 		resp.Diagnostics = diags.proto()
 		return resp, nil
 	}
-	switch gone := state.read(ctx, s.tenants(), &diags); {
+	imported := bytes.Equal(req.Private, importedPrivate)
+	switch gone := state.read(ctx, s.tenants(), imported, &diags); {
 	case gone:
 		resp.NewState = controlProfileAttributes.null()
 	case !diags.hasError():
 		resp.NewState = s.encode(&state, &diags, req.CurrentState)
+		if imported {
+			resp.Private = nil // the prior decision is recorded
+		}
 	}
 	resp.Diagnostics = diags.proto()
 	return resp, nil
@@ -75,38 +80,32 @@ func (s *controlProfileServer) PlanResourceChange(ctx context.Context, req *tfpr
 	if resp.Deferred = s.deferral(req.ClientCapabilities != nil && req.ClientCapabilities.DeferralAllowed); resp.Deferred != nil {
 		return resp, nil
 	}
-	var plan, config, prior controlProfileResourceModelV1
+	var plan, config, prior controlProfileResourceModelV2
 	var diags diagnostics
 	proposedNull, err := controlProfileAttributes.decode(req.ProposedNewState, &plan)
-	if err == nil && proposedNull {
-		return resp, nil // destroy: the planned state is null
-	}
 	var priorNull bool
-	if err == nil {
-		_, err = controlProfileAttributes.decode(req.Config, &config)
-	}
 	if err == nil {
 		priorNull, err = controlProfileAttributes.decode(req.PriorState, &prior)
 	}
-	if err != nil {
+	if err == nil && !proposedNull {
+		_, err = controlProfileAttributes.decode(req.Config, &config)
+	}
+	switch {
+	case err != nil:
 		diags.AddError("Unable to plan the control profile", err.Error())
-		resp.Diagnostics = diags.proto()
-		return resp, nil
-	}
-	priorPtr := &prior
-	if priorNull {
-		priorPtr = nil
-	}
-	for _, name := range plan.plan(&config, priorPtr) {
-		resp.RequiresReplace = append(resp.RequiresReplace, tftypes.NewAttributePath().WithAttributeName(name))
-	}
-	resp.PlannedState = s.encode(&plan, &diags, req.ProposedNewState)
-	if plan.ControlID.isKnown() {
-		var t profileTenant
-		if tenants := s.tenants(); tenants != nil {
-			t = tenants("", &diagnostics{}) // the warnings need no tenant: an error here is the apply's to report
+	case proposedNull: // destroy: the planned state is null
+		if !priorNull {
+			prior.warnDestroy("Destroying", &diags)
 		}
-		controlPlanWarnings(ctx, plan.ControlID.value(), t, &diags)
+	default:
+		priorPtr := &prior
+		if priorNull {
+			priorPtr = nil
+		}
+		for _, name := range plan.plan(ctx, &config, priorPtr, s.tenants(), &diags) {
+			resp.RequiresReplace = append(resp.RequiresReplace, tftypes.NewAttributePath().WithAttributeName(name))
+		}
+		resp.PlannedState = s.encode(&plan, &diags, req.ProposedNewState)
 	}
 	resp.Diagnostics = diags.proto()
 	return resp, nil
@@ -114,7 +113,7 @@ func (s *controlProfileServer) PlanResourceChange(ctx context.Context, req *tfpr
 
 func (s *controlProfileServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
 	resp := &tfprotov6.ApplyResourceChangeResponse{NewState: req.PriorState, Private: req.PlannedPrivate}
-	var plan, prior controlProfileResourceModelV1
+	var plan, prior controlProfileResourceModelV2
 	var diags diagnostics
 	plannedNull, err := controlProfileAttributes.decode(req.PlannedState, &plan)
 	var priorNull bool
@@ -126,28 +125,32 @@ func (s *controlProfileServer) ApplyResourceChange(ctx context.Context, req *tfp
 		resp.Diagnostics = diags.proto()
 		return resp, nil
 	}
+	// An update or destroy goes to the tenant state records; a create to the planned one (unknown: the provider's).
 	tenants := s.tenants()
-	var written *controlProfileResourceModelV1
+	var written *controlProfileResourceModelV2
 	switch {
 	case plannedNull:
 		if priorNull {
 			resp.NewState = controlProfileAttributes.null()
-		} else if t := tenantFor(tenants, "", &diags); t != nil && prior.destroy(ctx, t, &diags) {
+		} else if t := tenantFor(tenants, prior.TenantID.value(), &diags); t != nil && prior.destroy(ctx, t, &diags) {
 			resp.NewState = controlProfileAttributes.null()
-		} // else the reset failed: the resource stays
+		} // else the restore or reset failed: the resource stays
 	case priorNull:
 		resp.NewState = controlProfileAttributes.null() // until the PATCH succeeds
-		if t := tenantFor(tenants, "", &diags); t != nil {
-			written = plan.write(ctx, t, plan.Timeouts.Create, &diags)
+		if t := tenantFor(tenants, plan.TenantID.value(), &diags); t != nil {
+			written = plan.create(ctx, t, &diags)
 		}
 	case !plan.needsPatch(&prior):
-		written = &plan // only reset_on_destroy or timeouts changed: nothing to send (the plan kept every read-only value)
+		written = &plan // only on_destroy or timeouts changed: nothing to send (the plan kept every read-only value)
 	default:
-		if t := tenantFor(tenants, "", &diags); t != nil {
+		if t := tenantFor(tenants, prior.TenantID.value(), &diags); t != nil {
 			written = plan.write(ctx, t, plan.Timeouts.Update, &diags)
 		}
 	}
 	if written != nil {
+		if written.ResetOnDestroy.isUnknown() { // on_destroy came from a value only known at apply
+			written.ResetOnDestroy = resetOnDestroyFor(written.OnDestroy)
+		}
 		resp.NewState = s.encode(written, &diags, resp.NewState)
 	}
 	resp.Diagnostics = diags.proto()
@@ -164,7 +167,8 @@ func (s *controlProfileServer) ImportResourceState(_ context.Context, req *tfpro
 	}
 	var diags diagnostics
 	if m, ok := importedControlProfile(req.ID, &diags); ok {
-		resp.ImportedResources = []*tfprotov6.ImportedResource{{TypeName: controlProfileTypeName, State: s.encode(&m, &diags, nil)}}
+		resp.ImportedResources = []*tfprotov6.ImportedResource{{TypeName: controlProfileTypeName, State: s.encode(&m, &diags, nil),
+			Private: importedPrivate}}
 	}
 	resp.Diagnostics = diags.proto()
 	return resp, nil
@@ -178,7 +182,7 @@ func (s *controlProfileServer) MoveResourceState(context.Context, *tfprotov6.Mov
 }
 
 // encode is m as a wire value, or else (with the error in diags).
-func (s *controlProfileServer) encode(m *controlProfileResourceModelV1, diags *diagnostics, orElse *tfprotov6.DynamicValue) *tfprotov6.DynamicValue {
+func (s *controlProfileServer) encode(m *controlProfileResourceModelV2, diags *diagnostics, orElse *tfprotov6.DynamicValue) *tfprotov6.DynamicValue {
 	dv, err := controlProfileAttributes.encode(m)
 	if err != nil {
 		diags.AddError("Unable to encode the control profile's state", err.Error())

@@ -59,7 +59,7 @@ func benchControlProfileServer(b *testing.B) (*controlProfileServer, *tfprotov6.
 	s := newControlProfileServer()
 	s.configure(data, false)
 
-	m := controlProfileResourceModelV1{ControlID: tfKnown("SyntheticControl0001"), State: tfKnown("ThirdParty"),
+	m := controlProfileResourceModelV2{ControlID: tfKnown("SyntheticControl0001"), State: tfKnown("ThirdParty"),
 		AssignedTo: tfKnown("secops@contoso.onmicrosoft.com"), Comment: tfKnown("benchmark")}
 	config, err := controlProfileAttributes.encode(&m)
 	if err != nil {

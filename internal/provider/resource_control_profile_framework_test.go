@@ -76,7 +76,7 @@ func frameworkAttribute(a *profileAttribute) schema.Attribute {
 }
 
 // fromFramework is a framework value as the core's model.
-func fromFramework(v tftypes.Value, diags *diag.Diagnostics) (m controlProfileResourceModelV1, null bool) {
+func fromFramework(v tftypes.Value, diags *diag.Diagnostics) (m controlProfileResourceModelV2, null bool) {
 	null, err := controlProfileAttributes.fromTerraform(v, &m)
 	if err != nil {
 		diags.AddError("Unable to read the control profile", err.Error())
@@ -112,7 +112,15 @@ func (r *controlProfileResource) ModifyPlan(ctx context.Context, req resource.Mo
 	config, _ := fromFramework(req.Config.Raw, &resp.Diagnostics)
 	_, plannedNull := fromFramework(req.Plan.Raw, &resp.Diagnostics)
 	prior, priorNull := fromFramework(req.State.Raw, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() || plannedNull {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var d diagnostics
+	defer func() { toFramework(d, &resp.Diagnostics) }()
+	if plannedNull {
+		if !priorNull {
+			prior.warnDestroy("Destroying", &d)
+		}
 		return
 	}
 	proposed, priorPtr := config, &prior
@@ -126,14 +134,14 @@ func (r *controlProfileResource) ModifyPlan(ctx context.Context, req resource.Mo
 			}
 		}
 	}
-	for _, name := range proposed.plan(&config, priorPtr) {
+	for _, name := range proposed.plan(ctx, &config, priorPtr, liveTenants(r.data), &d) {
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root(name))
 	}
 	resp.Plan.Raw = controlProfileAttributes.toTerraform(&proposed)
 }
 
 // copyAttribute sets a's value in dst to its value in src.
-func copyAttribute(a *profileAttribute, dst, src *controlProfileResourceModelV1) {
+func copyAttribute(a *profileAttribute, dst, src *controlProfileResourceModelV2) {
 	switch {
 	case a.str != nil:
 		*a.str(dst) = *a.str(src)
@@ -152,14 +160,19 @@ func (r *controlProfileResource) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	imported, fd := req.Private.GetKey(ctx, "imported")
+	resp.Diagnostics.Append(fd...)
 	var d diagnostics
-	gone := state.read(ctx, liveTenants(r.data), &d)
+	gone := state.read(ctx, liveTenants(r.data), imported != nil, &d)
 	toFramework(d, &resp.Diagnostics)
 	switch {
 	case gone:
 		resp.State.RemoveResource(ctx)
 	case !d.hasError():
 		resp.State.Raw = controlProfileAttributes.toTerraform(&state)
+		if imported != nil {
+			resp.Diagnostics.Append(resp.Private.SetKey(ctx, "imported", nil)...)
+		}
 	}
 }
 
@@ -169,8 +182,8 @@ func (r *controlProfileResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	var d diagnostics
-	if t := tenantFor(liveTenants(r.data), "", &d); t != nil {
-		if written := plan.write(ctx, t, plan.Timeouts.Create, &d); written != nil {
+	if t := tenantFor(liveTenants(r.data), plan.TenantID.value(), &d); t != nil {
+		if written := plan.create(ctx, t, &d); written != nil {
 			resp.State.Raw = controlProfileAttributes.toTerraform(written)
 		}
 	}
@@ -188,7 +201,7 @@ func (r *controlProfileResource) Update(ctx context.Context, req resource.Update
 	written := &plan // only what no PATCH carries changed: nothing to send
 	if plan.needsPatch(&prior) {
 		written = nil
-		if t := tenantFor(liveTenants(r.data), "", &d); t != nil {
+		if t := tenantFor(liveTenants(r.data), prior.TenantID.value(), &d); t != nil {
 			written = plan.write(ctx, t, plan.Timeouts.Update, &d)
 		}
 	}
@@ -204,7 +217,7 @@ func (r *controlProfileResource) Delete(ctx context.Context, req resource.Delete
 		return
 	}
 	var d diagnostics
-	if t := tenantFor(liveTenants(r.data), "", &d); t != nil {
+	if t := tenantFor(liveTenants(r.data), state.TenantID.value(), &d); t != nil {
 		state.destroy(ctx, t, &d)
 	}
 	toFramework(d, &resp.Diagnostics)
@@ -214,22 +227,24 @@ func (r *controlProfileResource) ImportState(ctx context.Context, req resource.I
 	var d diagnostics
 	if m, ok := importedControlProfile(req.ID, &d); ok {
 		resp.State.Raw = controlProfileAttributes.toTerraform(&m)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, "imported", []byte("true"))...)
 	}
 	toFramework(d, &resp.Diagnostics)
 }
 
 func (r *controlProfileResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {
-	return map[int64]resource.StateUpgrader{0: {StateUpgrader: func(_ context.Context, req resource.UpgradeStateRequest, resp *resource.UpgradeStateResponse) {
-		m, _, err := upgradeControlProfileState(0, req.RawState)
-		if err != nil {
-			resp.Diagnostics.AddError("Unable to read the control profile's state", err.Error())
-			return
-		}
-		resp.DynamicValue, err = controlProfileAttributes.encode(&m)
-		if err != nil {
-			resp.Diagnostics.AddError("Unable to read the control profile's state", err.Error())
-		}
-	}}}
+	upgrader := func(version int64) resource.StateUpgrader {
+		return resource.StateUpgrader{StateUpgrader: func(_ context.Context, req resource.UpgradeStateRequest, resp *resource.UpgradeStateResponse) {
+			m, _, err := upgradeControlProfileState(version, req.RawState)
+			if err == nil {
+				resp.DynamicValue, err = controlProfileAttributes.encode(&m)
+			}
+			if err != nil {
+				resp.Diagnostics.AddError("Unable to read the control profile's state", err.Error())
+			}
+		}}
+	}
+	return map[int64]resource.StateUpgrader{0: upgrader(0), 1: upgrader(1)}
 }
 
 // BenchmarkControlProfilePlanInstanceFramework is BenchmarkControlProfilePlanInstance with the resource

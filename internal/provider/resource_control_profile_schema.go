@@ -24,12 +24,18 @@ func controlProfileResourceSchema() *tfprotov6.Schema {
 			"`@odata.nextLink` followed) instead of one `GET` per control, so a refresh of hundreds of controls stays " +
 			"within Graph's limit of 4 concurrent Secure Score requests; a refresh of one control is one `GET`. A control " +
 			"missing from the list is confirmed with a `GET` before it leaves state.\n\n" +
-			"Destroy puts the control back to `Default` unless `reset_on_destroy = false`.")}
+			"Destroy puts back the decision the control had before this resource first changed it, unless `on_destroy` " +
+			"says otherwise; a destroy plan warns with what will change in the tenant. Import takes `<tenant>/<control_id>`, " +
+			"or `<control_id>` for the provider's tenant.")}
 }
 
 // validate checks the configuration m beyond what the schema's types say (see attributeTable.validate).
-func (m *controlProfileResourceModelV1) validate(diags *diagnostics) {
+func (m *controlProfileResourceModelV2) validate(diags *diagnostics) {
 	controlProfileAttributes.validate(m, diags)
+	if !m.OnDestroy.isNull() && !m.ResetOnDestroy.isNull() {
+		diags.attributeError([]string{"reset_on_destroy"}, "Conflicting attributes",
+			"reset_on_destroy cannot be set together with on_destroy, which replaces it: remove reset_on_destroy.")
+	}
 }
 
 // quotedList is "a", "b" or "c".

@@ -9,9 +9,9 @@ import (
 )
 
 // profileConfigValue is a configuration as Terraform sends it: everything null but what the test sets.
-func profileConfigValue(t *testing.T, change func(*controlProfileResourceModelV1)) *tfprotov6.DynamicValue {
+func profileConfigValue(t *testing.T, change func(*controlProfileResourceModelV2)) *tfprotov6.DynamicValue {
 	t.Helper()
-	m := controlProfileResourceModelV1{ControlID: tfKnown("AdminMFAV2"), State: tfKnown("Reviewed")}
+	m := controlProfileResourceModelV2{ControlID: tfKnown("AdminMFAV2"), State: tfKnown("Reviewed")}
 	change(&m)
 	dv, err := controlProfileAttributes.encode(&m)
 	if err != nil {
@@ -28,21 +28,21 @@ func TestValidateControlProfileConfig(t *testing.T) {
 		return profileTimeouts{Object: valueKnown, Create: tfKnown(create)}
 	}
 	for name, tc := range map[string]struct {
-		change func(*controlProfileResourceModelV1)
+		change func(*controlProfileResourceModelV2)
 		path   string // of the one error; "" = valid
 		want   string
 	}{
-		"valid": {func(m *controlProfileResourceModelV1) {}, "", ""},
-		"unknown values": {func(m *controlProfileResourceModelV1) {
+		"valid": {func(m *controlProfileResourceModelV2) {}, "", ""},
+		"unknown values": {func(m *controlProfileResourceModelV2) {
 			m.State, m.Comment = tfUnknown[string](), tfUnknown[string]()
 		}, "", ""},
-		"state":              {func(m *controlProfileResourceModelV1) { m.State = tfKnown("Resolved") }, "state", `"Resolved" is not a control state; expected "Default", "Ignored", "ThirdParty" or "Reviewed"`},
-		"empty comment":      {func(m *controlProfileResourceModelV1) { m.Comment = tfKnown("") }, "comment", "an empty string is not accepted"},
-		"empty assigned_to":  {func(m *controlProfileResourceModelV1) { m.AssignedTo = tfKnown("") }, "assigned_to", "an empty string is not accepted"},
-		"empty control_id":   {func(m *controlProfileResourceModelV1) { m.ControlID = tfKnown("") }, "control_id", "an empty string"},
-		"empty vendor field": {func(m *controlProfileResourceModelV1) { m.VendorInformation = vendor(tfKnown("")) }, "vendor_information.provider", "empty"},
-		"valid timeout":      {func(m *controlProfileResourceModelV1) { m.Timeouts = timeout("2h45m") }, "", ""},
-		"bad timeout":        {func(m *controlProfileResourceModelV1) { m.Timeouts = timeout("ten minutes") }, "timeouts.create", `"ten minutes" is not a duration`},
+		"state":              {func(m *controlProfileResourceModelV2) { m.State = tfKnown("Resolved") }, "state", `"Resolved" is not a control state; expected "Default", "Ignored", "ThirdParty" or "Reviewed"`},
+		"empty comment":      {func(m *controlProfileResourceModelV2) { m.Comment = tfKnown("") }, "comment", "an empty string is not accepted"},
+		"empty assigned_to":  {func(m *controlProfileResourceModelV2) { m.AssignedTo = tfKnown("") }, "assigned_to", "an empty string is not accepted"},
+		"empty control_id":   {func(m *controlProfileResourceModelV2) { m.ControlID = tfKnown("") }, "control_id", "an empty string"},
+		"empty vendor field": {func(m *controlProfileResourceModelV2) { m.VendorInformation = vendor(tfKnown("")) }, "vendor_information.provider", "empty"},
+		"valid timeout":      {func(m *controlProfileResourceModelV2) { m.Timeouts = timeout("2h45m") }, "", ""},
+		"bad timeout":        {func(m *controlProfileResourceModelV2) { m.Timeouts = timeout("ten minutes") }, "timeouts.create", `"ten minutes" is not a duration`},
 	} {
 		resp, err := newControlProfileServer().ValidateResourceConfig(context.Background(),
 			&tfprotov6.ValidateResourceConfigRequest{TypeName: controlProfileTypeName, Config: profileConfigValue(t, tc.change)})

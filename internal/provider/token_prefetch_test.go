@@ -53,7 +53,7 @@ func (r *prefetchRig) waitForToken(t *testing.T) {
 func (r *prefetchRig) read(t *testing.T) *tfprotov6.ReadResourceResponse {
 	t.Helper()
 	id := r.emu.ControlProfileIDs()[0]
-	m := controlProfileResourceModelV1{ID: tfKnown(id), ControlID: tfKnown(id), State: tfKnown("Default")}
+	m := controlProfileResourceModelV2{ID: tfKnown(id), ControlID: tfKnown(id), State: tfKnown("Default")}
 	state, err := controlProfileAttributes.encode(&m)
 	if err != nil {
 		t.Fatal(err)
