@@ -44,13 +44,13 @@ func TestQuickBench(t *testing.T) {
 		t.Fatalf("results.json: %d rows and %d samples, want 8 and 8 (4 phases x 2 resources)", len(got.Rows), len(got.Samples))
 	}
 	// The calls are exact whatever the machine's speed, by the provider's design: each terraform command's plugin
-	// process that is configured fetches one token, when configured (so the plan of a first apply of per-control
-	// resources, which reads nothing, signs in too); a per-control refresh's first read GETs its control and the
-	// rest come from one list page; the baseline lists once per process on a create (plan and apply), and on an
-	// update only in the refresh, since the apply walk's plan finds every control in state; an apply PATCHes only
-	// what changes and reads nothing back. N=20: 20 PATCHes on the first apply, 2 on the change.
+	// process that is configured fetches one token, when configured; a per-control refresh's first read GETs its
+	// control and the rest come from one list page; a create lists once per process (plan and apply: the plan checks
+	// the controls exist, and the apply's list also serves each per-control create its prior decision), and an
+	// update lists only in the refresh, since the apply walk's plan finds every control in state; an apply PATCHes
+	// only what changes and reads nothing back. N=20: 20 PATCHes on the first apply, 2 on the change.
 	want := map[string]calls{
-		kindControls + " apply-create": {Token: 2, Patch: 20},
+		kindControls + " apply-create": {Token: 2, List: 2, Patch: 20},
 		kindControls + " plan-noop":    {Token: 1, List: 1, Get: 1},
 		kindControls + " apply-change": {Token: 2, List: 1, Get: 1, Patch: 2},
 		kindControls + " refresh-only": {Token: 1, List: 1, Get: 1},
