@@ -35,7 +35,7 @@ const (
 
 // attribute is one attribute of M: exactly one of str, flag and object says where its value lives; an object's
 // attributes are in attrs, their accessors also taking the whole model.
-type attribute[M any] struct {
+type tableAttr[M any] struct {
 	name        string
 	description string // Markdown
 	use         attrUse
@@ -47,32 +47,32 @@ type attribute[M any] struct {
 	str    func(*M) *tfString
 	flag   func(*M) *tfBool
 	object func(*M) *valueState
-	attrs  []attribute[M]
+	attrs  []tableAttr[M]
 }
 
 // attributeTable is a resource's attributes, sorted by name at every level: the order in which tftypes writes an
 // object's attributes, so the codecs walk the table as they walk the bytes.
 type attributeTable[M any] struct {
-	attrs []attribute[M]
+	attrs []tableAttr[M]
 	typ   tftypes.Object
 }
 
-func newAttributeTable[M any](attrs ...attribute[M]) *attributeTable[M] {
+func newAttributeTable[M any](attrs ...tableAttr[M]) *attributeTable[M] {
 	t := &attributeTable[M]{attrs: sortAttributes(attrs)}
 	t.typ = objectType(t.attrs)
 	return t
 }
 
-func sortAttributes[M any](attrs []attribute[M]) []attribute[M] {
+func sortAttributes[M any](attrs []tableAttr[M]) []tableAttr[M] {
 	out := slices.Clone(attrs)
-	slices.SortFunc(out, func(a, b attribute[M]) int { return strings.Compare(a.name, b.name) })
+	slices.SortFunc(out, func(a, b tableAttr[M]) int { return strings.Compare(a.name, b.name) })
 	for i := range out {
 		out[i].attrs = sortAttributes(out[i].attrs)
 	}
 	return out
 }
 
-func objectType[M any](attrs []attribute[M]) tftypes.Object {
+func objectType[M any](attrs []tableAttr[M]) tftypes.Object {
 	types := make(map[string]tftypes.Type, len(attrs))
 	for i := range attrs {
 		types[attrs[i].name] = attrs[i].tfType()
@@ -81,7 +81,7 @@ func objectType[M any](attrs []attribute[M]) tftypes.Object {
 }
 
 // tfType is the attribute's value type.
-func (a *attribute[M]) tfType() tftypes.Type {
+func (a *tableAttr[M]) tfType() tftypes.Type {
 	switch {
 	case a.str != nil:
 		return tftypes.String
@@ -91,18 +91,8 @@ func (a *attribute[M]) tfType() tftypes.Type {
 	return objectType(a.attrs)
 }
 
-// find is the attribute called name, or nil.
-func find[M any](attrs []attribute[M], name string) *attribute[M] {
-	for i := range attrs {
-		if attrs[i].name == name {
-			return &attrs[i]
-		}
-	}
-	return nil
-}
-
 // setState sets a's value in m to null or unknown; an object's attributes are then null.
-func (a *attribute[M]) setState(m *M, s valueState) {
+func (a *tableAttr[M]) setState(m *M, s valueState) {
 	switch {
 	case a.str != nil:
 		*a.str(m) = tfString{state: s}
@@ -117,7 +107,7 @@ func (a *attribute[M]) setState(m *M, s valueState) {
 }
 
 // state is whether a's value in m is null, unknown or known.
-func (a *attribute[M]) state(m *M) valueState {
+func (a *tableAttr[M]) state(m *M) valueState {
 	switch {
 	case a.str != nil:
 		return a.str(m).state
@@ -128,7 +118,7 @@ func (a *attribute[M]) state(m *M) valueState {
 }
 
 // setEach sets the top-level attributes that which selects to null or unknown.
-func (t *attributeTable[M]) setEach(m *M, which func(*attribute[M]) bool, s valueState) {
+func (t *attributeTable[M]) setEach(m *M, which func(*tableAttr[M]) bool, s valueState) {
 	for i := range t.attrs {
 		if which(&t.attrs[i]) {
 			t.attrs[i].setState(m, s)
@@ -140,7 +130,7 @@ func (t *attributeTable[M]) setEach(m *M, which func(*attribute[M]) bool, s valu
 // read back, state is the plan so (Terraform requires every value the plan kept known to stay).
 func (t *attributeTable[M]) nullUnknowns(m *M) { nullUnknownsIn(t.attrs, m) }
 
-func nullUnknownsIn[M any](attrs []attribute[M], m *M) {
+func nullUnknownsIn[M any](attrs []tableAttr[M], m *M) {
 	for i := range attrs {
 		a := &attrs[i]
 		switch a.state(m) {
@@ -169,7 +159,7 @@ func (t *attributeTable[M]) schema(description string) *tfprotov6.SchemaBlock {
 	return b
 }
 
-func schemaAttributes[M any](attrs []attribute[M]) []*tfprotov6.SchemaAttribute {
+func schemaAttributes[M any](attrs []tableAttr[M]) []*tfprotov6.SchemaAttribute {
 	out := make([]*tfprotov6.SchemaAttribute, len(attrs))
 	for i := range attrs {
 		out[i] = attrs[i].schemaAttribute()
@@ -177,7 +167,7 @@ func schemaAttributes[M any](attrs []attribute[M]) []*tfprotov6.SchemaAttribute 
 	return out
 }
 
-func (a *attribute[M]) schemaAttribute() *tfprotov6.SchemaAttribute {
+func (a *tableAttr[M]) schemaAttribute() *tfprotov6.SchemaAttribute {
 	s := &tfprotov6.SchemaAttribute{Name: a.name, Description: a.description, DescriptionKind: tfprotov6.StringKindMarkdown,
 		Required: a.use == attrRequired, Optional: a.use == attrOptional || a.use == attrOptionalComputed,
 		Computed: a.use == attrOptionalComputed || a.use == attrComputed, Deprecated: a.deprecation != ""}
@@ -199,16 +189,16 @@ func attributePathOf(names ...string) *tftypes.AttributePath {
 }
 
 // serviceOnly selects the attributes only the service sets: unknown in a create plan.
-func serviceOnly[M any](a *attribute[M]) bool {
+func serviceOnly[M any](a *tableAttr[M]) bool {
 	return a.setBy == setByService || a.setBy == setByWrite
 }
 
 // changedByWrites selects the attributes every write changes: unknown in a plan that writes.
-func changedByWrites[M any](a *attribute[M]) bool { return a.setBy == setByWrite }
+func changedByWrites[M any](a *tableAttr[M]) bool { return a.setBy == setByWrite }
 
 // notConfigurable selects what a generated configuration leaves out: what only the resource or the service sets,
 // and deprecated attributes (their replacements are written instead).
-func notConfigurable[M any](a *attribute[M]) bool {
+func notConfigurable[M any](a *tableAttr[M]) bool {
 	return a.use == attrComputed || a.deprecation != ""
 }
 
@@ -219,7 +209,7 @@ func (t *attributeTable[M]) validate(m *M, diags *diagnostics) {
 	validateAttributes(t.attrs, m, nil, diags)
 }
 
-func validateAttributes[M any](attrs []attribute[M], m *M, parent []string, diags *diagnostics) {
+func validateAttributes[M any](attrs []tableAttr[M], m *M, parent []string, diags *diagnostics) {
 	for i := range attrs {
 		a := &attrs[i]
 		if a.state(m) != valueKnown {

@@ -20,15 +20,15 @@ func suggestControlID(id string, ids iter.Seq[string]) string {
 	best, bestDistance := "", max(2, len(id)/5)+1
 	lower := strings.ToLower(id)
 	for _, c := range sorted {
-		if d := editDistance(lower, strings.ToLower(c), bestDistance); d < bestDistance {
+		if d := levenshtein(lower, strings.ToLower(c), bestDistance); d < bestDistance {
 			best, bestDistance = c, d
 		}
 	}
 	return best
 }
 
-// editDistance is the Levenshtein distance of a and b in bytes, or bound when it is bound or more.
-func editDistance(a, b string, bound int) int {
+// levenshtein is the Levenshtein distance of a and b in bytes, or bound when it is bound or more.
+func levenshtein(a, b string, bound int) int {
 	if d := len(a) - len(b); d >= bound || -d >= bound {
 		return bound
 	}

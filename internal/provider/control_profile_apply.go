@@ -22,7 +22,7 @@ func tenantFor(tenants profileTenants, name string, diags *diagnostics) profileT
 // the PATCH went through, a state is always returned, so a failed read-back never loses the change. timeout is
 // the timeouts block's entry for this write.
 func (m *controlProfileResourceModelV2) write(ctx context.Context, t profileTenant, timeout tfString, diags *diagnostics) *controlProfileResourceModelV2 {
-	d, err := timeoutOr(timeout, defaultWriteTimeout)
+	d, err := durationOr(timeout, defaultWriteTimeout)
 	if err != nil {
 		diags.AddError("Invalid timeout", err.Error())
 		return nil
@@ -67,7 +67,7 @@ func (m *controlProfileResourceModelV2) write(ctx context.Context, t profileTena
 // decision (from the listing when several creates run at once, else one GET).
 func (m *controlProfileResourceModelV2) create(ctx context.Context, t profileTenant, diags *diagnostics) *controlProfileResourceModelV2 {
 	if m.PriorDecision.Object != valueKnown {
-		timeout, err := timeoutOr(m.Timeouts.Read, defaultReadTimeout)
+		timeout, err := durationOr(m.Timeouts.Read, defaultReadTimeout)
 		if err != nil {
 			diags.AddError("Invalid timeout", err.Error())
 			return nil
@@ -104,7 +104,7 @@ func (m *controlProfileResourceModelV2) destroy(ctx context.Context, t profileTe
 		tflog.Debug(ctx, "Control profile holds its prior decision already: nothing to restore", map[string]any{"id": id})
 		return true
 	}
-	d, err := timeoutOr(m.Timeouts.Delete, defaultWriteTimeout)
+	d, err := durationOr(m.Timeouts.Delete, defaultWriteTimeout)
 	if err != nil {
 		diags.AddError("Invalid timeout", err.Error())
 		return false

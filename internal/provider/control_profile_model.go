@@ -48,7 +48,7 @@ type profileTimeouts struct {
 	Create, Read, Update, Delete tfString
 }
 
-type profileAttribute = attribute[controlProfileResourceModelV2]
+type profileAttribute = tableAttr[controlProfileResourceModelV2]
 
 // controlProfileAttributes is every attribute of the resource, once.
 var controlProfileAttributes = newAttributeTable(
@@ -68,7 +68,7 @@ var controlProfileAttributes = newAttributeTable(
 			"`11770.MDA_Google_EnableTwoFactorAuth`. A control the tenant does not have fails the plan, with the nearest " +
 			"names it does have. Changing it replaces the resource (the old control is handled as `on_destroy` says first).",
 		str: func(m *controlProfileResourceModelV2) *tfString { return &m.ControlID }},
-	profileAttribute{name: "state", use: attrRequired, check: checkControlState,
+	profileAttribute{name: "state", use: attrRequired, check: checkProfileState,
 		description: "The control's state: `Default`, `Ignored` (risk accepted: the control leaves the score), " +
 			"`ThirdParty` (resolved through a third party: the control earns its points) or `Reviewed`. Accepted and compared " +
 			"in any case (`thirdParty`, `ignored` as Graph's pages and multi-tenant tools write them); it is sent as written " +
@@ -224,16 +224,25 @@ func (p priorDecision) decision() (controlDecision, bool) {
 	return controlDecision{State: p.State.v, AssignedTo: p.AssignedTo.v, Comment: p.Comment.v}, p.Object == valueKnown
 }
 
-// What on_destroy takes.
+// What on_destroy takes (restore, the default: the prior decision; reset: Default; keep: nothing is sent).
 const (
-	onDestroyRestore = "restore"
-	onDestroyReset   = "reset"
-	onDestroyKeep    = "keep"
+	restoreMode = "restore"
+	resetMode   = "reset"
+	keepMode    = "keep"
 )
 
 func checkOnDestroy(s string) error {
-	if s == onDestroyRestore || s == onDestroyReset || s == onDestroyKeep {
+	if s == restoreMode || s == resetMode || s == keepMode {
 		return nil
 	}
-	return fmt.Errorf("%q is not accepted; expected %s", s, quotedList([]string{onDestroyRestore, onDestroyReset, onDestroyKeep}))
+	return fmt.Errorf("%q is not accepted; expected %s", s, quotedList([]string{restoreMode, resetMode, keepMode}))
+}
+
+// checkProfileState refuses what is not a control state, naming the portal's words for two of them.
+func checkProfileState(s string) error {
+	if isControlState(s) {
+		return nil
+	}
+	return fmt.Errorf("%q is not a control state; expected %s (any case is accepted). The portal's \"risk accepted\" "+
+		"is `Ignored`, and \"resolved through third party\" is `ThirdParty`", s, quotedList(controlStates))
 }

@@ -55,11 +55,11 @@ func (m *controlProfileResourceModelV2) planOnDestroy(config *controlProfileReso
 	case config.ResetOnDestroy.isUnknown():
 		m.OnDestroy = tfUnknown[string]()
 	case config.ResetOnDestroy.knownAs(true):
-		m.OnDestroy = tfKnown(onDestroyReset)
+		m.OnDestroy = tfKnown(resetMode)
 	case config.ResetOnDestroy.knownAs(false):
-		m.OnDestroy = tfKnown(onDestroyKeep)
+		m.OnDestroy = tfKnown(keepMode)
 	default:
-		m.OnDestroy = tfKnown(onDestroyRestore)
+		m.OnDestroy = tfKnown(restoreMode)
 	}
 	if config.ResetOnDestroy.isNull() {
 		m.ResetOnDestroy = resetOnDestroyFor(m.OnDestroy)
@@ -71,9 +71,9 @@ func resetOnDestroyFor(onDestroy tfString) tfBool {
 	switch {
 	case onDestroy.isUnknown():
 		return tfUnknown[bool]()
-	case onDestroy.knownAs(onDestroyReset):
+	case onDestroy.knownAs(resetMode):
 		return tfKnown(true)
-	case onDestroy.knownAs(onDestroyKeep):
+	case onDestroy.knownAs(keepMode):
 		return tfKnown(false)
 	}
 	return tfBool{}
@@ -93,7 +93,7 @@ func (m *controlProfileResourceModelV2) planTenant(ctx context.Context, config, 
 		if prior == nil || prior.TenantID.isNull() {
 			return nil // the tenant of state written before version 0.2.0 is recorded by its next read
 		}
-		if same, ok := sameTenant(ctx, tenants, config.TenantID.v, prior.TenantID.v); ok && same {
+		if same, ok := tenantsMatch(ctx, tenants, config.TenantID.v, prior.TenantID.v); ok && same {
 			return nil
 		}
 		warnTenantMove(prior, "the configuration's tenant_id", config.TenantID.v, diags)
@@ -116,7 +116,7 @@ func (m *controlProfileResourceModelV2) planTenant(ctx context.Context, config, 
 	case guid == "":
 		m.TenantID = prior.TenantID // cannot tell: state's tenant stays, and every request goes there
 	default:
-		if same, ok := sameTenant(ctx, tenants, guid, prior.TenantID.v); !ok || same {
+		if same, ok := tenantsMatch(ctx, tenants, guid, prior.TenantID.v); !ok || same {
 			m.TenantID = prior.TenantID
 			return nil
 		}
@@ -127,8 +127,8 @@ func (m *controlProfileResourceModelV2) planTenant(ctx context.Context, config, 
 	return nil
 }
 
-// sameTenant reports whether a and b name one tenant (GUIDs or domains), and whether that could be told.
-func sameTenant(ctx context.Context, tenants profileTenants, a, b string) (same, ok bool) {
+// tenantsMatch reports whether a and b name one tenant (GUIDs or domains), and whether that could be told.
+func tenantsMatch(ctx context.Context, tenants profileTenants, a, b string) (same, ok bool) {
 	if strings.EqualFold(a, b) {
 		return true, true
 	}
@@ -158,7 +158,7 @@ func warnTenantMove(prior *controlProfileResourceModelV2, source, tenant string,
 		"State records control %q in tenant %q, but %s is %q, so Terraform replaces the resource: the control in tenant %q "+
 			"is handled as on_destroy = %q says, and control %q in tenant %q is set. If the provider points at another tenant "+
 			"by mistake, correct it, or set tenant_id = %q on the resource to keep managing the control where it is.",
-		prior.ControlID.v, prior.TenantID.v, source, tenant, prior.TenantID.v, prior.OnDestroy.orElse(onDestroyRestore),
+		prior.ControlID.v, prior.TenantID.v, source, tenant, prior.TenantID.v, prior.OnDestroy.orElse(restoreMode),
 		prior.ControlID.v, tenant, prior.TenantID.v))
 }
 
@@ -176,7 +176,7 @@ func (m *controlProfileResourceModelV2) checkControlExists(ctx context.Context, 
 	if t == nil {
 		return
 	}
-	timeout, err := timeoutOr(m.Timeouts.Read, defaultReadTimeout)
+	timeout, err := durationOr(m.Timeouts.Read, defaultReadTimeout)
 	if err != nil {
 		return // validation reported it
 	}
@@ -220,10 +220,10 @@ const (
 
 // destroyEffect is what destroying m does to the control, and the decision a PATCH then sets.
 func (m *controlProfileResourceModelV2) destroyEffect() (destroyOutcome, controlDecision) {
-	switch m.OnDestroy.orElse(onDestroyRestore) {
-	case onDestroyKeep:
+	switch m.OnDestroy.orElse(restoreMode) {
+	case keepMode:
 		return destroyKeeps, controlDecision{}
-	case onDestroyReset:
+	case resetMode:
 		return destroyWrites, pristine
 	}
 	prior, known := m.PriorDecision.decision()
@@ -249,7 +249,7 @@ func (m *controlProfileResourceModelV2) warnDestroy(verb string, diags *diagnost
 	case destroyWrites:
 		diags.AddWarning("Control will change in the tenant", fmt.Sprintf("%s securescore_control_profile of control %q sets it "+
 			"in %s to %s (on_destroy = %q); it is %s now.", verb, m.ControlID.v, tenantLabel(m.TenantID), describeDecision(target),
-			m.OnDestroy.orElse(onDestroyRestore), describeDecision(current)))
+			m.OnDestroy.orElse(restoreMode), describeDecision(current)))
 	case destroyPriorUnknown:
 		diags.AddWarning("Control left as it is", fmt.Sprintf("%s securescore_control_profile of control %q leaves it in %s as "+
 			"it is (%s): %s.", verb, m.ControlID.v, tenantLabel(m.TenantID), describeDecision(current), priorUnknownNote))

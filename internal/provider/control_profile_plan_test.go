@@ -150,7 +150,7 @@ func TestControlProfileResourceSetFromGraphKeepsNewestUpdate(t *testing.T) {
 func TestControlProfilePlan(t *testing.T) {
 	unknown := tfUnknown[string]()
 	prior := controlProfileResourceModelV2{ID: tfKnown("X"), TenantID: tfKnown(tenantA), ControlID: tfKnown("X"), State: tfKnown("Reviewed"),
-		VendorInformation: serviceVendor, OnDestroy: tfKnown(onDestroyRestore), PriorDecision: priorDecisionOf(pristine),
+		VendorInformation: serviceVendor, OnDestroy: tfKnown(restoreMode), PriorDecision: priorDecisionOf(pristine),
 		UpdatedBy: tfKnown("app"), UpdatedDateTime: tfKnown("2024-03-02T11:00:00Z")}
 	config := controlProfileResourceModelV2{ControlID: prior.ControlID, State: prior.State}
 	for name, tc := range map[string]struct {
@@ -167,15 +167,15 @@ func TestControlProfilePlan(t *testing.T) {
 			want: func(m *controlProfileResourceModelV2) { m.UpdatedBy, m.UpdatedDateTime = unknown, unknown }},
 		"state in another case": {proposed: func(m *controlProfileResourceModelV2) { m.State = tfKnown("REVIEWED") }},
 		"on_destroy only": {
-			config:   func(m *controlProfileResourceModelV2) { m.OnDestroy = tfKnown(onDestroyKeep) },
-			proposed: func(m *controlProfileResourceModelV2) { m.OnDestroy = tfKnown(onDestroyKeep) },
+			config:   func(m *controlProfileResourceModelV2) { m.OnDestroy = tfKnown(keepMode) },
+			proposed: func(m *controlProfileResourceModelV2) { m.OnDestroy = tfKnown(keepMode) },
 			want:     func(m *controlProfileResourceModelV2) { m.ResetOnDestroy = tfKnown(false) }},
-		"on_destroy left out": {proposed: func(m *controlProfileResourceModelV2) { m.OnDestroy = tfKnown(onDestroyReset) },
-			want: func(m *controlProfileResourceModelV2) { m.OnDestroy = tfKnown(onDestroyRestore) }},
+		"on_destroy left out": {proposed: func(m *controlProfileResourceModelV2) { m.OnDestroy = tfKnown(resetMode) },
+			want: func(m *controlProfileResourceModelV2) { m.OnDestroy = tfKnown(restoreMode) }},
 		"deprecated reset_on_destroy": {
 			config:   func(m *controlProfileResourceModelV2) { m.ResetOnDestroy = tfKnown(true) },
 			proposed: func(m *controlProfileResourceModelV2) { m.ResetOnDestroy = tfKnown(true) },
-			want:     func(m *controlProfileResourceModelV2) { m.OnDestroy = tfKnown(onDestroyReset) }},
+			want:     func(m *controlProfileResourceModelV2) { m.OnDestroy = tfKnown(resetMode) }},
 		"vendor_information left out": {
 			proposed: func(m *controlProfileResourceModelV2) { m.VendorInformation = vendorInformation{} },
 			want:     func(m *controlProfileResourceModelV2) { m.VendorInformation = serviceVendor }},
@@ -213,24 +213,24 @@ func TestControlProfilePlan(t *testing.T) {
 		"create": {create: true, tenants: []*fakeTenant{newFakeTenant(tenantA, tenantA, map[string]string{"X": "ThirdParty|secops@contoso.com|"})},
 			calls: "list", want: func(m *controlProfileResourceModelV2) {
 				m.ID, m.UpdatedBy, m.UpdatedDateTime, m.TenantID = unknown, unknown, unknown, tfKnown(tenantA)
-				m.VendorInformation, m.OnDestroy = serviceVendor, tfKnown(onDestroyRestore)
+				m.VendorInformation, m.OnDestroy = serviceVendor, tfKnown(restoreMode)
 				m.PriorDecision = priorDecision{Object: valueUnknown} // read by the create
 			}},
 		"create, provider not configured": {create: true, want: func(m *controlProfileResourceModelV2) {
 			m.ID, m.UpdatedBy, m.UpdatedDateTime, m.TenantID = unknown, unknown, unknown, unknown
-			m.VendorInformation, m.OnDestroy, m.PriorDecision = serviceVendor, tfKnown(onDestroyRestore), priorDecision{Object: valueUnknown}
+			m.VendorInformation, m.OnDestroy, m.PriorDecision = serviceVendor, tfKnown(restoreMode), priorDecision{Object: valueUnknown}
 		}},
 		"create, a control in another case": {create: true, tenants: []*fakeTenant{newFakeTenant(tenantA, tenantA, map[string]string{"x": "Default"})},
 			calls: "list", want: func(m *controlProfileResourceModelV2) {
 				m.ID, m.UpdatedBy, m.UpdatedDateTime, m.TenantID = unknown, unknown, unknown, tfKnown(tenantA)
-				m.VendorInformation, m.OnDestroy, m.PriorDecision = serviceVendor, tfKnown(onDestroyRestore), priorDecision{Object: valueUnknown}
+				m.VendorInformation, m.OnDestroy, m.PriorDecision = serviceVendor, tfKnown(restoreMode), priorDecision{Object: valueUnknown}
 			}},
 		"create, an unknown control": {create: true, config: func(m *controlProfileResourceModelV2) { m.ControlID = tfKnown("AdminMFA2") },
 			tenants: []*fakeTenant{newFakeTenant(tenantA, tenantA, map[string]string{"AdminMFAV2": "Default", "OneAdmin": "Default"})},
 			calls:   "list", diags: `Tenant "` + tenantA + `" has no control "AdminMFA2". Did you mean "AdminMFAV2"?`,
 			want: func(m *controlProfileResourceModelV2) {
 				m.ID, m.UpdatedBy, m.UpdatedDateTime, m.TenantID = unknown, unknown, unknown, tfKnown(tenantA)
-				m.VendorInformation, m.OnDestroy, m.PriorDecision = serviceVendor, tfKnown(onDestroyRestore), priorDecision{Object: valueUnknown}
+				m.VendorInformation, m.OnDestroy, m.PriorDecision = serviceVendor, tfKnown(restoreMode), priorDecision{Object: valueUnknown}
 			}},
 	} {
 		cfg, proposed := config, prior
@@ -280,7 +280,7 @@ func TestControlProfileRead(t *testing.T) {
 	b := newFakeTenant(tenantB, tenantB, map[string]string{"X": "Default"})
 	b.profiles["X"].AzureTenantID = tenantA // Graph answers for another tenant than the one asked
 	tenants := fakeTenants(a, b)
-	base := controlProfileResourceModelV2{ID: tfKnown("X"), ControlID: tfKnown("X"), State: tfKnown("Default"), OnDestroy: tfKnown(onDestroyRestore)}
+	base := controlProfileResourceModelV2{ID: tfKnown("X"), ControlID: tfKnown("X"), State: tfKnown("Default"), OnDestroy: tfKnown(restoreMode)}
 
 	var diags diagnostics
 	m := base
@@ -321,14 +321,14 @@ func TestControlProfileDestroy(t *testing.T) {
 		calls     string
 		warning   string // of the destroy plan; "" = none
 	}{
-		"restore":                    {onDestroyRestore, &ignored, "ThirdParty||", "update X Ignored|ciso|risk accepted", `sets it in tenant "` + tenantA + `" to state "Ignored", assigned to "ciso", comment "risk accepted"`},
-		"restore, nothing to do":     {onDestroyRestore, &ignored, "Ignored|ciso|risk accepted", "", ""},
-		"restore, prior Default":     {onDestroyRestore, &pristine, "Reviewed|a|", "update X Default||", `to state "Default", no assignee, no comment`},
-		"restore, prior not known":   {onDestroyRestore, nil, "Reviewed||", "", "is not known"},
-		"reset":                      {onDestroyReset, &ignored, "Ignored|ciso|risk accepted", "update X Default||", `to state "Default"`},
-		"keep":                       {onDestroyKeep, &ignored, "Reviewed||", "", ""},
-		"state of version 1, reset":  {onDestroyReset, nil, "Reviewed||", "update X Default||", `(on_destroy = "reset")`},
-		"restore, another case only": {onDestroyRestore, &controlDecision{State: "ignored"}, "Ignored||", "", ""},
+		"restore":                    {restoreMode, &ignored, "ThirdParty||", "update X Ignored|ciso|risk accepted", `sets it in tenant "` + tenantA + `" to state "Ignored", assigned to "ciso", comment "risk accepted"`},
+		"restore, nothing to do":     {restoreMode, &ignored, "Ignored|ciso|risk accepted", "", ""},
+		"restore, prior Default":     {restoreMode, &pristine, "Reviewed|a|", "update X Default||", `to state "Default", no assignee, no comment`},
+		"restore, prior not known":   {restoreMode, nil, "Reviewed||", "", "is not known"},
+		"reset":                      {resetMode, &ignored, "Ignored|ciso|risk accepted", "update X Default||", `to state "Default"`},
+		"keep":                       {keepMode, &ignored, "Reviewed||", "", ""},
+		"state of version 1, reset":  {resetMode, nil, "Reviewed||", "update X Default||", `(on_destroy = "reset")`},
+		"restore, another case only": {restoreMode, &controlDecision{State: "ignored"}, "Ignored||", "", ""},
 	} {
 		f := newFakeTenant(tenantA, tenantA, map[string]string{"X": tc.current})
 		parts := strings.SplitN(tc.current, "|", 3)
@@ -353,7 +353,7 @@ func TestControlProfileDestroy(t *testing.T) {
 func TestControlProfileCreate(t *testing.T) {
 	f := newFakeTenant(tenantA, tenantA, map[string]string{"X": "Ignored|ciso|"})
 	m := controlProfileResourceModelV2{ID: tfUnknown[string](), TenantID: tfUnknown[string](), ControlID: tfKnown("X"), State: tfKnown("ThirdParty"),
-		VendorInformation: serviceVendor, OnDestroy: tfKnown(onDestroyRestore), PriorDecision: priorDecision{Object: valueUnknown},
+		VendorInformation: serviceVendor, OnDestroy: tfKnown(restoreMode), PriorDecision: priorDecision{Object: valueUnknown},
 		UpdatedBy: tfUnknown[string](), UpdatedDateTime: tfUnknown[string]()}
 	var diags diagnostics
 	got := m.create(context.Background(), f, &diags)
@@ -386,7 +386,7 @@ func TestImportedControlProfile(t *testing.T) {
 		got := m.TenantID.value() + "|" + m.ControlID.value()
 		if !ok {
 			got = "error: " + diags[0].summary
-		} else if m.ID != m.ControlID || m.OnDestroy != tfKnown(onDestroyRestore) {
+		} else if m.ID != m.ControlID || m.OnDestroy != tfKnown(restoreMode) {
 			t.Errorf("%q: %+v", id, m)
 		}
 		if got != want {

@@ -21,7 +21,7 @@ func (m *controlProfileResourceModelV2) read(ctx context.Context, tenants profil
 	if t == nil {
 		return false
 	}
-	timeout, err := timeoutOr(m.Timeouts.Read, defaultReadTimeout)
+	timeout, err := durationOr(m.Timeouts.Read, defaultReadTimeout)
 	if err != nil {
 		diags.attributeError([]string{"timeouts", "read"}, "Invalid read timeout", err.Error())
 		return false

@@ -24,8 +24,8 @@ import (
 
 var errNotFlat = errors.New("not a flat value of the resource's type")
 
-// msgpackUnknown is how Terraform writes an unknown value: extension 0 with one zero byte.
-var msgpackUnknown = []byte{msgpcode.FixExt1, 0, 0}
+// msgpackUnknownValue is how Terraform writes an unknown value: extension 0 with one zero byte.
+var msgpackUnknownValue = []byte{msgpcode.FixExt1, 0, 0}
 
 // encodeMsgpack writes m as msgpack of t's type, byte for byte what tfprotov6.NewDynamicValue writes.
 func (t *attributeTable[M]) encodeMsgpack(m *M) ([]byte, error) {
@@ -37,7 +37,7 @@ func (t *attributeTable[M]) encodeMsgpack(m *M) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func encodeAttributes[M any](enc *msgpack.Encoder, attrs []attribute[M], m *M) error {
+func encodeAttributes[M any](enc *msgpack.Encoder, attrs []tableAttr[M], m *M) error {
 	if err := enc.EncodeMapLen(len(attrs)); err != nil {
 		return err
 	}
@@ -52,12 +52,12 @@ func encodeAttributes[M any](enc *msgpack.Encoder, attrs []attribute[M], m *M) e
 	return nil
 }
 
-func (a *attribute[M]) encodeMsgpack(enc *msgpack.Encoder, m *M) error {
+func (a *tableAttr[M]) encodeMsgpack(enc *msgpack.Encoder, m *M) error {
 	switch a.state(m) {
 	case valueNull:
 		return enc.EncodeNil()
 	case valueUnknown:
-		_, err := enc.Writer().Write(msgpackUnknown)
+		_, err := enc.Writer().Write(msgpackUnknownValue)
 		return err
 	}
 	switch {
@@ -88,7 +88,7 @@ func (t *attributeTable[M]) decodeMsgpack(b []byte, m *M) (null bool, err error)
 }
 
 // decodeAttributes reads an object holding exactly attrs, in any order, as tftypes requires.
-func decodeAttributes[M any](dec *msgpack.Decoder, attrs []attribute[M], m *M) error {
+func decodeAttributes[M any](dec *msgpack.Decoder, attrs []tableAttr[M], m *M) error {
 	n, err := dec.DecodeMapLen()
 	if err != nil || n != len(attrs) || n > 64 {
 		return errNotFlat
@@ -111,7 +111,7 @@ func decodeAttributes[M any](dec *msgpack.Decoder, attrs []attribute[M], m *M) e
 	return nil
 }
 
-func indexOf[M any](attrs []attribute[M], name string) int {
+func indexOf[M any](attrs []tableAttr[M], name string) int {
 	for i := range attrs {
 		if attrs[i].name == name {
 			return i
@@ -120,7 +120,7 @@ func indexOf[M any](attrs []attribute[M], name string) int {
 	return -1
 }
 
-func (a *attribute[M]) decodeMsgpack(dec *msgpack.Decoder, m *M) error {
+func (a *tableAttr[M]) decodeMsgpack(dec *msgpack.Decoder, m *M) error {
 	code, err := dec.PeekCode()
 	if err != nil {
 		return err
@@ -165,7 +165,7 @@ func (t *attributeTable[M]) decodeStateJSON(b []byte, m *M) error {
 	return nil
 }
 
-func decodeJSONAttributes[M any](s *jsonScanner, attrs []attribute[M], m *M) error {
+func decodeJSONAttributes[M any](s *jsonScanner, attrs []tableAttr[M], m *M) error {
 	if !s.consume('{') {
 		return errNotFlat
 	}
@@ -193,7 +193,7 @@ func decodeJSONAttributes[M any](s *jsonScanner, attrs []attribute[M], m *M) err
 	}
 }
 
-func (a *attribute[M]) decodeJSON(s *jsonScanner, m *M) error {
+func (a *tableAttr[M]) decodeJSON(s *jsonScanner, m *M) error {
 	if s.literal("null") {
 		a.setState(m, valueNull)
 		return nil
@@ -335,7 +335,7 @@ func (t *attributeTable[M]) fromTerraform(v tftypes.Value, m *M) (null bool, err
 	return false, fromTerraformAttributes(v, t.attrs, m)
 }
 
-func fromTerraformAttributes[M any](v tftypes.Value, attrs []attribute[M], m *M) error {
+func fromTerraformAttributes[M any](v tftypes.Value, attrs []tableAttr[M], m *M) error {
 	var vals map[string]tftypes.Value
 	if err := v.As(&vals); err != nil {
 		return err
@@ -353,7 +353,7 @@ func fromTerraformAttributes[M any](v tftypes.Value, attrs []attribute[M], m *M)
 	return nil
 }
 
-func (a *attribute[M]) fromTerraform(v tftypes.Value, m *M) error {
+func (a *tableAttr[M]) fromTerraform(v tftypes.Value, m *M) error {
 	switch {
 	case !v.IsKnown():
 		a.setState(m, valueUnknown)
@@ -381,7 +381,7 @@ func (t *attributeTable[M]) toTerraform(m *M) tftypes.Value {
 	return toTerraformObject(t.typ, t.attrs, m)
 }
 
-func toTerraformObject[M any](typ tftypes.Object, attrs []attribute[M], m *M) tftypes.Value {
+func toTerraformObject[M any](typ tftypes.Object, attrs []tableAttr[M], m *M) tftypes.Value {
 	vals := make(map[string]tftypes.Value, len(attrs))
 	for i := range attrs {
 		vals[attrs[i].name] = attrs[i].toTerraform(m)
@@ -389,7 +389,7 @@ func toTerraformObject[M any](typ tftypes.Object, attrs []attribute[M], m *M) tf
 	return tftypes.NewValue(typ, vals)
 }
 
-func (a *attribute[M]) toTerraform(m *M) tftypes.Value {
+func (a *tableAttr[M]) toTerraform(m *M) tftypes.Value {
 	typ := a.tfType()
 	switch a.state(m) {
 	case valueNull:

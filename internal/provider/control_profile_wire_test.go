@@ -14,7 +14,7 @@ import (
 // randomModel sets every attribute of m that attrs lists, at any depth, to null, known or (with unknowns)
 // unknown at random, with strings in each of msgpack's string forms (fixstr, str8, str16), non-ASCII text and
 // JSON escapes. It is the test generator of every table: a new attribute is generated because it is in the table.
-func randomModel[M any](attrs []attribute[M], m *M, r *rand.Rand, unknowns bool) {
+func randomModel[M any](attrs []tableAttr[M], m *M, r *rand.Rand, unknowns bool) {
 	for i := range attrs {
 		a := &attrs[i]
 		switch r.IntN(4) {

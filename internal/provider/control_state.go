@@ -1,10 +1,7 @@
 package provider
 
 import (
-	"fmt"
 	"strings"
-
-	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // Control states are compared without regard to case: Graph's own pages write `ignored` and `thirdParty`, tools
@@ -25,30 +22,4 @@ func isControlState(s string) bool {
 		}
 	}
 	return false
-}
-
-// sameControlState reports whether a and b hold the same state (nulls and unknowns compare as values do).
-func sameControlState(a, b types.String) bool {
-	if !known(a) || !known(b) {
-		return a.Equal(b)
-	}
-	return strings.EqualFold(a.ValueString(), b.ValueString())
-}
-
-// controlStateInSpelling returns configured when it names the state the service returned (got), so state keeps the
-// configuration's spelling and no case-only diff is ever planned; otherwise got.
-func controlStateInSpelling(configured, got types.String) types.String {
-	if known(configured) && sameControlState(configured, got) {
-		return configured
-	}
-	return got
-}
-
-// checkControlState refuses what is not a control state, naming the portal's words for two of them.
-func checkControlState(s string) error {
-	if isControlState(s) {
-		return nil
-	}
-	return fmt.Errorf("%q is not a control state; expected %s (any case is accepted). The portal's \"risk accepted\" "+
-		"is `Ignored`, and \"resolved through third party\" is `ThirdParty`", s, quotedList(controlStates))
 }

@@ -19,10 +19,10 @@ func rawReadContext(ctx context.Context, data *providerData, timeout time.Durati
 	return context.WithTimeout(data.logContext(ctx), timeout)
 }
 
-// timeoutOr is the duration an entry of a timeouts block sets, or def when it is null or unknown. The entry was
+// durationOr is the duration an entry of a timeouts block sets, or def when it is null or unknown. The entry was
 // validated with the configuration (checkDuration), so an error here means state holds what no configuration
 // could have set.
-func timeoutOr(s tfString, def time.Duration) (time.Duration, error) {
+func durationOr(s tfString, def time.Duration) (time.Duration, error) {
 	if !s.isKnown() {
 		return def, nil
 	}
