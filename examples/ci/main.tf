@@ -6,22 +6,27 @@ terraform {
   required_providers {
     securescore = {
       source  = "securescore/securescore"
-      version = ">= 0.1.0"
+      version = "~> 0.2.0"
     }
   }
 }
 
 provider "securescore" {}
 
-resource "securescore_control_profile" "block_legacy_auth" {
-  control_id  = "BlockLegacyAuthentication"
-  state       = "ThirdParty"
-  assigned_to = "secops@contoso.com"
-  comment     = "Legacy authentication is blocked at the reverse proxy"
+module "decisions" {
+  source = "./modules/decisions"
+
+  decisions = {
+    BlockLegacyAuthentication = {
+      state       = "ThirdParty"
+      assigned_to = "secops@contoso.com"
+      comment     = "Legacy authentication is blocked at the reverse proxy"
+    }
+  }
 }
 
-# Outputs come from the resource, not from a data source: a data source is read again at every plan, so an
+# Outputs come from the resources, not from a data source: a data source is read again at every plan, so an
 # output of its values shows as a change after the apply and `plan -detailed-exitcode` returns 2.
 output "block_legacy_auth_state" {
-  value = securescore_control_profile.block_legacy_auth.state
+  value = module.decisions.states["BlockLegacyAuthentication"]
 }

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Offline pipeline against the emulator, ready to run from any directory:
 #
-#   examples/ci/run.sh            # or: WORK_DIR=/tmp/ci VERSION=0.1.0 examples/ci/run.sh
+#   examples/ci/run.sh            # or: WORK_DIR=/tmp/ci VERSION=0.2.0 examples/ci/run.sh (default: the VERSION file)
 #   TF_BIN=tofu examples/ci/run.sh   # with OpenTofu instead of Terraform
 #
 # 1. builds the provider into a filesystem mirror and writes a CLI configuration that installs from it only;
 # 2. builds the emulator and starts the binary (so $! is the emulator itself, and `kill` stops it);
-# 3. terraform init / apply / plan -detailed-exitcode (0 = no changes);
+# 3. terraform get (the configuration's modules), providers lock from the mirror, init, apply,
+#    plan -detailed-exitcode (0 = no changes);
 # 4. changes the control outside Terraform (token request + PATCH with curl) and checks that
 #    plan -refresh-only -detailed-exitcode reports the drift (2), then applies to put it back;
 # 5. stops the emulator. Its state file stays in WORK_DIR.
@@ -17,7 +18,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=${REPO_ROOT:-$(cd "$here/../.." && pwd)}
 work=${WORK_DIR:-$(mktemp -d)}
-version=${VERSION:-0.1.0}
+version=${VERSION:-$(cat "$repo/VERSION")}
 os_arch="$(go env GOOS)_$(go env GOARCH)"
 tf=${TF_BIN:-terraform}
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
@@ -60,7 +61,7 @@ stop_emulator() {
 }
 trap stop_emulator EXIT
 url=""
-for _ in $(seq 1 100); do
+for _ in $(seq 1 600); do # up to a minute: only a hang should end the wait on a loaded machine
   url=$(sed -n 's/^EMULATOR_URL=//p' "$work/emulator.log")
   [ -n "$url" ] && break
   kill -0 "$emulator_pid" 2>/dev/null || { cat "$work/emulator.log" >&2; exit 1; }
@@ -75,13 +76,25 @@ export ARM_CLIENT_SECRET=emulator-secret
 export ARM_GRAPH_ENDPOINT="$url"
 export ARM_ACTIVE_DIRECTORY_AUTHORITY_HOST="$url"
 
-# 3. init (from the mirror), apply, and a plan that must be empty.
+# 3. Lock the provider from the mirror, init, apply, and a plan that must be empty. `providers lock` reads the
+#    whole configuration, modules included, and stops with "Module not installed" before they are: `get` installs
+#    them first (it needs no provider). In a real pipeline, commit the lock file this writes (for every platform
+#    the mirror holds: one -platform each), so that later runs only verify it.
 config="$work/config"
 mkdir -p "$config"
-cp "$here/main.tf" "$config/"
+cp -R "$here/main.tf" "$here/modules" "$config/"
 cd "$config"
+step "${tf##*/} get"
+"$tf" get -no-color >/dev/null
+step "${tf##*/} providers lock -fs-mirror"
+"$tf" providers lock -fs-mirror="$mirror" -platform="$os_arch" -no-color >/dev/null
 step "${tf##*/} init"
-"$tf" init -no-color >/dev/null
+init_out=$("$tf" init -no-color)
+if grep -q "Incomplete lock file information" <<<"$init_out"; then
+  printf '%s\n' "$init_out" >&2
+  echo "init found the lock file incomplete: the lock step did not cover this configuration" >&2
+  exit 1
+fi
 step "${tf##*/} apply"
 "$tf" apply -auto-approve -no-color >/dev/null
 step "${tf##*/} plan -detailed-exitcode"

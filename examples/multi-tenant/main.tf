@@ -15,6 +15,11 @@ variable "tenant_ids" {
   type        = map(string)
 }
 
+variable "assignees" {
+  description = "Who handles Secure Score decisions in each customer tenant, by the same keys as tenant_ids."
+  type        = map(string)
+}
+
 provider "securescore" {
   alias     = "contoso"
   tenant_id = var.tenant_ids["contoso"]
@@ -31,18 +36,21 @@ provider "securescore" {
 }
 
 module "contoso" {
-  source    = "./baseline"
-  providers = { securescore = securescore.contoso }
+  source      = "./baseline"
+  providers   = { securescore = securescore.contoso }
+  assigned_to = var.assignees["contoso"]
 }
 
 module "fabrikam" {
-  source    = "./baseline"
-  providers = { securescore = securescore.fabrikam }
+  source      = "./baseline"
+  providers   = { securescore = securescore.fabrikam }
+  assigned_to = var.assignees["fabrikam"]
 }
 
 module "northwind" {
-  source    = "./baseline"
-  providers = { securescore = securescore.northwind }
+  source      = "./baseline"
+  providers   = { securescore = securescore.northwind }
+  assigned_to = var.assignees["northwind"]
 }
 
 output "skipped_controls" {

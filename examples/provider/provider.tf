@@ -4,7 +4,7 @@ terraform {
   required_providers {
     securescore = {
       source  = "securescore/securescore"
-      version = ">= 0.1.0"
+      version = "~> 0.2.0"
     }
   }
 }

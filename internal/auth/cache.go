@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
 // Refresh policy: a token is replaced refreshMargin before it expires, or at half its life when it lives
@@ -114,8 +116,9 @@ func (s *CachingSource) start(ctx context.Context, prefetch bool) *fetchCall {
 	call := &fetchCall{done: make(chan struct{}), prefetch: prefetch}
 	s.inflight = call
 	// Detached from the caller's cancellation so one impatient caller does not fail the others, and a prefetch
-	// outlives the RPC that started it; the values (HTTP client, loggers, masks) are kept.
-	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fetchTimeout)
+	// outlives the RPC that started it; the values (HTTP client, loggers, masks) are kept, the log fields copied:
+	// the fetch logs at root level while the caller's other goroutines log with its fields (graph.ForkLogContext).
+	fctx, cancel := context.WithTimeout(graph.ForkLogContext(context.WithoutCancel(ctx)), fetchTimeout)
 	go func() {
 		defer cancel()
 		tok, err := s.fetch(fctx)

@@ -43,13 +43,11 @@ func (e *EntraError) Error() string {
 	if d := descriptionFirstLine(e.Description); d != "" {
 		b.WriteString(": " + d)
 	}
-	if e.Hint != "" {
-		b.WriteString(". Hint: " + e.Hint)
-	}
+	msg := graph.WithHint(b.String(), e.Hint)
 	if ids := graph.LabelledIDs([2]string{"trace ID", e.TraceID}, [2]string{"correlation ID", e.CorrelationID}); ids != "" {
-		b.WriteString(" [" + ids + "]")
+		msg += " [" + ids + "]"
 	}
-	return b.String()
+	return msg
 }
 
 // aadstsHints explains the codes a misconfigured provider meets; the descriptions Entra sends are accurate

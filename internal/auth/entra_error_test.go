@@ -67,3 +67,12 @@ func TestTokenEndpointErrorMapping(t *testing.T) {
 		t.Fatalf("non-Entra error changed: %v", err)
 	}
 }
+
+// Entra ID's descriptions end with a period: the hint follows after that one, not after a second.
+func TestEntraErrorHintAfterOnePeriod(t *testing.T) {
+	e := NewEntraError(401, []byte(`{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided.\r\nTrace ID: t","error_codes":[7000215],"trace_id":"t"}`))
+	got := e.Error()
+	if strings.Contains(got, "..") || !strings.Contains(got, "Invalid client secret provided. Hint: the client secret is wrong") {
+		t.Errorf("%s", got)
+	}
+}

@@ -48,45 +48,33 @@ func (e *Emulator) unauthorized(g *graphCtx, msg string) *response {
 	return resp
 }
 
-// authenticate validates the bearer token: signature (per-emulator HMAC key), expiry against
-// the injectable clock, audience (a Graph host or this emulator) and tenant (a served one). It sets
-// g.t to the token's tenant, whose data alone the request then sees; the principal names the
+// authenticate validates the bearer token (read by readBearer): signature (per-emulator HMAC key), expiry against
+// the injectable clock and the tenant's early expiries, audience (a Graph host or this emulator) and tenant (a
+// served one). It sets g.t to the token's tenant, whose data alone the request then sees; the principal names the
 // application and the tenant (per-(app, tenant) accounting keys on both).
-func (e *Emulator) authenticate(g *graphCtx) (*principal, *response) {
-	h := strings.TrimSpace(g.r.Header.Get("Authorization"))
-	scheme, tok, _ := strings.Cut(h, " ")
-	tok = strings.TrimSpace(tok)
-	if h == "" || !strings.EqualFold(scheme, "Bearer") || tok == "" {
+func (e *Emulator) authenticate(g *graphCtx, b *bearer) (*principal, *response) {
+	switch {
+	case b.token == "":
 		return nil, e.unauthorized(g, "Access token is empty.")
-	}
-	if strings.Count(tok, ".") != 2 {
+	case !b.compact() || errors.Is(b.err, jwt.ErrTokenMalformed):
 		return nil, e.unauthorized(g, "CompactToken parsing failed with error code: 80049217")
-	}
-	claims, retired, err := e.verifyBearer(tok)
-	if err != nil {
-		if errors.Is(err, jwt.ErrTokenMalformed) {
-			return nil, e.unauthorized(g, "CompactToken parsing failed with error code: 80049217")
-		}
+	case b.err != nil:
 		return nil, e.unauthorized(g, "Access token validation failure. Invalid signature.")
 	}
-	if retired || e.checkLifetime(claims) != nil {
+	claims := b.claims
+	if b.retired || e.checkLifetime(claims) != nil || e.expiredEarly(claims) {
 		return nil, e.unauthorized(g, "Access token has expired or is not yet valid.")
 	}
 	aud, _ := claims["aud"].(string)
 	if !e.validAudience(g, aud) {
 		return nil, e.unauthorized(g, "Access token validation failure. Invalid audience.")
 	}
-	tid, _ := claims["tid"].(string)
-	t := e.tenantByID(tid)
+	t := e.tenantByID(b.tenantID())
 	if t == nil {
 		return nil, e.unauthorized(g, "Access token validation failure. Invalid tenant.")
 	}
 	g.t = t
-	p := &principal{tenantID: t.TenantID}
-	p.appID, _ = claims["appid"].(string)
-	if p.appID == "" {
-		p.appID, _ = claims["azp"].(string)
-	}
+	p := &principal{tenantID: t.TenantID, appID: b.appID()}
 	p.upn, _ = claims["upn"].(string)
 	if rs, ok := claims["roles"].([]any); ok {
 		for _, r := range rs {

@@ -24,8 +24,10 @@
 // one tenant to reach another's data. The multi-tenant application (MultiTenantClientID, consented
 // in every tenant unless TenantConfig.NoConsent) gets tokens in every tenant; ClientID,
 // ReadOnlyClientID and the managed identities belong to the first tenant. The journal names the
-// tenant of every token and Graph request. The single-tenant accessors (SecureScore,
-// ControlProfile, …) act on the first tenant; Tenant(id) reaches the others.
+// tenant of every token and Graph request, and the tenant and application of its token. The
+// single-tenant accessors (SecureScore, ControlProfile, …) act on the first tenant; Tenant(id)
+// reaches the others, and faults one of them alone: Tenant.WithdrawConsent (consent.go),
+// Tenant.SetFaults (its token endpoint, its Graph requests) and Tenant.ExpireTokens.
 package emulator
 
 import (
@@ -118,6 +120,7 @@ type Emulator struct {
 	journal journal
 	faults  faultState
 	limits  *limiter
+	ledger  tokenLedger // tokens issued, for early expiry per tenant
 
 	creds credentials
 	oidc  oidcIssuer
@@ -202,7 +205,7 @@ func (e *Emulator) loadOrSeed() error {
 		if st == nil {
 			st, dirty = seedState(e.cfg, tc, e.now()), true
 		}
-		st.cfg = tc
+		st.cfg, st.access, st.faults = tc, newTenantAccess(tc), newFaultState()
 		st.index()
 		e.tenants = append(e.tenants, st)
 		e.tenantIndex[strings.ToLower(tc.ID)], e.tenantIndex[strings.ToLower(tc.Domain)] = st, st

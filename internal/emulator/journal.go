@@ -23,10 +23,17 @@ type JournalEntry struct {
 	Body   string      `json:"body"`   // client_secret / client_assertion values redacted for token requests
 	Status int         `json:"status"` // 0 when the connection was dropped before a response
 	Kind   string      `json:"kind"`   // "token", "read" (GET), "write" (PATCH), "admin", "other"
-	// Tenant is the tenant GUID the request acted in: a token request's tenant (as sent when it is
-	// not served), a Graph request's token tid; "" when there is none (admin, OIDC discovery,
-	// Graph without a valid token).
+	// Tenant is the tenant GUID the request addressed: a token request's URL tenant (as sent when it is not
+	// served); a Graph request's bearer token tid, since Graph has no tenant in its URL or host (the token alone
+	// decides whose data a request reaches); "" when there is none (admin, OIDC discovery, Graph without a token
+	// signed by the emulator, or with the tid of a tenant not served).
 	Tenant string `json:"tenant"`
+	// TokenTenant is the tid of the token involved: the bearer token a Graph request carried (signature verified,
+	// even when it was refused as expired or for the wrong tenant), or the token a token request was issued (200
+	// only). A Graph request for a served tenant has TokenTenant == Tenant by construction.
+	TokenTenant string `json:"tokenTenant,omitempty"`
+	// App is the application: a Graph request's bearer token appid, a token request's client id (as sent).
+	App    string `json:"app,omitempty"`
 	Remote string `json:"remote,omitempty"` // the client's address: distinct values count connections
 	Limit  string `json:"limit,omitempty"`  // on a 429: the limit refused (LimitConcurrency, LimitWindow, LimitScoreRate) or LimitFault
 }
@@ -64,32 +71,30 @@ func (e *Emulator) ResetJournal() {
 	e.journal.entries = nil
 }
 
-// journalTenant names the tenant of a request for the journal, from the response when
-// authentication found it, else from the token URL or the bearer token.
-func (e *Emulator) journalTenant(r *http.Request, rt route, resp *response) string {
+// journalIdentity fills the entry's Tenant, TokenTenant and App: from the response when authentication found the
+// tenant, else from the token URL or the bearer token.
+func (e *Emulator) journalIdentity(en *JournalEntry, r *http.Request, rt route, b *bearer, body []byte, resp *response) {
 	switch {
-	case resp.tenant != "":
-		return resp.tenant
-	case rt.kind == "token" && rt.tenant != "":
+	case rt.kind == "token" && rt.endpoint == "":
+		en.Tenant = rt.tenant
 		if t := e.tenantByName(rt.tenant); t != nil {
-			return t.TenantID
+			en.Tenant = t.TenantID
 		}
-		return rt.tenant
+		if form, err := url.ParseQuery(string(body)); err == nil {
+			en.App, _, _ = tokenClient(r, form)
+		}
+		if resp.status == http.StatusOK {
+			en.TokenTenant = en.Tenant
+		}
 	case rt.endpoint == "imds" || rt.endpoint == "appservice":
-		return e.cfg.TenantID // managed identities live in the first tenant
-	case rt.kind == "read" || rt.kind == "write" || (rt.kind == "other" && !rt.notGraph):
-		// Answered before authentication (a fault): the bearer's tenant, if it is one of ours.
-		scheme, tok, _ := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
-		if !strings.EqualFold(scheme, "Bearer") {
-			return ""
-		}
-		if claims, _, err := e.verifyBearer(strings.TrimSpace(tok)); err == nil {
-			if t := e.tenantByID(str(claims["tid"])); t != nil {
-				return t.TenantID
-			}
+		en.Tenant = e.cfg.TenantID // managed identities live in the first tenant
+	case b != nil:
+		en.TokenTenant, en.App = b.tenantID(), b.appID()
+		en.Tenant = resp.tenant
+		if t := e.tenantByID(en.TokenTenant); en.Tenant == "" && t != nil {
+			en.Tenant = t.TenantID // answered before authentication (a fault), or refused by it
 		}
 	}
-	return ""
 }
 
 // secretHeaders never reach the journal.

@@ -101,10 +101,24 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 		body, _ = io.ReadAll(io.LimitReader(r.Body, maxRequestBody))
 	}
 	rt := classify(r)
-	p := e.faults.takePre(rt.kind)
+	var bt *bearer
+	if rt.kind == "read" || rt.kind == "write" || (rt.kind == "other" && !rt.notGraph) {
+		bt = e.readBearer(r)
+	}
+	faultKind := rt.kind
+	if rt.endpoint != "" {
+		faultKind = "local" // identity and OIDC endpoints: only Latency acts on them
+	}
+	sets := e.faultSets(e.requestTenant(rt, bt))
+	var p plan
+	for _, fs := range sets {
+		fs.takePre(faultKind, &p)
+	}
 	release, refused := e.admitLimits(r, rt, p)
 	if refused == nil {
-		e.faults.takePost(rt.kind, &p)
+		for _, fs := range sets {
+			fs.takePost(faultKind, &p)
+		}
 	}
 	// The request stops counting as in flight once the service has handled it, before its answer goes out: a
 	// client that frees its own slot when it has read the answer must never find the emulator's still taken.
@@ -133,12 +147,16 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 		resp = e.handleLocal(r, rt.endpoint)
 	case rt.kind == "admin":
 		resp = e.handleAdmin(r, body)
+	case rt.kind == "token" && p.pre == "tokenOutage":
+		resp = e.tokenOutage(r, p.tokenCode)
+	case rt.kind == "token" && p.post == "stall":
+		resp = &response{} // never sent
 	case rt.kind == "token":
 		resp = e.handleToken(r, body, rt.tenant)
 	default:
-		resp = e.handleGraph(r, rt, p, refused, body)
+		resp = e.handleGraph(r, rt, p, refused, body, bt)
 	}
-	en.Tenant = e.journalTenant(r, rt, resp)
+	e.journalIdentity(&en, r, rt, bt, body, resp)
 
 	if p.post != "stall" {
 		done()
@@ -166,7 +184,9 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 	case "stall":
 		en.Status = 0
 		e.journal.add(en)
-		sleepCtx(r.Context(), stallLimit)
+		if sleepCtx(r.Context(), p.stallFor) {
+			dropConnection(w) // the bound passed with the client still waiting: close, as a gateway gives up
+		}
 		return
 	case "trickle":
 		en.Status = resp.status
@@ -187,7 +207,7 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (e *Emulator) handleGraph(r *http.Request, rt route, p plan, refused *refusal, body []byte) *response {
+func (e *Emulator) handleGraph(r *http.Request, rt route, p plan, refused *refusal, body []byte, bt *bearer) *response {
 	if rt.notGraph {
 		g := newGraphCtx(r, "v1.0", e.now())
 		seg := strings.Split(strings.Trim(r.URL.Path, "/"), "/")[0]
@@ -217,7 +237,7 @@ func (e *Emulator) handleGraph(r *http.Request, rt route, p plan, refused *refus
 	if refused != nil {
 		return refused.response(g)
 	}
-	who, denied := e.authenticate(g)
+	who, denied := e.authenticate(g, bt)
 	if denied != nil {
 		return denied
 	}
@@ -249,7 +269,7 @@ func (e *Emulator) handleGraph(r *http.Request, rt route, p plan, refused *refus
 			return e.patchSecureScore(g, rt.id, body)
 		case rt.set == "secureScores":
 			return e.patchSecureScores(g, body)
-		case rt.hasID && e.faults.failsPatch(rt.id):
+		case rt.hasID && e.failsPatch(g.t, rt.id):
 			return g.errorf(http.StatusBadRequest, "", "Http request failed with statusCode=BadRequest")
 		case rt.hasID:
 			return e.patchControlProfile(g, who, rt.id, body)

@@ -106,6 +106,10 @@ type state struct {
 
 	profileByID map[string]*entity
 	cfg         TenantConfig // from Config, not persisted
+
+	// Runtime only, never persisted: the multi-tenant application's consent here and this tenant's faults.
+	access *tenantAccess
+	faults *faultState
 }
 
 // stateFile is the persisted whole: keys are the token service's, shared by every tenant.

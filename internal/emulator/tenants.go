@@ -32,7 +32,7 @@ type TenantConfig struct {
 	// MissingControls are further control ids the tenant lacks.
 	MissingControls []string `json:"missingControls,omitempty"`
 	// NoConsent: the multi-tenant application has no admin consent here, so it gets AADSTS700016
-	// for this tenant as on Entra ID.
+	// for this tenant as on Entra ID (until Tenant.RestoreConsent; see consent.go).
 	NoConsent bool `json:"noConsent,omitempty"`
 }
 
@@ -192,15 +192,6 @@ func (e *Emulator) tenantByID(id string) *state {
 	return nil
 }
 
-// consented reports whether app a may get tokens in tenant t: the multi-tenant application
-// wherever it has consent, every other application in the first (home) tenant only.
-func (e *Emulator) consented(a *app, t *state) bool {
-	if a.multiTenant {
-		return !t.cfg.NoConsent
-	}
-	return t == e.st
-}
-
 // Tenant is direct access to one tenant's data, for tests. Emulator's own accessors
 // (SecureScore, ControlProfile, …) act on the first tenant.
 type Tenant struct {
@@ -247,20 +238,22 @@ func (t *Tenant) MissingControlIDs() []string {
 
 // tenantView is one tenant as GET /_emulator/tenants shows it.
 type tenantView struct {
-	ID                  string   `json:"id"`
-	Domain              string   `json:"domain"`
-	Unlicensed          []string `json:"unlicensed"`
-	MissingControls     []string `json:"missingControls"`
-	MultiTenantConsent  bool     `json:"multiTenantConsent"`
-	ControlProfileCount int      `json:"controlProfileCount"`
+	ID                  string      `json:"id"`
+	Domain              string      `json:"domain"`
+	Unlicensed          []string    `json:"unlicensed"`
+	MissingControls     []string    `json:"missingControls"`
+	MultiTenantConsent  bool        `json:"multiTenantConsent"`
+	Withdrawal          *Withdrawal `json:"withdrawal,omitempty"` // how the consent was withdrawn, when it was
+	ControlProfileCount int         `json:"controlProfileCount"`
 }
 
 func (e *Emulator) tenantsView() []tenantView {
 	out := make([]tenantView, 0, len(e.tenants))
 	for _, t := range e.Tenants() {
+		c := t.consentView()
 		out = append(out, tenantView{
 			ID: t.ID(), Domain: t.Domain(), Unlicensed: slices.Clone(t.st.cfg.Unlicensed), MissingControls: t.MissingControlIDs(),
-			MultiTenantConsent: !t.st.cfg.NoConsent, ControlProfileCount: len(t.ControlProfileIDs()),
+			MultiTenantConsent: c.Consented, Withdrawal: c.Withdrawal, ControlProfileCount: len(t.ControlProfileIDs()),
 		})
 	}
 	return out

@@ -108,30 +108,21 @@ func (e *Emulator) handleToken(r *http.Request, body []byte, tenant string) *res
 	if grant != "client_credentials" {
 		return e.tokenError(r, entraError{http.StatusBadRequest, "unsupported_grant_type", 70003, fmt.Sprintf("The app requested an unsupported grant type '%s'.", grant)})
 	}
-	clientID, secret := form.Get("client_id"), form.Get("client_secret")
-	if u, p, ok := r.BasicAuth(); ok {
-		// RFC 6749 2.3.1: Basic credentials are form-urlencoded before base64.
-		bu, err1 := url.QueryUnescape(u)
-		bp, err2 := url.QueryUnescape(p)
-		if err1 == nil && err2 == nil {
-			u, p = bu, bp
-		}
-		if clientID != "" && !strings.EqualFold(clientID, u) {
-			return e.tokenError(r, entraError{http.StatusBadRequest, "invalid_request", 50148, "The client_id in the Authorization header does not match the client_id in the request body."})
-		}
-		clientID = u
-		if secret == "" {
-			secret = p
-		}
+	clientID, secret, conflict := tokenClient(r, form)
+	if conflict {
+		return e.tokenError(r, entraError{http.StatusBadRequest, "invalid_request", 50148, "The client_id in the Authorization header does not match the client_id in the request body."})
 	}
 	if clientID == "" {
 		return missing("client_id")
 	}
 	a, ok := e.appByID(clientID)
-	if !ok || !e.consented(a, t) {
-		return e.tokenError(r, entraError{http.StatusBadRequest, "unauthorized_client", 700016, fmt.Sprintf("Application with identifier '%s' was not found in the directory '%s'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.", clientID, t.cfg.Domain)})
+	if !ok {
+		return e.tokenError(r, appNotFound(clientID, t))
 	}
-	a.tenant = t.TenantID
+	if resp := e.accessRefusal(r, a, t); resp != nil {
+		return resp
+	}
+	a.tenant, a.roles = t.TenantID, grantedRoles(a, t)
 	switch {
 	case form.Get("client_assertion") != "":
 		if resp := e.checkClientAssertion(r, form, a); resp != nil {
@@ -170,6 +161,29 @@ func (e *Emulator) handleToken(r *http.Request, body []byte, tenant string) *res
 		AccessToken  string `json:"access_token"`
 	}
 	return &response{status: http.StatusOK, header: h, body: marshalNoEscape(tokenResponse{"Bearer", secs, secs, tok})}
+}
+
+// tokenClient is the client a token request names, from the form or HTTP Basic auth; conflict when the two name
+// different clients.
+func tokenClient(r *http.Request, form url.Values) (clientID, secret string, conflict bool) {
+	clientID, secret = form.Get("client_id"), form.Get("client_secret")
+	u, p, ok := r.BasicAuth()
+	if !ok {
+		return clientID, secret, false
+	}
+	// RFC 6749 2.3.1: Basic credentials are form-urlencoded before base64.
+	bu, err1 := url.QueryUnescape(u)
+	bp, err2 := url.QueryUnescape(p)
+	if err1 == nil && err2 == nil {
+		u, p = bu, bp
+	}
+	if clientID != "" && !strings.EqualFold(clientID, u) {
+		return clientID, secret, true
+	}
+	if secret == "" {
+		secret = p
+	}
+	return u, secret, false
 }
 
 // scopeResource accepts exactly one "<resource>/.default" where resource is a Graph host of any
@@ -212,6 +226,8 @@ func (e *Emulator) mint(a *app, aud string) (string, time.Duration, error) {
 	for i, r := range a.roles {
 		roles[i] = r
 	}
+	uti := strings.ReplaceAll(newGUID(), "-", "")[:22]
+	e.ledger.record(uti, tid, a.id, now.Add(life), now)
 	claims := jwt.MapClaims{
 		"aud":             aud,
 		"iss":             "https://sts.windows.net/" + tid + "/",
@@ -228,8 +244,11 @@ func (e *Emulator) mint(a *app, aud string) (string, time.Duration, error) {
 		"sub":             oid,
 		"roles":           roles,
 		"tid":             tid,
-		"uti":             strings.ReplaceAll(newGUID(), "-", "")[:22],
+		"uti":             uti,
 		"ver":             "1.0",
+	}
+	if len(roles) == 0 {
+		delete(claims, "roles") // Entra leaves the claim out when the app holds no role
 	}
 	t := jwt.NewWithClaims(jwt.SigningMethodHS256, claims)
 	t.Header["kid"] = key.KID

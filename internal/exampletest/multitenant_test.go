@@ -54,6 +54,13 @@ var exampleTenants = map[string]string{
 	"northwind": "00000000-0000-4000-8000-000000000003",
 }
 
+// exampleAssignees is who handles each tenant's decisions: the module assigns AdminMFAV2 to that tenant's own.
+var exampleAssignees = map[string]string{
+	"contoso":   "secops@contoso.com",
+	"fabrikam":  "secops@fabrikam.com",
+	"northwind": "secops@northwind.com",
+}
+
 func newMultiTenantRig(t *testing.T) *rig {
 	return newRig(t, emulator.Config{Tenants: emulator.DefaultTenants(3)}, "",
 		emulator.DefaultMultiTenantClientID, emulator.DefaultMultiTenantClientSecret)
@@ -73,7 +80,7 @@ func writeVars(t *testing.T, dir string, vars map[string]any) {
 func TestMultiTenantExample(t *testing.T) {
 	r := newMultiTenantRig(t)
 	dir := copyExample(t, "multi-tenant")
-	writeVars(t, dir, map[string]any{"tenant_ids": exampleTenants})
+	writeVars(t, dir, map[string]any{"tenant_ids": exampleTenants, "assignees": exampleAssignees})
 	r.applyBaselineToThreeTenants(dir)
 }
 
@@ -88,11 +95,11 @@ func TestMultiTenantExampleOpenTofu(t *testing.T) {
 	}
 	r := newMultiTenantRig(t)
 	dir := filepath.Join(copyExample(t, "multi-tenant"), "opentofu")
-	writeVars(t, dir, map[string]any{"tenant_ids": exampleTenants})
+	writeVars(t, dir, map[string]any{"tenant_ids": exampleTenants, "assignees": exampleAssignees})
 	r.applyBaselineToThreeTenants(dir)
 
 	before := len(r.emu.Journal())
-	writeVars(t, dir, map[string]any{"tenant_ids": exampleTenants, "retired_tenants": []string{"northwind"}})
+	writeVars(t, dir, map[string]any{"tenant_ids": exampleTenants, "assignees": exampleAssignees, "retired_tenants": []string{"northwind"}})
 	r.run(dir, 0, "apply", "-auto-approve", "-input=false", "-no-color")
 	var reset []string
 	for _, j := range r.emu.Journal()[before:] {
@@ -111,7 +118,7 @@ func TestMultiTenantExampleOpenTofu(t *testing.T) {
 	}
 
 	rest := map[string]string{"contoso": exampleTenants["contoso"], "fabrikam": exampleTenants["fabrikam"]}
-	writeVars(t, dir, map[string]any{"tenant_ids": rest})
+	writeVars(t, dir, map[string]any{"tenant_ids": rest, "assignees": exampleAssignees})
 	r.run(dir, 0, "plan", "-detailed-exitcode", "-input=false", "-no-color")
 	r.no429()
 }
@@ -160,6 +167,19 @@ func (r *rig) applyBaselineToThreeTenants(dir string) {
 		st, _ := r.emu.Tenant(tenant).ControlProfile("OneAdmin")
 		if b, _ := json.Marshal(st); !strings.Contains(string(b), `"Break-glass accounts, risk accepted"`) {
 			t.Errorf("tenant %s: OneAdmin not set: %s", tenant, b)
+		}
+	}
+	// Each tenant's AdminMFAV2 is assigned to that tenant's own contact, not one address for every customer.
+	for name, tenant := range exampleTenants {
+		p, _ := r.emu.Tenant(tenant).ControlProfile("AdminMFAV2")
+		ups, _ := p["controlStateUpdates"].([]any)
+		var got string
+		if len(ups) > 0 {
+			last, _ := ups[len(ups)-1].(map[string]any)
+			got, _ = last["assignedTo"].(string)
+		}
+		if want := exampleAssignees[name]; got != want {
+			t.Errorf("tenant %s: AdminMFAV2 assigned to %q, want %q", name, got, want)
 		}
 	}
 	r.no429()

@@ -301,11 +301,59 @@ type wrapper struct {
 	emu            *emulator.Emulator
 	randRetryAfter atomic.Bool  // 429s carry a Retry-After drawn from 0.1–1 s
 	garble         atomic.Int32 // the next N Graph requests are answered 200 with broken JSON (after the emulator handled them)
+	gate           atomic.Pointer[writeGate]
 	mu             sync.Mutex
 	retryAfters    []string
 }
 
+// writeGate lets a number of PATCHes through to the emulator and holds every later one, never forwarding it,
+// until its client goes away: a test then knows exactly which writes landed. After markLate, a PATCH is
+// counted as late and forwarded, as the service would answer it, so that a provider that still writes does not
+// also wait out its attempt timeouts.
+type writeGate struct {
+	pass     int64
+	seen     atomic.Int64 // PATCHes that reached the gate
+	holding  atomic.Int64 // PATCHes held now
+	lateMode atomic.Bool
+	late     atomic.Int64 // PATCHes that reached the gate after markLate
+	released chan struct{}
+}
+
+func (g *writeGate) markLate() { g.lateMode.Store(true) }
+
+// holdWritesAfter installs a gate that passes n PATCHes; openWrites removes it and fails what it still holds.
+func (w *wrapper) holdWritesAfter(n int64) *writeGate {
+	g := &writeGate{pass: n, released: make(chan struct{})}
+	w.gate.Store(g)
+	return g
+}
+
+func (w *wrapper) openWrites() {
+	if g := w.gate.Swap(nil); g != nil {
+		close(g.released)
+	}
+}
+
+// hold keeps a PATCH from the emulator until its client gives up or the gate opens; either way the answer is a
+// 503 that says nothing landed (an empty handler return would be a 200).
+func (g *writeGate) hold(rw http.ResponseWriter, req *http.Request) {
+	g.holding.Add(1)
+	defer g.holding.Add(-1)
+	select {
+	case <-req.Context().Done():
+	case <-g.released:
+	}
+	http.Error(rw, "held by the test's write gate", http.StatusServiceUnavailable)
+}
+
 func (w *wrapper) ServeHTTP(rw http.ResponseWriter, req *http.Request) {
+	if g := w.gate.Load(); g != nil && req.Method == http.MethodPatch && g.seen.Add(1) > g.pass {
+		if !g.lateMode.Load() {
+			g.hold(rw, req)
+			return
+		}
+		g.late.Add(1)
+	}
 	graphRequest := !strings.Contains(req.URL.Path, "/oauth2/") && !strings.HasPrefix(req.URL.Path, "/_emulator")
 	if graphRequest && w.garble.Load() > 0 && w.garble.Add(-1) >= 0 {
 		rec := httptest.NewRecorder()

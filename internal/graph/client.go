@@ -31,6 +31,9 @@ type Options struct {
 	MaxListBytes int64        // response bytes one list call may read over all its pages; default 64 MiB
 	// ForbiddenHint is added to the permission hint of every 403, e.g. advice for the sign-in method in use.
 	ForbiddenHint string
+	// EndpointSettings names the settings that choose Endpoint, for the error a host that cannot be reached gets
+	// (UnreachableError); "" says to check the endpoint.
+	EndpointSettings string
 
 	// Retry tuning; zero values take the defaults. Retries stop at the context's deadline, or after
 	// MaxRetryDuration when the context has none.
@@ -79,6 +82,7 @@ type Client struct {
 	headerTimeout    time.Duration
 	bodyTimeout      time.Duration
 	forbiddenHint    string
+	endpointSettings string
 	traceBodies      bool // log request and response bodies (TRACE only)
 	debugRequests    bool // log one line per request (DEBUG or finer)
 	admission        admission
@@ -134,6 +138,7 @@ func New(opts Options) (*Client, error) {
 		headerTimeout:    positiveOr(opts.AttemptHeaderTimeout, defaultAttemptHeaderTimeout),
 		bodyTimeout:      positiveOr(opts.AttemptBodyTimeout, defaultAttemptBodyTimeout),
 		forbiddenHint:    opts.ForbiddenHint,
+		endpointSettings: opts.EndpointSettings,
 		traceBodies:      bodyTracingFromEnv(),
 		debugRequests:    debugLoggingFromEnv(),
 		admission:        newAdmission(budgetFor(u.Host, opts.TenantID, opts.ClientID), opts.MaxConcurrentRequests),

@@ -169,6 +169,9 @@ func (st *callState) wrap(err error) error {
 	if errors.As(err, &ge) {
 		return err
 	}
+	if u := Unreachable("Microsoft Graph", st.req.url, st.c.endpointSettings, err); u != nil {
+		err = u
+	}
 	// A cancelled context surfaces here too, as context.Canceled / DeadlineExceeded wrapped.
 	return fmt.Errorf("graph: %s %s: %w", st.req.method, st.req.url, err)
 }

@@ -35,10 +35,23 @@ func (e *Error) Error() string {
 	if ids := LabelledIDs([2]string{"request-id", e.RequestID}, [2]string{"client-request-id", e.ClientRequestID}, [2]string{"date", e.Date}); ids != "" {
 		b.WriteString(" (" + ids + ")")
 	}
-	if e.Hint != "" {
-		b.WriteString(". Hint: " + e.Hint)
+	return WithHint(b.String(), e.Hint)
+}
+
+// WithHint appends hint to msg as a sentence of its own ("msg. Hint: hint"), ending msg's sentence once: the
+// messages of Graph and Entra ID usually end with a period already. An empty hint leaves msg as it is.
+func WithHint(msg, hint string) string {
+	if hint == "" {
+		return msg
 	}
-	return b.String()
+	msg = strings.TrimRight(msg, " ")
+	if msg == "" {
+		return "Hint: " + hint
+	}
+	if !strings.ContainsAny(msg[len(msg)-1:], ".!?") {
+		msg += "."
+	}
+	return msg + " Hint: " + hint
 }
 
 // LabelledIDs renders the identifiers a service error carries for support, as "label value" pairs joined by

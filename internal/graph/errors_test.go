@@ -147,3 +147,39 @@ func TestForbiddenHintNamesPermission(t *testing.T) {
 		t.Errorf("PATCH: %v", err)
 	}
 }
+
+// A hint follows the message as its own sentence, with one period between them: Graph's messages usually end with
+// one already.
+func TestErrorHintAfterOnePeriod(t *testing.T) {
+	for _, tc := range []struct {
+		e    Error
+		want string
+	}{
+		{Error{Method: "GET", URL: "u", StatusCode: 403, Code: "Forbidden", Message: "Insufficient privileges to complete the operation.", Hint: "grant it"},
+			"graph: GET u: HTTP 403 Forbidden: Insufficient privileges to complete the operation. Hint: grant it"},
+		{Error{Method: "GET", URL: "u", StatusCode: 403, Message: "no period", Hint: "grant it"},
+			"graph: GET u: HTTP 403: no period. Hint: grant it"},
+		{Error{Method: "GET", URL: "u", StatusCode: 403, Message: "Denied.", RequestID: "r", Hint: "grant it"},
+			"graph: GET u: HTTP 403: Denied. (request-id r). Hint: grant it"},
+		{Error{Method: "GET", URL: "u", StatusCode: 403, Message: "Denied."}, "graph: GET u: HTTP 403: Denied."},
+	} {
+		if got := tc.e.Error(); got != tc.want {
+			t.Errorf("got  %s\nwant %s", got, tc.want)
+		}
+	}
+}
+
+func TestWithHint(t *testing.T) {
+	for _, tc := range [][3]string{
+		{"done.", "h", "done. Hint: h"},
+		{"done", "h", "done. Hint: h"},
+		{"done. ", "h", "done. Hint: h"},
+		{"really?", "h", "really? Hint: h"},
+		{"done.", "", "done."},
+		{"", "h", "Hint: h"},
+	} {
+		if got := WithHint(tc[0], tc[1]); got != tc[2] {
+			t.Errorf("WithHint(%q, %q) = %q, want %q", tc[0], tc[1], got, tc[2])
+		}
+	}
+}

@@ -40,6 +40,15 @@ func logContext(ctx context.Context) context.Context {
 	return ctx
 }
 
+// ForkLogContext returns ctx with its own copy of the provider's root log options (fields and masks), for a
+// goroutine that logs while others still use ctx. terraform-plugin-log masks a root-level line by rewriting the
+// root field map of its context in place, and NewSubsystem(WithRootFields), which every Graph line calls, reads
+// that map: goroutines that share one map race as soon as one of them logs at root level. Call it before the
+// goroutine starts, on the goroutine that owns ctx.
+func ForkLogContext(ctx context.Context) context.Context {
+	return tflog.MaskMessageStrings(ctx) // every tflog option copies the options before it changes them; this one adds nothing
+}
+
 // maskToken adds the literal token to the masks, in case it appears somewhere no pattern anticipates.
 func maskToken(ctx context.Context, token string) context.Context {
 	if token == "" {

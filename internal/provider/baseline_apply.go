@@ -205,7 +205,7 @@ func applyPlan(ctx context.Context, data *providerData, client controlProfileWri
 	}
 	tenant := plan.str("id")
 	if needList {
-		listing := listProfiles(ctx, data, diags)
+		listing := listProfiles(ctx, data, usingControls(sortedKeys(want)), diags)
 		if listing == nil {
 			return false
 		}

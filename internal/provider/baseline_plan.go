@@ -70,12 +70,13 @@ func planControls(ctx context.Context, data *providerData, plan, prior baselineO
 
 	ctx, cancel := context.WithTimeout(data.logContext(ctx), defaultReadTimeout)
 	defer cancel()
-	listing := listProfiles(ctx, data, diags)
+	checked := append(sortedKeys(want), unknown...)
+	listing := listProfiles(ctx, data, usingControls(checked), diags)
 	if listing == nil {
 		return
 	}
 	var missing []string
-	for _, id := range append(sortedKeys(want), unknown...) {
+	for _, id := range checked {
 		if _, ok := listing[id]; !ok {
 			missing = append(missing, id)
 		}

@@ -25,7 +25,7 @@ func (s *baselineServer) read(ctx context.Context, state baselineObject, diags *
 	if !ok {
 		return false
 	}
-	listing := listProfiles(ctx, data, diags)
+	listing := listProfiles(ctx, data, controlsUsedBy(state), diags)
 	if listing == nil {
 		return false
 	}
@@ -96,10 +96,19 @@ func (s *baselineServer) read(ctx context.Context, state baselineObject, diags *
 	return true
 }
 
-// listProfiles reads every control profile of the tenant through the shared snapshot (one paged list); nil means
-// diags says why.
-func listProfiles(ctx context.Context, data *providerData, diags *diag.Diagnostics) map[string]*graph.SecureScoreControlProfile {
-	listing, err := data.profiles.all(ctx)
+// controlsUsedBy are the listed controls whose values read takes: those of state, or every control for an import.
+func controlsUsedBy(state baselineObject) controlsUsed {
+	var controls map[string]tftypes.Value
+	if state["controls"].IsNull() || state["controls"].As(&controls) != nil {
+		return usingEveryControl()
+	}
+	return usingControls(sortedKeys(controls))
+}
+
+// listProfiles reads every control profile of the tenant through the shared snapshot (one paged list), current for
+// the controls used; nil means diags says why.
+func listProfiles(ctx context.Context, data *providerData, used controlsUsed, diags *diag.Diagnostics) map[string]*graph.SecureScoreControlProfile {
+	listing, err := data.profiles.all(ctx, used)
 	if err != nil {
 		diags.AddError("Unable to list the tenant's control profiles",
 			fmt.Sprintf("Listing the control profiles of tenant %s for the baseline: %s\n\nTerraform state was not changed.", data.settings.TenantID, err))

@@ -3,10 +3,10 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
 	"time"
-
-	"golang.org/x/sync/singleflight"
 
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
@@ -55,12 +55,15 @@ type controlProfileSnapshot struct {
 	client controlProfileReader
 	ttl    time.Duration
 	now    func() time.Time
-	flight singleflight.Group
+	// noDeadline bounds a list while every read waiting for it has a context without a deadline (reads always
+	// have one in the provider; tests may not).
+	noDeadline time.Duration
 
 	mu       sync.Mutex
 	inFlight int               // reads between start and end
 	lastRead time.Time         // when the newest read started
 	listing  *profileListing   // the newest complete list; nil before the first
+	run      *listRun          // the list in progress; nil when none
 	failedAt time.Time         // when the last list failed: reads GET until ttl has passed
 	writes   uint64            // writes seen so far
 	written  map[string]uint64 // id → value of writes just after its last write
@@ -74,9 +77,21 @@ type profileListing struct {
 	byID   map[string]*graph.SecureScoreControlProfile
 }
 
+// listRun is one list in progress, shared by every read that waits for it. Its fields other than ctx and done are
+// guarded by the snapshot's mu.
+type listRun struct {
+	ctx     *listContext
+	done    chan struct{} // closed once listing or err is set
+	listing *profileListing
+	err     error
+
+	waiters    map[int]time.Time // each waiting read's deadline
+	nextWaiter int
+}
+
 func newControlProfileSnapshot(client controlProfileReader) *controlProfileSnapshot {
-	return &controlProfileSnapshot{client: client, ttl: controlProfileSnapshotTTL, now: time.Now, written: map[string]uint64{},
-		retired: map[string]bool{}}
+	return &controlProfileSnapshot{client: client, ttl: controlProfileSnapshotTTL, now: time.Now, noDeadline: defaultReadTimeout,
+		written: map[string]uint64{}, retired: map[string]bool{}}
 }
 
 // deprecated reports whether the last read of id found it deprecated, and whether any read said.
@@ -117,7 +132,7 @@ func (s *controlProfileSnapshot) invalidate(id string) {
 func (s *controlProfileSnapshot) read(ctx context.Context, id string) (*graph.SecureScoreControlProfile, error) {
 	s.mu.Lock()
 	s.inFlight++
-	list := s.listFor(id)
+	list := s.readsFromList(id)
 	s.lastRead = s.now()
 	s.mu.Unlock()
 	defer func() {
@@ -141,9 +156,9 @@ func (s *controlProfileSnapshot) read(ctx context.Context, id string) (*graph.Se
 	return p, err
 }
 
-// listFor decides, under mu, whether a read of id goes through the list: it does when a listing that is still
-// fresh for id exists or is being made, or when another read is in flight or started within readBurstWindow.
-func (s *controlProfileSnapshot) listFor(id string) bool {
+// readsFromList decides, under mu, whether a read of id goes through the list: it does when a listing that is
+// still fresh for id exists or is being made, or when another read is in flight or started within readBurstWindow.
+func (s *controlProfileSnapshot) readsFromList(id string) bool {
 	now := s.now()
 	if !s.failedAt.IsZero() && now.Sub(s.failedAt) < s.ttl {
 		return false
@@ -162,80 +177,186 @@ func (s *controlProfileSnapshot) fresh(l *profileListing, id string) bool {
 }
 
 // list returns the current listing, making it when there is none that is fresh. One list is in progress at a
-// time and every read waiting for it shares it; it runs on its own context so that one waiter giving up does
-// not fail the others, and each waiter stops waiting when its own context ends.
+// time and every read waiting for it shares it. It runs until the latest deadline among the reads waiting for it
+// (see listContext), so that a read allowed 20 minutes is not cut short by one allowed 5 that started the list; a
+// read whose own context ends stops waiting at once without failing the list for the others, and when no read
+// waits any more the list is cancelled.
 func (s *controlProfileSnapshot) list(ctx context.Context) (*profileListing, error) {
 	s.mu.Lock()
 	if l := s.listing; l != nil && s.now().Sub(l.at) < s.ttl {
 		s.mu.Unlock()
 		return l, nil
 	}
+	run, start := s.run, s.run == nil
+	if start {
+		// The list logs on a goroutine of its own while this read goes on: its log fields must be its own.
+		run = &listRun{ctx: newListContext(graph.ForkLogContext(context.WithoutCancel(ctx))), done: make(chan struct{}),
+			waiters: map[int]time.Time{}}
+		s.run = run
+	}
+	waiter := s.join(run, ctx)
+	if start {
+		go s.runList(run, &profileListing{writes: s.writes, at: s.now()}) // after join: the list starts with a deadline
+	}
 	s.mu.Unlock()
 
-	ch := s.flight.DoChan("list", func() (any, error) {
-		s.mu.Lock()
-		// A list that finished between the check above and this flight serves this reader too.
-		if l := s.listing; l != nil && s.now().Sub(l.at) < s.ttl {
-			s.mu.Unlock()
-			return l, nil
-		}
-		l := &profileListing{writes: s.writes, at: s.now()}
-		s.mu.Unlock()
-		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), defaultReadTimeout)
-		defer cancel()
-		got, err := s.client.ListControlProfiles(lctx, graph.ListOptions{Top: controlProfileListTop, Select: controlProfileSelect})
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		if err != nil {
-			s.failedAt = s.now()
-			return nil, err
-		}
-		l.byID = make(map[string]*graph.SecureScoreControlProfile, len(got.Value))
-		for i := range got.Value {
-			l.byID[got.Value[i].ID] = &got.Value[i]
-		}
-		s.listing, s.failedAt = l, time.Time{}
-		return l, nil
-	})
 	select {
+	case <-run.done:
+		if run.err != nil {
+			return nil, run.err
+		}
+		return run.listing, nil
 	case <-ctx.Done():
+		s.mu.Lock()
+		s.leave(run, waiter)
+		s.mu.Unlock()
 		return nil, ctx.Err()
-	case r := <-ch:
-		if r.Err != nil {
-			return nil, r.Err
-		}
-		l, ok := r.Val.(*profileListing)
-		if !ok {
-			return nil, fmt.Errorf("listing control profiles: unexpected result %T", r.Val)
-		}
-		return l, nil
 	}
 }
 
+// join adds a read whose context is ctx to the waiters of run, under mu, and returns its key.
+func (s *controlProfileSnapshot) join(run *listRun, ctx context.Context) int {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		deadline = time.Now().Add(s.noDeadline)
+	}
+	run.nextWaiter++
+	run.waiters[run.nextWaiter] = deadline
+	s.setListDeadline(run)
+	return run.nextWaiter
+}
+
+// leave removes a waiter that stopped waiting, under mu. The list goes on until the latest deadline of those still
+// waiting; with none left it is cancelled, and the next read starts a new one.
+func (s *controlProfileSnapshot) leave(run *listRun, waiter int) {
+	delete(run.waiters, waiter)
+	if len(run.waiters) > 0 {
+		s.setListDeadline(run)
+		return
+	}
+	if s.run == run {
+		s.run = nil
+	}
+	run.ctx.end(context.Canceled)
+}
+
+// setListDeadline gives run's list the latest deadline of its waiters, under mu.
+func (s *controlProfileSnapshot) setListDeadline(run *listRun) {
+	var latest time.Time
+	for _, d := range run.waiters {
+		if d.After(latest) {
+			latest = d
+		}
+	}
+	run.ctx.setDeadline(latest)
+}
+
+// runList makes the list l and ends run with it.
+func (s *controlProfileSnapshot) runList(run *listRun, l *profileListing) {
+	got, err := s.client.ListControlProfiles(run.ctx, graph.ListOptions{Top: controlProfileListTop, Select: controlProfileSelect})
+	gaveUp := run.ctx.Err() != nil // every waiter's deadline passed, or none waits any more
+	run.ctx.end(context.Canceled)  // releases its timer; nothing uses it any more
+	s.mu.Lock()
+	defer close(run.done)
+	defer s.mu.Unlock()
+	if s.run == run {
+		s.run = nil
+	}
+	if err != nil {
+		run.err = err
+		if !gaveUp { // a list its readers gave up on did not fail: the next read may list again
+			s.failedAt = s.now()
+		}
+		return
+	}
+	l.byID = make(map[string]*graph.SecureScoreControlProfile, len(got.Value))
+	for i := range got.Value {
+		l.byID[got.Value[i].ID] = &got.Value[i]
+	}
+	s.listing, s.failedAt, run.listing = l, time.Time{}, l
+}
+
+// controlsUsed names the controls whose listed values a caller of all takes; a write to any other control while the
+// list runs does not concern it. The zero value takes none (only which controls exist, and the tenant).
+type controlsUsed struct {
+	every bool
+	ids   []string
+}
+
+// usingControls: the caller takes the listed values of ids.
+func usingControls(ids []string) controlsUsed { return controlsUsed{ids: ids} }
+
+// usingEveryControl: the caller takes the listed value of every control (an import of a whole tenant).
+func usingEveryControl() controlsUsed { return controlsUsed{every: true} }
+
 // all returns every control profile of the tenant from one list, shared with concurrent reads as read's list is.
-// A listing that started before a write of this process is not used: a new list is made, so a baseline always
-// sees what it wrote (one list, never one GET per control).
-func (s *controlProfileSnapshot) all(ctx context.Context) (map[string]*graph.SecureScoreControlProfile, error) {
-	for range 2 {
+// used names the controls whose values the caller takes. A write of this process to one of them that ended after
+// the list started may be missing from it, so that control is read again by GET: a baseline always sees what was
+// written, and writes to other controls (other resources applied alongside) neither disturb nor fail it. When
+// several such writes ended before this call, a new list (started now, and holding them all) replaces the GETs.
+func (s *controlProfileSnapshot) all(ctx context.Context, used controlsUsed) (map[string]*graph.SecureScoreControlProfile, error) {
+	s.mu.Lock()
+	began := s.writes
+	s.mu.Unlock()
+	for relisted := false; ; relisted = true {
 		l, err := s.list(ctx)
 		if err != nil {
 			return nil, err
 		}
 		s.mu.Lock()
-		stale := false
-		for _, w := range s.written {
-			if w > l.writes {
-				stale = true
-				break
-			}
-		}
-		if stale && s.listing == l {
+		missed, endedBefore := s.missedBy(l, used, began)
+		relist := !relisted && endedBefore > 1
+		if relist && s.listing == l {
 			s.listing = nil
 		}
 		s.mu.Unlock()
-		if !stale {
-			return l.byID, nil
+		if !relist {
+			return s.confirm(ctx, l, missed)
 		}
 	}
-	return nil, fmt.Errorf("the control profiles changed while they were listed; try again")
+}
+
+// missedBy returns, under mu, the controls of used that this process wrote after l started (l may hold their
+// previous values), and how many of those writes ended before began.
+func (s *controlProfileSnapshot) missedBy(l *profileListing, used controlsUsed, began uint64) (missed []string, endedBefore int) {
+	check := func(id string, w uint64) {
+		if w > l.writes {
+			missed = append(missed, id)
+			if w <= began {
+				endedBefore++
+			}
+		}
+	}
+	if used.every {
+		for id, w := range s.written {
+			check(id, w)
+		}
+	} else {
+		for _, id := range used.ids {
+			check(id, s.written[id])
+		}
+	}
+	slices.Sort(missed)
+	return missed, endedBefore
+}
+
+// confirm returns l's profiles with those of ids read again by GET; a control that is gone (404) is left out.
+func (s *controlProfileSnapshot) confirm(ctx context.Context, l *profileListing, ids []string) (map[string]*graph.SecureScoreControlProfile, error) {
+	if len(ids) == 0 {
+		return l.byID, nil
+	}
+	out := maps.Clone(l.byID)
+	for _, id := range ids {
+		p, err := s.client.GetControlProfile(ctx, id)
+		switch {
+		case graph.IsNotFound(err):
+			delete(out, id)
+		case err != nil:
+			return nil, fmt.Errorf("reading control profile %q again, as it was written while the list ran: %w", id, err)
+		default:
+			s.note(p)
+			out[id] = p
+		}
+	}
+	return out, nil
 }

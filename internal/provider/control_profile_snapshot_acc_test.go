@@ -5,10 +5,14 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
 )
@@ -167,4 +171,67 @@ resource "securescore_control_profile" "c%[1]d" {
 		t.Fatalf("import of %d controls: %d list pages, GETs %v, %d answered 429; want a list per plan, at most one GET each",
 			n, r.pages, r.gets, r.throttled)
 	}
+}
+
+// twoBaselinesConfig is baseline a over controls 1..aCount in aState, and, when bCount > 0, baseline b over the
+// next bCount controls as ThirdParty.
+func (e *accEnv) twoBaselinesConfig(aCount int, aState string, bCount int) string {
+	cfg := e.providerBlock() + fmt.Sprintf(`
+resource "securescore_baseline" "a" {
+  controls = { for i in range(1, %d) : format("SyntheticControl%%04d", i) => { state = %q } }
+}
+`, aCount+1, aState)
+	if bCount > 0 {
+		cfg += fmt.Sprintf(`
+resource "securescore_baseline" "b" {
+  controls = { for i in range(%d, %d) : format("SyntheticControl%%04d", i) => { state = "ThirdParty" } }
+}
+`, aCount+1, aCount+bCount+1)
+	}
+	return cfg
+}
+
+// Baseline a updates 40 controls while baseline b (5 other controls) is created in the same apply: b's list of the
+// tenant is not made stale by a's writes, which it does not use, so the apply succeeds with every control PATCHed
+// once and no control read one by one. Before, any write during b's list made it stale, and a's PATCHes going on
+// through the second list failed b with "The control profiles changed while they were listed".
+func TestAccBaseline_concurrentApplyOfOtherControls(t *testing.T) {
+	const aCount, bCount = 40, 5
+	env := newAccEnv(t, emulator.Config{ControlProfiles: aCount + bCount})
+	env.needsEmulator(t)
+	mark := &journalMark{emu: env.emu}
+	want := map[string]string{}
+	for i := 1; i <= aCount+bCount; i++ {
+		st := "Ignored"
+		if i > aCount {
+			st = "ThirdParty"
+		}
+		want[fmt.Sprintf("SyntheticControl%04d", i)] = st + "||"
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: env.twoBaselinesConfig(aCount, "Reviewed", 0)},
+			{
+				PreConfig: func() {
+					mark.set()
+					// Every request takes a while, so a's PATCHes (4 at a time) span b's plan and apply.
+					env.emu.SetFaults(emulator.Faults{Latency: 50 * time.Millisecond})
+				},
+				Config: env.twoBaselinesConfig(aCount, "Ignored", bCount),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("securescore_baseline.a", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("securescore_baseline.b", plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("securescore_baseline.a", tfjsonpath.New("controls").AtMapKey("SyntheticControl0040").AtMapKey("state"),
+						knownvalue.StringExact("Ignored")),
+					statecheck.ExpectKnownValue("securescore_baseline.b", tfjsonpath.New("controls").AtMapKey("SyntheticControl0045").AtMapKey("state"),
+						knownvalue.StringExact("ThirdParty")),
+					statecheck.ExpectKnownValue("securescore_baseline.b", tfjsonpath.New("skipped_controls"), knownvalue.ListSizeExact(0)),
+				},
+				Check: mark.expectWire(want),
+			},
+		},
+	})
 }

@@ -15,15 +15,18 @@ import (
 // fakeProfiles is a tenant of control profiles that counts reads. A GET blocks while hold is set, so a test can
 // keep one read in flight.
 type fakeProfiles struct {
-	mu       sync.Mutex
-	ids      map[string]string // id → state
-	hidden   map[string]bool   // left out of lists (GET still finds them)
-	listErr  error
-	lists    atomic.Int32
-	gets     atomic.Int32
-	getIDs   []string
-	hold     chan struct{} // GETs wait for it when set
-	listHold chan struct{} // lists wait for it when set
+	mu         sync.Mutex
+	ids        map[string]string // id → state
+	hidden     map[string]bool   // left out of lists (GET still finds them)
+	listErr    error
+	lists      atomic.Int32
+	gets       atomic.Int32
+	getIDs     []string
+	hold       chan struct{}                   // GETs wait for it when set
+	listHold   chan struct{}                   // lists wait for it (or for their context to end) when set
+	duringList func()                          // runs while each list is in progress: the writes of other resources applied alongside
+	listCtx    atomic.Pointer[context.Context] // the newest list's
+	listsEnded atomic.Int32
 }
 
 var _ controlProfileReader = (*fakeProfiles)(nil)
@@ -40,14 +43,28 @@ func (f *fakeProfiles) profile(id, state string) graph.SecureScoreControlProfile
 	return graph.SecureScoreControlProfile{ID: id, ControlStateUpdates: []graph.SecureScoreControlStateUpdate{{State: &state}}}
 }
 
-func (f *fakeProfiles) ListControlProfiles(_ context.Context, opts graph.ListOptions) (*graph.ControlProfileList, error) {
+func (f *fakeProfiles) ListControlProfiles(ctx context.Context, opts graph.ListOptions) (*graph.ControlProfileList, error) {
+	f.listCtx.Store(&ctx)
 	f.lists.Add(1)
+	defer f.listsEnded.Add(1)
 	if f.listHold != nil {
-		<-f.listHold
+		select {
+		case <-f.listHold:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
 	if opts.Top != controlProfileListTop {
 		return nil, errors.New("list without the page size")
 	}
+	out, err := f.listed()
+	if f.duringList != nil {
+		f.duringList() // after the list read the tenant, before it returns
+	}
+	return out, err
+}
+
+func (f *fakeProfiles) listed() (*graph.ControlProfileList, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.listErr != nil {
@@ -251,6 +268,19 @@ func TestControlProfileSnapshotListFailureFallsBackToGet(t *testing.T) {
 	}
 }
 
+// waitForListWaiters returns once n reads wait for the list in progress.
+func waitForListWaiters(s *controlProfileSnapshot, n int) {
+	for {
+		s.mu.Lock()
+		joined := s.run != nil && len(s.run.waiters) == n
+		s.mu.Unlock()
+		if joined {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // A waiter that gives up stops waiting at once and does not fail the shared list for the others.
 func TestControlProfileSnapshotCancelledWaiter(t *testing.T) {
 	f := newFakeProfiles("A")
@@ -264,6 +294,7 @@ func TestControlProfileSnapshotCancelledWaiter(t *testing.T) {
 	}
 	other := make(chan error, 1)
 	go func() { _, err := s.list(context.Background()); other <- err }()
+	waitForListWaiters(s, 2)
 	cancel()
 	if err := <-gave; !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled waiter: %v", err)

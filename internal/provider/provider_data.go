@@ -46,6 +46,8 @@ func newProviderDataWithTokens(s providerSettings, tokens graph.TokenSource, use
 		Tokens:        tokens,
 		UserAgent:     userAgent,
 		ForbiddenHint: forbiddenHintFor(method),
+
+		EndpointSettings: graphEndpointSettings, // named when the Graph host cannot be reached
 		// The request budget is Graph's per app per tenant; instances with the same three share it.
 		TenantID:              s.TenantID,
 		ClientID:              s.ClientID,
@@ -56,6 +58,10 @@ func newProviderDataWithTokens(s providerSettings, tokens graph.TokenSource, use
 	}
 	return &providerData{client: client, settings: s, profiles: newControlProfileSnapshot(client), claims: newBaselineClaims()}, nil
 }
+
+// graphEndpointSettings names the settings that choose the Graph host, for the error a host that cannot be reached
+// gets (as auth names the login host's).
+const graphEndpointSettings = "graph_endpoint (" + envGraphEndpoint + "), else the Graph host of environment (" + envEnvironment + ")"
 
 // forbiddenHintFor is the sign-in method's advice on a 403: the Azure CLI's Graph token is delegated and usually
 // lacks the SecurityEvents scopes (az's own application does not request them).

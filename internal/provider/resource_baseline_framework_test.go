@@ -125,7 +125,7 @@ func (r *baselineResource) tenantOf(listing map[string]*graph.SecureScoreControl
 
 // list reads every control profile of the tenant through the shared snapshot (one paged list).
 func (r *baselineResource) list(ctx context.Context, diags *diag.Diagnostics) map[string]*graph.SecureScoreControlProfile {
-	listing, err := r.data.profiles.all(ctx)
+	listing, err := r.data.profiles.all(ctx, usingEveryControl())
 	if err != nil {
 		diags.AddError("Unable to list the tenant's control profiles",
 			fmt.Sprintf("Listing the control profiles of tenant %s for the baseline: %s\n\nTerraform state was not changed.", r.data.settings.TenantID, err))

@@ -11,9 +11,11 @@ import (
 	"time"
 )
 
-// TestExamplesCIScript runs examples/ci/run.sh, with the CLI the tests use, as a pipeline would (provider built into a mirror, emulator binary,
-// init/apply/plan, a change made with curl, refresh-only drift check, repair) and checks from the emulator's
-// state file that the apply, the outside change and the repair all reached the service, in that order.
+// TestExamplesCIScript runs examples/ci/run.sh, with the CLI the tests use, as a pipeline would (provider built
+// into a mirror, emulator binary, get/lock/init of a configuration with a module, apply/plan, a change made with
+// curl, refresh-only drift check, repair) and checks from the emulator's state file that the apply, the outside
+// change and the repair all reached the service, in that order, and that the lock step wrote the provider's
+// checksums from the mirror before init (run.sh fails if init then warns that the lock file is incomplete).
 func TestExamplesCIScript(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("TF_ACC is not set: this test runs terraform")
@@ -27,7 +29,9 @@ func TestExamplesCIScript(t *testing.T) {
 			t.Fatalf("%s is needed by examples/ci/run.sh: %v", tool, err)
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	// The bound only catches a hang: the script builds the provider and the emulator, which on a loaded 2-core
+	// machine with a cold build cache takes minutes.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
 	root, err := RepoRoot(ctx)
 	if err != nil {
@@ -41,7 +45,9 @@ func TestExamplesCIScript(t *testing.T) {
 	if err != nil {
 		t.Fatalf("examples/ci/run.sh: %v\n%s", err, out)
 	}
-	for _, want := range []string{"== " + filepath.Base(tf) + " init", "no changes (exit 0)", "drift detected (exit 2)"} {
+	cli := filepath.Base(tf)
+	for _, want := range []string{"== " + cli + " get", "== " + cli + " providers lock -fs-mirror", "== " + cli + " init",
+		"no changes (exit 0)", "drift detected (exit 2)"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -79,7 +85,11 @@ func TestExamplesCIScript(t *testing.T) {
 	if !strings.EqualFold(strings.Join(got, ","), strings.Join(want, ",")) { // the emulator may echo another case
 		t.Errorf("BlockLegacyAuthentication's controlStateUpdates states = %v, want %v (seed, apply, change outside Terraform, repair)", got, want)
 	}
-	if _, err := os.Stat(filepath.Join(work, "config", ".terraform.lock.hcl")); err != nil {
-		t.Errorf("terraform init did not run from the mirror: %v", err)
+	lock, err := os.ReadFile(filepath.Join(work, "config", ".terraform.lock.hcl"))
+	if err != nil || !strings.Contains(string(lock), "securescore/securescore") || !strings.Contains(string(lock), `"h1:`) {
+		t.Errorf("no lock file with the provider's checksums from the mirror (%v):\n%s", err, lock)
+	}
+	if _, err := os.Stat(filepath.Join(work, "config", ".terraform", "modules", "modules.json")); err != nil {
+		t.Errorf("the configuration's module was not installed: %v", err)
 	}
 }

@@ -39,7 +39,7 @@ type Install struct {
 // BuildOptions configures Build.
 type BuildOptions struct {
 	RepoRoot string    // module root holding main.go; "" finds it with `go env GOMOD`
-	Version  string    // plain semver, e.g. "0.1.0"; default "0.1.0"
+	Version  string    // plain semver, e.g. "0.2.0"; "" is the repository's VERSION file (RepoVersion)
 	Stdout   io.Writer // go build output; nil discards stdout
 	Stderr   io.Writer // nil: go build's stderr is returned in the error instead
 }
@@ -47,15 +47,19 @@ type BuildOptions struct {
 // Build compiles the provider into dir/mirror/<source>/<version>/<os_arch>/ and writes dir/terraformrc, whose
 // provider_installation reads that mirror and never the network for this provider.
 func Build(ctx context.Context, dir string, o BuildOptions) (*Install, error) {
-	if o.Version == "" {
-		o.Version = "0.1.0"
-	}
 	if o.RepoRoot == "" {
 		root, err := RepoRoot(ctx)
 		if err != nil {
 			return nil, err
 		}
 		o.RepoRoot = root
+	}
+	if o.Version == "" {
+		v, err := RepoVersion(o.RepoRoot)
+		if err != nil {
+			return nil, err
+		}
+		o.Version = v
 	}
 	in := &Install{Dir: dir, Mirror: filepath.Join(dir, "mirror"), CLIConfig: filepath.Join(dir, "terraformrc"), Version: o.Version,
 		repoRoot: o.RepoRoot}

@@ -7,10 +7,15 @@ terraform {
   }
 }
 
+variable "assigned_to" {
+  description = "Who handles Secure Score decisions in this tenant (usually an address in the customer's own domain)."
+  type        = string
+}
+
 resource "securescore_baseline" "this" {
   controls = {
     BlockLegacyAuthentication = { state = "ThirdParty", comment = "Blocked at the mail gateway" }
-    AdminMFAV2                = { state = "Reviewed", assigned_to = "secops@contoso.com" }
+    AdminMFAV2                = { state = "Reviewed", assigned_to = var.assigned_to }
     OneAdmin                  = { state = "Ignored", comment = "Break-glass accounts, risk accepted" }
     # Intune and Defender for Office controls: only tenants with those licences have them. (Defender for Endpoint
     # controls, scid_..., cannot be set through this API: they are changed in the Defender portal.)

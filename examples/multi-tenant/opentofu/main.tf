@@ -15,6 +15,11 @@ variable "tenant_ids" {
   type        = map(string)
 }
 
+variable "assignees" {
+  description = "Who handles Secure Score decisions in each customer tenant, by the same keys as tenant_ids."
+  type        = map(string)
+}
+
 variable "retired_tenants" {
   description = "Tenants whose baseline is being removed. Their provider instance stays until that apply is done."
   type        = set(string)
@@ -39,6 +44,7 @@ module "baseline" {
   providers = {
     securescore = securescore.tenant[each.key]
   }
+  assigned_to = var.assignees[each.key]
 }
 
 output "skipped_controls" {

