@@ -169,8 +169,8 @@ func warnTenantMove(prior *controlProfileResourceModelV2, source, tenant string,
 // The prior decision is not planned from the listing: Terraform plans again at apply and requires known values to
 // stay, so a decision changed in the portal between plan and apply would fail the apply. The create reads it.
 func (m *controlProfileResourceModelV2) checkControlExists(ctx context.Context, config *controlProfileResourceModelV2, tenants profileTenants, diags *diagnostics) {
-	if tenants == nil || !m.ControlID.isKnown() || config.TenantID.isUnknown() {
-		return
+	if tenants == nil || !m.ControlID.isKnown() || config.TenantID.isUnknown() || diags.hasError() {
+		return // nothing to check against yet, or the tenant's error is reported already
 	}
 	t := tenants(config.TenantID.value(), diags)
 	if t == nil {
