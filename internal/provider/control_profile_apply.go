@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -67,7 +68,7 @@ func (m *controlProfileResourceModelV2) write(ctx context.Context, t profileTena
 // decision (from the listing when several creates run at once, else one GET).
 func (m *controlProfileResourceModelV2) create(ctx context.Context, t profileTenant, diags *diagnostics) *controlProfileResourceModelV2 {
 	if m.PriorDecision.Object != valueKnown {
-		timeout, err := durationOr(m.Timeouts.Read, defaultReadTimeout)
+		timeout, err := m.createReadTimeout()
 		if err != nil {
 			diags.AddError("Invalid timeout", err.Error())
 			return nil
@@ -125,4 +126,15 @@ func (m *controlProfileResourceModelV2) destroy(ctx context.Context, t profileTe
 		return false
 	}
 	return true
+}
+
+// createReadTimeout bounds the reads a create makes before its PATCH (the plan's check that the control exists,
+// the prior decision): a read's timeout, and never more than the create's, since they are part of it.
+func (m *controlProfileResourceModelV2) createReadTimeout() (time.Duration, error) {
+	read, err := durationOr(m.Timeouts.Read, defaultReadTimeout)
+	if err != nil {
+		return 0, err
+	}
+	create, err := durationOr(m.Timeouts.Create, defaultWriteTimeout)
+	return min(read, create), err
 }

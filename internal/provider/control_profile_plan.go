@@ -176,7 +176,7 @@ func (m *controlProfileResourceModelV2) checkControlExists(ctx context.Context, 
 	if t == nil {
 		return
 	}
-	timeout, err := durationOr(m.Timeouts.Read, defaultReadTimeout)
+	timeout, err := m.createReadTimeout()
 	if err != nil {
 		return // validation reported it
 	}
