@@ -26,8 +26,6 @@ func isControlState(s string) bool {
 	return false
 }
 
-
-
 // portalStates are the Microsoft Secure Score portal's names of the states Graph knows, letters only, lower case.
 var portalStates = map[string]string{
 	"toaddress":                 controlStateDefault,
