@@ -1,5 +1,7 @@
-// Package provider implements the securescore Terraform provider: on terraform-plugin-framework, except for
-// securescore_control_profile, which is served on terraform-plugin-go (see server.go).
+// Package provider implements the securescore Terraform provider: the provider block, the data sources and
+// securescore_secure_score on terraform-plugin-framework; securescore_control_profile and securescore_baseline on
+// raw terraform-plugin-go, each a plain-Go core behind a protocol edge, as measured exceptions (see server.go and
+// DESIGN.md). One configured provider serves many tenants (tenant_directory.go).
 package provider
 
 import (

@@ -84,7 +84,7 @@ func (ps *problems) addAttrWarning(p attrPath, summary, detail string) {
 	*ps = append(*ps, problem{warning: true, path: p, summary: summary, detail: detail})
 }
 
-// AddError lets problems serve as an errorAdder (requireClient, requireTenant).
+// AddError lets problems serve as an errorAdder (providerConfigured, requireTenant).
 func (ps *problems) AddError(summary, detail string) { ps.addError(summary, detail) }
 
 func (ps problems) hasError() bool {

@@ -2,9 +2,11 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
@@ -75,4 +77,21 @@ func tenantIDValidator() validator.String {
 
 func baseURLValidator() validator.String {
 	return stringCheck{description: "value must be an absolute https URL (http only for loopback hosts)", check: checkBaseURL, summary: "Invalid URL"}
+}
+
+// checkNonEmpty refuses "": an optional text is left out instead, so that Graph's empty answer and the
+// configuration agree.
+func checkNonEmpty(s string) error {
+	if s == "" {
+		return errors.New("an empty string is not accepted; leave the attribute out instead")
+	}
+	return nil
+}
+
+// checkDuration accepts what Go's time.ParseDuration does, as the timeouts blocks of the framework's resources.
+func checkDuration(s string) error {
+	if _, err := time.ParseDuration(s); err != nil {
+		return fmt.Errorf("%q is not a duration; expected a number with a unit (s, m, h), such as \"30s\", \"10m\" or \"2h45m\"", s)
+	}
+	return nil
 }
