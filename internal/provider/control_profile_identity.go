@@ -1,6 +1,11 @@
 package provider
 
-import "github.com/hashicorp/terraform-plugin-go/tfprotov6"
+import (
+	"context"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+)
 
 // controlProfileIdentity is securescore_control_profile's resource identity: the tenant's GUID and the control. It
 // is what an import block's `identity` names, what `terraform query` lists, and what state keeps beside the
@@ -28,4 +33,60 @@ func controlProfileFromIdentity(d *tfprotov6.ResourceIdentityData) (tenant, cont
 
 func (s *controlProfileServer) identitySchema() *tfprotov6.ResourceIdentitySchema {
 	return controlProfileIdentity.schema()
+}
+
+// identityOf is the identity of m's control, else otherwise (the identity Terraform holds, or an import block's)
+// while the control or its tenant's GUID is not known: a tenant_id that names a domain, or none (the provider's
+// tenant), is resolved through the tenant's sign-in, which the read or write of m has made already.
+func (s *controlProfileServer) identityOf(ctx context.Context, m *controlProfileResourceModelV2, otherwise *tfprotov6.ResourceIdentityData) *tfprotov6.ResourceIdentityData {
+	control := m.ControlID.orElse(m.ID.value())
+	if control == "" || m.TenantID.isUnknown() {
+		return otherwise
+	}
+	tenant := m.TenantID.value()
+	if !isTenantGUID(tenant) {
+		tenants := s.tenants()
+		if tenants == nil {
+			return otherwise
+		}
+		var diags diagnostics
+		t := tenants(tenant, &diags)
+		if t == nil {
+			return otherwise
+		}
+		guid, err := t.guid(ctx)
+		if err != nil {
+			return otherwise
+		}
+		tenant = guid
+	}
+	d, err := controlProfileIdentityOf(strings.ToLower(tenant), control)
+	if err != nil {
+		return otherwise
+	}
+	return d
+}
+
+// importID is the import id (`<tenant>/<control_id>` or `<control_id>`), or the one an import block's identity
+// stands for. ok is false with the error in diags.
+func importID(req *tfprotov6.ImportResourceStateRequest, diags *diagnostics) (id string, ok bool) {
+	if req.ID != "" || req.Identity == nil {
+		return req.ID, true
+	}
+	tenant, control, err := controlProfileFromIdentity(req.Identity)
+	switch {
+	case err != nil:
+		diags.AddError("Invalid control profile identity", err.Error())
+		return "", false
+	case control == "":
+		diags.AddError("Invalid control profile identity", "The identity names no control_id.")
+		return "", false
+	case tenant == "":
+		return control, true
+	}
+	if err := checkTenantID(tenant); err != nil {
+		diags.AddError("Invalid control profile identity", "tenant_id: "+err.Error())
+		return "", false
+	}
+	return tenant + "/" + control, true
 }

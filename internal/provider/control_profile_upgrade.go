@@ -154,11 +154,7 @@ func upgradeControlProfileState(version int64, raw *tfprotov6.RawState) (m contr
 		"(it reads versions 0 to %d); use the provider version that wrote it", version, controlProfileSchemaVersion)
 }
 
-// UpgradeResourceIdentity is never due: the resource has no identity schema (GetResourceIdentitySchemas lists
-// none for it), so Terraform holds no identity of it to upgrade. Answered as the framework answers for a
-// resource without one.
+// UpgradeResourceIdentity: the identity has one version so far (control_profile_identity.go).
 func (s *controlProfileServer) UpgradeResourceIdentity(_ context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
-	return &tfprotov6.UpgradeResourceIdentityResponse{Diagnostics: errorDiagnostics("Unable to upgrade the resource identity",
-		fmt.Sprintf("securescore_control_profile has no resource identity, so Terraform's identity of version %d cannot be upgraded. "+
-			"Nothing in state was changed. Please report this to the provider developers.", req.Version))}, nil
+	return controlProfileIdentity.upgrade(req, "control profile"), nil
 }

@@ -23,6 +23,11 @@ var inProcess = map[string]func() (tfprotov6.ProviderServer, error){
 
 // listBaselines is a list block of securescore_baseline named name over tenants.
 func listBaselines(name string, tenants ...string) string {
+	return listBaselinesWith(name, "", tenants...)
+}
+
+// listBaselinesWith is a list block of securescore_baseline with the given arguments.
+func listBaselinesWith(name, args string, tenants ...string) string {
 	quoted := make([]string, len(tenants))
 	for i, t := range tenants {
 		quoted[i] = fmt.Sprintf("%q", t)
@@ -30,11 +35,12 @@ func listBaselines(name string, tenants ...string) string {
 	return fmt.Sprintf(`
 list "securescore_baseline" %q {
   provider = securescore
+  %s
   config {
     tenant_ids = [%s]
   }
 }
-`, name, strings.Join(quoted, ", "))
+`, name, args, strings.Join(quoted, ", "))
 }
 
 // A query of the baselines of a fleet gives one result per tenant (a tenant named by GUID and by domain once),
@@ -68,6 +74,42 @@ func TestAccBaselineList_fleet(t *testing.T) {
 							if j.Kind == "read" || j.Kind == "write" {
 								return fmt.Errorf("a query without resource objects sent %s %s", j.Method, j.Path)
 							}
+						}
+						return nil
+					}),
+				},
+			},
+			{
+				// With the resource object: the baseline an import gives, from one list per tenant.
+				PreConfig: func() {
+					if err := f.emu.Tenant(b.ID).PatchControlProfile("AdminMFAV2", map[string]any{"state": "ThirdParty", "comment": "Duo"}); err != nil {
+						t.Fatal(err)
+					}
+					f.emu.ResetJournal()
+				},
+				Query:  true,
+				Config: listBaselinesWith("objects", "include_resource = true", a.ID, b.Domain),
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					querycheck.ExpectLength("securescore_baseline.objects", 2),
+					querycheck.ExpectResourceKnownValues("securescore_baseline.objects", queryfilter.ByResourceIdentity(identity(b.ID)),
+						knownValues(map[string]knownvalue.Check{
+							"id": knownvalue.StringExact(b.ID), "tenant_id": knownvalue.StringExact(b.ID),
+							"controls.AdminMFAV2.state": knownvalue.StringExact("ThirdParty"), "controls.AdminMFAV2.comment": knownvalue.StringExact("Duo"),
+							"prior_decisions.AdminMFAV2.state": knownvalue.StringExact("ThirdParty"),
+							"on_destroy":                       knownvalue.StringExact("restore"), "skipped_controls": knownvalue.SetExact(nil),
+						})),
+					queryJournal(func() error {
+						lists := map[string]int{}
+						for _, j := range f.emu.Journal() {
+							switch {
+							case j.Kind == "write" || (j.Kind == "read" && strings.Contains(j.Path, "/secureScoreControlProfiles/")):
+								return fmt.Errorf("the query sent %s %s", j.Method, j.Path)
+							case j.Kind == "read":
+								lists[j.Tenant]++
+							}
+						}
+						if lists[a.ID] != 1 || lists[b.ID] != 1 || len(lists) != 2 {
+							return fmt.Errorf("list requests by tenant %v, want one in each of %s and %s", lists, a.ID, b.ID)
 						}
 						return nil
 					}),

@@ -99,9 +99,10 @@ func (s *controlProfileListServer) ValidateListResourceConfig(_ context.Context,
 				"Name at least one, or leave %s out to list them all.", name, name)))
 		}
 		for _, v := range values {
-			if name == listStates && !isControlState(v) {
-				diags = append(diags, listAttributeError(name, "Invalid control state", fmt.Sprintf("%q is not a control state; "+
-					"expected one of %s (in any case).", v, strings.Join(controlStates, ", "))))
+			if name == listStates {
+				if err := checkControlState(v); err != nil {
+					diags = append(diags, listAttributeError(name, "Invalid control state", err.Error()))
+				}
 			}
 			if strings.TrimSpace(v) == "" {
 				diags = append(diags, listAttributeError(name, "Empty value", fmt.Sprintf("%s holds an empty string, which matches no control.", name)))
@@ -151,13 +152,31 @@ func (s *controlProfileListServer) ListResource(ctx context.Context, req *tfprot
 			continue
 		}
 		r := tfprotov6.ListResourceResult{DisplayName: displayNameOf(p)}
-		if r.Identity, err = controlProfileIdentityOf(guid, id); err != nil {
+		r.Identity, err = controlProfileIdentityOf(guid, id)
+		if err == nil && req.IncludeResource {
+			r.Resource, err = importedProfile(guid, p)
+		}
+		if err != nil {
 			return listFailure(errorDiagnostics("Unable to list control profiles", fmt.Sprintf("Control profile %q: %s", id, err))), nil
 		}
 		results = append(results, r)
 	}
 	tflog.Info(ctx, "Listed the tenant's control profiles", map[string]any{"tenant": t.name, "controls": len(profiles), "matched": len(results)})
 	return listOf(nil, results, req.Limit, "control profiles"), nil
+}
+
+// importedProfile is the state an import of p, in the tenant whose GUID is tenant, gives: the state the import
+// starts from (importedControlProfile), read as the read after an import reads it (its decision is also its
+// prior decision, so destroying it leaves the control alone).
+func importedProfile(tenant string, p *graph.SecureScoreControlProfile) (*tfprotov6.DynamicValue, error) {
+	var diags diagnostics
+	m, ok := importedControlProfile(tenant+"/"+p.ID, &diags)
+	if !ok {
+		return nil, fmt.Errorf("%s", diags[0].detail)
+	}
+	m.setFromGraph(p)
+	m.PriorDecision = priorDecisionOf(decisionOf(p))
+	return controlProfileAttributes.encode(&m)
 }
 
 // displayNameOf is a control's title, else its id.

@@ -10,21 +10,41 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
 )
 
 // listControlProfiles is a list block of securescore_control_profile named name with the given config lines.
 func listControlProfiles(name string, limit int, config string) string {
+	return listControlProfilesWith(name, fmt.Sprintf("limit = %d", limit), config)
+}
+
+// listControlProfilesWith is a list block of securescore_control_profile with the given arguments and config lines.
+func listControlProfilesWith(name, args, config string) string {
 	return fmt.Sprintf(`
 list "securescore_control_profile" %q {
   provider = securescore
-  limit    = %d
+  %s
   config {
 %s
   }
 }
-`, name, limit, config)
+`, name, args, config)
+}
+
+// knownValues are checks of a list result's resource object, by top-level attribute or a path of names.
+func knownValues(checks map[string]knownvalue.Check) []querycheck.KnownValueCheck {
+	var out []querycheck.KnownValueCheck
+	for _, p := range sortedKeys(checks) {
+		steps := strings.Split(p, ".")
+		path := tfjsonpath.New(steps[0])
+		for _, s := range steps[1:] {
+			path = path.AtMapKey(s)
+		}
+		out = append(out, querycheck.KnownValueCheck{Path: path, KnownValue: checks[p]})
+	}
+	return out
 }
 
 // onlyOneList checks that the query read the tenant's control profiles with one list page (300 controls fit in
@@ -81,7 +101,8 @@ func TestAccControlProfileList_query(t *testing.T) {
 					listControlProfiles("apps", 1000, `    categories = ["apps"]
     services   = ["mdo"]`) +
 					listControlProfiles("everything", 1000, `    include_deprecated = true`) +
-					listControlProfiles("first", 100, ""),
+					listControlProfiles("first", 100, "") +
+					listControlProfilesWith("objects", "include_resource = true", `    states = ["Ignored"]`),
 				QueryResultChecks: []querycheck.QueryResultCheck{
 					querycheck.ExpectLength("securescore_control_profile.all", 299),
 					querycheck.ExpectIdentity("securescore_control_profile.all", identity("SyntheticControl0001")),
@@ -103,6 +124,18 @@ func TestAccControlProfileList_query(t *testing.T) {
 					querycheck.ExpectIdentity("securescore_control_profile.everything", identity("SyntheticControl0300")),
 
 					querycheck.ExpectLength("securescore_control_profile.first", 100),
+
+					// The resource object is what an import gives: the decision, also recorded as the prior one.
+					querycheck.ExpectLength("securescore_control_profile.objects", 1),
+					querycheck.ExpectResourceKnownValues("securescore_control_profile.objects",
+						queryfilter.ByResourceIdentity(identity("SyntheticControl0004")), knownValues(map[string]knownvalue.Check{
+							"id": knownvalue.StringExact("SyntheticControl0004"), "control_id": knownvalue.StringExact("SyntheticControl0004"),
+							"tenant_id": knownvalue.StringExact(guid), "state": knownvalue.StringExact("Ignored"),
+							"comment": knownvalue.StringExact("decided elsewhere"), "assigned_to": knownvalue.Null(),
+							"on_destroy": knownvalue.StringExact("restore"), "prior_decision.state": knownvalue.StringExact("Ignored"),
+							"prior_decision.comment": knownvalue.StringExact("decided elsewhere"),
+							"updated_by":             knownvalue.StringExact("portal-admin@" + tenant.Domain()),
+						})),
 					env.onlyOneList(),
 				},
 			},

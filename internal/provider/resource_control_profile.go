@@ -48,7 +48,7 @@ func (s *controlProfileServer) ValidateResourceConfig(_ context.Context, req *tf
 }
 
 func (s *controlProfileServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	resp := &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Private: req.Private}
+	resp := &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Private: req.Private, NewIdentity: req.CurrentIdentity}
 	if resp.Deferred = s.deferral(req.ClientCapabilities != nil && req.ClientCapabilities.DeferralAllowed); resp.Deferred != nil {
 		return resp, nil
 	}
@@ -64,9 +64,10 @@ func (s *controlProfileServer) ReadResource(ctx context.Context, req *tfprotov6.
 	imported := bytes.Equal(req.Private, importedPrivate)
 	switch gone := state.read(ctx, s.tenants(), imported, &diags); {
 	case gone:
-		resp.NewState = controlProfileAttributes.null()
+		resp.NewState, resp.NewIdentity = controlProfileAttributes.null(), nil
 	case !diags.hasError():
 		resp.NewState = s.encode(&state, &diags, req.CurrentState)
+		resp.NewIdentity = s.identityOf(ctx, &state, req.CurrentIdentity)
 		if imported {
 			resp.Private = nil // the prior decision is recorded
 		}
@@ -106,6 +107,11 @@ func (s *controlProfileServer) PlanResourceChange(ctx context.Context, req *tfpr
 			resp.RequiresReplace = append(resp.RequiresReplace, tftypes.NewAttributePath().WithAttributeName(name))
 		}
 		resp.PlannedState = s.encode(&plan, &diags, req.ProposedNewState)
+		kept := req.PriorIdentity
+		if len(resp.RequiresReplace) > 0 {
+			kept = nil // replaced: the new object's identity, once it is known
+		}
+		resp.PlannedIdentity = s.identityOf(ctx, &plan, kept)
 	}
 	resp.Diagnostics = diags.proto()
 	return resp, nil
@@ -152,12 +158,13 @@ func (s *controlProfileServer) ApplyResourceChange(ctx context.Context, req *tfp
 			written.ResetOnDestroy = resetOnDestroyFor(written.OnDestroy)
 		}
 		resp.NewState = s.encode(written, &diags, resp.NewState)
+		resp.NewIdentity = s.identityOf(ctx, written, req.PlannedIdentity)
 	}
 	resp.Diagnostics = diags.proto()
 	return resp, nil
 }
 
-func (s *controlProfileServer) ImportResourceState(_ context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
+func (s *controlProfileServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
 	resp := &tfprotov6.ImportResourceStateResponse{}
 	if resp.Deferred = s.deferral(req.ClientCapabilities != nil && req.ClientCapabilities.DeferralAllowed); resp.Deferred != nil {
 		// As the framework does: an unknown object, imported once the provider is configured.
@@ -166,9 +173,14 @@ func (s *controlProfileServer) ImportResourceState(_ context.Context, req *tfpro
 		return resp, nil
 	}
 	var diags diagnostics
-	if m, ok := importedControlProfile(req.ID, &diags); ok {
+	id, ok := importID(req, &diags)
+	var m controlProfileResourceModelV2
+	if ok {
+		m, ok = importedControlProfile(id, &diags)
+	}
+	if ok {
 		resp.ImportedResources = []*tfprotov6.ImportedResource{{TypeName: controlProfileTypeName, State: s.encode(&m, &diags, nil),
-			Private: importedPrivate}}
+			Private: importedPrivate, Identity: s.identityOf(ctx, &m, req.Identity)}}
 	}
 	resp.Diagnostics = diags.proto()
 	return resp, nil

@@ -140,13 +140,13 @@ func TestControlProfileGenerateResourceConfig(t *testing.T) {
 	}
 }
 
-// The resource has no identity; a request to upgrade one is an error, not the framework's "Resource Type Not
-// Found".
+// The identity has one version: a request to upgrade from another is an error naming the version, not the
+// framework's "Resource Type Not Found".
 func TestControlProfileUpgradeResourceIdentity(t *testing.T) {
 	s := NewProtocol6Server("test")()
 	resp, err := s.UpgradeResourceIdentity(context.Background(), &tfprotov6.UpgradeResourceIdentityRequest{
-		TypeName: controlProfileTypeName, Version: 0, RawIdentity: &tfprotov6.RawState{JSON: []byte(`{"id":"x"}`)}})
-	if err != nil || resp.UpgradedIdentity != nil || len(resp.Diagnostics) != 1 || !strings.Contains(resp.Diagnostics[0].Detail, "no resource identity") {
+		TypeName: controlProfileTypeName, Version: 1, RawIdentity: &tfprotov6.RawState{JSON: []byte(`{"control_id":"x"}`)}})
+	if err != nil || resp.UpgradedIdentity != nil || len(resp.Diagnostics) != 1 || !strings.Contains(resp.Diagnostics[0].Detail, "version 1") {
 		t.Fatalf("err %v, identity %v, diagnostics %v", err, resp.UpgradedIdentity, resp.Diagnostics)
 	}
 }
