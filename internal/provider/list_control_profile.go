@@ -57,7 +57,9 @@ func (s *controlProfileListServer) listSchema() *tfprotov6.Schema {
 	return listSchemaOf("Lists the tenant's Secure Score control profiles for `terraform query` (Terraform 1.14 and "+
 		"later), to bring them under management: each result is a control's identity (`tenant_id`, `control_id`), its "+
 		"title as display name and, with `include_resource` or `-generate-config-out`, the `securescore_control_profile` "+
-		"an import would give. One paged list of the tenant's control profiles serves the whole query.",
+		"an import would give. One paged list of the tenant's control profiles serves the whole query. Microsoft Defender "+
+		"for Endpoint controls (ids `scid_…`) are left out with a warning, as a baseline's import leaves them out: "+
+		"Microsoft Graph refuses to update them.",
 		controlProfileListAttributes...)
 }
 
@@ -142,6 +144,7 @@ func (s *controlProfileListServer) ListResource(ctx context.Context, req *tfprot
 	}
 
 	var results []tfprotov6.ListResourceResult
+	var defender []string
 	for _, id := range sortedKeys(profiles) {
 		p := profiles[id]
 		if p.AzureTenantID != "" && !strings.EqualFold(p.AzureTenantID, guid) {
@@ -149,6 +152,10 @@ func (s *controlProfileListServer) ListResource(ctx context.Context, req *tfprot
 				answeredTenantError("The control profiles of "+t.label(), guid, p.AzureTenantID).Error()+".")), nil
 		}
 		if !filter.keeps(p) {
+			continue
+		}
+		if isDefenderControl(id) {
+			defender = append(defender, id) // as a baseline's import does: Graph refuses to update them
 			continue
 		}
 		r := tfprotov6.ListResourceResult{DisplayName: displayNameOf(p)}
@@ -162,7 +169,13 @@ func (s *controlProfileListServer) ListResource(ctx context.Context, req *tfprot
 		results = append(results, r)
 	}
 	tflog.Info(ctx, "Listed the tenant's control profiles", map[string]any{"tenant": t.name, "controls": len(profiles), "matched": len(results)})
-	return listOf(nil, results, req.Limit, "control profiles"), nil
+	var warnings []*tfprotov6.Diagnostic
+	if len(defender) > 0 {
+		warnings = append(warnings, &tfprotov6.Diagnostic{Severity: tfprotov6.DiagnosticSeverityWarning,
+			Summary: "Defender for Endpoint controls not listed",
+			Detail:  fmt.Sprintf("Not listed, as a baseline's import leaves them out too: %s", defenderControlsText(defender))})
+	}
+	return listOf(warnings, results, req.Limit, "control profiles"), nil
 }
 
 // importedProfile is the state an import of p, in the tenant whose GUID is tenant, gives: the state the import
