@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
+	"github.com/securescore/terraform-provider-securescore/internal/tfharness"
 )
 
 // The whole-tenant-into-code sequence of Terraform 1.14: `terraform query -generate-config-out` writes an import
@@ -178,4 +179,36 @@ func (r *rig) importAndPlanEmptyTimed(dir string) {
 	tokens, lists, gets, _ := r.journalKinds(mark)
 	r.t.Logf("apply (import) and the next plan took %s: %d token requests, %d list requests, %d GETs",
 		time.Since(started).Round(time.Millisecond), tokens, lists, gets)
+}
+
+// The documented list blocks (examples/list-resources) run as written against the emulator's three tenants (the
+// provider's being contoso), each finding something.
+func TestListResourceExamples(t *testing.T) {
+	needsQuery(t)
+	root, err := tfharness.RepoRoot(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob(filepath.Join(root, "examples", "list-resources", "*", "*.tfquery.hcl"))
+	if err != nil || len(files) < 3 {
+		t.Fatalf("found %d list resource examples (%v), want the 3 documented", len(files), err)
+	}
+	r := newMultiTenantRig(t)
+	r.tf.Env = append(r.tf.Env, "ARM_TENANT_ID="+exampleTenants["contoso"]) // the provider's tenant, for blocks that name none
+	if err := r.emu.Tenant(exampleTenants["contoso"]).PatchControlProfile("OneAdmin", map[string]any{"state": "Ignored"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		typeName := filepath.Base(filepath.Dir(f))
+		res := r.run(r.queryDir(string(b)), 0, "query", "-no-color")
+		if !regexp.MustCompile(`(?m)^list\.` + typeName + `\.\w+\s+\S*tenant_id=`).MatchString(res.Output) {
+			t.Errorf("%s found nothing:\n%s", f, res.Output)
+		}
+		t.Logf("%s:\n%s", filepath.Base(f), res.Output)
+	}
+	r.no429()
 }

@@ -100,7 +100,7 @@ func (s *baselineListServer) ListResource(ctx context.Context, req *tfprotov6.Li
 	g.SetLimit(baselineListConcurrency)
 	for i, t := range tenants {
 		g.Go(func() error {
-			found[i] = listBaselineOf(gctx, t, req.IncludeResource)
+			found[i] = listBaselineOf(gctx, t, names[i], req.IncludeResource)
 			return found[i].err
 		})
 	}
@@ -123,8 +123,8 @@ func (s *baselineListServer) ListResource(ctx context.Context, req *tfprotov6.Li
 	return listOf(warnings, results, req.Limit, "baselines"), nil
 }
 
-// listBaselineOf is the list's result for tenant t.
-func listBaselineOf(ctx context.Context, t *tenantData, includeResource bool) baselineListed {
+// listBaselineOf is the list's result for tenant t, named name in the configuration ("" = the provider's tenant).
+func listBaselineOf(ctx context.Context, t *tenantData, name string, includeResource bool) baselineListed {
 	// The tenant is asked for a token even when its name is a GUID, which alone proves nothing: a tenant that does
 	// not let the application in has no baseline to manage.
 	_, err := t.tokens.Token(ctx)
@@ -140,7 +140,10 @@ func listBaselineOf(ctx context.Context, t *tenantData, includeResource bool) ba
 		}
 		return baselineListed{err: fmt.Errorf("signing in to %s: %w", t.label(), err)}
 	}
-	r := tfprotov6.ListResourceResult{DisplayName: baselineDisplayName(t.name, guid)}
+	if name == "" {
+		name = t.name
+	}
+	r := tfprotov6.ListResourceResult{DisplayName: baselineDisplayName(name, guid)}
 	if r.Identity, err = baselineIdentityOf(guid); err != nil {
 		return baselineListed{err: fmt.Errorf("the baseline of %s: %w", t.label(), err)}
 	}

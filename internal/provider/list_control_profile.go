@@ -40,7 +40,7 @@ var controlProfileListAttributes = []listAttribute{
 		"`Reviewed`, in any case. For example `[\"Ignored\", \"ThirdParty\", \"Reviewed\"]` lists every control someone " +
 		"has decided on. Left out: every state."},
 	{name: listServices, typ: tftypes.Set{ElementType: tftypes.String}, description: "Only controls of these services, " +
-		"as Microsoft Graph names them in `service` (for example `AzureAD`, `EXO`, `MDATP`, `MDO`, `Intune`, `MCAS`), in " +
+		"as Microsoft Graph names them in `service` (for example `AzureAD`, `EXO`, `MDO`, `Intune`, `MCAS`, `Teams`), in " +
 		"any case. Left out: every service."},
 	{name: listCategories, typ: tftypes.Set{ElementType: tftypes.String}, description: "Only controls of these " +
 		"categories (`controlCategory`: `Identity`, `Data`, `Device`, `Apps`, `Infrastructure`), in any case. Left out: " +
