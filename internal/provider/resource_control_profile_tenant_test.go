@@ -121,13 +121,13 @@ func TestAccControlProfileResource_answerOfAnotherTenantRefused(t *testing.T) {
 
 // Issue 20 #1 as an MSP meets it: apply with the provider on tenant A, then point the provider at tenant B.
 // Before, the plan was an ordinary in-place update, and the apply wrote tenant B while tenant A kept the
-// decisions unmanaged. Now the refresh reads the tenant in state: with this provider configuration signing in to
-// tenant B only, that fails naming both tenants, and nothing is written in either tenant. (With the fleet
-// work, the refresh reads tenant A and the plan replaces the resource with a warning naming both.)
+// decisions unmanaged. Now the refresh reads the tenant in state (A) and the plan replaces the resource: destroy
+// restores tenant A's control to the decision it had before (Default), and create sets it in tenant B.
 func TestAccControlProfileResource_providerMovedToAnotherTenant(t *testing.T) {
 	env := newAccEnv(t, emulator.Config{Tenants: emulator.DefaultTenants(2)})
 	env.needsEmulator(t)
 	const tenantOne, tenantTwo = emulator.DefaultTenantID, "00000000-0000-4000-8000-000000000002"
+	one, two := env.emu.Tenant(tenantOne), env.emu.Tenant(tenantTwo)
 	provider := func(tenant string) string {
 		return requiredProviders + fmt.Sprintf(`provider "securescore" {
   tenant_id      = %q
@@ -143,29 +143,27 @@ resource "securescore_control_profile" "test" {
 }
 `, tenant, emulator.DefaultMultiTenantClientID, emulator.DefaultMultiTenantClientSecret, env.url, env.url)
 	}
-	mark := &journalMark{emu: env.emu}
+	accepted := controlDecision{State: "Ignored", Comment: "Risk accepted by the CISO"}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: provider(tenantOne), ConfigStateChecks: []statecheck.StateCheck{profileValue("tenant_id", knownvalue.StringExact(tenantOne))}},
 			{
-				PreConfig:   mark.set,
-				Config:      provider(tenantTwo),
-				ExpectError: regexp.MustCompile(`(?s)tenant "` + tenantOne + `".*tenant "` + tenantTwo + `"`),
+				Config:            provider(tenantOne),
+				ConfigStateChecks: []statecheck.StateCheck{profileValue("tenant_id", knownvalue.StringExact(tenantOne))},
+				Check:             expectDecision(t, one, "AdminMFAV2", accepted),
 			},
 			{
-				PreConfig: func() {
-					for _, j := range mark.since() {
-						if j.Kind == "write" {
-							t.Errorf("pointing the provider at another tenant wrote %s %s in tenant %s", j.Method, j.Path, j.Tenant)
-						}
-					}
-				},
-				Config: provider(tenantOne), ConfigPlanChecks: expectEmptyPlan(),
+				Config: provider(tenantTwo),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testProfileName, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{profileValue("tenant_id", knownvalue.StringExact(tenantTwo))},
+				Check: resource.ComposeTestCheckFunc(
+					expectDecision(t, one, "AdminMFAV2", pristine), // restored: it was Default before
+					expectDecision(t, two, "AdminMFAV2", accepted),
+				),
 			},
-		},
-		CheckDestroy: func(*terraform.State) error {
-			return env.expectEmulatorState("AdminMFAV2", "Default")() // restored in tenant one, where it was changed
+			{Config: provider(tenantTwo), ConfigPlanChecks: expectEmptyPlan()},
 		},
 	})
 }
