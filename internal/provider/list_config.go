@@ -72,11 +72,11 @@ func (c listConfig) known(name string) bool {
 	return !ok || v.IsKnown()
 }
 
-// str is a string attribute; "" when null. An unknown value reads as "" too: ListResource only ever sees known
-// configurations (Terraform checks), and validation skips what is unknown.
-func (c listConfig) str(name string) string {
+// tenantID is the tenant_id attribute; "" when null (the provider's tenant). An unknown value reads as "" too:
+// ListResource only ever sees known configurations (Terraform checks), and validation skips what is unknown.
+func (c listConfig) tenantID() string {
 	var s string
-	if v, ok := c[name]; ok && v.IsKnown() && !v.IsNull() {
+	if v, ok := c[listTenantID]; ok && v.IsKnown() && !v.IsNull() {
 		_ = v.As(&s)
 	}
 	return s

@@ -89,7 +89,7 @@ func TestDecodeListConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	states, ok := cfg.strings(listStates)
-	if cfg.str(listTenantID) != "contoso.onmicrosoft.com" || !cfg.flag(listIncludeDeprecated) || !ok || strings.Join(states, ",") != "Ignored,Reviewed" {
+	if cfg.tenantID() != "contoso.onmicrosoft.com" || !cfg.flag(listIncludeDeprecated) || !ok || strings.Join(states, ",") != "Ignored,Reviewed" {
 		t.Errorf("decoded %v", cfg)
 	}
 	if _, ok := cfg.strings(listServices); ok {
@@ -102,7 +102,7 @@ func TestDecodeListConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg, err := decodeListConfig(&null, controlProfileListAttributes); err != nil || cfg.str(listTenantID) != "" || cfg.flag(listIncludeDeprecated) {
+	if cfg, err := decodeListConfig(&null, controlProfileListAttributes); err != nil || cfg.tenantID() != "" || cfg.flag(listIncludeDeprecated) {
 		t.Errorf("null configuration: %v, %v", cfg, err)
 	}
 }

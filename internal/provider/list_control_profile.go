@@ -86,7 +86,7 @@ func (s *controlProfileListServer) ValidateListResourceConfig(_ context.Context,
 		return &tfprotov6.ValidateListResourceConfigResponse{Diagnostics: errorDiagnostics("Invalid list configuration", err.Error())}, nil
 	}
 	var diags []*tfprotov6.Diagnostic
-	if t := cfg.str(listTenantID); t != "" {
+	if t := cfg.tenantID(); t != "" {
 		if err := checkTenantID(t); err != nil {
 			diags = append(diags, listAttributeError(listTenantID, "Invalid tenant ID", err.Error()))
 		}
@@ -126,7 +126,7 @@ func (s *controlProfileListServer) ListResource(ctx context.Context, req *tfprot
 
 	var diags diag.Diagnostics
 	data := s.data.Load()
-	t := requireTenant(data, cfg.str(listTenantID), &diags)
+	t := requireTenant(data, cfg.tenantID(), &diags)
 	if t == nil {
 		return listFailure(toProtoDiagnostics(diags)), nil
 	}

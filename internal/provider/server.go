@@ -15,7 +15,7 @@ import (
 
 var (
 	_ tfprotov6.ProviderServer                 = (*protocolServer)(nil)
-	_ tfprotov6.ProviderServerWithListResource = (*protocolServer)(nil)
+	_ tfprotov6.ProviderServerWithListResource = (*protocolServer)(nil) //nolint:staticcheck // tf6server finds the list RPCs through it until plugin-go moves them into ProviderServer
 	_ rawResource                              = (*controlProfileServer)(nil)
 	_ rawResource                              = (*baselineServer)(nil)
 	_ rawListResource                          = (*controlProfileListServer)(nil)
