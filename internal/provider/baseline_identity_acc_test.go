@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
@@ -63,28 +62,10 @@ import {
   identity = { %s }
 }
 `, identity), controls, tenantID)
-		return []resource.TestStep{
-			{
-				PreConfig: env.resetJournal,
-				Config:    cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(baselineName, plancheck.ResourceActionNoop),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(baselineName, map[string]knownvalue.Check{"tenant_id": knownvalue.StringExact(env.config.TenantID)}),
-					statecheck.ExpectKnownValue(baselineName, tfjsonpath.New("id"), knownvalue.StringExact(env.config.TenantID)),
-					statecheck.ExpectKnownValue(baselineName, tfjsonpath.New("tenant_id"), knownvalue.StringExact(stateTenant)),
-				},
-				Check: env.journal(func() error {
-					if w := env.writes(); len(w) != 0 {
-						return fmt.Errorf("importing sent %d PATCHes, want none: %s %s", len(w), w[0].Method, w[0].Path)
-					}
-					return nil
-				}),
-			},
-			{Config: cfg, ConfigPlanChecks: expectEmptyPlan()},
-			{Config: cfg, Destroy: true}, // restores nothing: the imported decisions are the prior ones
-		}
+		return env.importByIdentitySteps(cfg, baselineName,
+			statecheck.ExpectIdentity(baselineName, map[string]knownvalue.Check{"tenant_id": knownvalue.StringExact(env.config.TenantID)}),
+			statecheck.ExpectKnownValue(baselineName, tfjsonpath.New("id"), knownvalue.StringExact(env.config.TenantID)),
+			statecheck.ExpectKnownValue(baselineName, tfjsonpath.New("tenant_id"), knownvalue.StringExact(stateTenant)))
 	}
 	var steps []resource.TestStep
 	steps = append(steps, step(fmt.Sprintf("tenant_id = %q", domain), fmt.Sprintf("  tenant_id = %q", domain), domain)...)

@@ -7,7 +7,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
@@ -62,29 +61,11 @@ resource "securescore_control_profile" "test" {
   comment    = "Checked"
 }
 `, identityTenant, id, tenantLine, id)
-		return []resource.TestStep{
-			{
-				PreConfig: env.resetJournal,
-				Config:    cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testProfileName, plancheck.ResourceActionNoop),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(testProfileName, map[string]knownvalue.Check{
-						"tenant_id": knownvalue.StringExact(env.config.TenantID), "control_id": knownvalue.StringExact(id),
-					}),
-					profileValue("tenant_id", knownvalue.StringExact(stateTenant)),
-				},
-				Check: env.journal(func() error {
-					if w := env.writes(); len(w) != 0 {
-						return fmt.Errorf("importing sent %d PATCHes, want none: %s %s", len(w), w[0].Method, w[0].Path)
-					}
-					return nil
-				}),
-			},
-			{Config: cfg, ConfigPlanChecks: expectEmptyPlan()},
-			{Config: cfg, Destroy: true}, // sends nothing: the imported decision is the prior one
-		}
+		return env.importByIdentitySteps(cfg, testProfileName,
+			statecheck.ExpectIdentity(testProfileName, map[string]knownvalue.Check{
+				"tenant_id": knownvalue.StringExact(env.config.TenantID), "control_id": knownvalue.StringExact(id),
+			}),
+			profileValue("tenant_id", knownvalue.StringExact(stateTenant)))
 	}
 	var all []resource.TestStep
 	all = append(all, steps(fmt.Sprintf("tenant_id = %q,", domain), fmt.Sprintf("  tenant_id  = %q\n", domain), domain)...)

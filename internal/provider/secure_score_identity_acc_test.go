@@ -7,16 +7,11 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
 )
-
-// needsIdentity skips a test below Terraform 1.12, the first with resource identity, saying so.
-var needsIdentity = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)}
 
 // The secure score's identity is its tenant's GUID from the create on, and an import block that names it by
 // identity imports the score with a no-op plan (plugin-testing checks the plan and that the imported identity
@@ -45,7 +40,8 @@ func TestAccSecureScoreResource_identity(t *testing.T) {
 }
 
 // An import block's identity may name the tenant by a verified domain: the import sends no PATCH, state keeps
-// tenant_id as configured (the domain), and the identity records the tenant's GUID; the next plan is empty.
+// tenant_id as configured (the domain), and the identity records the tenant's GUID; the next plan is empty, and
+// destroy only removes the score from state.
 func TestAccSecureScoreResource_importIdentityByDomain(t *testing.T) {
 	env := newAccEnv(t, emulator.Config{})
 	env.needsEmulator(t)
@@ -63,29 +59,10 @@ resource "securescore_secure_score" "test" {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		TerraformVersionChecks:   needsIdentity,
-		Steps: []resource.TestStep{
-			{
-				PreConfig: env.resetJournal,
-				Config:    cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testResourceName, plancheck.ResourceActionNoop),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(testResourceName, map[string]knownvalue.Check{
-						"tenant_id": knownvalue.StringExact(env.config.TenantID),
-					}),
-					stateValue("tenant_id", knownvalue.StringExact(domain)),
-					stateValue("id", knownvalue.StringExact(env.config.TenantID)),
-				},
-				Check: env.journal(func() error {
-					if w := env.writes(); len(w) != 0 {
-						return fmt.Errorf("importing sent %d PATCHes, want none: %s %s", len(w), w[0].Method, w[0].Path)
-					}
-					return nil
-				}),
-			},
-			{Config: cfg, ConfigPlanChecks: expectEmptyPlan()},
-		},
+		Steps: env.importByIdentitySteps(cfg, testResourceName,
+			statecheck.ExpectIdentity(testResourceName, map[string]knownvalue.Check{"tenant_id": knownvalue.StringExact(env.config.TenantID)}),
+			stateValue("tenant_id", knownvalue.StringExact(domain)),
+			stateValue("id", knownvalue.StringExact(env.config.TenantID))),
 	})
 }
 
