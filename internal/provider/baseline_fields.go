@@ -146,10 +146,9 @@ var baselineFields = []baselineField{
 			"`prior_decisions`; a control already there is not written again); `reset` puts it back to `Default` with no " +
 			"assignee and no comment; `keep` sends nothing. A plan that destroys the baseline or removes controls warns " +
 			"with the controls that will change in the tenant."},
-		oneOf(onDestroyRestore, onDestroyReset, onDestroyKeep), onDestroyRestore),
+		checkOnDestroy, onDestroyRestore),
 	fieldOf(boolCodec, func(m *baselineModelV1) *maybe[bool] { return &m.ResetOnDestroy }, tfprotov6.SchemaAttribute{Name: "reset_on_destroy", Optional: true, Deprecated: true,
-		Description: "Deprecated: use `on_destroy`. `true` is `on_destroy = \"reset\"`, `false` is `on_destroy = \"keep\"`; " +
-			"it cannot be set together with `on_destroy`."}),
+		Description: resetOnDestroyDescription}),
 	checkedString(func(m *baselineModelV1) *maybe[string] { return &m.TenantUnavailable }, tfprotov6.SchemaAttribute{Name: "tenant_unavailable", Optional: true, Computed: true,
 		Description: "What a refresh or plan does when the tenant refuses this application as a whole (admin consent " +
 			"withdrawn, the application disabled or unknown in the tenant, access forbidden): `error` (the default) fails; " +

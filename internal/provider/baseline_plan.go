@@ -59,10 +59,8 @@ func planDefaults(config, plan *baselineModelV1) {
 		case r.Null:
 		case r.Unknown:
 			plan.OnDestroy = unknownValue[string]()
-		case r.Value:
-			plan.OnDestroy = some(onDestroyReset)
 		default:
-			plan.OnDestroy = some(onDestroyKeep)
+			plan.OnDestroy = some(onDestroyForReset(r.Value))
 		}
 	}
 }
