@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"golang.org/x/sync/errgroup"
@@ -309,4 +310,16 @@ func addFailures(ps *problems, tenant, what string, attempted int, failed map[st
 			"the next apply finishes only the failed controls."
 	}
 	ps.addError(fmt.Sprintf("Unable to %s %d control(s) of the baseline", what, len(failed)), detail)
+}
+
+// writeTimeout is the timeouts block's entry for the write from prior to plan (nil: none): delete, create or
+// update.
+func writeTimeout(plan, prior *baselineModelV1) time.Duration {
+	switch {
+	case plan == nil:
+		return timeoutOr(prior.Timeouts.Value.Delete, defaultWriteTimeout)
+	case prior == nil:
+		return timeoutOr(plan.Timeouts.Value.Create, defaultWriteTimeout)
+	}
+	return timeoutOr(plan.Timeouts.Value.Update, defaultWriteTimeout)
 }

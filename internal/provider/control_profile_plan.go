@@ -174,11 +174,7 @@ func (m *controlProfileResourceModelV2) checkControlExists(ctx context.Context, 
 	if t == nil {
 		return
 	}
-	timeout, err := m.createReadTimeout()
-	if err != nil {
-		return // validation reported it
-	}
-	ctx, cancel := t.readContext(ctx, timeout)
+	ctx, cancel := t.readContext(ctx, m.createReadTimeout())
 	defer cancel()
 	id := m.ControlID.v
 	profiles, err := t.list(ctx)

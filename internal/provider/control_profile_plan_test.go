@@ -81,8 +81,9 @@ func (f *fakeProfileTenant) update(_ context.Context, id string, body graph.Cont
 
 func (f *fakeProfileTenant) deprecated(string) (deprecated, known bool) { return false, false }
 
-func (f *fakeProfileTenant) writeContext(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(ctx, d)
+func (f *fakeProfileTenant) writeContext(ctx context.Context, _ string, d time.Duration) (context.Context, context.CancelFunc, error) {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	return ctx, cancel, nil
 }
 
 func (f *fakeProfileTenant) readContext(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {

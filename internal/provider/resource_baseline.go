@@ -141,24 +141,24 @@ func (s *baselineServer) ApplyResourceChange(ctx context.Context, req *tfprotov6
 	}
 	td := tenantService{t}
 
+	ctx, cancel, err := startWrite(ctx, data, "the baseline of "+t.label(), writeTimeout(plan, prior))
+	defer cancel()
+	if err != nil {
+		resp.Diagnostics = errorDiagnostics(writeNotStartedSummary, err.Error())
+		return resp, nil
+	}
 	var state *baselineModelV1
 	var applied problems
 	switch {
 	case plan == nil:
-		ctx, cancel := startWrite(ctx, data, timeoutOr(prior.Timeouts.Value.Delete, defaultWriteTimeout))
-		defer cancel()
 		state, applied = destroyBaseline(ctx, td, prior)
 		if state == nil && !applied.hasError() {
 			resp.NewState, resp.Private = nullBaselineValue(), nil
 		}
 	case prior == nil:
 		resp.NewState = nullBaselineValue() // until the PATCHes are sent
-		ctx, cancel := startWrite(ctx, data, timeoutOr(plan.Timeouts.Value.Create, defaultWriteTimeout))
-		defer cancel()
 		state, applied = applyBaseline(ctx, td, plan, nil)
 	default:
-		ctx, cancel := startWrite(ctx, data, timeoutOr(plan.Timeouts.Value.Update, defaultWriteTimeout))
-		defer cancel()
 		state, applied = applyBaseline(ctx, td, plan, prior)
 	}
 	ps = append(ps, applied...)
