@@ -38,7 +38,7 @@ func (s *baselineServer) UpgradeResourceState(_ context.Context, req *tfprotov6.
 	if req.Version == 0 {
 		upgradeBaselineV0(m)
 	}
-	var ps problems
+	var ps diagnostics
 	resp.UpgradedState = encodeOrReport(m, &ps)
 	resp.Diagnostics = ps.proto()
 	return resp, nil

@@ -152,7 +152,7 @@ func tenantsMatch(ctx context.Context, tenants profileTenants, a, b string) (sam
 }
 
 func warnTenantMove(prior *controlProfileResourceModelV2, source, tenant string, diags *diagnostics) {
-	diags.attributeWarning([]string{"tenant_id"}, "Control profile moves to another tenant", fmt.Sprintf(
+	diags.addAttrWarning(attribute("tenant_id"), "Control profile moves to another tenant", fmt.Sprintf(
 		"State records control %q in tenant %q, but %s is %q, so Terraform replaces the resource: the control in tenant %q "+
 			"is handled as on_destroy = %q says, and control %q in tenant %q is set. If the provider points at another tenant "+
 			"by mistake, correct it, or set tenant_id = %q on the resource to keep managing the control where it is.",
@@ -192,7 +192,7 @@ func (m *controlProfileResourceModelV2) checkControlExists(ctx context.Context, 
 		}
 	}
 	if !ok {
-		diags.attributeError([]string{"control_id"}, "Unknown control", fmt.Sprintf("Tenant %q has no control %q.%s "+
+		diags.addAttrError(attribute("control_id"), "Unknown control", fmt.Sprintf("Tenant %q has no control %q.%s "+
 			"The securescore_control_profiles data source lists the tenant's controls; a control of a product the tenant "+
 			"has no licence for is missing from it.", t.name(), id, didYouMean(suggestControlID(id, maps.Keys(profiles)))))
 		return

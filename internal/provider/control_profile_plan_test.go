@@ -107,7 +107,7 @@ func (d diagnostics) String() string {
 	var out []string
 	for _, x := range d {
 		out = append(out, fmt.Sprintf("%v %s [%s]: %s", map[bool]string{true: "warning", false: "error"}[x.warning], x.summary,
-			strings.Join(x.path, "."), x.detail))
+			x.path.String(), x.detail))
 	}
 	return strings.Join(out, "\n")
 }

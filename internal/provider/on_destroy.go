@@ -32,3 +32,10 @@ const (
 		"`on_destroy = \"keep\"`; it cannot be set together with `on_destroy`."
 	resetOnDestroyDeprecation = "use on_destroy instead: reset_on_destroy = true is on_destroy = \"reset\", false is on_destroy = \"keep\"."
 )
+
+// conflictingResetOnDestroy reports a configuration that sets both on_destroy and reset_on_destroy.
+func conflictingResetOnDestroy(diags *diagnostics) {
+	diags.addAttrError(attribute("reset_on_destroy"), "Conflicting on_destroy and reset_on_destroy",
+		"reset_on_destroy cannot be set together with on_destroy, which replaces it (true is \"reset\", false is "+
+			"\"keep\"): remove reset_on_destroy.")
+}

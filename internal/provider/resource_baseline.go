@@ -128,7 +128,7 @@ func (s *baselineServer) ApplyResourceChange(ctx context.Context, req *tfprotov6
 	if plan == nil && prior == nil {
 		return resp, nil
 	}
-	var ps problems
+	var ps diagnostics
 	data := s.data.Load()
 	of := plan
 	if plan == nil || prior != nil {
@@ -148,7 +148,7 @@ func (s *baselineServer) ApplyResourceChange(ctx context.Context, req *tfprotov6
 		return resp, nil
 	}
 	var state *baselineModelV1
-	var applied problems
+	var applied diagnostics
 	switch {
 	case plan == nil:
 		state, applied = destroyBaseline(ctx, td, prior)
@@ -190,7 +190,7 @@ func (s *baselineServer) ImportResourceState(_ context.Context, req *tfprotov6.I
 	if checkGUID(req.ID) == nil {
 		state.ID = some(strings.ToLower(req.ID))
 	}
-	var ps problems
+	var ps diagnostics
 	if dv := encodeOrReport(state, &ps); dv != nil {
 		resp.ImportedResources = []*tfprotov6.ImportedResource{{TypeName: baselineTypeName, State: dv}}
 	}
@@ -199,7 +199,7 @@ func (s *baselineServer) ImportResourceState(_ context.Context, req *tfprotov6.I
 }
 
 // encodeOrReport encodes m, or adds the error and returns nil.
-func encodeOrReport(m *baselineModelV1, ps *problems) *tfprotov6.DynamicValue {
+func encodeOrReport(m *baselineModelV1, ps *diagnostics) *tfprotov6.DynamicValue {
 	dv, err := m.dynamicValue()
 	if err != nil {
 		ps.addError("Unable to encode the baseline's state", err.Error())
