@@ -41,7 +41,8 @@ func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
 				r.configure(data, deferred)
 			}
 		})
-		return &protocolServer{ProviderServer: providerserver.NewProtocol6(p)(), raw: raw}
+		p.stop = &stopRequest{}
+		return &protocolServer{ProviderServer: providerserver.NewProtocol6(p)(), raw: raw, stop: p.stop}
 	}
 }
 
@@ -50,6 +51,14 @@ func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
 type protocolServer struct {
 	tfprotov6.ProviderServer // the framework's server
 	raw                      map[string]rawResource
+	stop                     *stopRequest // shared with the provider's configuration (see startWrite)
+}
+
+// StopProvider records Terraform's stop request, so that no write starts after it, and passes it on to the
+// framework. terraform-plugin-go cancels the calls running when it arrives; a call that starts later is not.
+func (s *protocolServer) StopProvider(ctx context.Context, req *tfprotov6.StopProviderRequest) (*tfprotov6.StopProviderResponse, error) {
+	s.stop.record()
+	return s.ProviderServer.StopProvider(ctx, req)
 }
 
 func (s *protocolServer) GetMetadata(ctx context.Context, req *tfprotov6.GetMetadataRequest) (*tfprotov6.GetMetadataResponse, error) {
