@@ -75,12 +75,6 @@ func (r *resourceBase) startReadIn(ctx context.Context, tenant, what string, t t
 	return ctx, cancel, td
 }
 
-// startRead is startReadIn in the provider's tenant, for the resources not yet reaching their tenant themselves.
-func (r *resourceBase) startRead(ctx context.Context, what string, t timeouts.Value, diags *diag.Diagnostics) (_ context.Context, _ context.CancelFunc, ok bool) {
-	ctx, cancel, td := r.startReadIn(ctx, "", what, t, diags)
-	return ctx, cancel, td != nil
-}
-
 // readContext is ctx with data's log masks, bounded by the read timeout that timeout returns (the timeouts
 // block's Read of a resource or data source). With ok false diags says why; cancel is never nil.
 func readContext(ctx context.Context, data *providerData, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics),

@@ -5,11 +5,8 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 var (
@@ -146,38 +143,4 @@ func (s *protocolServer) GenerateResourceConfig(ctx context.Context, req *tfprot
 // errorDiagnostics is a single error.
 func errorDiagnostics(summary, detail string) []*tfprotov6.Diagnostic {
 	return []*tfprotov6.Diagnostic{{Severity: tfprotov6.DiagnosticSeverityError, Summary: summary, Detail: detail}}
-}
-
-// toProtoDiagnostics converts the framework diagnostics the shared model code produces.
-func toProtoDiagnostics(diags diag.Diagnostics) []*tfprotov6.Diagnostic {
-	if len(diags) == 0 {
-		return nil
-	}
-	out := make([]*tfprotov6.Diagnostic, 0, len(diags))
-	for _, d := range diags {
-		pd := &tfprotov6.Diagnostic{Severity: tfprotov6.DiagnosticSeverityWarning, Summary: d.Summary(), Detail: d.Detail()}
-		if d.Severity() == diag.SeverityError {
-			pd.Severity = tfprotov6.DiagnosticSeverityError
-		}
-		if wp, ok := d.(diag.DiagnosticWithPath); ok {
-			pd.Attribute = attributePath(wp.Path())
-		}
-		out = append(out, pd)
-	}
-	return out
-}
-
-// attributePath converts a framework path of attribute names and map keys (the only kinds the model code and the
-// baseline's validators report).
-func attributePath(p path.Path) *tftypes.AttributePath {
-	out := tftypes.NewAttributePath()
-	for _, step := range p.Steps() {
-		switch step := step.(type) {
-		case path.PathStepAttributeName:
-			out = out.WithAttributeName(string(step))
-		case path.PathStepElementKeyString:
-			out = out.WithElementKeyString(string(step))
-		}
-	}
-	return out
 }
