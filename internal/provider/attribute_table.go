@@ -179,15 +179,6 @@ func (a *tableAttr[M]) schemaAttribute() *tfprotov6.SchemaAttribute {
 	return s
 }
 
-// attributePathOf is the protocol path of the attribute names.
-func attributePathOf(names ...string) *tftypes.AttributePath {
-	p := tftypes.NewAttributePath()
-	for _, n := range names {
-		p = p.WithAttributeName(n)
-	}
-	return p
-}
-
 // serviceOnly selects the attributes only the service sets: unknown in a create plan.
 func serviceOnly[M any](a *tableAttr[M]) bool {
 	return a.setBy == setByService || a.setBy == setByWrite
@@ -218,14 +209,14 @@ func validateAttributes[M any](attrs []tableAttr[M], m *M, parent []string, diag
 		path := append(slices.Clip(parent), a.name)
 		name := strings.Join(path, ".")
 		if a.deprecation != "" {
-			diags.attributeWarning(path, "Deprecated attribute", name+" is deprecated: "+a.deprecation)
+			diags.addAttrWarning(attrPathOf(path...), "Deprecated attribute", name+" is deprecated: "+a.deprecation)
 		}
 		switch {
 		case a.object != nil:
 			validateAttributes(a.attrs, m, path, diags)
 		case a.str != nil && a.check != nil:
 			if err := a.check(a.str(m).v); err != nil {
-				diags.attributeError(path, "Invalid attribute value", name+": "+err.Error())
+				diags.addAttrError(attrPathOf(path...), "Invalid attribute value", name+": "+err.Error())
 			}
 		}
 	}

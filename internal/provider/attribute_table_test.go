@@ -130,7 +130,7 @@ func TestAttributeAddedToTheTableOnly(t *testing.T) {
 	m := extendedProfile{Ticket: tfKnown("")}
 	var diags diagnostics
 	table.validate(&m, &diags)
-	if len(diags) != 1 || strings.Join(diags[0].path, ".") != "ticket" {
+	if len(diags) != 1 || diags[0].path.String() != "ticket" {
 		t.Errorf("validation of an empty ticket: %+v", diags)
 	}
 	m.Ticket, m.UpdatedBy = tfKnown("CHG-1"), tfKnown("app")

@@ -38,7 +38,7 @@ func (s *baselineServer) UpgradeResourceState(_ context.Context, req *tfprotov6.
 	if req.Version == 0 {
 		upgradeBaselineV0(m)
 	}
-	var ps problems
+	var ps diagnostics
 	resp.UpgradedState = encodeOrReport(m, &ps)
 	resp.Diagnostics = ps.proto()
 	return resp, nil
@@ -49,12 +49,7 @@ func (s *baselineServer) UpgradeResourceState(_ context.Context, req *tfprotov6.
 // decisions from before the baseline are not known: null in prior_decisions, which restore leaves as they are.
 func upgradeBaselineV0(m *baselineModelV1) {
 	m.TenantID = m.ID
-	switch {
-	case m.ResetOnDestroy.isSet() && !m.ResetOnDestroy.Value:
-		m.OnDestroy = some(onDestroyKeep)
-	default:
-		m.OnDestroy = some(onDestroyReset)
-	}
+	m.OnDestroy = some(onDestroyForReset(!m.ResetOnDestroy.isSet() || m.ResetOnDestroy.Value))
 	m.ResetOnDestroy = nullValue[bool]()
 	priors := map[string]*controlDecision{}
 	for id := range m.managed() {

@@ -23,14 +23,13 @@ func tenantFor(tenants profileTenants, name string, diags *diagnostics) profileT
 // the PATCH went through, a state is always returned, so a failed read-back never loses the change. timeout is
 // the timeouts block's entry for this write.
 func (m *controlProfileResourceModelV2) write(ctx context.Context, t profileTenant, timeout tfString, diags *diagnostics) *controlProfileResourceModelV2 {
-	d, err := durationOr(timeout, defaultWriteTimeout)
+	id := m.ControlID.value()
+	ctx, cancel, err := t.writeContext(ctx, id, timeoutOr(timeout, defaultWriteTimeout))
+	defer cancel()
 	if err != nil {
-		diags.AddError("Invalid timeout", err.Error())
+		diags.AddError(writeNotStartedSummary, err.Error())
 		return nil
 	}
-	ctx, cancel := t.writeContext(ctx, d)
-	defer cancel()
-	id := m.ControlID.value()
 	body := m.update()
 	tflog.Debug(ctx, "Updating control profile", map[string]any{"id": id, "state": body.State})
 	profile, err := t.update(ctx, id, body)
@@ -68,12 +67,7 @@ func (m *controlProfileResourceModelV2) write(ctx context.Context, t profileTena
 // decision (from the listing when several creates run at once, else one GET).
 func (m *controlProfileResourceModelV2) create(ctx context.Context, t profileTenant, diags *diagnostics) *controlProfileResourceModelV2 {
 	if m.PriorDecision.Object != valueKnown {
-		timeout, err := m.createReadTimeout()
-		if err != nil {
-			diags.AddError("Invalid timeout", err.Error())
-			return nil
-		}
-		rctx, cancel := t.readContext(ctx, timeout)
+		rctx, cancel := t.readContext(ctx, m.createReadTimeout())
 		p, err := t.read(rctx, m.ControlID.v)
 		cancel()
 		if err != nil {
@@ -105,13 +99,12 @@ func (m *controlProfileResourceModelV2) destroy(ctx context.Context, t profileTe
 		tflog.Debug(ctx, "Control profile holds its prior decision already: nothing to restore", map[string]any{"id": id})
 		return true
 	}
-	d, err := durationOr(m.Timeouts.Delete, defaultWriteTimeout)
+	ctx, cancel, err := t.writeContext(ctx, id, timeoutOr(m.Timeouts.Delete, defaultWriteTimeout))
+	defer cancel()
 	if err != nil {
-		diags.AddError("Invalid timeout", err.Error())
+		diags.AddError(writeNotStartedSummary, err.Error()) // the resource stays in state
 		return false
 	}
-	ctx, cancel := t.writeContext(ctx, d)
-	defer cancel()
 	vi := m.VendorInformation
 	if vi.Object != valueKnown {
 		vi = serviceVendor
@@ -130,11 +123,6 @@ func (m *controlProfileResourceModelV2) destroy(ctx context.Context, t profileTe
 
 // createReadTimeout bounds the reads a create makes before its PATCH (the plan's check that the control exists,
 // the prior decision): a read's timeout, and never more than the create's, since they are part of it.
-func (m *controlProfileResourceModelV2) createReadTimeout() (time.Duration, error) {
-	read, err := durationOr(m.Timeouts.Read, defaultReadTimeout)
-	if err != nil {
-		return 0, err
-	}
-	create, err := durationOr(m.Timeouts.Create, defaultWriteTimeout)
-	return min(read, create), err
+func (m *controlProfileResourceModelV2) createReadTimeout() time.Duration {
+	return min(timeoutOr(m.Timeouts.Read, defaultReadTimeout), timeoutOr(m.Timeouts.Create, defaultWriteTimeout))
 }

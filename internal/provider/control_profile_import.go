@@ -22,7 +22,7 @@ func importedControlProfile(id string, diags *diagnostics) (controlProfileResour
 			"for the provider's tenant.", id))
 		return controlProfileResourceModelV2{}, false
 	}
-	m := controlProfileResourceModelV2{ID: tfKnown(control), ControlID: tfKnown(control), OnDestroy: tfKnown(restoreMode)}
+	m := controlProfileResourceModelV2{ID: tfKnown(control), ControlID: tfKnown(control), OnDestroy: tfKnown(onDestroyRestore)}
 	if withTenant {
 		if err := checkTenantID(tenant); err != nil {
 			diags.AddError("Invalid import id", fmt.Sprintf("Import id %q: the tenant before the slash: %s.", id, err))

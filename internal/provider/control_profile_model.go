@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
@@ -68,7 +67,7 @@ var controlProfileAttributes = newAttributeTable(
 			"`11770.MDA_Google_EnableTwoFactorAuth`. A control the tenant does not have fails the plan, with the nearest " +
 			"names it does have. Changing it replaces the resource (the old control is handled as `on_destroy` says first).",
 		str: func(m *controlProfileResourceModelV2) *tfString { return &m.ControlID }},
-	profileAttribute{name: "state", use: attrRequired, check: checkProfileState,
+	profileAttribute{name: "state", use: attrRequired, check: checkControlState,
 		description: "The control's state: `Default`, `Ignored` (risk accepted: the control leaves the score), " +
 			"`ThirdParty` (resolved through a third party: the control earns its points) or `Reviewed`. Accepted and compared " +
 			"in any case (`thirdParty`, `ignored` as Graph's pages and multi-tenant tools write them); it is sent as written " +
@@ -112,9 +111,8 @@ var controlProfileAttributes = newAttributeTable(
 			"what will change in the tenant.",
 		str: func(m *controlProfileResourceModelV2) *tfString { return &m.OnDestroy }},
 	profileAttribute{name: "reset_on_destroy", use: attrOptionalComputed,
-		deprecation: "use on_destroy instead: reset_on_destroy = true is on_destroy = \"reset\", false is on_destroy = \"keep\".",
-		description: "Deprecated: use `on_destroy`. `true` is `on_destroy = \"reset\"`, `false` is `on_destroy = \"keep\"`; " +
-			"it cannot be set together with `on_destroy`. State mirrors `on_destroy`: `true` for `reset`, `false` for " +
+		deprecation: resetOnDestroyDeprecation,
+		description: resetOnDestroyDescription + " State mirrors `on_destroy`: `true` for `reset`, `false` for " +
 			"`keep`, null for `restore`.",
 		flag: func(m *controlProfileResourceModelV2) *tfBool { return &m.ResetOnDestroy }},
 	profileAttribute{name: "prior_decision", use: attrComputed, setBy: setByResource,
@@ -134,13 +132,13 @@ var controlProfileAttributes = newAttributeTable(
 		description: "How long each operation may take, retries of throttled requests included.",
 		object:      func(m *controlProfileResourceModelV2) *valueState { return &m.Timeouts.Object },
 		attrs: []profileAttribute{
-			{name: "create", use: attrOptional, check: checkDuration, description: writeTimeoutDescriptions.create,
+			{name: "create", use: attrOptional, check: checkTimeout, description: writeTimeoutDescriptions.create,
 				str: func(m *controlProfileResourceModelV2) *tfString { return &m.Timeouts.Create }},
-			{name: "read", use: attrOptional, check: checkDuration, description: writeTimeoutDescriptions.read,
+			{name: "read", use: attrOptional, check: checkTimeout, description: writeTimeoutDescriptions.read,
 				str: func(m *controlProfileResourceModelV2) *tfString { return &m.Timeouts.Read }},
-			{name: "update", use: attrOptional, check: checkDuration, description: writeTimeoutDescriptions.update,
+			{name: "update", use: attrOptional, check: checkTimeout, description: writeTimeoutDescriptions.update,
 				str: func(m *controlProfileResourceModelV2) *tfString { return &m.Timeouts.Update }},
-			{name: "delete", use: attrOptional, check: checkDuration,
+			{name: "delete", use: attrOptional, check: checkTimeout,
 				description: "How long the restore or reset on destroy may take, retries included. Default `30m`.",
 				str:         func(m *controlProfileResourceModelV2) *tfString { return &m.Timeouts.Delete }},
 		}},
@@ -222,27 +220,4 @@ func priorDecisionOf(d controlDecision) priorDecision {
 // decision is the decision p holds, and whether it is known.
 func (p priorDecision) decision() (controlDecision, bool) {
 	return controlDecision{State: p.State.v, AssignedTo: p.AssignedTo.v, Comment: p.Comment.v}, p.Object == valueKnown
-}
-
-// What on_destroy takes (restore, the default: the prior decision; reset: Default; keep: nothing is sent).
-const (
-	restoreMode = "restore"
-	resetMode   = "reset"
-	keepMode    = "keep"
-)
-
-func checkOnDestroy(s string) error {
-	if s == restoreMode || s == resetMode || s == keepMode {
-		return nil
-	}
-	return fmt.Errorf("%q is not accepted; expected %s", s, quotedList([]string{restoreMode, resetMode, keepMode}))
-}
-
-// checkProfileState refuses what is not a control state, naming the portal's words for two of them.
-func checkProfileState(s string) error {
-	if isControlState(s) {
-		return nil
-	}
-	return fmt.Errorf("%q is not a control state; expected %s (any case is accepted). The portal's \"risk accepted\" "+
-		"is `Ignored`, and \"resolved through third party\" is `ThirdParty`", s, quotedList(controlStates))
 }

@@ -54,12 +54,10 @@ func (m *controlProfileResourceModelV2) planOnDestroy(config *controlProfileReso
 	case !config.OnDestroy.isNull():
 	case config.ResetOnDestroy.isUnknown():
 		m.OnDestroy = tfUnknown[string]()
-	case config.ResetOnDestroy.knownAs(true):
-		m.OnDestroy = tfKnown(resetMode)
-	case config.ResetOnDestroy.knownAs(false):
-		m.OnDestroy = tfKnown(keepMode)
+	case config.ResetOnDestroy.isKnown():
+		m.OnDestroy = tfKnown(onDestroyForReset(config.ResetOnDestroy.value()))
 	default:
-		m.OnDestroy = tfKnown(restoreMode)
+		m.OnDestroy = tfKnown(onDestroyRestore)
 	}
 	if config.ResetOnDestroy.isNull() {
 		m.ResetOnDestroy = resetOnDestroyFor(m.OnDestroy)
@@ -71,9 +69,9 @@ func resetOnDestroyFor(onDestroy tfString) tfBool {
 	switch {
 	case onDestroy.isUnknown():
 		return tfUnknown[bool]()
-	case onDestroy.knownAs(resetMode):
+	case onDestroy.knownAs(onDestroyReset):
 		return tfKnown(true)
-	case onDestroy.knownAs(keepMode):
+	case onDestroy.knownAs(onDestroyKeep):
 		return tfKnown(false)
 	}
 	return tfBool{}
@@ -154,11 +152,11 @@ func tenantsMatch(ctx context.Context, tenants profileTenants, a, b string) (sam
 }
 
 func warnTenantMove(prior *controlProfileResourceModelV2, source, tenant string, diags *diagnostics) {
-	diags.attributeWarning([]string{"tenant_id"}, "Control profile moves to another tenant", fmt.Sprintf(
+	diags.addAttrWarning(attribute("tenant_id"), "Control profile moves to another tenant", fmt.Sprintf(
 		"State records control %q in tenant %q, but %s is %q, so Terraform replaces the resource: the control in tenant %q "+
 			"is handled as on_destroy = %q says, and control %q in tenant %q is set. If the provider points at another tenant "+
 			"by mistake, correct it, or set tenant_id = %q on the resource to keep managing the control where it is.",
-		prior.ControlID.v, prior.TenantID.v, source, tenant, prior.TenantID.v, prior.OnDestroy.orElse(restoreMode),
+		prior.ControlID.v, prior.TenantID.v, source, tenant, prior.TenantID.v, prior.OnDestroy.orElse(onDestroyRestore),
 		prior.ControlID.v, tenant, prior.TenantID.v))
 }
 
@@ -176,11 +174,7 @@ func (m *controlProfileResourceModelV2) checkControlExists(ctx context.Context, 
 	if t == nil {
 		return
 	}
-	timeout, err := m.createReadTimeout()
-	if err != nil {
-		return // validation reported it
-	}
-	ctx, cancel := t.readContext(ctx, timeout)
+	ctx, cancel := t.readContext(ctx, m.createReadTimeout())
 	defer cancel()
 	id := m.ControlID.v
 	profiles, err := t.list(ctx)
@@ -198,7 +192,7 @@ func (m *controlProfileResourceModelV2) checkControlExists(ctx context.Context, 
 		}
 	}
 	if !ok {
-		diags.attributeError([]string{"control_id"}, "Unknown control", fmt.Sprintf("Tenant %q has no control %q.%s "+
+		diags.addAttrError(attribute("control_id"), "Unknown control", fmt.Sprintf("Tenant %q has no control %q.%s "+
 			"The securescore_control_profiles data source lists the tenant's controls; a control of a product the tenant "+
 			"has no licence for is missing from it.", t.name(), id, didYouMean(suggestControlID(id, maps.Keys(profiles)))))
 		return
@@ -220,10 +214,10 @@ const (
 
 // destroyEffect is what destroying m does to the control, and the decision a PATCH then sets.
 func (m *controlProfileResourceModelV2) destroyEffect() (destroyOutcome, controlDecision) {
-	switch m.OnDestroy.orElse(restoreMode) {
-	case keepMode:
+	switch m.OnDestroy.orElse(onDestroyRestore) {
+	case onDestroyKeep:
 		return destroyKeeps, controlDecision{}
-	case resetMode:
+	case onDestroyReset:
 		return destroyWrites, pristine
 	}
 	prior, known := m.PriorDecision.decision()
@@ -249,7 +243,7 @@ func (m *controlProfileResourceModelV2) warnDestroy(verb string, diags *diagnost
 	case destroyWrites:
 		diags.AddWarning("Control will change in the tenant", fmt.Sprintf("%s securescore_control_profile of control %q sets it "+
 			"in %s to %s (on_destroy = %q); it is %s now.", verb, m.ControlID.v, tenantLabel(m.TenantID), describeDecision(target),
-			m.OnDestroy.orElse(restoreMode), describeDecision(current)))
+			m.OnDestroy.orElse(onDestroyRestore), describeDecision(current)))
 	case destroyPriorUnknown:
 		diags.AddWarning("Control left as it is", fmt.Sprintf("%s securescore_control_profile of control %q leaves it in %s as "+
 			"it is (%s): %s.", verb, m.ControlID.v, tenantLabel(m.TenantID), describeDecision(current), priorUnknownNote))

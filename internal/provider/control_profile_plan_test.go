@@ -81,8 +81,9 @@ func (f *fakeProfileTenant) update(_ context.Context, id string, body graph.Cont
 
 func (f *fakeProfileTenant) deprecated(string) (deprecated, known bool) { return false, false }
 
-func (f *fakeProfileTenant) writeContext(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(ctx, d)
+func (f *fakeProfileTenant) writeContext(ctx context.Context, _ string, d time.Duration) (context.Context, context.CancelFunc, error) {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	return ctx, cancel, nil
 }
 
 func (f *fakeProfileTenant) readContext(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
@@ -106,7 +107,7 @@ func (d diagnostics) String() string {
 	var out []string
 	for _, x := range d {
 		out = append(out, fmt.Sprintf("%v %s [%s]: %s", map[bool]string{true: "warning", false: "error"}[x.warning], x.summary,
-			strings.Join(x.path, "."), x.detail))
+			x.path.String(), x.detail))
 	}
 	return strings.Join(out, "\n")
 }
@@ -145,7 +146,7 @@ func TestControlProfileResourceSetFromGraphKeepsNewestUpdate(t *testing.T) {
 func TestControlProfilePlan(t *testing.T) {
 	unknown := tfUnknown[string]()
 	prior := controlProfileResourceModelV2{ID: tfKnown("X"), TenantID: tfKnown(tenantA), ControlID: tfKnown("X"), State: tfKnown("Reviewed"),
-		VendorInformation: serviceVendor, OnDestroy: tfKnown(restoreMode), PriorDecision: priorDecisionOf(pristine),
+		VendorInformation: serviceVendor, OnDestroy: tfKnown(onDestroyRestore), PriorDecision: priorDecisionOf(pristine),
 		UpdatedBy: tfKnown("app"), UpdatedDateTime: tfKnown("2024-03-02T11:00:00Z")}
 	config := controlProfileResourceModelV2{ControlID: prior.ControlID, State: prior.State}
 	for name, tc := range map[string]struct {
@@ -162,15 +163,15 @@ func TestControlProfilePlan(t *testing.T) {
 			want: func(m *controlProfileResourceModelV2) { m.UpdatedBy, m.UpdatedDateTime = unknown, unknown }},
 		"state in another case": {proposed: func(m *controlProfileResourceModelV2) { m.State = tfKnown("REVIEWED") }},
 		"on_destroy only": {
-			config:   func(m *controlProfileResourceModelV2) { m.OnDestroy = tfKnown(keepMode) },
-			proposed: func(m *controlProfileResourceModelV2) { m.OnDestroy = tfKnown(keepMode) },
+			config:   func(m *controlProfileResourceModelV2) { m.OnDestroy = tfKnown(onDestroyKeep) },
+			proposed: func(m *controlProfileResourceModelV2) { m.OnDestroy = tfKnown(onDestroyKeep) },
 			want:     func(m *controlProfileResourceModelV2) { m.ResetOnDestroy = tfKnown(false) }},
-		"on_destroy left out": {proposed: func(m *controlProfileResourceModelV2) { m.OnDestroy = tfKnown(resetMode) },
-			want: func(m *controlProfileResourceModelV2) { m.OnDestroy = tfKnown(restoreMode) }},
+		"on_destroy left out": {proposed: func(m *controlProfileResourceModelV2) { m.OnDestroy = tfKnown(onDestroyReset) },
+			want: func(m *controlProfileResourceModelV2) { m.OnDestroy = tfKnown(onDestroyRestore) }},
 		"deprecated reset_on_destroy": {
 			config:   func(m *controlProfileResourceModelV2) { m.ResetOnDestroy = tfKnown(true) },
 			proposed: func(m *controlProfileResourceModelV2) { m.ResetOnDestroy = tfKnown(true) },
-			want:     func(m *controlProfileResourceModelV2) { m.OnDestroy = tfKnown(resetMode) }},
+			want:     func(m *controlProfileResourceModelV2) { m.OnDestroy = tfKnown(onDestroyReset) }},
 		"vendor_information left out": {
 			proposed: func(m *controlProfileResourceModelV2) { m.VendorInformation = vendorInformation{} },
 			want:     func(m *controlProfileResourceModelV2) { m.VendorInformation = serviceVendor }},
@@ -208,24 +209,24 @@ func TestControlProfilePlan(t *testing.T) {
 		"create": {create: true, tenants: []*fakeProfileTenant{newFakeProfileTenant(tenantA, tenantA, map[string]string{"X": "ThirdParty|secops@contoso.com|"})},
 			calls: "list", want: func(m *controlProfileResourceModelV2) {
 				m.ID, m.UpdatedBy, m.UpdatedDateTime, m.TenantID = unknown, unknown, unknown, tfKnown(tenantA)
-				m.VendorInformation, m.OnDestroy = serviceVendor, tfKnown(restoreMode)
+				m.VendorInformation, m.OnDestroy = serviceVendor, tfKnown(onDestroyRestore)
 				m.PriorDecision = priorDecision{Object: valueUnknown} // read by the create
 			}},
 		"create, provider not configured": {create: true, want: func(m *controlProfileResourceModelV2) {
 			m.ID, m.UpdatedBy, m.UpdatedDateTime, m.TenantID = unknown, unknown, unknown, unknown
-			m.VendorInformation, m.OnDestroy, m.PriorDecision = serviceVendor, tfKnown(restoreMode), priorDecision{Object: valueUnknown}
+			m.VendorInformation, m.OnDestroy, m.PriorDecision = serviceVendor, tfKnown(onDestroyRestore), priorDecision{Object: valueUnknown}
 		}},
 		"create, a control in another case": {create: true, tenants: []*fakeProfileTenant{newFakeProfileTenant(tenantA, tenantA, map[string]string{"x": "Default"})},
 			calls: "list", want: func(m *controlProfileResourceModelV2) {
 				m.ID, m.UpdatedBy, m.UpdatedDateTime, m.TenantID = unknown, unknown, unknown, tfKnown(tenantA)
-				m.VendorInformation, m.OnDestroy, m.PriorDecision = serviceVendor, tfKnown(restoreMode), priorDecision{Object: valueUnknown}
+				m.VendorInformation, m.OnDestroy, m.PriorDecision = serviceVendor, tfKnown(onDestroyRestore), priorDecision{Object: valueUnknown}
 			}},
 		"create, an unknown control": {create: true, config: func(m *controlProfileResourceModelV2) { m.ControlID = tfKnown("AdminMFA2") },
 			tenants: []*fakeProfileTenant{newFakeProfileTenant(tenantA, tenantA, map[string]string{"AdminMFAV2": "Default", "OneAdmin": "Default"})},
 			calls:   "list", diags: `Tenant "` + tenantA + `" has no control "AdminMFA2". Did you mean "AdminMFAV2"?`,
 			want: func(m *controlProfileResourceModelV2) {
 				m.ID, m.UpdatedBy, m.UpdatedDateTime, m.TenantID = unknown, unknown, unknown, tfKnown(tenantA)
-				m.VendorInformation, m.OnDestroy, m.PriorDecision = serviceVendor, tfKnown(restoreMode), priorDecision{Object: valueUnknown}
+				m.VendorInformation, m.OnDestroy, m.PriorDecision = serviceVendor, tfKnown(onDestroyRestore), priorDecision{Object: valueUnknown}
 			}},
 	} {
 		cfg, proposed := config, prior
@@ -275,7 +276,7 @@ func TestControlProfileRead(t *testing.T) {
 	b := newFakeProfileTenant(tenantB, tenantB, map[string]string{"X": "Default"})
 	b.profiles["X"].AzureTenantID = tenantA // Graph answers for another tenant than the one asked
 	tenants := fakeTenants(a, b)
-	base := controlProfileResourceModelV2{ID: tfKnown("X"), ControlID: tfKnown("X"), State: tfKnown("Default"), OnDestroy: tfKnown(restoreMode)}
+	base := controlProfileResourceModelV2{ID: tfKnown("X"), ControlID: tfKnown("X"), State: tfKnown("Default"), OnDestroy: tfKnown(onDestroyRestore)}
 
 	var diags diagnostics
 	m := base
@@ -316,14 +317,14 @@ func TestControlProfileDestroy(t *testing.T) {
 		calls     string
 		warning   string // of the destroy plan; "" = none
 	}{
-		"restore":                    {restoreMode, &ignored, "ThirdParty||", "update X Ignored|ciso|risk accepted", `sets it in tenant "` + tenantA + `" to state "Ignored", assigned to "ciso", comment "risk accepted"`},
-		"restore, nothing to do":     {restoreMode, &ignored, "Ignored|ciso|risk accepted", "", ""},
-		"restore, prior Default":     {restoreMode, &pristine, "Reviewed|a|", "update X Default||", `to state "Default", no assignee, no comment`},
-		"restore, prior not known":   {restoreMode, nil, "Reviewed||", "", "is not known"},
-		"reset":                      {resetMode, &ignored, "Ignored|ciso|risk accepted", "update X Default||", `to state "Default"`},
-		"keep":                       {keepMode, &ignored, "Reviewed||", "", ""},
-		"state of version 1, reset":  {resetMode, nil, "Reviewed||", "update X Default||", `(on_destroy = "reset")`},
-		"restore, another case only": {restoreMode, &controlDecision{State: "ignored"}, "Ignored||", "", ""},
+		"restore":                    {onDestroyRestore, &ignored, "ThirdParty||", "update X Ignored|ciso|risk accepted", `sets it in tenant "` + tenantA + `" to state "Ignored", assigned to "ciso", comment "risk accepted"`},
+		"restore, nothing to do":     {onDestroyRestore, &ignored, "Ignored|ciso|risk accepted", "", ""},
+		"restore, prior Default":     {onDestroyRestore, &pristine, "Reviewed|a|", "update X Default||", `to state "Default", no assignee, no comment`},
+		"restore, prior not known":   {onDestroyRestore, nil, "Reviewed||", "", "is not known"},
+		"reset":                      {onDestroyReset, &ignored, "Ignored|ciso|risk accepted", "update X Default||", `to state "Default"`},
+		"keep":                       {onDestroyKeep, &ignored, "Reviewed||", "", ""},
+		"state of version 1, reset":  {onDestroyReset, nil, "Reviewed||", "update X Default||", `(on_destroy = "reset")`},
+		"restore, another case only": {onDestroyRestore, &controlDecision{State: "ignored"}, "Ignored||", "", ""},
 	} {
 		f := newFakeProfileTenant(tenantA, tenantA, map[string]string{"X": tc.current})
 		parts := strings.SplitN(tc.current, "|", 3)
@@ -348,7 +349,7 @@ func TestControlProfileDestroy(t *testing.T) {
 func TestControlProfileCreate(t *testing.T) {
 	f := newFakeProfileTenant(tenantA, tenantA, map[string]string{"X": "Ignored|ciso|"})
 	m := controlProfileResourceModelV2{ID: tfUnknown[string](), TenantID: tfUnknown[string](), ControlID: tfKnown("X"), State: tfKnown("ThirdParty"),
-		VendorInformation: serviceVendor, OnDestroy: tfKnown(restoreMode), PriorDecision: priorDecision{Object: valueUnknown},
+		VendorInformation: serviceVendor, OnDestroy: tfKnown(onDestroyRestore), PriorDecision: priorDecision{Object: valueUnknown},
 		UpdatedBy: tfUnknown[string](), UpdatedDateTime: tfUnknown[string]()}
 	var diags diagnostics
 	got := m.create(context.Background(), f, &diags)
@@ -381,7 +382,7 @@ func TestImportedControlProfile(t *testing.T) {
 		got := m.TenantID.value() + "|" + m.ControlID.value()
 		if !ok {
 			got = "error: " + diags[0].summary
-		} else if m.ID != m.ControlID || m.OnDestroy != tfKnown(restoreMode) {
+		} else if m.ID != m.ControlID || m.OnDestroy != tfKnown(onDestroyRestore) {
 			t.Errorf("%q: %+v", id, m)
 		}
 		if got != want {

@@ -21,12 +21,7 @@ func (m *controlProfileResourceModelV2) read(ctx context.Context, tenants profil
 	if t == nil {
 		return false
 	}
-	timeout, err := durationOr(m.Timeouts.Read, defaultReadTimeout)
-	if err != nil {
-		diags.attributeError([]string{"timeouts", "read"}, "Invalid read timeout", err.Error())
-		return false
-	}
-	ctx, cancel := t.readContext(ctx, timeout)
+	ctx, cancel := t.readContext(ctx, timeoutOr(m.Timeouts.Read, defaultReadTimeout))
 	defer cancel()
 
 	id := m.ID.value()

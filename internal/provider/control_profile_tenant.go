@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
@@ -26,7 +27,9 @@ type profileTenant interface {
 	update(ctx context.Context, id string, body graph.ControlProfileUpdate) (*graph.SecureScoreControlProfile, error)
 	// deprecated is what the last read of id said of it, if any read did.
 	deprecated(id string) (deprecated, known bool)
-	writeContext(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc)
+	// writeContext is the context of one write of control id (see startWrite): an error once Terraform asked the
+	// provider to stop, and then nothing may be sent.
+	writeContext(ctx context.Context, id string, timeout time.Duration) (context.Context, context.CancelFunc, error)
 	readContext(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc)
 }
 
@@ -86,10 +89,10 @@ func (t liveTenant) deprecated(id string) (deprecated, known bool) {
 	return t.tenant.profiles.deprecated(id)
 }
 
-func (t liveTenant) writeContext(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
-	return rawWriteContext(ctx, t.data, timeout)
+func (t liveTenant) writeContext(ctx context.Context, id string, timeout time.Duration) (context.Context, context.CancelFunc, error) {
+	return startWrite(ctx, t.data, fmt.Sprintf("control profile %q in %s", id, t.tenant.label()), timeout)
 }
 
 func (t liveTenant) readContext(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
-	return rawReadContext(ctx, t.data, timeout)
+	return startRead(ctx, t.data, timeout)
 }

@@ -48,7 +48,7 @@ type controlProfileResourceModelV1 struct {
 func (v *controlProfileResourceModelV1) upgrade() controlProfileResourceModelV2 {
 	m := controlProfileResourceModelV2{ID: tfStringPtr(v.ID), ControlID: tfStringPtr(v.ControlID), State: tfStringPtr(v.State),
 		AssignedTo: tfStringPtr(v.AssignedTo), Comment: tfStringPtr(v.Comment), UpdatedBy: tfStringPtr(v.UpdatedBy),
-		UpdatedDateTime: tfStringPtr(v.UpdatedDateTime), OnDestroy: tfKnown(resetMode)}
+		UpdatedDateTime: tfStringPtr(v.UpdatedDateTime)}
 	if vi := v.VendorInformation; vi != nil {
 		m.VendorInformation = vendorInformation{Object: valueKnown, Provider: tfStringPtr(vi.Provider),
 			ProviderVersion: tfStringPtr(vi.ProviderVersion), SubProvider: tfStringPtr(vi.SubProvider), Vendor: tfStringPtr(vi.Vendor)}
@@ -57,11 +57,9 @@ func (v *controlProfileResourceModelV1) upgrade() controlProfileResourceModelV2 
 		m.Timeouts = profileTimeouts{Object: valueKnown, Create: tfStringPtr(t.Create), Read: tfStringPtr(t.Read),
 			Update: tfStringPtr(t.Update), Delete: tfStringPtr(t.Delete)}
 	}
+	m.OnDestroy = tfKnown(onDestroyForReset(v.ResetOnDestroy == nil || *v.ResetOnDestroy))
 	if v.ResetOnDestroy != nil {
 		m.ResetOnDestroy = tfKnown(*v.ResetOnDestroy)
-		if !*v.ResetOnDestroy {
-			m.OnDestroy = tfKnown(keepMode)
-		}
 	}
 	return m
 }

@@ -38,7 +38,7 @@ func TestControlProfileUpgradeState(t *testing.T) {
 	}
 	want := controlProfileResourceModelV2{ID: tfKnown("AdminMFAV2"), ControlID: tfKnown("AdminMFAV2"), State: tfKnown("ThirdParty"),
 		AssignedTo: tfKnown("secops@contoso.com"), Comment: tfKnown("Enforced by the third-party IdP"),
-		VendorInformation: serviceVendor, OnDestroy: tfKnown(resetMode), ResetOnDestroy: tfKnown(true),
+		VendorInformation: serviceVendor, OnDestroy: tfKnown(onDestroyReset), ResetOnDestroy: tfKnown(true),
 		Timeouts:  profileTimeouts{Object: valueKnown, Read: tfKnown("2m")},
 		UpdatedBy: tfKnown("11111111-1111-4111-8111-111111111111"), UpdatedDateTime: tfKnown("2026-12-02T06:40:09.1612495Z")}
 	v1 := string(raw)
@@ -47,7 +47,7 @@ func TestControlProfileUpgradeState(t *testing.T) {
 	}
 	keep := strings.Replace(v1, `"reset_on_destroy":true`, `"reset_on_destroy":false`, 1)
 	wantKeep := want
-	wantKeep.OnDestroy, wantKeep.ResetOnDestroy = tfKnown(keepMode), tfKnown(false)
+	wantKeep.OnDestroy, wantKeep.ResetOnDestroy = tfKnown(onDestroyKeep), tfKnown(false)
 	for name, tc := range map[string]struct {
 		version int64
 		state   string
@@ -58,10 +58,10 @@ func TestControlProfileUpgradeState(t *testing.T) {
 		"version 1, no reset":         {1, keep, wantKeep},
 		"version 1 of a later build":  {1, strings.Replace(v1, "{", `{"added_later":[1],`, 1), want},
 		"version 1 without the reset": {1, dropJSONAttribute(t, v1, "reset_on_destroy"), func() controlProfileResourceModelV2 { w := want; w.ResetOnDestroy = tfBool{}; return w }()},
-		"version 2 of a later build":  {2, `{"id":"X","tenant_id":"` + tenantA + `","on_destroy":"keep","added_later":{"a":"b"}}`, controlProfileResourceModelV2{ID: tfKnown("X"), TenantID: tfKnown(tenantA), OnDestroy: tfKnown(keepMode)}},
+		"version 2 of a later build":  {2, `{"id":"X","tenant_id":"` + tenantA + `","on_destroy":"keep","added_later":{"a":"b"}}`, controlProfileResourceModelV2{ID: tfKnown("X"), TenantID: tfKnown(tenantA), OnDestroy: tfKnown(onDestroyKeep)}},
 		"version 0, null":             {0, "null", controlProfileResourceModelV2{}},
 		"version 1, null":             {1, " null ", controlProfileResourceModelV2{}},
-		"version 2, through tftypes":  {2, `{"id":"X","on_destroy":"keep","reset_on_destroy":false,"timeouts":{"read":"1m"}}`, controlProfileResourceModelV2{ID: tfKnown("X"), OnDestroy: tfKnown(keepMode), ResetOnDestroy: tfKnown(false), Timeouts: profileTimeouts{Object: valueKnown, Read: tfKnown("1m")}}},
+		"version 2, through tftypes":  {2, `{"id":"X","on_destroy":"keep","reset_on_destroy":false,"timeouts":{"read":"1m"}}`, controlProfileResourceModelV2{ID: tfKnown("X"), OnDestroy: tfKnown(onDestroyKeep), ResetOnDestroy: tfKnown(false), Timeouts: profileTimeouts{Object: valueKnown, Read: tfKnown("1m")}}},
 	} {
 		got, diags := upgradeProfile(t, tc.version, tc.state)
 		if len(diags) > 0 || got != tc.want {

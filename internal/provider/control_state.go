@@ -33,17 +33,18 @@ var portalStates = map[string]string{
 	"resolvedthroughthirdparty": "ThirdParty",
 }
 
-// checkControlState accepts a documented state in any case, and otherwise names the state most likely meant.
+// checkControlState accepts a documented state in any case, and otherwise names the state most likely meant and
+// the portal's words for them: the one check of a state for every resource that sets one.
 func checkControlState(s string) error {
 	if isControlState(s) {
 		return nil
 	}
-	msg := fmt.Sprintf("%q is not a control state: expected one of %s (any case is accepted).", s, quoted(controlStates))
+	msg := fmt.Sprintf("%q is not a control state; expected %s (any case is accepted).", s, quotedList(controlStates))
 	if st, ok := portalStates[lettersOnly(s)]; ok {
 		return errors.New(msg + fmt.Sprintf(" The portal's %q is %q.", s, st))
 	}
 	if st, ok := closest(s, controlStates); ok {
-		msg += fmt.Sprintf(" Did you mean %q?", st)
+		msg += didYouMean(st)
 	}
 	return errors.New(msg + " In the portal's words, \"Risk accepted\" is \"Ignored\" and \"Resolved through third party\" is \"ThirdParty\".")
 }

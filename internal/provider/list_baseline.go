@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -52,18 +51,18 @@ func (s *baselineListServer) ValidateListResourceConfig(_ context.Context, req *
 	if err != nil {
 		return &tfprotov6.ValidateListResourceConfigResponse{Diagnostics: errorDiagnostics("Invalid list configuration", err.Error())}, nil
 	}
-	var diags []*tfprotov6.Diagnostic
+	var diags diagnostics
 	tenants, ok := cfg.strings(listTenantIDs)
 	if ok && len(tenants) == 0 {
-		diags = append(diags, listAttributeError(listTenantIDs, "No tenant", "tenant_ids is empty, so nothing would be listed. "+
-			"Name at least one tenant, or leave tenant_ids out for the provider's tenant."))
+		diags.addAttrError(attribute(listTenantIDs), "No tenant", "tenant_ids is empty, so nothing would be listed. "+
+			"Name at least one tenant, or leave tenant_ids out for the provider's tenant.")
 	}
 	for _, t := range tenants {
 		if err := checkTenantID(t); err != nil {
-			diags = append(diags, listAttributeError(listTenantIDs, "Invalid tenant ID", err.Error()))
+			diags.addAttrError(attribute(listTenantIDs), "Invalid tenant ID", err.Error())
 		}
 	}
-	return &tfprotov6.ValidateListResourceConfigResponse{Diagnostics: diags}, nil
+	return &tfprotov6.ValidateListResourceConfigResponse{Diagnostics: diags.proto()}, nil
 }
 
 // baselineListed is what the list found of one tenant: its result, or why it is left out.
@@ -83,12 +82,12 @@ func (s *baselineListServer) ListResource(ctx context.Context, req *tfprotov6.Li
 	if !named {
 		names = []string{""} // the provider's tenant
 	}
-	var diags diag.Diagnostics
+	var diags diagnostics
 	data := s.data.Load()
 	tenants := make([]*tenantData, len(names))
 	for i, name := range names {
 		if tenants[i] = requireTenant(data, name, &diags); tenants[i] == nil {
-			return listFailure(toProtoDiagnostics(diags)), nil
+			return listFailure(diags.proto()), nil
 		}
 	}
 	ctx, cancel := context.WithTimeout(data.logContext(ctx), defaultReadTimeout)
@@ -171,8 +170,8 @@ func listBaselineOf(ctx context.Context, t *tenantData, name string, includeReso
 
 // importedBaseline is the baseline an import of the tenant whose GUID is guid gives (see readImported), from the
 // tenant's listing; its tenant_id is the GUID. An answer of another tenant is an error, and nothing is taken from it.
-func importedBaseline(label, guid string, listing map[string]*graph.SecureScoreControlProfile) (*baselineModelV1, problems) {
-	var ps problems
+func importedBaseline(label, guid string, listing map[string]*graph.SecureScoreControlProfile) (*baselineModelV1, diagnostics) {
+	var ps diagnostics
 	if answer := tenantOf(listing); answer != "" && !sameTenant(answer, guid) {
 		ps.addError("Baseline answered by another tenant", answeredTenantError("The control profiles of tenant "+label, guid, answer).Error()+".")
 		return nil, ps

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -85,10 +84,10 @@ func (s *controlProfileListServer) ValidateListResourceConfig(_ context.Context,
 	if err != nil {
 		return &tfprotov6.ValidateListResourceConfigResponse{Diagnostics: errorDiagnostics("Invalid list configuration", err.Error())}, nil
 	}
-	var diags []*tfprotov6.Diagnostic
+	var diags diagnostics
 	if t := cfg.tenantID(); t != "" {
 		if err := checkTenantID(t); err != nil {
-			diags = append(diags, listAttributeError(listTenantID, "Invalid tenant ID", err.Error()))
+			diags.addAttrError(attribute(listTenantID), "Invalid tenant ID", err.Error())
 		}
 	}
 	for _, name := range []string{listStates, listServices, listCategories} {
@@ -97,21 +96,21 @@ func (s *controlProfileListServer) ValidateListResourceConfig(_ context.Context,
 		case !ok:
 			continue // null (no filter) or not known yet
 		case len(values) == 0:
-			diags = append(diags, listAttributeError(name, "Empty filter", fmt.Sprintf("An empty %s matches no control. "+
-				"Name at least one, or leave %s out to list them all.", name, name)))
+			diags.addAttrError(attribute(name), "Empty filter", fmt.Sprintf("An empty %s matches no control. "+
+				"Name at least one, or leave %s out to list them all.", name, name))
 		}
 		for _, v := range values {
 			if name == listStates {
 				if err := checkControlState(v); err != nil {
-					diags = append(diags, listAttributeError(name, "Invalid control state", err.Error()))
+					diags.addAttrError(attribute(name), "Invalid control state", err.Error())
 				}
 			}
 			if strings.TrimSpace(v) == "" {
-				diags = append(diags, listAttributeError(name, "Empty value", fmt.Sprintf("%s holds an empty string, which matches no control.", name)))
+				diags.addAttrError(attribute(name), "Empty value", fmt.Sprintf("%s holds an empty string, which matches no control.", name))
 			}
 		}
 	}
-	return &tfprotov6.ValidateListResourceConfigResponse{Diagnostics: diags}, nil
+	return &tfprotov6.ValidateListResourceConfigResponse{Diagnostics: diags.proto()}, nil
 }
 
 func (s *controlProfileListServer) ListResource(ctx context.Context, req *tfprotov6.ListResourceRequest) (*tfprotov6.ListResourceServerStream, error) {
@@ -124,11 +123,11 @@ func (s *controlProfileListServer) ListResource(ctx context.Context, req *tfprot
 	filter.services, _ = cfg.strings(listServices)
 	filter.categories, _ = cfg.strings(listCategories)
 
-	var diags diag.Diagnostics
+	var diags diagnostics
 	data := s.data.Load()
 	t := requireTenant(data, cfg.tenantID(), &diags)
 	if t == nil {
-		return listFailure(toProtoDiagnostics(diags)), nil
+		return listFailure(diags.proto()), nil
 	}
 	ctx, cancel := context.WithTimeout(data.logContext(ctx), defaultReadTimeout)
 	defer cancel()
@@ -198,10 +197,4 @@ func displayNameOf(p *graph.SecureScoreControlProfile) string {
 		return *p.Title
 	}
 	return p.ID
-}
-
-// listAttributeError is an error about a top-level attribute of a list configuration.
-func listAttributeError(name, summary, detail string) *tfprotov6.Diagnostic {
-	return &tfprotov6.Diagnostic{Severity: tfprotov6.DiagnosticSeverityError, Summary: summary, Detail: detail,
-		Attribute: tftypes.NewAttributePath().WithAttributeName(name)}
 }

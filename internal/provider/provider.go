@@ -44,6 +44,7 @@ type securescoreProvider struct {
 	version    string
 	getenv     func(string) string                     // os.Getenv; replaceable in unit tests
 	configured func(data *providerData, deferred bool) // hands the outcome to resources served outside the framework; may be nil
+	stop       *stopRequest                            // Terraform's stop request, recorded by protocolServer; may be nil
 }
 
 // securescoreProviderModelV0 is the provider block.
@@ -210,6 +211,7 @@ func (p *securescoreProvider) Configure(ctx context.Context, req provider.Config
 		"client_id":               settings.ClientID,
 		"max_concurrent_requests": settings.MaxConcurrentRequests,
 	})
+	data.stop = p.stop
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	if p.configured != nil {

@@ -129,7 +129,7 @@ func (s *baselineServer) ApplyResourceChange(ctx context.Context, req *tfprotov6
 	if plan == nil && prior == nil {
 		return resp, nil
 	}
-	var ps problems
+	var ps diagnostics
 	data := s.data.Load()
 	of := plan
 	if plan == nil || prior != nil {
@@ -142,24 +142,24 @@ func (s *baselineServer) ApplyResourceChange(ctx context.Context, req *tfprotov6
 	}
 	td := tenantService{t}
 
+	ctx, cancel, err := startWrite(ctx, data, "the baseline of "+t.label(), writeTimeout(plan, prior))
+	defer cancel()
+	if err != nil {
+		resp.Diagnostics = errorDiagnostics(writeNotStartedSummary, err.Error())
+		return resp, nil
+	}
 	var state *baselineModelV1
-	var applied problems
+	var applied diagnostics
 	switch {
 	case plan == nil:
-		ctx, cancel := startWrite(ctx, data, timeoutOr(prior.Timeouts.Value.Delete, defaultWriteTimeout))
-		defer cancel()
 		state, applied = destroyBaseline(ctx, td, prior)
 		if state == nil && !applied.hasError() {
 			resp.NewState, resp.Private = nullBaselineValue(), nil
 		}
 	case prior == nil:
 		resp.NewState = nullBaselineValue() // until the PATCHes are sent
-		ctx, cancel := startWrite(ctx, data, timeoutOr(plan.Timeouts.Value.Create, defaultWriteTimeout))
-		defer cancel()
 		state, applied = applyBaseline(ctx, td, plan, nil)
 	default:
-		ctx, cancel := startWrite(ctx, data, timeoutOr(plan.Timeouts.Value.Update, defaultWriteTimeout))
-		defer cancel()
 		state, applied = applyBaseline(ctx, td, plan, prior)
 	}
 	ps = append(ps, applied...)
@@ -193,7 +193,7 @@ func (s *baselineServer) ImportResourceState(_ context.Context, req *tfprotov6.I
 	if checkGUID(tenant) == nil {
 		state.ID = some(strings.ToLower(tenant))
 	}
-	var ps problems
+	var ps diagnostics
 	if dv := encodeOrReport(state, &ps); dv != nil {
 		resp.ImportedResources = []*tfprotov6.ImportedResource{{TypeName: baselineTypeName, State: dv,
 			Identity: baselineIdentityFor(state, req.Identity)}}
@@ -203,7 +203,7 @@ func (s *baselineServer) ImportResourceState(_ context.Context, req *tfprotov6.I
 }
 
 // encodeOrReport encodes m, or adds the error and returns nil.
-func encodeOrReport(m *baselineModelV1, ps *problems) *tfprotov6.DynamicValue {
+func encodeOrReport(m *baselineModelV1, ps *diagnostics) *tfprotov6.DynamicValue {
 	dv, err := m.dynamicValue()
 	if err != nil {
 		ps.addError("Unable to encode the baseline's state", err.Error())

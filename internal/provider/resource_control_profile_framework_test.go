@@ -91,7 +91,7 @@ func toFramework(from diagnostics, to *diag.Diagnostics) {
 		case d.warning:
 			to.AddWarning(d.summary, d.detail)
 		case d.path != nil:
-			to.AddAttributeError(path.Root(d.path[0]), d.summary, d.detail)
+			to.AddAttributeError(path.Root(d.path[0].name), d.summary, d.detail)
 		default:
 			to.AddError(d.summary, d.detail)
 		}

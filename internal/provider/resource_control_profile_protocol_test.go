@@ -15,7 +15,7 @@ import (
 func testProfileState(t *testing.T) *tfprotov6.DynamicValue {
 	t.Helper()
 	m := controlProfileResourceModelV2{ID: tfKnown("AdminMFAV2"), TenantID: tfKnown(tenantA), ControlID: tfKnown("AdminMFAV2"),
-		State: tfKnown("ThirdParty"), OnDestroy: tfKnown(resetMode), ResetOnDestroy: tfKnown(true), VendorInformation: serviceVendor,
+		State: tfKnown("ThirdParty"), OnDestroy: tfKnown(onDestroyReset), ResetOnDestroy: tfKnown(true), VendorInformation: serviceVendor,
 		PriorDecision: priorDecisionOf(pristine), UpdatedBy: tfKnown("app"), UpdatedDateTime: tfKnown("2026-12-02T06:40:09Z")}
 	dv, err := controlProfileAttributes.encode(&m)
 	if err != nil {
@@ -129,7 +129,7 @@ func TestControlProfileGenerateResourceConfig(t *testing.T) {
 		t.Fatalf("null %v, err %v", null, err)
 	}
 	want := controlProfileResourceModelV2{TenantID: tfKnown(tenantA), ControlID: tfKnown("AdminMFAV2"), State: tfKnown("ThirdParty"),
-		OnDestroy: tfKnown(resetMode), VendorInformation: serviceVendor}
+		OnDestroy: tfKnown(onDestroyReset), VendorInformation: serviceVendor}
 	if m != want {
 		t.Errorf("configuration %+v, want %+v", m, want)
 	}

@@ -33,8 +33,7 @@ func controlProfileResourceSchema() *tfprotov6.Schema {
 func (m *controlProfileResourceModelV2) validate(diags *diagnostics) {
 	controlProfileAttributes.validate(m, diags)
 	if !m.OnDestroy.isNull() && !m.ResetOnDestroy.isNull() {
-		diags.attributeError([]string{"reset_on_destroy"}, "Conflicting attributes",
-			"reset_on_destroy cannot be set together with on_destroy, which replaces it: remove reset_on_destroy.")
+		conflictingResetOnDestroy(diags)
 	}
 }
 

@@ -54,7 +54,7 @@ func TestValidateControlProfileConfig(t *testing.T) {
 		case tc.path == "" && len(diags) > 0:
 			t.Errorf("%s: unexpected %s: %s", name, diags[0].Summary, diags[0].Detail)
 		case tc.path != "" && (len(diags) != 1 || !strings.Contains(diags[0].Detail, tc.want) ||
-			!diags[0].Attribute.Equal(attributePathOf(strings.Split(tc.path, ".")...))):
+			!diags[0].Attribute.Equal(attrPathOf(strings.Split(tc.path, ".")...).proto())):
 			t.Errorf("%s: want one error at %s containing %q, got %d: %v", name, tc.path, tc.want, len(diags), diags)
 		}
 	}

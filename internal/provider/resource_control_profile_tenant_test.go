@@ -240,7 +240,7 @@ func TestControlProfileDestroyPlanWarns(t *testing.T) {
 		t.Fatalf("the provider does not plan destroys: %v %+v", err, schema.ServerCapabilities)
 	}
 	m := controlProfileResourceModelV2{ID: tfKnown("OneAdmin"), TenantID: tfKnown(tenantA), ControlID: tfKnown("OneAdmin"), State: tfKnown("ThirdParty"),
-		OnDestroy: tfKnown(restoreMode), PriorDecision: priorDecisionOf(controlDecision{State: "Ignored", Comment: "Risk accepted by CISO"})}
+		OnDestroy: tfKnown(onDestroyRestore), PriorDecision: priorDecisionOf(controlDecision{State: "Ignored", Comment: "Risk accepted by CISO"})}
 	prior, err := controlProfileAttributes.encode(&m)
 	if err != nil {
 		t.Fatal(err)

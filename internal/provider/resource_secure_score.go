@@ -283,7 +283,7 @@ func (r *secureScoreResource) Create(ctx context.Context, req resource.CreateReq
 	if known(plan.TenantID) {
 		name = plan.TenantID.ValueString()
 	}
-	ctx, cancel, tenant := r.startWriteIn(ctx, name, plan.Timeouts.Create, &resp.Diagnostics)
+	ctx, cancel, tenant := r.startWriteIn(ctx, name, "the secure score", plan.Timeouts.Create, &resp.Diagnostics)
 	defer cancel()
 	if tenant == nil {
 		return
@@ -391,7 +391,7 @@ func (r *secureScoreResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	// Another tenant would have planned a replacement: an update stays in state's tenant.
-	ctx, cancel, tenant := r.startWriteIn(ctx, state.tenant(), plan.Timeouts.Update, &resp.Diagnostics)
+	ctx, cancel, tenant := r.startWriteIn(ctx, state.tenant(), "the secure score", plan.Timeouts.Update, &resp.Diagnostics)
 	defer cancel()
 	if tenant == nil {
 		return

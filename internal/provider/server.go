@@ -6,11 +6,8 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 var (
@@ -55,7 +52,9 @@ func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
 				baselineTypeName:       &baselineListServer{},
 			},
 		}
-		s.ProviderServer = providerserver.NewProtocol6(newProvider(version, s.configureRaw))()
+		p := newProvider(version, s.configureRaw)
+		p.stop = &stopRequest{}
+		s.ProviderServer, s.stop = providerserver.NewProtocol6(p)(), p.stop
 		return s
 	}
 }
@@ -66,6 +65,7 @@ type protocolServer struct {
 	tfprotov6.ProviderServer // the framework's server
 	raw                      map[string]rawResource
 	lists                    map[string]rawListResource
+	stop                     *stopRequest // shared with the provider's configuration (see startWrite)
 }
 
 // configureRaw hands what the provider's Configure produced to the resources and list resources served here.
@@ -76,6 +76,13 @@ func (s *protocolServer) configureRaw(data *providerData, deferred bool) {
 	for _, l := range s.lists {
 		l.configure(data, deferred)
 	}
+}
+
+// StopProvider records Terraform's stop request, so that no write starts after it, and passes it on to the
+// framework. terraform-plugin-go cancels the calls running when it arrives; a call that starts later is not.
+func (s *protocolServer) StopProvider(ctx context.Context, req *tfprotov6.StopProviderRequest) (*tfprotov6.StopProviderResponse, error) {
+	s.stop.record()
+	return s.ProviderServer.StopProvider(ctx, req)
 }
 
 func (s *protocolServer) GetMetadata(ctx context.Context, req *tfprotov6.GetMetadataRequest) (*tfprotov6.GetMetadataResponse, error) {
@@ -217,38 +224,4 @@ func (s *protocolServer) ListResource(ctx context.Context, req *tfprotov6.ListRe
 // errorDiagnostics is a single error.
 func errorDiagnostics(summary, detail string) []*tfprotov6.Diagnostic {
 	return []*tfprotov6.Diagnostic{{Severity: tfprotov6.DiagnosticSeverityError, Summary: summary, Detail: detail}}
-}
-
-// toProtoDiagnostics converts the framework diagnostics the shared model code produces.
-func toProtoDiagnostics(diags diag.Diagnostics) []*tfprotov6.Diagnostic {
-	if len(diags) == 0 {
-		return nil
-	}
-	out := make([]*tfprotov6.Diagnostic, 0, len(diags))
-	for _, d := range diags {
-		pd := &tfprotov6.Diagnostic{Severity: tfprotov6.DiagnosticSeverityWarning, Summary: d.Summary(), Detail: d.Detail()}
-		if d.Severity() == diag.SeverityError {
-			pd.Severity = tfprotov6.DiagnosticSeverityError
-		}
-		if wp, ok := d.(diag.DiagnosticWithPath); ok {
-			pd.Attribute = attributePath(wp.Path())
-		}
-		out = append(out, pd)
-	}
-	return out
-}
-
-// attributePath converts a framework path of attribute names and map keys (the only kinds the model code and the
-// baseline's validators report).
-func attributePath(p path.Path) *tftypes.AttributePath {
-	out := tftypes.NewAttributePath()
-	for _, step := range p.Steps() {
-		switch step := step.(type) {
-		case path.PathStepAttributeName:
-			out = out.WithAttributeName(string(step))
-		case path.PathStepElementKeyString:
-			out = out.WithElementKeyString(string(step))
-		}
-	}
-	return out
 }

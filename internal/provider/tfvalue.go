@@ -49,6 +49,9 @@ func tfStringPtr(p *string) tfString {
 	return tfKnown(*p)
 }
 
+// known is the value and true when it is known (see knownValue).
+func (x tfValue[T]) known() (T, bool) { return x.v, x.state == valueKnown }
+
 // orElse is the value when known, else v.
 func (x tfValue[T]) orElse(v T) T {
 	if x.state == valueKnown {

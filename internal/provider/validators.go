@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
@@ -84,14 +83,6 @@ func baseURLValidator() validator.String {
 func checkNonEmpty(s string) error {
 	if s == "" {
 		return errors.New("an empty string is not accepted; leave the attribute out instead")
-	}
-	return nil
-}
-
-// checkDuration accepts what Go's time.ParseDuration does, as the timeouts blocks of the framework's resources.
-func checkDuration(s string) error {
-	if _, err := time.ParseDuration(s); err != nil {
-		return fmt.Errorf("%q is not a duration; expected a number with a unit (s, m, h), such as \"30s\", \"10m\" or \"2h45m\"", s)
 	}
 	return nil
 }
