@@ -1,12 +1,16 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
@@ -14,6 +18,10 @@ import (
 
 // A PATCH that the service applied always ends in state, however it was answered: 204, a 2xx body that does not
 // decode, a failed read-back, or a connection that broke before the answer (issue 12: High 1, Medium 4, 5, Low 10).
+
+// profileListCall is the journal's line for one page of the control-profile listing.
+var profileListCall = "GET 200 /v1.0/security/secureScoreControlProfiles?$select=" +
+	url.QueryEscape(strings.Join(controlProfileSelect, ",")) + "&$top=" + strconv.Itoa(controlProfileListTop)
 
 // expectCalls checks the journal's Graph requests since the last reset, as "METHOD status path[?query]".
 func (e *accEnv) expectCalls(want ...string) func() error {
@@ -198,8 +206,9 @@ func TestAccControlProfileResource_noContentThenReadFails(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					profileValue("id", knownvalue.StringExact(id)),
 					profileValue("state", knownvalue.StringExact("ThirdParty")),
-					profileValue("reset_on_destroy", knownvalue.Bool(true)),
+					profileValue("on_destroy", knownvalue.StringExact("restore")),
 					profileValue("vendor_information", knownvalue.NotNull()),
+					profileValue("prior_decision", knownvalue.NotNull()),
 					profileValue("updated_by", knownvalue.Null()),
 					profileValue("updated_date_time", knownvalue.Null()),
 				},
@@ -241,7 +250,8 @@ func TestAccControlProfileResource_patchAnswerDoesNotDecode(t *testing.T) {
 				PreConfig:         env.faults(emulator.Faults{OddTypes: 1}),
 				Config:            cfg("Reviewed"),
 				ConfigStateChecks: checks("Reviewed"),
-				Check:             env.journal(env.expectCalls("PATCH 200 "+item, "GET 200 "+item)),
+				// The plan's and the apply's listing (which checks the control exists, and serves the create its prior decision).
+				Check: env.journal(env.expectCalls(profileListCall, profileListCall, "PATCH 200 "+item, "GET 200 "+item)),
 			},
 			{
 				PreConfig:         env.faults(emulator.Faults{OddTypes: 1}),
@@ -259,20 +269,35 @@ func TestAccControlProfileResource_patchAnswerOversized(t *testing.T) {
 	env.needsEmulator(t)
 	const id = "SelfServicePasswordReset"
 	item := "/v1.0/security/secureScoreControlProfiles/" + id
-	cfg := env.profileConfig(fmt.Sprintf("  control_id = %q\n  state      = \"Reviewed\"", id))
+	cfg := func(state string) string {
+		return env.profileConfig(fmt.Sprintf("  control_id = %q\n  state      = %q", id, state))
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
+			{Config: cfg("Default")},
 			{
-				// The create is the apply's first Graph request, so the oversized answer is the PATCH's.
-				PreConfig:         env.faults(emulator.Faults{OversizedBody: 1}),
-				Config:            cfg,
+				// An update applied from the saved plan makes no request before its PATCH, so set after the plan,
+				// the oversized answer is the PATCH's.
+				Config: cfg("Reviewed"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					planHook(env.faults(emulator.Faults{OversizedBody: 1})),
+				}},
 				ConfigStateChecks: []statecheck.StateCheck{profileValue("state", knownvalue.StringExact("Reviewed")), profileValue("updated_by", knownvalue.StringExact(env.config.ClientID))},
 				Check:             env.journal(env.expectCalls("PATCH 200 "+item, "GET 200 "+item)),
 			},
-			{Config: cfg, ConfigPlanChecks: expectEmptyPlan()},
+			{Config: cfg("Reviewed"), ConfigPlanChecks: expectEmptyPlan()},
 		},
 	})
+}
+
+// planHook runs f between a step's plan and its apply.
+type planHook func()
+
+var _ plancheck.PlanCheck = planHook(nil)
+
+func (h planHook) CheckPlan(context.Context, plancheck.CheckPlanRequest, *plancheck.CheckPlanResponse) {
+	h()
 }
 
 // Low 10: the connection breaks after the service applied the PATCH. The provider reads the profile, sees its
@@ -296,7 +321,7 @@ func TestAccControlProfileResource_droppedPatchNotResent(t *testing.T) {
 					profileValue("updated_by", knownvalue.StringExact(env.config.ClientID)),
 				},
 				Check: env.journal(func() error {
-					if err := env.expectCalls("PATCH 0 "+item, "GET 200 "+item)(); err != nil {
+					if err := env.expectCalls(profileListCall, profileListCall, "PATCH 0 "+item, "GET 200 "+item)(); err != nil {
 						return err
 					}
 					if n := env.stateUpdates(t, id); n != before+1 {

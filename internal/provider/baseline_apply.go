@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"golang.org/x/sync/errgroup"
@@ -22,8 +23,8 @@ const baselineFanOut = 4
 // prior (nil for a create) that plan no longer holds. It returns the state to store: plan rewritten with what
 // the tenant holds now (errors in ps name the controls that failed), or nil when nothing was sent and state is
 // unchanged (ps says why).
-func applyBaseline(ctx context.Context, td baselineTenant, plan, prior *baselineModelV1) (*baselineModelV1, problems) {
-	var ps problems
+func applyBaseline(ctx context.Context, td baselineTenant, plan, prior *baselineModelV1) (*baselineModelV1, diagnostics) {
+	var ps diagnostics
 	want, _ := plan.decisions()
 	current := map[string]controlDecision{} // what the tenant holds, as far as this apply knows
 	priors := map[string]*controlDecision{}
@@ -98,7 +99,7 @@ func applyBaseline(ctx context.Context, td baselineTenant, plan, prior *baseline
 // first time, the decision to restore (priors). It reports false, with an error in ps, when the listing is of
 // another tenant or a control the tenant lacks must be refused.
 func takeListing(plan *baselineModelV1, td baselineTenant, want map[string]controlDecision,
-	listing map[string]*graph.SecureScoreControlProfile, current map[string]controlDecision, priors map[string]*controlDecision, ps *problems) bool {
+	listing map[string]*graph.SecureScoreControlProfile, current map[string]controlDecision, priors map[string]*controlDecision, ps *diagnostics) bool {
 	if answer := strings.ToLower(tenantOf(listing)); answer != "" {
 		if plan.ID.isSet() && !sameTenant(plan.ID.Value, answer) {
 			mismatchedTenant(ps, plan.ID.Value, answer, td.label())
@@ -145,8 +146,8 @@ func takeListing(plan *baselineModelV1, td baselineTenant, want map[string]contr
 // destroyBaseline releases every control of state as its on_destroy says. It returns the state to keep when
 // some of them failed (those controls, with an error in ps), else nil: the baseline leaves state unless ps holds
 // an error.
-func destroyBaseline(ctx context.Context, td baselineTenant, state *baselineModelV1) (*baselineModelV1, problems) {
-	var ps problems
+func destroyBaseline(ctx context.Context, td baselineTenant, state *baselineModelV1) (*baselineModelV1, diagnostics) {
+	var ps diagnostics
 	tenant := state.tenantName()
 	current := state.managed()
 	if state.OnDestroy.Value == onDestroyKeep {
@@ -268,7 +269,7 @@ func converge(ctx context.Context, td baselineTenant, current, want, release map
 }
 
 // warnUndecoded reports the PATCHes Graph applied although their answers did not decode: kept in state.
-func warnUndecoded(ps *problems, tenant string, ids []string) {
+func warnUndecoded(ps *diagnostics, tenant string, ids []string) {
 	if len(ids) > 0 {
 		ps.addWarning("Controls updated, but Graph's answers did not decode",
 			fmt.Sprintf("Microsoft Graph applied the PATCH of %s in tenant %q (a 2xx answer), but the body of its answer did not "+
@@ -278,7 +279,7 @@ func warnUndecoded(ps *problems, tenant string, ids []string) {
 
 // warnKept reports the controls that left the baseline without a write: with on_destroy "keep" (removed from
 // controls; destroy reports its own), or "restore" without a known prior decision.
-func warnKept(ps *problems, tenant, onDestroy string, removed, unknownPrior []string) {
+func warnKept(ps *diagnostics, tenant, onDestroy string, removed, unknownPrior []string) {
 	if onDestroy == onDestroyKeep && len(removed) > 0 {
 		slices.Sort(removed)
 		ps.addWarning("Controls left as they are",
@@ -292,7 +293,7 @@ func warnKept(ps *problems, tenant, onDestroy string, removed, unknownPrior []st
 }
 
 // addFailures reports every failed control and what happened to state.
-func addFailures(ps *problems, tenant, what string, attempted int, failed map[string]error, afterCreate bool) {
+func addFailures(ps *diagnostics, tenant, what string, attempted int, failed map[string]error, afterCreate bool) {
 	if len(failed) == 0 {
 		return
 	}
@@ -309,4 +310,16 @@ func addFailures(ps *problems, tenant, what string, attempted int, failed map[st
 			"the next apply finishes only the failed controls."
 	}
 	ps.addError(fmt.Sprintf("Unable to %s %d control(s) of the baseline", what, len(failed)), detail)
+}
+
+// writeTimeout is the timeouts block's entry for the write from prior to plan (nil: none): delete, create or
+// update.
+func writeTimeout(plan, prior *baselineModelV1) time.Duration {
+	switch {
+	case plan == nil:
+		return timeoutOr(prior.Timeouts.Value.Delete, defaultWriteTimeout)
+	case prior == nil:
+		return timeoutOr(plan.Timeouts.Value.Create, defaultWriteTimeout)
+	}
+	return timeoutOr(plan.Timeouts.Value.Update, defaultWriteTimeout)
 }

@@ -177,7 +177,7 @@ func proposed(t *testing.T, config, prior *baselineModelV1) *baselineModelV1 {
 	return m
 }
 
-func problemSummaries(ps problems) string {
+func problemSummaries(ps diagnostics) string {
 	var out []string
 	for _, p := range ps {
 		sev := "E"
@@ -226,7 +226,7 @@ func TestPlanBaseline(t *testing.T) {
 		tenants      func(a, b *fakeTenant) baselineTenants
 		tenant       func(*fakeTenant)
 		wantProblems string // summaries, in order
-		wantDetail   string // a part of the problems' details
+		wantDetail   string // a part of the diagnostics' details
 		wantReplace  bool
 		wantLists    int
 		check        func(t *testing.T, plan *baselineModelV1)
@@ -387,7 +387,7 @@ func TestPlanBaseline(t *testing.T) {
 			plan := proposed(t, tc.config, tc.prior)
 			replace, ps := planBaseline(context.Background(), tenants, tc.config, tc.prior, plan)
 			if got := problemSummaries(ps); got != tc.wantProblems {
-				t.Errorf("problems %q, want %q", got, tc.wantProblems)
+				t.Errorf("diagnostics %q, want %q", got, tc.wantProblems)
 			}
 			if !strings.Contains(problemDetails(ps), tc.wantDetail) {
 				t.Errorf("details %q lack %q", problemDetails(ps), tc.wantDetail)
@@ -405,7 +405,7 @@ func TestPlanBaseline(t *testing.T) {
 	}
 }
 
-func problemDetails(ps problems) string {
+func problemDetails(ps diagnostics) string {
 	var out []string
 	for _, p := range ps {
 		out = append(out, p.detail)
@@ -423,7 +423,7 @@ func TestPlanBaselineClaims(t *testing.T) {
 	second := configOf(map[string]controlDecision{"AdminMFAV2": reviewed})
 	_, ps := planBaseline(context.Background(), tenantsFor(a), second, nil, proposed(t, second, nil))
 	if problemSummaries(ps) != "E:Control managed by two baselines" || !strings.Contains(problemDetails(ps), `"AdminMFAV2"`) {
-		t.Errorf("problems %s: %s", problemSummaries(ps), problemDetails(ps))
+		t.Errorf("diagnostics %s: %s", problemSummaries(ps), problemDetails(ps))
 	}
 }
 
@@ -435,7 +435,7 @@ func TestPlanBaselineDestroy(t *testing.T) {
 	ps := planBaselineDestroy(state)
 	want := "W:Destroying the baseline changes controls in the tenant; W:Destroying the baseline leaves controls as they are"
 	if got := problemSummaries(ps); got != want {
-		t.Fatalf("problems %q, want %q", got, want)
+		t.Fatalf("diagnostics %q, want %q", got, want)
 	}
 	d := problemDetails(ps)
 	for _, s := range []string{`"AdminMFAV2": "ThirdParty" (assigned to "secops@contoso.com") → "Default"`, `"OneAdmin": "Reviewed" → "Ignored"`,
@@ -538,7 +538,7 @@ func TestReadBaseline(t *testing.T) {
 			state := clone(t, tc.state)
 			rewritten, ps := readBaseline(context.Background(), tenantsFor(a), state)
 			if rewritten != tc.wantRewritten || problemSummaries(ps) != tc.wantProblems {
-				t.Fatalf("rewritten %v, problems %q (%s); want %v, %q", rewritten, problemSummaries(ps), problemDetails(ps), tc.wantRewritten, tc.wantProblems)
+				t.Fatalf("rewritten %v, diagnostics %q (%s); want %v, %q", rewritten, problemSummaries(ps), problemDetails(ps), tc.wantRewritten, tc.wantProblems)
 			}
 			if !rewritten && !state.equal(clone(t, tc.state)) {
 				t.Errorf("state changed although not rewritten")
@@ -663,7 +663,7 @@ func TestApplyBaseline(t *testing.T) {
 			}
 			state, ps := applyBaseline(context.Background(), a, clone(t, tc.plan), prior)
 			if problemSummaries(ps) != tc.wantProblems {
-				t.Fatalf("problems %q (%s), want %q", problemSummaries(ps), problemDetails(ps), tc.wantProblems)
+				t.Fatalf("diagnostics %q (%s), want %q", problemSummaries(ps), problemDetails(ps), tc.wantProblems)
 			}
 			if !maps.Equal(a.patched, tc.wantPatched) {
 				t.Errorf("PATCHes %v, want %v", a.patched, tc.wantPatched)
@@ -708,7 +708,7 @@ func TestDestroyBaseline(t *testing.T) {
 			}
 			kept, ps := destroyBaseline(context.Background(), a, state(tc.onDestroy))
 			if problemSummaries(ps) != tc.wantProblems || !maps.Equal(a.patched, tc.wantPatched) {
-				t.Fatalf("problems %q, PATCHes %v; want %q, %v", problemSummaries(ps), a.patched, tc.wantProblems, tc.wantPatched)
+				t.Fatalf("diagnostics %q, PATCHes %v; want %q, %v", problemSummaries(ps), a.patched, tc.wantProblems, tc.wantPatched)
 			}
 			var keptIDs []string
 			if kept != nil {

@@ -60,7 +60,7 @@ type baselineField struct {
 	fromJSON func(json.RawMessage, *baselineModelV1) error
 	setNull  func(*baselineModelV1)
 	equal    func(a, b *baselineModelV1) bool
-	validate func(*baselineModelV1, *problems) // the checks of a configured value; nil: none beyond its type
+	validate func(*baselineModelV1, *diagnostics) // the checks of a configured value; nil: none beyond its type
 	// defaultFrom sets the field of plan to its default when config leaves it null; nil: no default.
 	defaultFrom func(plan, config *baselineModelV1)
 }
@@ -98,7 +98,7 @@ func checkedString(at func(*baselineModelV1) *maybe[string], attr tfprotov6.Sche
 			}
 		}
 	}
-	f.validate = func(m *baselineModelV1, ps *problems) {
+	f.validate = func(m *baselineModelV1, ps *diagnostics) {
 		if v := *at(m); v.isSet() {
 			if err := check(v.Value); err != nil {
 				ps.addAttrError(attribute(attr.Name), "Invalid "+attr.Name, err.Error())
@@ -146,10 +146,9 @@ var baselineFields = []baselineField{
 			"`prior_decisions`; a control already there is not written again); `reset` puts it back to `Default` with no " +
 			"assignee and no comment; `keep` sends nothing. A plan that destroys the baseline or removes controls warns " +
 			"with the controls that will change in the tenant."},
-		oneOf(onDestroyRestore, onDestroyReset, onDestroyKeep), onDestroyRestore),
+		checkOnDestroy, onDestroyRestore),
 	fieldOf(boolCodec, func(m *baselineModelV1) *maybe[bool] { return &m.ResetOnDestroy }, tfprotov6.SchemaAttribute{Name: "reset_on_destroy", Optional: true, Deprecated: true,
-		Description: "Deprecated: use `on_destroy`. `true` is `on_destroy = \"reset\"`, `false` is `on_destroy = \"keep\"`; " +
-			"it cannot be set together with `on_destroy`."}),
+		Description: resetOnDestroyDescription}),
 	checkedString(func(m *baselineModelV1) *maybe[string] { return &m.TenantUnavailable }, tfprotov6.SchemaAttribute{Name: "tenant_unavailable", Optional: true, Computed: true,
 		Description: "What a refresh or plan does when the tenant refuses this application as a whole (admin consent " +
 			"withdrawn, the application disabled or unknown in the tenant, access forbidden): `error` (the default) fails; " +
@@ -206,7 +205,7 @@ var timeoutsField = func() baselineField {
 	for _, t := range timeoutEntries {
 		f.block.Attributes = append(f.block.Attributes, &tfprotov6.SchemaAttribute{Name: t.name, Type: tftypes.String, Optional: true, Description: t.description})
 	}
-	f.validate = func(m *baselineModelV1, ps *problems) {
+	f.validate = func(m *baselineModelV1, ps *diagnostics) {
 		if !m.Timeouts.isSet() {
 			return
 		}

@@ -30,7 +30,7 @@ func (s *baselineServer) GenerateResourceConfig(_ context.Context, req *tfprotov
 			f.setNull(config)
 		}
 	}
-	var ps problems
+	var ps diagnostics
 	resp.Config = encodeOrReport(config, &ps)
 	resp.Diagnostics = ps.proto()
 	return resp, nil

@@ -15,13 +15,6 @@ const (
 	missingControlsWarn  = "warn"
 )
 
-// on_destroy values: what happens to a control that leaves the baseline (on destroy, or when its key is removed).
-const (
-	onDestroyRestore = "restore" // back to its decision from before the baseline first changed it
-	onDestroyReset   = "reset"   // back to Default, nobody assigned, no comment
-	onDestroyKeep    = "keep"    // nothing is sent
-)
-
 // tenant_unavailable values.
 const (
 	tenantUnavailableError = "error"

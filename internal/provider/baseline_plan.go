@@ -10,7 +10,7 @@ import (
 // the prior state (nil on create). tenants is nil while the provider is not configured (its configuration holds
 // values known only after apply): the plan is then made without the tenant, and apply checks it. It reports
 // whether the baseline must be replaced because its tenant changed.
-func planBaseline(ctx context.Context, tenants baselineTenants, config, prior, plan *baselineModelV1) (replace bool, ps problems) {
+func planBaseline(ctx context.Context, tenants baselineTenants, config, prior, plan *baselineModelV1) (replace bool, ps diagnostics) {
 	planDefaults(config, plan)
 	// skipped_controls and prior_decisions follow from the controls and missing_controls (another tenant is a
 	// replacement): a change of anything else (tenant_unavailable, on_destroy, timeouts) keeps them as state holds
@@ -63,10 +63,8 @@ func planDefaults(config, plan *baselineModelV1) {
 		case r.Null:
 		case r.Unknown:
 			plan.OnDestroy = unknownValue[string]()
-		case r.Value:
-			plan.OnDestroy = some(onDestroyReset)
 		default:
-			plan.OnDestroy = some(onDestroyKeep)
+			plan.OnDestroy = some(onDestroyForReset(r.Value))
 		}
 	}
 }
@@ -75,7 +73,7 @@ func planDefaults(config, plan *baselineModelV1) {
 // tenant_id, else the provider's; when it is not the tenant of the prior state (compared by GUID) the baseline is
 // replaced, with a warning naming both. It returns nil when the controls cannot be planned against the tenant
 // (ps says why, or the baseline is replaced).
-func planBaselineTenant(ctx context.Context, tenants baselineTenants, config, prior, plan *baselineModelV1, ps *problems) (baselineTenant, bool) {
+func planBaselineTenant(ctx context.Context, tenants baselineTenants, config, prior, plan *baselineModelV1, ps *diagnostics) (baselineTenant, bool) {
 	if config.TenantID.Unknown {
 		plan.TenantID, plan.ID = unknownValue[string](), unknownValue[string]()
 		if prior != nil {
@@ -159,7 +157,7 @@ func planBaselineTenant(ctx context.Context, tenants baselineTenants, config, pr
 
 // planControls checks the planned controls against the other baselines of this walk and the tenant, and plans
 // skipped_controls, prior_decisions and id.
-func planControls(ctx context.Context, td baselineTenant, plan, prior *baselineModelV1, ps *problems) {
+func planControls(ctx context.Context, td baselineTenant, plan, prior *baselineModelV1, ps *diagnostics) {
 	if !plan.Controls.isSet() {
 		plan.SkippedControls = unknownValue[[]string]()
 		plan.PriorDecisions = unknownValue[map[string]*controlDecision]()
@@ -267,7 +265,7 @@ func knownToState(prior *baselineModelV1, want map[string]controlDecision) bool 
 }
 
 // planBaselineDestroy warns, in a destroy plan, with the controls that destroy will change in the tenant.
-func planBaselineDestroy(prior *baselineModelV1) (ps problems) {
+func planBaselineDestroy(prior *baselineModelV1) (ps diagnostics) {
 	warnRelease(&ps, prior.OnDestroy, prior, sortedKeys(prior.managed()), "Destroying the baseline")
 	return ps
 }
@@ -275,7 +273,7 @@ func planBaselineDestroy(prior *baselineModelV1) (ps problems) {
 // warnRelease warns with what releasing the controls ids of prior (destroy, or their removal from controls) will
 // do in the tenant, as onDestroy says: which controls change, from what to what, and which keep their decision
 // because the one to restore is not known.
-func warnRelease(ps *problems, onDestroy maybe[string], prior *baselineModelV1, ids []string, what string) {
+func warnRelease(ps *diagnostics, onDestroy maybe[string], prior *baselineModelV1, ids []string, what string) {
 	if len(ids) == 0 || !onDestroy.isSet() {
 		return
 	}
@@ -312,7 +310,7 @@ func warnRelease(ps *problems, onDestroy maybe[string], prior *baselineModelV1, 
 // reportUnappliable names the controls the baseline cannot apply: those the tenant lacks (with the control each
 // most likely meant) and Defender for Endpoint controls. As warnings when they are skipped (missing_controls =
 // "warn"), else as errors.
-func reportUnappliable(ps *problems, warn bool, tenant string, missing, defender, listed []string) {
+func reportUnappliable(ps *diagnostics, warn bool, tenant string, missing, defender, listed []string) {
 	add, then := ps.addAttrError, " Remove them from controls, or set missing_controls = \"warn\" to skip them."
 	missingSummary, defenderSummary := "Controls missing from the tenant", "Defender for Endpoint controls in the baseline"
 	if warn {

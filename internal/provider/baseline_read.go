@@ -13,7 +13,7 @@ import (
 // provider's current one) and reports whether it rewrote state. On an error, an answer from another tenant, or
 // an unavailable tenant with tenant_unavailable = "warn", state is left as it was: a control leaves state only
 // on a GET's 404.
-func readBaseline(ctx context.Context, tenants baselineTenants, state *baselineModelV1) (rewritten bool, ps problems) {
+func readBaseline(ctx context.Context, tenants baselineTenants, state *baselineModelV1) (rewritten bool, ps diagnostics) {
 	td, err := tenants(state.tenantName())
 	if err != nil {
 		ps.addError("No tenant for the baseline", err.Error())
@@ -54,7 +54,7 @@ func readBaseline(ctx context.Context, tenants baselineTenants, state *baselineM
 // pristine Default, that decision also recorded as the one to restore, so that destroying the imported baseline
 // leaves alone every control Terraform did not change. Defender for Endpoint controls are left out: Graph does
 // not update them.
-func readImported(state *baselineModelV1, listing map[string]*graph.SecureScoreControlProfile, ps *problems) {
+func readImported(state *baselineModelV1, listing map[string]*graph.SecureScoreControlProfile, ps *diagnostics) {
 	found := map[string]controlDecision{}
 	priors := map[string]*controlDecision{}
 	var defender []string
@@ -83,7 +83,7 @@ func readImported(state *baselineModelV1, listing map[string]*graph.SecureScoreC
 // GET, and leaves state (with its prior decision) only on a 404; a skipped control keeps its configured decision
 // while the tenant still lacks it (a Defender for Endpoint control stays skipped). It reports false on an error.
 func refreshControls(ctx context.Context, td baselineTenant, state *baselineModelV1,
-	listing map[string]*graph.SecureScoreControlProfile, ps *problems) bool {
+	listing map[string]*graph.SecureScoreControlProfile, ps *diagnostics) bool {
 	configured, _ := state.decisions()
 	skipped := state.skipped()
 	out := make(map[string]controlDecision, len(configured))

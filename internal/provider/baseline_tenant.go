@@ -10,8 +10,8 @@ import (
 // baselineTenant is what the baseline's core needs of one tenant: tenantService in the provider, a fake in the
 // core's tests.
 type baselineTenant interface {
-	label() string                            // the tenant as configured (a GUID or a domain), for messages
-	guid(ctx context.Context) (string, error) // its GUID, what state records
+	label() string                                                                                    // the tenant as configured (a GUID or a domain), for messages
+	guid(ctx context.Context) (string, error)                                                         // its GUID, what state records
 	list(ctx context.Context, used controlsUsed) (map[string]*graph.SecureScoreControlProfile, error) // current for the controls used
 	get(ctx context.Context, id string) (*graph.SecureScoreControlProfile, error)
 	patch(ctx context.Context, id string, d controlDecision) error
@@ -72,7 +72,7 @@ func tenantOf(listing map[string]*graph.SecureScoreControlProfile) string {
 
 // warnUnavailable reports a tenant that refuses this application as a whole (see tenantUnavailable) as a
 // warning when m's tenant_unavailable is "warn", and says whether it did: the caller then keeps state as it was.
-func warnUnavailable(m *baselineModelV1, tenant string, err error, ps *problems) bool {
+func warnUnavailable(m *baselineModelV1, tenant string, err error, ps *diagnostics) bool {
 	if m == nil || m.TenantUnavailable.Value != tenantUnavailableWarn {
 		return false
 	}
@@ -88,7 +88,7 @@ func warnUnavailable(m *baselineModelV1, tenant string, err error, ps *problems)
 }
 
 // mismatchedTenant is the error for an answer from another tenant than the baseline's.
-func mismatchedTenant(ps *problems, want, got, asked string) {
+func mismatchedTenant(ps *diagnostics, want, got, asked string) {
 	ps.addError("Baseline answered by another tenant",
 		fmt.Sprintf("The baseline's state is of tenant %q, but Microsoft Graph answered for tenant %q when asked for tenant %q. "+
 			"Terraform state was not changed. A baseline never moves to another tenant silently: to manage another tenant, set "+

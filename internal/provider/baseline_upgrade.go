@@ -38,7 +38,7 @@ func (s *baselineServer) UpgradeResourceState(_ context.Context, req *tfprotov6.
 	if req.Version == 0 {
 		upgradeBaselineV0(m)
 	}
-	var ps problems
+	var ps diagnostics
 	resp.UpgradedState = encodeOrReport(m, &ps)
 	resp.Diagnostics = ps.proto()
 	return resp, nil
@@ -49,12 +49,7 @@ func (s *baselineServer) UpgradeResourceState(_ context.Context, req *tfprotov6.
 // decisions from before the baseline are not known: null in prior_decisions, which restore leaves as they are.
 func upgradeBaselineV0(m *baselineModelV1) {
 	m.TenantID = m.ID
-	switch {
-	case m.ResetOnDestroy.isSet() && !m.ResetOnDestroy.Value:
-		m.OnDestroy = some(onDestroyKeep)
-	default:
-		m.OnDestroy = some(onDestroyReset)
-	}
+	m.OnDestroy = some(onDestroyForReset(!m.ResetOnDestroy.isSet() || m.ResetOnDestroy.Value))
 	m.ResetOnDestroy = nullValue[bool]()
 	priors := map[string]*controlDecision{}
 	for id := range m.managed() {
@@ -64,10 +59,9 @@ func upgradeBaselineV0(m *baselineModelV1) {
 	m.setDefaults(m) // the attributes version 0 did not have
 }
 
-// UpgradeResourceIdentity is never due: the resource has no identity.
-func (s *baselineServer) UpgradeResourceIdentity(context.Context, *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
-	return &tfprotov6.UpgradeResourceIdentityResponse{Diagnostics: errorDiagnostics("Unable to upgrade the baseline's identity",
-		"securescore_baseline has no resource identity, so there is no identity to upgrade; this is a fault of the caller.")}, nil
+// UpgradeResourceIdentity: the identity has one version so far (baseline_identity.go).
+func (s *baselineServer) UpgradeResourceIdentity(_ context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
+	return baselineIdentity.upgrade(req, "baseline"), nil
 }
 
 // MoveResourceState: a baseline takes no state moved from another resource type.

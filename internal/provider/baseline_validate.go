@@ -4,16 +4,15 @@ import "fmt"
 
 // validateBaseline checks a configuration beyond what its types say (Terraform checks those, and required
 // attributes at the top level). Values not known yet are checked once they are.
-func validateBaseline(config *baselineModelV1) problems {
-	var ps problems
+func validateBaseline(config *baselineModelV1) diagnostics {
+	var ps diagnostics
 	for _, f := range baselineFields {
 		if f.validate != nil {
 			f.validate(config, &ps)
 		}
 	}
 	if !config.OnDestroy.Null && !config.ResetOnDestroy.Null {
-		ps.addAttrError(attribute("reset_on_destroy"), "Conflicting on_destroy and reset_on_destroy",
-			"reset_on_destroy is the deprecated form of on_destroy (true is \"reset\", false is \"keep\"); set only on_destroy.")
+		conflictingResetOnDestroy(&ps)
 	}
 	if config.Controls.isSet() {
 		for _, id := range sortedKeys(config.Controls.Value) {
@@ -24,7 +23,7 @@ func validateBaseline(config *baselineModelV1) problems {
 }
 
 // validateControl checks one element of controls; an element not known yet is checked at apply's plan.
-func validateControl(id string, c baselineControl, ps *problems) {
+func validateControl(id string, c baselineControl, ps *diagnostics) {
 	p := attribute("controls").key(id)
 	switch {
 	case id == "":

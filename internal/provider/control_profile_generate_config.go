@@ -8,23 +8,23 @@ import (
 )
 
 // GenerateResourceConfig answers `terraform plan -generate-config-out` after an import: the configuration is
-// the imported state without the attributes only the service sets, as the framework generates it for its own
-// resources (it announces the capability for the whole provider).
-func (s *controlProfileServer) GenerateResourceConfig(ctx context.Context, req *tfprotov6.GenerateResourceConfigRequest) (*tfprotov6.GenerateResourceConfigResponse, error) {
+// the imported state without what only the resource or the service sets (and without deprecated attributes), as
+// the framework generates it for its own resources (it announces the capability for the whole provider).
+func (s *controlProfileServer) GenerateResourceConfig(_ context.Context, req *tfprotov6.GenerateResourceConfigRequest) (*tfprotov6.GenerateResourceConfigResponse, error) {
 	resp := &tfprotov6.GenerateResourceConfigResponse{}
-	var m controlProfileResourceModelV1
-	null, err := decodeControlProfile(ctx, req.State, &m)
+	var m controlProfileResourceModelV2
+	var diags diagnostics
+	null, err := controlProfileAttributes.decode(req.State, &m)
 	if err == nil && null {
 		err = errNoState
 	}
 	if err != nil {
-		resp.Diagnostics = errorDiagnostics("Unable to generate the control profile's configuration", err.Error())
-		return resp, nil
+		diags.AddError("Unable to generate the control profile's configuration", err.Error())
+	} else {
+		controlProfileAttributes.setEach(&m, notConfigurable, valueNull)
+		resp.Config = s.encode(&m, &diags, nil)
 	}
-	m.setEach(readOnly, nil)
-	if resp.Config, err = m.toDynamicValue(ctx); err != nil {
-		resp.Diagnostics = errorDiagnostics("Unable to generate the control profile's configuration", err.Error())
-	}
+	resp.Diagnostics = diags.proto()
 	return resp, nil
 }
 

@@ -92,10 +92,13 @@ func TestControlPlanWarnings(t *testing.T) {
 	env := newAccEnv(t, emulator.Config{})
 	env.needsEmulator(t)
 	snap := newControlProfileSnapshot(stallClient(t, env))
+	tenant := liveTenant{tenant: &tenantData{profiles: snap}}
 	summaries := func(id string) string {
+		var diags diagnostics
+		controlPlanWarnings(context.Background(), id, tenant, &diags)
 		var out []string
-		for _, d := range controlPlanWarnings(context.Background(), id, snap) {
-			out = append(out, d.Summary()+": "+d.Detail())
+		for _, d := range diags {
+			out = append(out, d.summary+": "+d.detail)
 		}
 		return strings.Join(out, "\n")
 	}
@@ -116,7 +119,8 @@ func TestControlPlanWarnings(t *testing.T) {
 	if got := summaries("AdminMFAV2"); got != "" {
 		t.Errorf("AdminMFAV2 warned: %q", got)
 	}
-	if got := controlPlanWarnings(context.Background(), "scid_2010", nil); len(got) != 1 {
-		t.Errorf("unconfigured provider: %v", got)
+	var unconfigured diagnostics
+	if controlPlanWarnings(context.Background(), "scid_2010", nil, &unconfigured); len(unconfigured) != 1 {
+		t.Errorf("unconfigured provider: %v", unconfigured)
 	}
 }

@@ -31,9 +31,11 @@ const (
 )
 
 // controlProfileSelect trims the listed profiles to what the resources store (azureTenantId is the id of
-// securescore_baseline; deprecated feeds plan warnings), so a list of hundreds of controls decodes in about the time of one GET. A service that
-// ignores $select sends whole profiles, which decode the same way.
-var controlProfileSelect = []string{"id", "azureTenantId", "controlStateUpdates", "vendorInformation", "deprecated"}
+// securescore_baseline; deprecated feeds plan warnings) and what `terraform query` shows and filters on (title,
+// service, controlCategory: short strings), so a list of hundreds of controls decodes in about the time of one GET.
+// A service that ignores $select sends whole profiles, which decode the same way.
+var controlProfileSelect = []string{"id", "azureTenantId", "controlStateUpdates", "vendorInformation", "deprecated",
+	"title", "service", "controlCategory"}
 
 // controlProfileReader is what the snapshot needs from the Graph client.
 type controlProfileReader interface {

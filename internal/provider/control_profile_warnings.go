@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
@@ -23,10 +22,9 @@ func isDefenderControl(id string) bool {
 
 // controlPlanWarnings warns, at plan, about controls this resource cannot usefully manage: Defender for Endpoint
 // controls (refused by the API) and deprecated controls (no longer counted in the score).
-func controlPlanWarnings(ctx context.Context, id string, profiles *controlProfileSnapshot) diag.Diagnostics {
-	var diags diag.Diagnostics
+func controlPlanWarnings(ctx context.Context, id string, t profileTenant, diags *diagnostics) {
 	if id == "" {
-		return diags
+		return
 	}
 	if isDefenderControl(id) {
 		diags.AddWarning("Microsoft Defender for Endpoint control",
@@ -36,15 +34,17 @@ func controlPlanWarnings(ctx context.Context, id string, profiles *controlProfil
 	}
 	// What the refresh before this plan read; no request of its own, so a plan costs what it did (a control
 	// being created is warned about when its PATCH answers).
-	if deprecated, ok := profiles.deprecated(id); ok && deprecated {
-		addDeprecatedWarning(&diags, id)
+	if t == nil { // the provider is not configured: nothing was read
+		return
+	}
+	if deprecated, ok := t.deprecated(id); ok && deprecated {
+		addDeprecatedWarning(diags, id)
 	} else if !ok {
 		tflog.Debug(ctx, "Not known at plan whether the control is deprecated (not read yet)", map[string]any{"id": id})
 	}
-	return diags
 }
 
-func addDeprecatedWarning(diags *diag.Diagnostics, id string) {
+func addDeprecatedWarning(diags *diagnostics, id string) {
 	diags.AddWarning("Deprecated control",
 		fmt.Sprintf("Control %q is deprecated: it no longer counts in the secure score, so its state changes nothing in the "+
 			"score. Consider removing it from the configuration.", id))

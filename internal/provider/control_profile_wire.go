@@ -2,107 +2,76 @@ package provider
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"unicode/utf8"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/vmihailenco/msgpack/v5"
 	"github.com/vmihailenco/msgpack/v5/msgpcode"
 )
 
-// A no-op plan or refresh of N control profiles decodes and encodes each instance's value about eight times
-// (UpgradeResourceState, ReadResource, PlanResourceChange). Through tftypes each of those builds a tree of
-// values and attribute paths; at N=1000 that was about two thirds of the provider's CPU. The value's shape is
-// fixed and flat (strings, one bool, two objects of strings), so known and null values are read and written
-// here straight between the wire and the model. Anything else (an unknown value, a shape this code does not
-// expect) returns errNotFlat and the caller takes the general tftypes path, which also words the errors.
+// The wire codecs of an attributeTable: msgpack (what Terraform sends and receives), state JSON (what
+// UpgradeResourceState reads) and tftypes (the general path). A no-op plan or refresh of N control profiles
+// decodes and encodes each instance's value about eight times; through tftypes each of those builds a tree of
+// values and attribute paths, which was about two thirds of the provider's CPU at N=1000. The value's shape is
+// fixed and shallow (strings, bools, objects of strings), so the table reads and writes it straight between the
+// bytes and the model, the same bytes tftypes writes (TestControlProfileWireMatchesTFTypes). What the flat
+// readers do not take (a shape they do not expect, a JSON DynamicValue) returns errNotFlat, and the caller takes
+// the general tftypes path, which also words the errors.
 
-var errNotFlat = errors.New("not a known flat control profile value")
+var errNotFlat = errors.New("not a flat value of the resource's type")
 
-// controlProfileFieldOrder is the positions in fields() sorted by attribute name, the order tftypes writes an
-// object's attributes in; controlProfileFieldAt finds a position by name.
-var controlProfileFieldOrder, controlProfileFieldAt = func() ([]int, map[string]int) {
-	var m controlProfileResourceModelV1
-	at := map[string]int{}
-	for i, f := range m.fields() {
-		at[f.name] = i
-	}
-	order := make([]int, 0, len(at))
-	for _, name := range sortedKeys(at) {
-		order = append(order, at[name])
-	}
-	return order, at
-}()
+// msgpackUnknownValue is how Terraform writes an unknown value: extension 0 with one zero byte.
+var msgpackUnknownValue = []byte{msgpcode.FixExt1, 0, 0}
 
-// encodeControlProfileWire writes m as msgpack of controlProfileResourceType, byte for byte what
-// tfprotov6.NewDynamicValue writes, or returns errNotFlat.
-func encodeControlProfileWire(m *controlProfileResourceModelV1) ([]byte, error) {
-	fields := m.fields()
+// encodeMsgpack writes m as msgpack of t's type, byte for byte what tfprotov6.NewDynamicValue writes.
+func (t *attributeTable[M]) encodeMsgpack(m *M) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := msgpack.NewEncoder(&buf)
-	if err := enc.EncodeMapLen(len(fields)); err != nil {
+	if err := encodeAttributes(enc, t.attrs, m); err != nil {
 		return nil, err
-	}
-	for _, i := range controlProfileFieldOrder {
-		if err := enc.EncodeString(fields[i].name); err != nil {
-			return nil, err
-		}
-		if err := encodeFlatValue(enc, fields[i].get()); err != nil {
-			return nil, err
-		}
 	}
 	return buf.Bytes(), nil
 }
 
-func encodeFlatValue(enc *msgpack.Encoder, v attr.Value) error {
-	if v == nil || v.IsUnknown() {
-		return errNotFlat
-	}
-	if v.IsNull() {
-		return enc.EncodeNil()
-	}
-	switch v := v.(type) {
-	case types.String:
-		return enc.EncodeString(v.ValueString())
-	case types.Bool:
-		return enc.EncodeBool(v.ValueBool())
-	case timeouts.Value:
-		return encodeFlatObject(enc, v.Object)
-	case types.Object:
-		return encodeFlatObject(enc, v)
-	}
-	return errNotFlat
-}
-
-func encodeFlatObject(enc *msgpack.Encoder, o types.Object) error {
-	attrs := o.Attributes()
-	names := sortedKeys(o.AttributeTypes(context.Background()))
-	if err := enc.EncodeMapLen(len(names)); err != nil {
+func encodeAttributes[M any](enc *msgpack.Encoder, attrs []tableAttr[M], m *M) error {
+	if err := enc.EncodeMapLen(len(attrs)); err != nil {
 		return err
 	}
-	for _, name := range names {
-		s, ok := attrs[name].(types.String)
-		if !ok {
-			return errNotFlat
-		}
-		if err := enc.EncodeString(name); err != nil {
+	for i := range attrs {
+		if err := enc.EncodeString(attrs[i].name); err != nil {
 			return err
 		}
-		if err := encodeFlatValue(enc, s); err != nil {
+		if err := attrs[i].encodeMsgpack(enc, m); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// decodeControlProfileWire reads msgpack of controlProfileResourceType into m, or returns errNotFlat with m
-// possibly half set (the caller decodes it again in full).
-func decodeControlProfileWire(b []byte, m *controlProfileResourceModelV1) (null bool, err error) {
+func (a *tableAttr[M]) encodeMsgpack(enc *msgpack.Encoder, m *M) error {
+	switch a.state(m) {
+	case valueNull:
+		return enc.EncodeNil()
+	case valueUnknown:
+		_, err := enc.Writer().Write(msgpackUnknownValue)
+		return err
+	}
+	switch {
+	case a.str != nil:
+		return enc.EncodeString(a.str(m).v)
+	case a.flag != nil:
+		return enc.EncodeBool(a.flag(m).v)
+	}
+	return encodeAttributes(enc, a.attrs, m)
+}
+
+// decodeMsgpack reads msgpack of t's type into m (which it sets whole), and reports whether the value itself is
+// null. On errNotFlat m may be half set.
+func (t *attributeTable[M]) decodeMsgpack(b []byte, m *M) (null bool, err error) {
 	r := bytes.NewReader(b)
 	dec := msgpack.NewDecoder(r) // a bytes.Reader is read directly, unbuffered, so r.Len() is what is left
 	code, err := dec.PeekCode()
@@ -112,166 +81,365 @@ func decodeControlProfileWire(b []byte, m *controlProfileResourceModelV1) (null 
 	if code == msgpcode.Nil {
 		return true, nil
 	}
-	n, err := dec.DecodeMapLen()
-	if err != nil || n != len(controlProfileFieldOrder) {
-		return false, errNotFlat
-	}
-	fields := m.fields()
-	seen := 0
-	for range n {
-		name, err := dec.DecodeString()
-		if err != nil {
-			return false, errNotFlat
-		}
-		i, ok := controlProfileFieldAt[name]
-		if !ok {
-			return false, errNotFlat
-		}
-		v, err := decodeFlatValue(dec, fields[i].typ)
-		if err != nil || !fields[i].set(v) {
-			return false, errNotFlat
-		}
-		seen++
-	}
-	if seen != len(fields) || r.Len() != 0 {
+	if err := decodeAttributes(dec, t.attrs, m); err != nil || r.Len() != 0 {
 		return false, errNotFlat
 	}
 	return false, nil
 }
 
-func decodeFlatValue(dec *msgpack.Decoder, typ attr.Type) (attr.Value, error) {
-	code, err := dec.PeekCode()
-	if err != nil {
-		return nil, err
-	}
-	null := code == msgpcode.Nil
-	if null {
-		if err := dec.DecodeNil(); err != nil {
-			return nil, err
-		}
-	}
-	switch t := typ.(type) {
-	case basetypes.StringType:
-		if null {
-			return types.StringNull(), nil
-		}
-		s, err := decodeFlatString(dec, code)
-		return types.StringValue(s), err
-	case basetypes.BoolType:
-		if null {
-			return types.BoolNull(), nil
-		}
-		if code != msgpcode.True && code != msgpcode.False {
-			return nil, errNotFlat
-		}
-		b, err := dec.DecodeBool()
-		return types.BoolValue(b), err
-	case timeouts.Type:
-		o, err := decodeFlatObject(dec, t.ObjectType, null)
-		return timeouts.Value{Object: o}, err
-	case types.ObjectType:
-		return decodeFlatObject(dec, t, null)
-	}
-	return nil, errNotFlat
-}
-
-// decodeFlatString reads a string, refusing anything else (msgpack's DecodeString also takes nil).
-func decodeFlatString(dec *msgpack.Decoder, code byte) (string, error) {
-	if !msgpcode.IsString(code) {
-		return "", errNotFlat
-	}
-	return dec.DecodeString()
-}
-
-func decodeFlatObject(dec *msgpack.Decoder, t types.ObjectType, null bool) (types.Object, error) {
-	if null {
-		return types.ObjectNull(t.AttrTypes), nil
-	}
+// decodeAttributes reads an object holding exactly attrs, in any order, as tftypes requires.
+func decodeAttributes[M any](dec *msgpack.Decoder, attrs []tableAttr[M], m *M) error {
 	n, err := dec.DecodeMapLen()
-	if err != nil || n != len(t.AttrTypes) {
-		return types.Object{}, errNotFlat
+	if err != nil || n != len(attrs) || n > 64 {
+		return errNotFlat
 	}
-	attrs := make(map[string]attr.Value, n)
+	var seen uint64
 	for range n {
 		name, err := dec.DecodeString()
 		if err != nil {
-			return types.Object{}, errNotFlat
+			return errNotFlat
 		}
-		if _, ok := t.AttrTypes[name]; !ok {
-			return types.Object{}, errNotFlat
+		i := indexOf(attrs, name)
+		if i < 0 || seen&(1<<i) != 0 {
+			return errNotFlat
 		}
-		v, err := decodeFlatValue(dec, types.StringType)
-		if err != nil {
-			return types.Object{}, errNotFlat
+		seen |= 1 << i
+		if err := attrs[i].decodeMsgpack(dec, m); err != nil {
+			return errNotFlat
 		}
-		attrs[name] = v
 	}
-	o, diags := types.ObjectValue(t.AttrTypes, attrs)
-	if diags.HasError() {
-		return types.Object{}, errNotFlat
-	}
-	return o, nil
+	return nil
 }
 
-// controlProfileStateJSON is schema version 1's state as Terraform stores it. Attributes it does not name are
-// ignored, as UpgradeResourceState's general path does (IgnoreUndefinedAttributes).
-type controlProfileStateJSON struct {
-	ID                *string             `json:"id"`
-	ControlID         *string             `json:"control_id"`
-	State             *string             `json:"state"`
-	AssignedTo        *string             `json:"assigned_to"`
-	Comment           *string             `json:"comment"`
-	VendorInformation *map[string]*string `json:"vendor_information"`
-	ResetOnDestroy    *bool               `json:"reset_on_destroy"`
-	Timeouts          *map[string]*string `json:"timeouts"`
-	UpdatedBy         *string             `json:"updated_by"`
-	UpdatedDateTime   *string             `json:"updated_date_time"`
+func indexOf[M any](attrs []tableAttr[M], name string) int {
+	for i := range attrs {
+		if attrs[i].name == name {
+			return i
+		}
+	}
+	return -1
 }
 
-// upgradeControlProfileStateWire reads version 1 state JSON straight into the wire value, or returns
-// errNotFlat (a value this reading would get wrong; the general path reads it and words any error).
-func upgradeControlProfileStateWire(raw *tfprotov6.RawState) (*tfprotov6.DynamicValue, error) {
-	if raw == nil || raw.JSON == nil || raw.Flatmap != nil {
-		return nil, errNotFlat
+func (a *tableAttr[M]) decodeMsgpack(dec *msgpack.Decoder, m *M) error {
+	code, err := dec.PeekCode()
+	if err != nil {
+		return err
 	}
-	var s controlProfileStateJSON
-	if err := json.Unmarshal(raw.JSON, &s); err != nil || bytes.Equal(bytes.TrimSpace(raw.JSON), []byte("null")) {
-		return nil, errNotFlat
-	}
-	str := func(p *string) types.String {
-		if p == nil {
-			return types.StringNull()
+	switch {
+	case msgpcode.IsExt(code): // as tftypes and go-cty: every extension is an unknown value (refinements dropped)
+		a.setState(m, valueUnknown)
+		return dec.Skip()
+	case code == msgpcode.Nil:
+		a.setState(m, valueNull)
+		return dec.Skip()
+	case a.str != nil:
+		if !msgpcode.IsString(code) { // DecodeString also takes nil and bytes
+			return errNotFlat
 		}
-		return types.StringValue(*p)
-	}
-	obj := func(p *map[string]*string, t types.ObjectType) (types.Object, bool) {
-		if p == nil {
-			return types.ObjectNull(t.AttrTypes), true
+		s, err := dec.DecodeString()
+		*a.str(m) = tfKnown(s)
+		return err
+	case a.flag != nil:
+		if code != msgpcode.True && code != msgpcode.False {
+			return errNotFlat
 		}
-		attrs := make(map[string]attr.Value, len(t.AttrTypes))
-		for name := range t.AttrTypes {
-			attrs[name] = str((*p)[name])
+		b, err := dec.DecodeBool()
+		*a.flag(m) = tfKnown(b)
+		return err
+	}
+	*a.object(m) = valueKnown
+	return decodeAttributes(dec, a.attrs, m)
+}
+
+// decodeStateJSON reads state JSON of t's type, as Terraform stores it, into m, which the caller passes zero:
+// attributes the JSON lacks stay null, and attributes t does not have are ignored, as the general path's
+// IgnoreUndefinedAttributes does. errNotFlat for anything else (the general path reads it and words the error).
+func (t *attributeTable[M]) decodeStateJSON(b []byte, m *M) error {
+	s := jsonScanner{b: b}
+	if err := decodeJSONAttributes(&s, t.attrs, m); err != nil {
+		return err
+	}
+	if s.skipSpace(); s.i != len(s.b) {
+		return errNotFlat
+	}
+	return nil
+}
+
+func decodeJSONAttributes[M any](s *jsonScanner, attrs []tableAttr[M], m *M) error {
+	if !s.consume('{') {
+		return errNotFlat
+	}
+	if s.consume('}') {
+		return nil
+	}
+	for {
+		name, ok := s.str()
+		if !ok || !s.consume(':') {
+			return errNotFlat
 		}
-		o, diags := types.ObjectValue(t.AttrTypes, attrs)
-		return o, !diags.HasError()
+		if i := indexOf(attrs, name); i >= 0 {
+			if err := attrs[i].decodeJSON(s, m); err != nil {
+				return err
+			}
+		} else if !s.skipValue() {
+			return errNotFlat
+		}
+		if s.consume('}') {
+			return nil
+		}
+		if !s.consume(',') {
+			return errNotFlat
+		}
 	}
-	m := controlProfileResourceModelV1{ID: str(s.ID), ControlID: str(s.ControlID), State: str(s.State),
-		AssignedTo: str(s.AssignedTo), Comment: str(s.Comment), UpdatedBy: str(s.UpdatedBy), UpdatedDateTime: str(s.UpdatedDateTime),
-		ResetOnDestroy: types.BoolNull()}
-	if s.ResetOnDestroy != nil {
-		m.ResetOnDestroy = types.BoolValue(*s.ResetOnDestroy)
+}
+
+func (a *tableAttr[M]) decodeJSON(s *jsonScanner, m *M) error {
+	if s.literal("null") {
+		a.setState(m, valueNull)
+		return nil
 	}
-	var ok1, ok2 bool
-	m.VendorInformation, ok1 = obj(s.VendorInformation, vendorInformationType)
-	var to types.Object
-	to, ok2 = obj(s.Timeouts, profileTimeoutsType.ObjectType)
-	m.Timeouts = timeouts.Value{Object: to}
-	if !ok1 || !ok2 {
-		return nil, errNotFlat
+	switch {
+	case a.str != nil:
+		v, ok := s.str()
+		if !ok {
+			return errNotFlat
+		}
+		*a.str(m) = tfKnown(v)
+	case a.flag != nil:
+		switch {
+		case s.literal("true"):
+			*a.flag(m) = tfKnown(true)
+		case s.literal("false"):
+			*a.flag(m) = tfKnown(false)
+		default:
+			return errNotFlat
+		}
+	default:
+		*a.object(m) = valueKnown
+		return decodeJSONAttributes(s, a.attrs, m)
 	}
-	b, err := encodeControlProfileWire(&m)
+	return nil
+}
+
+// jsonScanner reads the few JSON forms state of a flat type holds; anything it does not expect makes a reader
+// return false.
+type jsonScanner struct {
+	b []byte
+	i int
+}
+
+func (s *jsonScanner) skipSpace() {
+	for s.i < len(s.b) && (s.b[s.i] == ' ' || s.b[s.i] == '\t' || s.b[s.i] == '\n' || s.b[s.i] == '\r') {
+		s.i++
+	}
+}
+
+// consume reads c, after any space.
+func (s *jsonScanner) consume(c byte) bool {
+	s.skipSpace()
+	if s.i < len(s.b) && s.b[s.i] == c {
+		s.i++
+		return true
+	}
+	return false
+}
+
+// literal reads lit (null, true, false), after any space.
+func (s *jsonScanner) literal(lit string) bool {
+	s.skipSpace()
+	if !bytes.HasPrefix(s.b[s.i:], []byte(lit)) {
+		return false
+	}
+	s.i += len(lit)
+	return true
+}
+
+// str reads a string. Strings with escapes or invalid UTF-8 are rare in state; encoding/json reads those.
+func (s *jsonScanner) str() (string, bool) {
+	s.skipSpace()
+	if s.i >= len(s.b) || s.b[s.i] != '"' {
+		return "", false
+	}
+	start, plain := s.i, true
+	for s.i++; s.i < len(s.b); s.i++ {
+		switch c := s.b[s.i]; {
+		case c == '\\':
+			plain = false
+			s.i++ // the escaped character cannot end the string
+		case c < 0x20:
+			return "", false
+		case c == '"':
+			s.i++
+			raw := s.b[start+1 : s.i-1]
+			if plain && utf8.Valid(raw) {
+				return string(raw), true
+			}
+			var out string
+			return out, json.Unmarshal(s.b[start:s.i], &out) == nil
+		}
+	}
+	return "", false
+}
+
+// skipValue reads any JSON value: an attribute this build does not know.
+func (s *jsonScanner) skipValue() bool {
+	s.skipSpace()
+	if s.i >= len(s.b) {
+		return false
+	}
+	switch s.b[s.i] {
+	case '"':
+		_, ok := s.str()
+		return ok
+	case '{', '[':
+		end := byte('}')
+		if s.b[s.i] == '[' {
+			end = ']'
+		}
+		s.i++
+		if s.consume(end) {
+			return true
+		}
+		for {
+			if end == '}' {
+				if _, ok := s.str(); !ok || !s.consume(':') {
+					return false
+				}
+			}
+			if !s.skipValue() {
+				return false
+			}
+			if s.consume(end) {
+				return true
+			}
+			if !s.consume(',') {
+				return false
+			}
+		}
+	}
+	start := s.i // a number or a literal
+	for s.i < len(s.b) && bytes.IndexByte([]byte("+-.0123456789Eaeflnrstu"), s.b[s.i]) >= 0 {
+		s.i++
+	}
+	return s.i > start
+}
+
+// fromTerraform reads a tftypes value of t's type into m, and reports whether the value itself is null.
+func (t *attributeTable[M]) fromTerraform(v tftypes.Value, m *M) (null bool, err error) {
+	if v.IsNull() {
+		return true, nil
+	}
+	if !v.IsKnown() {
+		return false, errors.New("the whole resource value is unknown")
+	}
+	return false, fromTerraformAttributes(v, t.attrs, m)
+}
+
+func fromTerraformAttributes[M any](v tftypes.Value, attrs []tableAttr[M], m *M) error {
+	var vals map[string]tftypes.Value
+	if err := v.As(&vals); err != nil {
+		return err
+	}
+	for i := range attrs {
+		a := &attrs[i]
+		av, ok := vals[a.name]
+		if !ok {
+			return fmt.Errorf("%s: missing", a.name)
+		}
+		if err := a.fromTerraform(av, m); err != nil {
+			return fmt.Errorf("%s: %w", a.name, err)
+		}
+	}
+	return nil
+}
+
+func (a *tableAttr[M]) fromTerraform(v tftypes.Value, m *M) error {
+	switch {
+	case !v.IsKnown():
+		a.setState(m, valueUnknown)
+		return nil
+	case v.IsNull():
+		a.setState(m, valueNull)
+		return nil
+	case a.str != nil:
+		var s string
+		err := v.As(&s)
+		*a.str(m) = tfKnown(s)
+		return err
+	case a.flag != nil:
+		var b bool
+		err := v.As(&b)
+		*a.flag(m) = tfKnown(b)
+		return err
+	}
+	*a.object(m) = valueKnown
+	return fromTerraformAttributes(v, a.attrs, m)
+}
+
+// toTerraform is m as a tftypes value of t's type.
+func (t *attributeTable[M]) toTerraform(m *M) tftypes.Value {
+	return toTerraformObject(t.typ, t.attrs, m)
+}
+
+func toTerraformObject[M any](typ tftypes.Object, attrs []tableAttr[M], m *M) tftypes.Value {
+	vals := make(map[string]tftypes.Value, len(attrs))
+	for i := range attrs {
+		vals[attrs[i].name] = attrs[i].toTerraform(m)
+	}
+	return tftypes.NewValue(typ, vals)
+}
+
+func (a *tableAttr[M]) toTerraform(m *M) tftypes.Value {
+	typ := a.tfType()
+	switch a.state(m) {
+	case valueNull:
+		return tftypes.NewValue(typ, nil)
+	case valueUnknown:
+		return tftypes.NewValue(typ, tftypes.UnknownValue)
+	}
+	switch {
+	case a.str != nil:
+		return tftypes.NewValue(typ, a.str(m).v)
+	case a.flag != nil:
+		return tftypes.NewValue(typ, a.flag(m).v)
+	}
+	return toTerraformObject(typ.(tftypes.Object), a.attrs, m) //nolint:forcetypeassert // tfType of an object
+}
+
+// decode reads a wire value into m and reports whether the value itself is null (a resource that does not exist
+// yet, or is being destroyed).
+func (t *attributeTable[M]) decode(dv *tfprotov6.DynamicValue, m *M) (null bool, err error) {
+	if dv == nil {
+		return true, nil
+	}
+	if dv.MsgPack != nil && dv.JSON == nil {
+		var flat M
+		if null, err := t.decodeMsgpack(dv.MsgPack, &flat); err == nil {
+			*m = flat
+			return null, nil
+		}
+	}
+	v, err := dv.Unmarshal(t.typ)
+	if err != nil {
+		return false, err
+	}
+	var general M
+	if null, err = t.fromTerraform(v, &general); err == nil {
+		*m = general
+	}
+	return null, err
+}
+
+// encode is m as a wire value.
+func (t *attributeTable[M]) encode(m *M) (*tfprotov6.DynamicValue, error) {
+	b, err := t.encodeMsgpack(m)
 	if err != nil {
 		return nil, err
 	}
 	return &tfprotov6.DynamicValue{MsgPack: b}, nil
+}
+
+// null is the wire value of a resource that does not exist (after destroy, or a failed create).
+func (t *attributeTable[M]) null() *tfprotov6.DynamicValue {
+	return &tfprotov6.DynamicValue{MsgPack: []byte{msgpcode.Nil}}
 }

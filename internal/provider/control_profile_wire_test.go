@@ -2,174 +2,142 @@ package provider
 
 import (
 	"bytes"
-	"context"
-	"encoding/json"
 	"errors"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// randomControlProfileModel has every field null or known, at random, with strings that msgpack encodes in each
-// of its string forms (fixstr, str8, str16) and non-ASCII text.
-func randomControlProfileModel(r *rand.Rand) controlProfileResourceModelV1 {
-	str := func() types.String {
-		switch r.IntN(5) {
+// randomModel sets every attribute of m that attrs lists, at any depth, to null, known or (with unknowns)
+// unknown at random, with strings in each of msgpack's string forms (fixstr, str8, str16), non-ASCII text and
+// JSON escapes. It is the test generator of every table: a new attribute is generated because it is in the table.
+func randomModel[M any](attrs []tableAttr[M], m *M, r *rand.Rand, unknowns bool) {
+	for i := range attrs {
+		a := &attrs[i]
+		switch r.IntN(4) {
 		case 0:
-			return types.StringNull()
+			a.setState(m, valueNull)
+			continue
 		case 1:
-			return types.StringValue("")
-		case 2:
-			return types.StringValue("ThirdParty ✓ Überprüft")
-		case 3:
-			return types.StringValue(string(bytes.Repeat([]byte("a"), 40+r.IntN(300))))
+			if unknowns {
+				a.setState(m, valueUnknown)
+				continue
+			}
 		}
-		return types.StringValue(string(bytes.Repeat([]byte("x"), 70000)))
-	}
-	obj := func(t types.ObjectType) types.Object {
-		if r.IntN(3) == 0 {
-			return types.ObjectNull(t.AttrTypes)
+		switch {
+		case a.str != nil:
+			*a.str(m) = tfKnown(randomString(r))
+		case a.flag != nil:
+			*a.flag(m) = tfKnown(r.IntN(2) == 0)
+		default:
+			*a.object(m) = valueKnown
+			randomModel(a.attrs, m, r, unknowns)
 		}
-		attrs := map[string]attr.Value{}
-		for name := range t.AttrTypes {
-			attrs[name] = str()
-		}
-		return types.ObjectValueMust(t.AttrTypes, attrs)
 	}
-	m := controlProfileResourceModelV1{ID: str(), ControlID: str(), State: str(), AssignedTo: str(), Comment: str(),
-		VendorInformation: obj(vendorInformationType), Timeouts: timeouts.Value{Object: obj(profileTimeoutsType.ObjectType)},
-		UpdatedBy: str(), UpdatedDateTime: str(), ResetOnDestroy: types.BoolNull()}
-	if r.IntN(3) > 0 {
-		m.ResetOnDestroy = types.BoolValue(r.IntN(2) == 0)
-	}
-	return m
 }
 
-// modelsEqual compares every field of two models.
-func modelsEqual(t *testing.T, what string, got, want *controlProfileResourceModelV1) {
+func randomString(r *rand.Rand) string {
+	switch r.IntN(6) {
+	case 0:
+		return ""
+	case 1:
+		return "ThirdParty ✓ Überprüft"
+	case 2:
+		return `a "quoted" \ back\slash	tab` + "\u2028"
+	case 3:
+		return strings.Repeat("a", 40+r.IntN(300))
+	case 4:
+		return "AdminMFAV2"
+	}
+	return strings.Repeat("x", 70000)
+}
+
+// checkWireRoundTrip proves a table's codecs against tftypes on random models: the flat encoder writes exactly
+// the bytes tftypes writes, and the flat and general decoders and the state JSON reader all read them back.
+func checkWireRoundTrip[M comparable](t *testing.T, table *attributeTable[M], seed uint64) {
 	t.Helper()
-	wf := want.fields()
-	for i, f := range got.fields() {
-		if !f.get().Equal(wf[i].get()) {
-			t.Errorf("%s: %s = %v, want %v", what, f.name, f.get(), wf[i].get())
-		}
-	}
-}
-
-// The flat codec writes exactly the bytes tftypes writes, and reads them back to the same model as the
-// general path.
-func TestControlProfileWireMatchesTFTypes(t *testing.T) {
-	ctx := context.Background()
-	r := rand.New(rand.NewPCG(1, 2))
-	for i := range 500 {
-		m := randomControlProfileModel(r)
-		fast, err := encodeControlProfileWire(&m)
+	r := rand.New(rand.NewPCG(seed, 2))
+	for i := range 300 {
+		var m M
+		unknowns := i%2 == 0
+		randomModel(table.attrs, &m, r, unknowns)
+		fast, err := table.encodeMsgpack(&m)
 		if err != nil {
 			t.Fatalf("#%d: flat encode: %v", i, err)
 		}
-		general, err := m.toDynamicValueGeneral(ctx)
+		general, err := tfprotov6.NewDynamicValue(table.typ, table.toTerraform(&m))
 		if err != nil {
-			t.Fatalf("#%d: general encode: %v", i, err)
+			t.Fatalf("#%d: tftypes encode: %v", i, err)
 		}
 		if !bytes.Equal(fast, general.MsgPack) {
 			t.Fatalf("#%d: flat encoding differs from tftypes'\n flat    %x\n general %x", i, fast, general.MsgPack)
 		}
-		var viaFast controlProfileResourceModelV1
-		if null, err := decodeControlProfileWire(general.MsgPack, &viaFast); err != nil || null {
-			t.Fatalf("#%d: flat decode: null=%v err=%v", i, null, err)
+		var viaFlat, viaGeneral M
+		if null, err := table.decodeMsgpack(general.MsgPack, &viaFlat); err != nil || null || viaFlat != m {
+			t.Fatalf("#%d: flat decode: null=%v err=%v\n got  %+v\n want %+v", i, null, err, viaFlat, m)
 		}
-		modelsEqual(t, "flat decode", &viaFast, &m)
-
-		// The version 1 state Terraform stores, upgraded both ways.
-		v, err := general.Unmarshal(controlProfileResourceType)
+		v, err := general.Unmarshal(table.typ)
 		if err != nil {
 			t.Fatal(err)
 		}
-		js, err := terraformJSON(v)
+		if null, err := table.fromTerraform(v, &viaGeneral); err != nil || null || viaGeneral != m {
+			t.Fatalf("#%d: general decode: null=%v err=%v", i, null, err)
+		}
+		if unknowns {
+			continue
+		}
+		js, err := terraformJSON(v) // the state Terraform stores
 		if err != nil {
 			t.Fatal(err)
 		}
-		raw := &tfprotov6.RawState{JSON: js}
-		up, err := upgradeControlProfileStateWire(raw)
-		if err != nil {
-			t.Fatalf("#%d: flat upgrade of %s: %v", i, js, err)
-		}
-		if !bytes.Equal(up.MsgPack, general.MsgPack) {
-			t.Fatalf("#%d: flat upgrade of %s differs from the state's encoding", i, js)
+		var viaJSON M
+		if err := table.decodeStateJSON(js, &viaJSON); err != nil || viaJSON != m {
+			t.Fatalf("#%d: state JSON %s: err=%v\n got  %+v\n want %+v", i, js, err, viaJSON, m)
 		}
 	}
 }
 
-// What the flat codec does not take goes the general way: unknown values (planned attributes), values of
-// another shape, and state JSON with attributes of the wrong type.
-func TestControlProfileWireFallsBack(t *testing.T) {
-	ctx := context.Background()
-	m := randomControlProfileModel(rand.New(rand.NewPCG(3, 4)))
-	m.UpdatedBy, m.ID = types.StringUnknown(), types.StringValue("AdminMFAV2")
-	if _, err := encodeControlProfileWire(&m); !errors.Is(err, errNotFlat) {
-		t.Fatalf("flat encode of an unknown value: %v, want errNotFlat", err)
-	}
-	dv, err := m.toDynamicValue(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var scratch controlProfileResourceModelV1
-	if _, err := decodeControlProfileWire(dv.MsgPack, &scratch); !errors.Is(err, errNotFlat) {
-		t.Fatalf("flat decode of an unknown value: %v, want errNotFlat", err)
-	}
-	var got controlProfileResourceModelV1
-	if null, err := decodeControlProfile(ctx, dv, &got); err != nil || null {
-		t.Fatalf("decodeControlProfile: null=%v err=%v", null, err)
-	}
-	modelsEqual(t, "general decode", &got, &m)
+func TestControlProfileWireMatchesTFTypes(t *testing.T) {
+	checkWireRoundTrip(t, controlProfileAttributes, 1)
+}
 
-	// A null resource (destroy) and a value of another type.
-	null := nullControlProfileValue()
-	if isNull, err := decodeControlProfileWire(null.MsgPack, &scratch); err != nil || !isNull {
-		t.Errorf("flat decode of a null resource: null=%v err=%v", isNull, err)
+// What the flat readers do not take goes the general way: a value of another shape, and state JSON with
+// attributes of the wrong type; a null resource is null either way.
+func TestControlProfileWireFallsBack(t *testing.T) {
+	var scratch controlProfileResourceModelV2
+	if null, err := controlProfileAttributes.decodeMsgpack(controlProfileAttributes.null().MsgPack, &scratch); err != nil || !null {
+		t.Errorf("flat decode of a null resource: null=%v err=%v", null, err)
 	}
-	other, err := tfprotov6.NewDynamicValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String}},
-		tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String}}, map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, "x")}))
+	otherType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String}}
+	other, err := tfprotov6.NewDynamicValue(otherType, tftypes.NewValue(otherType, map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, "x")}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := decodeControlProfileWire(other.MsgPack, &scratch); !errors.Is(err, errNotFlat) {
+	if _, err := controlProfileAttributes.decodeMsgpack(other.MsgPack, &scratch); !errors.Is(err, errNotFlat) {
 		t.Errorf("flat decode of another object type: %v, want errNotFlat", err)
 	}
+	if _, err := controlProfileAttributes.decode(&other, &scratch); err == nil {
+		t.Errorf("decode of another object type: no error")
+	}
 
-	// State JSON: extra attributes are ignored as the general path ignores them; a wrong type falls back, and
-	// the general path reports it.
-	extra := json.RawMessage(`{"id":"A","control_id":"A","state":"Ignored","assigned_to":null,"comment":null,` +
-		`"vendor_information":{"provider":"SecureScore","provider_version":null,"sub_provider":null,"vendor":"Microsoft","later":"x"},` +
-		`"reset_on_destroy":true,"timeouts":null,"updated_by":null,"updated_date_time":null,"added_later":[1,2]}`)
-	fast, err := upgradeControlProfileStateWire(&tfprotov6.RawState{JSON: extra})
-	if err != nil {
-		t.Fatal(err)
+	// State JSON: attributes added by a later build are skipped, whatever their JSON; wrong types fall back.
+	later := `{"id":"A","control_id":"A","state":"Ignored","assigned_to":null,"comment":"x\"y",` +
+		`"vendor_information":{"provider":"SecureScore","provider_version":null,"sub_provider":null,"vendor":"Microsoft","later":{"a":[1,2.5e3,true,null,"s"]}},` +
+		`"reset_on_destroy":true,"timeouts":null,"updated_by":null,"updated_date_time":null,"added_later":[{"k":-1}]}`
+	var m controlProfileResourceModelV2
+	if err := controlProfileAttributes.decodeStateJSON([]byte(later), &m); err != nil {
+		t.Fatalf("state with attributes added later: %v", err)
 	}
-	v, err := upgradeControlProfileState(controlProfileSchemaVersion, &tfprotov6.RawState{JSON: extra})
-	if err != nil {
-		t.Fatal(err)
+	if m.Comment.value() != `x"y` || m.VendorInformation.Vendor.value() != "Microsoft" || !m.ResetOnDestroy.knownAs(true) {
+		t.Errorf("state with attributes added later read as %+v", m)
 	}
-	general, err := tfprotov6.NewDynamicValue(controlProfileResourceType, v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(fast.MsgPack, general.MsgPack) {
-		t.Errorf("state with attributes added later: flat upgrade differs from the general one")
-	}
-	for _, bad := range []string{`{"id":"A","reset_on_destroy":"yes"}`, `{"id":1}`, `null`, `{"timeouts":{"read":5}}`} {
-		if _, err := upgradeControlProfileStateWire(&tfprotov6.RawState{JSON: []byte(bad)}); !errors.Is(err, errNotFlat) {
-			t.Errorf("flat upgrade of %s: %v, want errNotFlat", bad, err)
+	for _, bad := range []string{`{"id":"A","reset_on_destroy":"yes"}`, `{"id":1}`, `null`, `{"timeouts":{"read":5}}`, `{"id":"A"} x`, `{"id":"A"`} {
+		var m controlProfileResourceModelV2
+		if err := controlProfileAttributes.decodeStateJSON([]byte(bad), &m); !errors.Is(err, errNotFlat) {
+			t.Errorf("flat read of state %s: %v, want errNotFlat", bad, err)
 		}
-	}
-	resp, err := newControlProfileServer().UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{TypeName: controlProfileTypeName,
-		Version: controlProfileSchemaVersion, RawState: &tfprotov6.RawState{JSON: []byte(`{"id":"A","reset_on_destroy":"yes"}`)}})
-	if err != nil || len(resp.Diagnostics) == 0 {
-		t.Errorf("UpgradeResourceState of a wrongly typed state: err=%v diagnostics=%v, want the general path's error", err, resp.Diagnostics)
 	}
 }

@@ -4,13 +4,16 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-
-	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // Control states are compared without regard to case: Graph's own pages write `ignored` and `thirdParty`, tools
 // send lower camel case, and the service may answer in either spelling. Shared by every resource that sets a
 // control's state (securescore_control_profile, securescore_baseline).
+
+// Control states the service accepts; Default is the state of an untouched control.
+const controlStateDefault = "Default"
+
+var controlStates = []string{controlStateDefault, "Ignored", "ThirdParty", "Reviewed"}
 
 // isControlState reports whether s is one of the documented states (Default, Ignored, ThirdParty, Reviewed) in
 // any case.
@@ -23,23 +26,6 @@ func isControlState(s string) bool {
 	return false
 }
 
-// sameControlState reports whether a and b hold the same state (nulls and unknowns compare as values do).
-func sameControlState(a, b types.String) bool {
-	if !known(a) || !known(b) {
-		return a.Equal(b)
-	}
-	return strings.EqualFold(a.ValueString(), b.ValueString())
-}
-
-// controlStateInSpelling returns configured when it names the state the service returned (got), so state keeps the
-// configuration's spelling and no case-only diff is ever planned; otherwise got.
-func controlStateInSpelling(configured, got types.String) types.String {
-	if known(configured) && sameControlState(configured, got) {
-		return configured
-	}
-	return got
-}
-
 // portalStates are the Microsoft Secure Score portal's names of the states Graph knows, letters only, lower case.
 var portalStates = map[string]string{
 	"toaddress":                 controlStateDefault,
@@ -47,17 +33,18 @@ var portalStates = map[string]string{
 	"resolvedthroughthirdparty": "ThirdParty",
 }
 
-// checkControlState accepts a documented state in any case, and otherwise names the state most likely meant.
+// checkControlState accepts a documented state in any case, and otherwise names the state most likely meant and
+// the portal's words for them: the one check of a state for every resource that sets one.
 func checkControlState(s string) error {
 	if isControlState(s) {
 		return nil
 	}
-	msg := fmt.Sprintf("%q is not a control state: expected one of %s (any case is accepted).", s, quoted(controlStates))
+	msg := fmt.Sprintf("%q is not a control state; expected %s (any case is accepted).", s, quotedList(controlStates))
 	if st, ok := portalStates[lettersOnly(s)]; ok {
 		return errors.New(msg + fmt.Sprintf(" The portal's %q is %q.", s, st))
 	}
 	if st, ok := closest(s, controlStates); ok {
-		msg += fmt.Sprintf(" Did you mean %q?", st)
+		msg += didYouMean(st)
 	}
 	return errors.New(msg + " In the portal's words, \"Risk accepted\" is \"Ignored\" and \"Resolved through third party\" is \"ThirdParty\".")
 }

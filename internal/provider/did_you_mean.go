@@ -1,12 +1,17 @@
 package provider
 
 import (
+	"iter"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 )
 
 // What a user most likely meant by a word that is not accepted: a control id in the wrong case or with a typo,
-// a state in another spelling.
+// a state in another spelling. Two rules share one edit distance: a state is one of a few short words, so only
+// a single, unambiguous near word is offered (closest); a control id is one of hundreds of long ids, so the
+// nearest within a fifth of its length is (suggestControlID).
 
 // lettersOnly is s without spaces, punctuation and digits, in lower case.
 func lettersOnly(s string) string {
@@ -18,13 +23,21 @@ func lettersOnly(s string) string {
 	}, s)
 }
 
-// closest is the one candidate s most likely means: the same in another case or spelling (letters only), or
-// the single nearest within a small edit distance (1 for short words, 2 from 6 characters on).
-func closest(s string, candidates []string) (string, bool) {
+// sameButCase is the first of candidates that is s in another case.
+func sameButCase(s string, candidates []string) (string, bool) {
 	for _, c := range candidates {
 		if strings.EqualFold(c, s) {
 			return c, true
 		}
+	}
+	return "", false
+}
+
+// closest is the one candidate s most likely means: the same in another case or spelling (letters only), or
+// the single nearest within a small edit distance (1 for short words, 2 from 6 characters on).
+func closest(s string, candidates []string) (string, bool) {
+	if c, ok := sameButCase(s, candidates); ok {
+		return c, true
 	}
 	letters := lettersOnly(s)
 	for _, c := range candidates {
@@ -49,7 +62,34 @@ func closest(s string, candidates []string) (string, bool) {
 	return best, bestDistance <= limit && ties == 1
 }
 
-// editDistance is the Levenshtein distance of a and b, or limit+1 when it is larger than limit.
+// suggestControlID is the id among ids that id was most likely meant to be, or "": the same id in another case
+// first, else the nearest by edit distance (ignoring case) if it is near enough to be a slip (at most a fifth of
+// the id's length, and at least 2, edits). Ties go to the first in sorted order, so the suggestion is stable.
+func suggestControlID(id string, ids iter.Seq[string]) string {
+	sorted := slices.Sorted(ids)
+	if c, ok := sameButCase(id, sorted); ok {
+		return c
+	}
+	limit := max(2, len(id)/5)
+	best, bestDistance := "", limit+1
+	lower := strings.ToLower(id)
+	for _, c := range sorted {
+		if d := editDistance(lower, strings.ToLower(c), bestDistance-1); d < bestDistance {
+			best, bestDistance = c, d
+		}
+	}
+	return best
+}
+
+// didYouMean is " Did you mean %q?" for a suggestion, or "".
+func didYouMean(suggestion string) string {
+	if suggestion == "" {
+		return ""
+	}
+	return " Did you mean " + strconv.Quote(suggestion) + "?"
+}
+
+// editDistance is the Levenshtein distance of a and b in bytes, or limit+1 when it is larger than limit.
 func editDistance(a, b string, limit int) int {
 	if d := len(a) - len(b); d > limit || -d > limit {
 		return limit + 1
@@ -74,5 +114,5 @@ func editDistance(a, b string, limit int) int {
 		}
 		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return min(prev[len(b)], limit+1)
 }

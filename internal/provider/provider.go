@@ -1,5 +1,7 @@
-// Package provider implements the securescore Terraform provider: on terraform-plugin-framework, except for
-// securescore_control_profile, which is served on terraform-plugin-go (see server.go).
+// Package provider implements the securescore Terraform provider: the provider block, the data sources and
+// securescore_secure_score on terraform-plugin-framework; securescore_control_profile and securescore_baseline on
+// raw terraform-plugin-go, each a plain-Go core behind a protocol edge, as measured exceptions (see server.go and
+// DESIGN.md). One configured provider serves many tenants (tenant_directory.go).
 package provider
 
 import (
@@ -42,6 +44,7 @@ type securescoreProvider struct {
 	version    string
 	getenv     func(string) string                     // os.Getenv; replaceable in unit tests
 	configured func(data *providerData, deferred bool) // hands the outcome to resources served outside the framework; may be nil
+	stop       *stopRequest                            // Terraform's stop request, recorded by protocolServer; may be nil
 }
 
 // securescoreProviderModelV0 is the provider block.
@@ -208,6 +211,7 @@ func (p *securescoreProvider) Configure(ctx context.Context, req provider.Config
 		"client_id":               settings.ClientID,
 		"max_concurrent_requests": settings.MaxConcurrentRequests,
 	})
+	data.stop = p.stop
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	if p.configured != nil {

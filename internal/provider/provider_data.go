@@ -17,6 +17,7 @@ type providerData struct {
 	userAgent  string
 	masks      *logMasks // secrets met while signing in, masked in every log line written with logContext
 	tenants    *tenantDirectory
+	stop       *stopRequest // Terraform's stop request: no write starts after it (see startWrite)
 
 	// The provider's own tenant's client, listing and claims (nil when the provider names no tenant), for the
 	// resources not yet reaching their tenant through tenant(); they go once none uses them.

@@ -8,11 +8,16 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// problems are the diagnostics of a raw resource's core, in plain Go; the protocol edge turns them into
-// Terraform's (proto).
-type problems []problem
+// diagnostics are the errors and warnings of a raw resource's core, in plain Go; the protocol edge turns them
+// into Terraform's (proto). They serve requireTenant and undecodedWrite as the framework's do.
+type diagnostics []diagnostic
 
-type problem struct {
+var (
+	_ errorAdder   = (*diagnostics)(nil)
+	_ warningAdder = (*diagnostics)(nil)
+)
+
+type diagnostic struct {
 	warning         bool
 	path            attrPath // nil: the resource as a whole
 	summary, detail string
@@ -24,6 +29,15 @@ type attrPath []pathStep
 type pathStep struct {
 	name  string
 	isKey bool // a map key rather than an attribute name
+}
+
+// attrPathOf is the path of nested attribute names, e.g. timeouts.read.
+func attrPathOf(names ...string) attrPath {
+	p := make(attrPath, len(names))
+	for i, n := range names {
+		p[i] = pathStep{name: n}
+	}
+	return p
 }
 
 // attribute is the path of a top-level attribute.
@@ -68,26 +82,28 @@ func (p attrPath) proto() *tftypes.AttributePath {
 	return out
 }
 
-func (ps *problems) addError(summary, detail string) {
-	*ps = append(*ps, problem{summary: summary, detail: detail})
+func (ps *diagnostics) addError(summary, detail string) {
+	*ps = append(*ps, diagnostic{summary: summary, detail: detail})
 }
 
-func (ps *problems) addWarning(summary, detail string) {
-	*ps = append(*ps, problem{warning: true, summary: summary, detail: detail})
+func (ps *diagnostics) addWarning(summary, detail string) {
+	*ps = append(*ps, diagnostic{warning: true, summary: summary, detail: detail})
 }
 
-func (ps *problems) addAttrError(p attrPath, summary, detail string) {
-	*ps = append(*ps, problem{path: p, summary: summary, detail: detail})
+func (ps *diagnostics) addAttrError(p attrPath, summary, detail string) {
+	*ps = append(*ps, diagnostic{path: p, summary: summary, detail: detail})
 }
 
-func (ps *problems) addAttrWarning(p attrPath, summary, detail string) {
-	*ps = append(*ps, problem{warning: true, path: p, summary: summary, detail: detail})
+func (ps *diagnostics) addAttrWarning(p attrPath, summary, detail string) {
+	*ps = append(*ps, diagnostic{warning: true, path: p, summary: summary, detail: detail})
 }
 
-// AddError lets problems serve as an errorAdder (requireClient, requireTenant).
-func (ps *problems) AddError(summary, detail string) { ps.addError(summary, detail) }
+// AddError and AddWarning let diagnostics serve as an errorAdder and a warningAdder.
+func (ps *diagnostics) AddError(summary, detail string) { ps.addError(summary, detail) }
 
-func (ps problems) hasError() bool {
+func (ps *diagnostics) AddWarning(summary, detail string) { ps.addWarning(summary, detail) }
+
+func (ps diagnostics) hasError() bool {
 	for _, p := range ps {
 		if !p.warning {
 			return true
@@ -97,7 +113,7 @@ func (ps problems) hasError() bool {
 }
 
 // proto is ps as Terraform's diagnostics.
-func (ps problems) proto() []*tfprotov6.Diagnostic {
+func (ps diagnostics) proto() []*tfprotov6.Diagnostic {
 	if len(ps) == 0 {
 		return nil
 	}

@@ -9,8 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-
-	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
 // resourceBase is what every resource shares: its type name and the provider data Configure hands over.
@@ -32,11 +30,12 @@ func (r *resourceBase) Configure(_ context.Context, req resource.ConfigureReques
 	r.data = data
 }
 
-// startWriteIn returns the tenant (tenant_id, "" = the provider's) and the context for one write: bounded by the
-// configured timeout (one of the timeouts block's Create, Update or Delete), and by Terraform's stop request only
-// after stopGrace, so a PATCH already sent can still reach state. A nil tenant means diags holds the reason;
-// cancel is never nil.
-func (r *resourceBase) startWriteIn(ctx context.Context, tenant string, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics),
+// startWriteIn returns the tenant (tenant_id, "" = the provider's) and the context for one write of what (e.g.
+// "the secure score") there (see startWrite): bounded by the configured timeout (one of the timeouts block's
+// Create, Update or Delete), and by Terraform's stop request only after stopGrace, so a PATCH already sent can
+// still reach state; after the stop request none starts. A nil tenant means diags holds the reason; cancel is
+// never nil.
+func (r *resourceBase) startWriteIn(ctx context.Context, tenant, what string, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics),
 	diags *diag.Diagnostics) (context.Context, context.CancelFunc, *tenantData) {
 	t := requireTenant(r.data, tenant, diags)
 	if t == nil {
@@ -47,18 +46,12 @@ func (r *resourceBase) startWriteIn(ctx context.Context, tenant string, timeout 
 	if tdiags.HasError() {
 		return ctx, func() {}, nil
 	}
-	ctx, cancel := startWrite(ctx, r.data, d)
-	return ctx, cancel, t
-}
-
-// startWrite is startWriteIn in the provider's tenant, returning its client: for the resources not yet reaching
-// their tenant themselves.
-func (r *resourceBase) startWrite(ctx context.Context, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), diags *diag.Diagnostics) (context.Context, context.CancelFunc, *graph.Client) {
-	ctx, cancel, t := r.startWriteIn(ctx, "", timeout, diags)
-	if t == nil {
+	ctx, cancel, err := startWrite(ctx, r.data, what+" of "+t.label(), d)
+	if err != nil {
+		diags.AddError(writeNotStartedSummary, err.Error())
 		return ctx, cancel, nil
 	}
-	return ctx, cancel, t.client
+	return ctx, cancel, t
 }
 
 // startReadIn returns the tenant (tenant_id as state records it, "" = the provider's) and the context for one
@@ -80,12 +73,6 @@ func (r *resourceBase) startReadIn(ctx context.Context, tenant, what string, t t
 		return ctx, cancel, nil
 	}
 	return ctx, cancel, td
-}
-
-// startRead is startReadIn in the provider's tenant, for the resources not yet reaching their tenant themselves.
-func (r *resourceBase) startRead(ctx context.Context, what string, t timeouts.Value, diags *diag.Diagnostics) (_ context.Context, _ context.CancelFunc, ok bool) {
-	ctx, cancel, td := r.startReadIn(ctx, "", what, t, diags)
-	return ctx, cancel, td != nil
 }
 
 // readContext is ctx with data's log masks, bounded by the read timeout that timeout returns (the timeouts

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -53,7 +52,7 @@ func (s *baselineServer) ValidateResourceConfig(_ context.Context, req *tfprotov
 }
 
 func (s *baselineServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	resp := &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Private: req.Private}
+	resp := &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Private: req.Private, NewIdentity: req.CurrentIdentity}
 	if resp.Deferred = s.deferral(req.ClientCapabilities != nil && req.ClientCapabilities.DeferralAllowed); resp.Deferred != nil {
 		return resp, nil
 	}
@@ -76,6 +75,7 @@ func (s *baselineServer) ReadResource(ctx context.Context, req *tfprotov6.ReadRe
 	if rewritten && !ps.hasError() {
 		resp.NewState = encodeOrReport(state, &ps)
 	}
+	resp.NewIdentity = baselineIdentityFor(state, req.CurrentIdentity)
 	resp.Diagnostics = ps.proto()
 	return resp, nil
 }
@@ -113,6 +113,7 @@ func (s *baselineServer) PlanResourceChange(ctx context.Context, req *tfprotov6.
 	if replace {
 		resp.RequiresReplace = []*tftypes.AttributePath{attribute("tenant_id").proto()}
 	}
+	resp.PlannedIdentity = plannedBaselineIdentity(plan, req.PriorIdentity, replace)
 	resp.Diagnostics = ps.proto()
 	return resp, nil
 }
@@ -128,7 +129,7 @@ func (s *baselineServer) ApplyResourceChange(ctx context.Context, req *tfprotov6
 	if plan == nil && prior == nil {
 		return resp, nil
 	}
-	var ps problems
+	var ps diagnostics
 	data := s.data.Load()
 	of := plan
 	if plan == nil || prior != nil {
@@ -141,30 +142,31 @@ func (s *baselineServer) ApplyResourceChange(ctx context.Context, req *tfprotov6
 	}
 	td := tenantService{t}
 
+	ctx, cancel, err := startWrite(ctx, data, "the baseline of "+t.label(), writeTimeout(plan, prior))
+	defer cancel()
+	if err != nil {
+		resp.Diagnostics = errorDiagnostics(writeNotStartedSummary, err.Error())
+		return resp, nil
+	}
 	var state *baselineModelV1
-	var applied problems
+	var applied diagnostics
 	switch {
 	case plan == nil:
-		ctx, cancel := startWrite(ctx, data, timeoutOr(prior.Timeouts.Value.Delete, defaultWriteTimeout))
-		defer cancel()
 		state, applied = destroyBaseline(ctx, td, prior)
 		if state == nil && !applied.hasError() {
 			resp.NewState, resp.Private = nullBaselineValue(), nil
 		}
 	case prior == nil:
 		resp.NewState = nullBaselineValue() // until the PATCHes are sent
-		ctx, cancel := startWrite(ctx, data, timeoutOr(plan.Timeouts.Value.Create, defaultWriteTimeout))
-		defer cancel()
 		state, applied = applyBaseline(ctx, td, plan, nil)
 	default:
-		ctx, cancel := startWrite(ctx, data, timeoutOr(plan.Timeouts.Value.Update, defaultWriteTimeout))
-		defer cancel()
 		state, applied = applyBaseline(ctx, td, plan, prior)
 	}
 	ps = append(ps, applied...)
 	if state != nil {
 		if dv := encodeOrReport(state, &ps); dv != nil {
 			resp.NewState = dv
+			resp.NewIdentity = baselineIdentityFor(state, req.PlannedIdentity)
 		}
 	}
 	resp.Diagnostics = ps.proto()
@@ -178,28 +180,30 @@ func (s *baselineServer) ImportResourceState(_ context.Context, req *tfprotov6.I
 		resp.ImportedResources = []*tfprotov6.ImportedResource{{TypeName: baselineTypeName, State: unknownBaselineValue()}}
 		return resp, nil
 	}
-	if err := checkTenantID(req.ID); err != nil {
-		resp.Diagnostics = errorDiagnostics("Invalid baseline import id",
-			fmt.Sprintf("Import a baseline by its tenant: a GUID or a verified domain, e.g. `terraform import securescore_baseline.this "+
-				"contoso.onmicrosoft.com`. %s", err))
+	tenant, ok := importedBaselineTenant(req, resp)
+	if !ok {
 		return resp, nil
 	}
-	// Only the tenant: the read that follows finds the controls (see readImported).
+	// Only the tenant (none: the provider's): the read that follows finds the controls (see readImported), and
+	// records the tenant's GUID in id and in the identity.
 	state := nullBaselineModel()
-	state.TenantID = some(req.ID)
-	if checkGUID(req.ID) == nil {
-		state.ID = some(strings.ToLower(req.ID))
+	if tenant != "" {
+		state.TenantID = some(tenant)
 	}
-	var ps problems
+	if checkGUID(tenant) == nil {
+		state.ID = some(strings.ToLower(tenant))
+	}
+	var ps diagnostics
 	if dv := encodeOrReport(state, &ps); dv != nil {
-		resp.ImportedResources = []*tfprotov6.ImportedResource{{TypeName: baselineTypeName, State: dv}}
+		resp.ImportedResources = []*tfprotov6.ImportedResource{{TypeName: baselineTypeName, State: dv,
+			Identity: baselineIdentityFor(state, req.Identity)}}
 	}
 	resp.Diagnostics = ps.proto()
 	return resp, nil
 }
 
 // encodeOrReport encodes m, or adds the error and returns nil.
-func encodeOrReport(m *baselineModelV1, ps *problems) *tfprotov6.DynamicValue {
+func encodeOrReport(m *baselineModelV1, ps *diagnostics) *tfprotov6.DynamicValue {
 	dv, err := m.dynamicValue()
 	if err != nil {
 		ps.addError("Unable to encode the baseline's state", err.Error())

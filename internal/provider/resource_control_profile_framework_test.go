@@ -4,185 +4,247 @@ import (
 	"context"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 var (
-	_ resource.Resource                 = (*controlProfileResource)(nil)
-	_ resource.ResourceWithConfigure    = (*controlProfileResource)(nil)
-	_ resource.ResourceWithImportState  = (*controlProfileResource)(nil)
-	_ resource.ResourceWithModifyPlan   = (*controlProfileResource)(nil)
-	_ resource.ResourceWithUpgradeState = (*controlProfileResource)(nil)
-	_ provider.Provider                 = (*benchFrameworkProvider)(nil)
+	_ resource.Resource                   = (*controlProfileResource)(nil)
+	_ resource.ResourceWithConfigure      = (*controlProfileResource)(nil)
+	_ resource.ResourceWithImportState    = (*controlProfileResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*controlProfileResource)(nil)
+	_ resource.ResourceWithUpgradeState   = (*controlProfileResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*controlProfileResource)(nil)
+	_ provider.Provider                   = (*benchFrameworkProvider)(nil)
 )
 
-// controlProfileResource is securescore_control_profile written on terraform-plugin-framework, kept only to
-// measure against controlProfileServer (BenchmarkControlProfilePlanInstanceFramework): the same schema, rules
-// and Graph calls, with the framework doing the protocol. The A/B of issue 13 measured it at several times the
-// raw server's CPU per instance, so the resource stays on terraform-plugin-go (see controlProfileServer).
+// controlProfileResource is securescore_control_profile served by terraform-plugin-framework, kept only to
+// measure against controlProfileServer (BenchmarkControlProfilePlanInstanceFramework): a thin shell that hands the
+// framework's values to the same core (plan, read, write, destroy), with the framework doing the protocol. The
+// A/B of issue 13 measured it at several times the raw server's CPU per instance, so the resource stays on
+// terraform-plugin-go (see controlProfileServer).
 type controlProfileResource struct {
 	resourceBase
-}
-
-// ops is the shared read/write code bound to this resource's provider data.
-func (r *controlProfileResource) ops() *controlProfileServer {
-	s := &controlProfileServer{}
-	if r.data != nil {
-		s.data.Store(r.data)
-		s.profiles.Store(r.data.profiles)
-	}
-	return s
 }
 
 func (r *controlProfileResource) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = controlProfileTypeName
 }
 
-func (r *controlProfileResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+// Schema is the table's, in the framework's terms.
+func (r *controlProfileResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	raw := controlProfileResourceSchema()
-	desc := map[string]string{}
-	for _, a := range raw.Block.Attributes {
-		desc[a.Name] = a.Description
-	}
-	nonEmpty := []validator.String{stringvalidator.LengthAtLeast(1)}
-	resp.Schema = schema.Schema{
-		Version:             controlProfileSchemaVersion,
-		MarkdownDescription: raw.Block.Description,
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{MarkdownDescription: desc["id"], Computed: true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
-			"control_id": schema.StringAttribute{MarkdownDescription: desc["control_id"], Required: true, Validators: nonEmpty,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
-			"state": schema.StringAttribute{MarkdownDescription: desc["state"], Required: true,
-				Validators: []validator.String{stringvalidator.OneOf(controlStates...)}},
-			"assigned_to": schema.StringAttribute{MarkdownDescription: desc["assigned_to"], Optional: true, Validators: nonEmpty},
-			"comment":     schema.StringAttribute{MarkdownDescription: desc["comment"], Optional: true, Validators: nonEmpty},
-			"vendor_information": schema.SingleNestedAttribute{MarkdownDescription: desc["vendor_information"], Optional: true, Computed: true,
-				Default: objectdefault.StaticValue(defaultVendorInformation),
-				Attributes: map[string]schema.Attribute{
-					"provider":         schema.StringAttribute{MarkdownDescription: "`provider`: the product or service, e.g. `SecureScore`. Required by Graph.", Required: true, Validators: nonEmpty},
-					"provider_version": schema.StringAttribute{MarkdownDescription: "`providerVersion`: the version of the provider.", Optional: true},
-					"sub_provider":     schema.StringAttribute{MarkdownDescription: "`subProvider`: the sub-component of the provider.", Optional: true},
-					"vendor":           schema.StringAttribute{MarkdownDescription: "`vendor`: the vendor, e.g. `Microsoft`. Required by Graph.", Required: true, Validators: nonEmpty},
-				}},
-			"reset_on_destroy": schema.BoolAttribute{MarkdownDescription: desc["reset_on_destroy"], Optional: true, Computed: true,
-				Default: booldefault.StaticBool(true)},
-			"updated_by":        schema.StringAttribute{MarkdownDescription: desc["updated_by"], Computed: true},
-			"updated_date_time": schema.StringAttribute{MarkdownDescription: desc["updated_date_time"], Computed: true},
-		},
-		Blocks: map[string]schema.Block{
-			"timeouts": writeTimeoutsBlock(ctx, "How long the reset on destroy may take, retries included. Default `30m`."),
-		},
+	resp.Schema = schema.Schema{Version: raw.Version, MarkdownDescription: raw.Block.Description,
+		Attributes: map[string]schema.Attribute{}, Blocks: map[string]schema.Block{}}
+	for i := range controlProfileAttributes.attrs {
+		a := &controlProfileAttributes.attrs[i]
+		if a.block {
+			resp.Schema.Blocks[a.name] = schema.SingleNestedBlock{MarkdownDescription: a.description, Attributes: frameworkAttributes(a.attrs)}
+		} else {
+			resp.Schema.Attributes[a.name] = frameworkAttribute(a)
+		}
 	}
 }
 
-// ModifyPlan keeps every value only the service sets when no PATCH is due (only reset_on_destroy or timeouts
-// changed): the framework marks them unknown on any change.
+func frameworkAttributes(attrs []profileAttribute) map[string]schema.Attribute {
+	out := map[string]schema.Attribute{}
+	for i := range attrs {
+		out[attrs[i].name] = frameworkAttribute(&attrs[i])
+	}
+	return out
+}
+
+func frameworkAttribute(a *profileAttribute) schema.Attribute {
+	required, optional := a.use == attrRequired, a.use == attrOptional || a.use == attrOptionalComputed
+	computed := a.use == attrOptionalComputed || a.use == attrComputed
+	switch {
+	case a.str != nil:
+		return schema.StringAttribute{MarkdownDescription: a.description, Required: required, Optional: optional, Computed: computed,
+			DeprecationMessage: a.deprecation}
+	case a.flag != nil:
+		return schema.BoolAttribute{MarkdownDescription: a.description, Required: required, Optional: optional, Computed: computed,
+			DeprecationMessage: a.deprecation}
+	}
+	return schema.SingleNestedAttribute{MarkdownDescription: a.description, Required: required, Optional: optional, Computed: computed,
+		DeprecationMessage: a.deprecation, Attributes: frameworkAttributes(a.attrs)}
+}
+
+// fromFramework is a framework value as the core's model.
+func fromFramework(v tftypes.Value, diags *diag.Diagnostics) (m controlProfileResourceModelV2, null bool) {
+	null, err := controlProfileAttributes.fromTerraform(v, &m)
+	if err != nil {
+		diags.AddError("Unable to read the control profile", err.Error())
+	}
+	return m, null
+}
+
+// toFramework reports the core's diagnostics to the framework.
+func toFramework(from diagnostics, to *diag.Diagnostics) {
+	for _, d := range from {
+		switch {
+		case d.warning:
+			to.AddWarning(d.summary, d.detail)
+		case d.path != nil:
+			to.AddAttributeError(path.Root(d.path[0].name), d.summary, d.detail)
+		default:
+			to.AddError(d.summary, d.detail)
+		}
+	}
+}
+
+func (r *controlProfileResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	if m, null := fromFramework(req.Config.Raw, &resp.Diagnostics); !null && !resp.Diagnostics.HasError() {
+		var d diagnostics
+		m.validate(&d)
+		toFramework(d, &resp.Diagnostics)
+	}
+}
+
+// ModifyPlan plans with the core from what Terraform proposes: the configuration, and the prior value of every
+// computed attribute the configuration leaves null (the framework has marked those unknown by then).
 func (r *controlProfileResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
-		return
-	}
-	var plan, prior controlProfileResourceModelV1
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	if resp.Diagnostics.HasError() || plan.needsPatch(&prior) {
-		return
-	}
-	keep := prior
-	keep.ResetOnDestroy, keep.Timeouts = plan.ResetOnDestroy, plan.Timeouts
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &keep)...)
-}
-
-func (r *controlProfileResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state controlProfileResourceModelV1
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	config, _ := fromFramework(req.Config.Raw, &resp.Diagnostics)
+	_, plannedNull := fromFramework(req.Plan.Raw, &resp.Diagnostics)
+	prior, priorNull := fromFramework(req.State.Raw, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.ops().read(ctx, &state, &resp.Diagnostics) {
-		resp.State.RemoveResource(ctx)
+	var d diagnostics
+	defer func() { toFramework(d, &resp.Diagnostics) }()
+	if plannedNull {
+		if !priorNull {
+			prior.warnDestroy("Destroying", &d)
+		}
 		return
 	}
-	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	proposed, priorPtr := config, &prior
+	if priorNull {
+		priorPtr = nil
+	} else {
+		for i := range controlProfileAttributes.attrs {
+			a := &controlProfileAttributes.attrs[i]
+			if (a.use == attrOptionalComputed || a.use == attrComputed) && a.state(&config) == valueNull {
+				copyAttribute(a, &proposed, &prior)
+			}
+		}
+	}
+	for _, name := range proposed.plan(ctx, &config, priorPtr, liveTenants(r.data), &d) {
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root(name))
+	}
+	resp.Plan.Raw = controlProfileAttributes.toTerraform(&proposed)
+}
+
+// copyAttribute sets a's value in dst to its value in src.
+func copyAttribute(a *profileAttribute, dst, src *controlProfileResourceModelV2) {
+	switch {
+	case a.str != nil:
+		*a.str(dst) = *a.str(src)
+	case a.flag != nil:
+		*a.flag(dst) = *a.flag(src)
+	default:
+		*a.object(dst) = *a.object(src)
+		for i := range a.attrs {
+			copyAttribute(&a.attrs[i], dst, src)
+		}
+	}
+}
+
+func (r *controlProfileResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	state, _ := fromFramework(req.State.Raw, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	imported, fd := req.Private.GetKey(ctx, "imported")
+	resp.Diagnostics.Append(fd...)
+	var d diagnostics
+	gone := state.read(ctx, liveTenants(r.data), imported != nil, &d)
+	toFramework(d, &resp.Diagnostics)
+	switch {
+	case gone:
+		resp.State.RemoveResource(ctx)
+	case !d.hasError():
+		resp.State.Raw = controlProfileAttributes.toTerraform(&state)
+		if imported != nil {
+			resp.Diagnostics.Append(resp.Private.SetKey(ctx, "imported", nil)...)
+		}
 	}
 }
 
 func (r *controlProfileResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan controlProfileResourceModelV1
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan, _ := fromFramework(req.Plan.Raw, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if written := r.ops().write(ctx, &plan, plan.Timeouts.Create, &resp.Diagnostics); written != nil {
-		resp.Diagnostics.Append(resp.State.Set(ctx, written)...)
+	var d diagnostics
+	if t := tenantFor(liveTenants(r.data), plan.TenantID.value(), &d); t != nil {
+		if written := plan.create(ctx, t, &d); written != nil {
+			resp.State.Raw = controlProfileAttributes.toTerraform(written)
+		}
 	}
+	toFramework(d, &resp.Diagnostics)
 }
 
 func (r *controlProfileResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, prior controlProfileResourceModelV1
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	plan, _ := fromFramework(req.Plan.Raw, &resp.Diagnostics)
+	prior, _ := fromFramework(req.State.Raw, &resp.Diagnostics)
 	resp.State.Raw = req.State.Raw // until the PATCH succeeds
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	written := &plan // only reset_on_destroy or timeouts changed: nothing to send
+	var d diagnostics
+	written := &plan // only what no PATCH carries changed: nothing to send
 	if plan.needsPatch(&prior) {
-		written = r.ops().write(ctx, &plan, plan.Timeouts.Update, &resp.Diagnostics)
+		written = nil
+		if t := tenantFor(liveTenants(r.data), prior.TenantID.value(), &d); t != nil {
+			written = plan.write(ctx, t, plan.Timeouts.Update, &d)
+		}
 	}
 	if written != nil {
-		resp.Diagnostics.Append(resp.State.Set(ctx, written)...)
+		resp.State.Raw = controlProfileAttributes.toTerraform(written)
 	}
+	toFramework(d, &resp.Diagnostics)
 }
 
 func (r *controlProfileResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state controlProfileResourceModelV1
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state, _ := fromFramework(req.State.Raw, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.ops().delete(ctx, &state, &resp.Diagnostics)
+	var d diagnostics
+	if t := tenantFor(liveTenants(r.data), state.TenantID.value(), &d); t != nil {
+		state.destroy(ctx, t, &d)
+	}
+	toFramework(d, &resp.Diagnostics)
 }
 
 func (r *controlProfileResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID == "" {
-		resp.Diagnostics.AddError("Missing control profile id",
-			"Import needs the control's name, e.g. `terraform import securescore_control_profile.mfa AdminMFAV2`.")
-		return
+	var d diagnostics
+	if m, ok := importedControlProfile(req.ID, &d); ok {
+		resp.State.Raw = controlProfileAttributes.toTerraform(&m)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, "imported", []byte("true"))...)
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("control_id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("reset_on_destroy"), types.BoolValue(true))...)
+	toFramework(d, &resp.Diagnostics)
 }
 
 func (r *controlProfileResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {
-	return map[int64]resource.StateUpgrader{0: {StateUpgrader: func(_ context.Context, req resource.UpgradeStateRequest, resp *resource.UpgradeStateResponse) {
-		v, err := upgradeControlProfileState(0, req.RawState)
-		if err != nil {
-			resp.Diagnostics.AddError("Unable to read the control profile's state", err.Error())
-			return
-		}
-		dv, err := tfprotov6.NewDynamicValue(controlProfileResourceType, v)
-		if err != nil {
-			resp.Diagnostics.AddError("Unable to read the control profile's state", err.Error())
-			return
-		}
-		resp.DynamicValue = &dv
-	}}}
+	upgrader := func(version int64) resource.StateUpgrader {
+		return resource.StateUpgrader{StateUpgrader: func(_ context.Context, req resource.UpgradeStateRequest, resp *resource.UpgradeStateResponse) {
+			m, _, err := upgradeControlProfileState(version, req.RawState)
+			if err == nil {
+				resp.DynamicValue, err = controlProfileAttributes.encode(&m)
+			}
+			if err != nil {
+				resp.Diagnostics.AddError("Unable to read the control profile's state", err.Error())
+			}
+		}}
+	}
+	return map[int64]resource.StateUpgrader{0: upgrader(0), 1: upgrader(1)}
 }
 
 // BenchmarkControlProfilePlanInstanceFramework is BenchmarkControlProfilePlanInstance with the resource

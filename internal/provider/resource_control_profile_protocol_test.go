@@ -2,17 +2,11 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"maps"
-	"os"
-	"slices"
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // The hand-written parts of the protocol that the framework would otherwise provide: deferral, state upgrade
@@ -20,11 +14,10 @@ import (
 
 func testProfileState(t *testing.T) *tfprotov6.DynamicValue {
 	t.Helper()
-	m := nullControlProfileModel()
-	m.ID, m.ControlID, m.State = types.StringValue("AdminMFAV2"), types.StringValue("AdminMFAV2"), types.StringValue("ThirdParty")
-	m.ResetOnDestroy, m.VendorInformation = types.BoolValue(true), defaultVendorInformation
-	m.UpdatedBy, m.UpdatedDateTime = types.StringValue("app"), types.StringValue("2026-12-02T06:40:09Z")
-	dv, err := m.toDynamicValue(context.Background())
+	m := controlProfileResourceModelV2{ID: tfKnown("AdminMFAV2"), TenantID: tfKnown(tenantA), ControlID: tfKnown("AdminMFAV2"),
+		State: tfKnown("ThirdParty"), OnDestroy: tfKnown(onDestroyReset), ResetOnDestroy: tfKnown(true), VendorInformation: serviceVendor,
+		PriorDecision: priorDecisionOf(pristine), UpdatedBy: tfKnown("app"), UpdatedDateTime: tfKnown("2026-12-02T06:40:09Z")}
+	dv, err := controlProfileAttributes.encode(&m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,11 +26,11 @@ func testProfileState(t *testing.T) *tfprotov6.DynamicValue {
 
 func sameValue(t *testing.T, a, b *tfprotov6.DynamicValue) bool {
 	t.Helper()
-	va, err := a.Unmarshal(controlProfileResourceType)
+	va, err := a.Unmarshal(controlProfileAttributes.typ)
 	if err != nil {
 		t.Fatal(err)
 	}
-	vb, err := b.Unmarshal(controlProfileResourceType)
+	vb, err := b.Unmarshal(controlProfileAttributes.typ)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +80,7 @@ func TestControlProfileServerDeferral(t *testing.T) {
 		if got := imp.Deferred != nil; got != tc.want || len(imp.ImportedResources) != 1 {
 			t.Fatalf("%s: Import deferred %v (want %v), %d resources", tc.name, got, tc.want, len(imp.ImportedResources))
 		}
-		v, err := imp.ImportedResources[0].State.Unmarshal(controlProfileResourceType)
+		v, err := imp.ImportedResources[0].State.Unmarshal(controlProfileAttributes.typ)
 		if err != nil || v.IsKnown() != !tc.want {
 			t.Errorf("%s: imported state known %v, want %v (err %v)", tc.name, v.IsKnown(), !tc.want, err)
 		}
@@ -98,74 +91,14 @@ func TestControlProfileServerDeferral(t *testing.T) {
 // returned, so Terraform keeps what it has.
 func TestControlProfileUpgradeUnknownVersion(t *testing.T) {
 	s := newControlProfileServer()
-	for _, v := range []int64{-1, 2, 99} {
+	for _, v := range []int64{-1, 3, 99} {
 		resp, err := s.UpgradeResourceState(context.Background(), &tfprotov6.UpgradeResourceStateRequest{
 			TypeName: controlProfileTypeName, Version: v, RawState: &tfprotov6.RawState{JSON: []byte(`{"id":"X"}`)}})
 		if err != nil || resp.UpgradedState != nil || len(resp.Diagnostics) != 1 ||
 			!strings.Contains(resp.Diagnostics[0].Detail, fmt.Sprintf("schema version %d,", v)) ||
-			!strings.Contains(resp.Diagnostics[0].Detail, "versions 0 to 1") {
+			!strings.Contains(resp.Diagnostics[0].Detail, "versions 0 to 2") {
 			t.Errorf("version %d: err %v, state %v, diagnostics %v", v, err, resp.UpgradedState, resp.Diagnostics)
 		}
-	}
-}
-
-// Upgrading drops what the current schema no longer has: version 0's catalog facts, and at version 1 any
-// attribute a later build stored; every attribute of the current schema is kept.
-func TestControlProfileUpgradeDropsAttributes(t *testing.T) {
-	raw, err := os.ReadFile("testdata/control_profile_state_v0.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v0 map[string]any
-	if err := json.Unmarshal(raw, &v0); err != nil {
-		t.Fatal(err)
-	}
-	for name := range controlProfileCatalogTypesV0 {
-		if _, ok := v0[name]; !ok {
-			t.Fatalf("testdata lacks version 0 attribute %s", name)
-		}
-	}
-	s := newControlProfileServer()
-	resp, _ := s.UpgradeResourceState(context.Background(), &tfprotov6.UpgradeResourceStateRequest{
-		TypeName: controlProfileTypeName, Version: 0, RawState: &tfprotov6.RawState{JSON: raw}})
-	if len(resp.Diagnostics) > 0 {
-		t.Fatal(resp.Diagnostics)
-	}
-	got, err := resp.UpgradedState.Unmarshal(controlProfileResourceType)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var attrs map[string]tftypes.Value
-	if err := got.As(&attrs); err != nil {
-		t.Fatal(err)
-	}
-	if want := slices.Sorted(maps.Keys(controlProfileResourceType.AttributeTypes)); !slices.Equal(slices.Sorted(maps.Keys(attrs)), want) {
-		t.Fatalf("upgraded attributes %v, want %v", slices.Sorted(maps.Keys(attrs)), want)
-	}
-	for name := range controlProfileResourceType.AttributeTypes {
-		if name == "timeouts" || name == "vendor_information" {
-			continue
-		}
-		if attrs[name].IsNull() != (v0[name] == nil) {
-			t.Errorf("%s: null %v after the upgrade, version 0 held %v", name, attrs[name].IsNull(), v0[name])
-		}
-	}
-
-	later := strings.Replace(string(raw), "{", `{"added_later":"x",`, 1)
-	for name := range controlProfileCatalogTypesV0 { // a version 1 state of a later build: no facts, one new attribute
-		var m map[string]any
-		_ = json.Unmarshal([]byte(later), &m)
-		delete(m, name)
-		b, _ := json.Marshal(m)
-		later = string(b)
-	}
-	resp, _ = s.UpgradeResourceState(context.Background(), &tfprotov6.UpgradeResourceStateRequest{
-		TypeName: controlProfileTypeName, Version: 1, RawState: &tfprotov6.RawState{JSON: []byte(later)}})
-	if len(resp.Diagnostics) > 0 {
-		t.Fatalf("version 1 with an attribute of a later build: %v", resp.Diagnostics)
-	}
-	if v1, err := resp.UpgradedState.Unmarshal(controlProfileResourceType); err != nil || !v1.Equal(got) {
-		t.Fatalf("version 1 with an attribute of a later build: %v, want %v (err %v)", v1, got, err)
 	}
 }
 
@@ -182,7 +115,8 @@ func TestControlProfileMoveResourceState(t *testing.T) {
 	}
 }
 
-// The configuration generated for an imported control is its state without what only the service sets.
+// The configuration generated for an imported control is its state without what only the resource or the
+// service sets, with its tenant, and without the deprecated reset_on_destroy (on_destroy says it).
 func TestControlProfileGenerateResourceConfig(t *testing.T) {
 	s := NewProtocol6Server("test")()
 	resp, err := s.GenerateResourceConfig(context.Background(), &tfprotov6.GenerateResourceConfigRequest{
@@ -190,16 +124,14 @@ func TestControlProfileGenerateResourceConfig(t *testing.T) {
 	if err != nil || len(resp.Diagnostics) > 0 {
 		t.Fatalf("err %v, diagnostics %v", err, resp.Diagnostics)
 	}
-	var m controlProfileResourceModelV1
-	if null, err := decodeControlProfile(context.Background(), resp.Config, &m); err != nil || null {
+	var m controlProfileResourceModelV2
+	if null, err := controlProfileAttributes.decode(resp.Config, &m); err != nil || null {
 		t.Fatalf("null %v, err %v", null, err)
 	}
-	if !m.ID.IsNull() || !m.UpdatedBy.IsNull() || !m.UpdatedDateTime.IsNull() {
-		t.Errorf("read-only attributes in the configuration: id %s, updated_by %s, updated_date_time %s", m.ID, m.UpdatedBy, m.UpdatedDateTime)
-	}
-	if m.ControlID.ValueString() != "AdminMFAV2" || m.State.ValueString() != "ThirdParty" || !m.ResetOnDestroy.ValueBool() ||
-		!m.VendorInformation.Equal(defaultVendorInformation) {
-		t.Errorf("configuration lost an argument: %+v", m)
+	want := controlProfileResourceModelV2{TenantID: tfKnown(tenantA), ControlID: tfKnown("AdminMFAV2"), State: tfKnown("ThirdParty"),
+		OnDestroy: tfKnown(onDestroyReset), VendorInformation: serviceVendor}
+	if m != want {
+		t.Errorf("configuration %+v, want %+v", m, want)
 	}
 
 	resp, _ = s.GenerateResourceConfig(context.Background(), &tfprotov6.GenerateResourceConfigRequest{TypeName: controlProfileTypeName})
@@ -208,13 +140,13 @@ func TestControlProfileGenerateResourceConfig(t *testing.T) {
 	}
 }
 
-// The resource has no identity; a request to upgrade one is an error, not the framework's "Resource Type Not
-// Found".
+// The identity has one version: a request to upgrade from another is an error naming the version, not the
+// framework's "Resource Type Not Found".
 func TestControlProfileUpgradeResourceIdentity(t *testing.T) {
 	s := NewProtocol6Server("test")()
 	resp, err := s.UpgradeResourceIdentity(context.Background(), &tfprotov6.UpgradeResourceIdentityRequest{
-		TypeName: controlProfileTypeName, Version: 0, RawIdentity: &tfprotov6.RawState{JSON: []byte(`{"id":"x"}`)}})
-	if err != nil || resp.UpgradedIdentity != nil || len(resp.Diagnostics) != 1 || !strings.Contains(resp.Diagnostics[0].Detail, "no resource identity") {
+		TypeName: controlProfileTypeName, Version: 1, RawIdentity: &tfprotov6.RawState{JSON: []byte(`{"control_id":"x"}`)}})
+	if err != nil || resp.UpgradedIdentity != nil || len(resp.Diagnostics) != 1 || !strings.Contains(resp.Diagnostics[0].Detail, "version 1") {
 		t.Fatalf("err %v, identity %v, diagnostics %v", err, resp.UpgradedIdentity, resp.Diagnostics)
 	}
 }

@@ -143,7 +143,12 @@ func TestAccControlProfileResource_createUpdateDestroy(t *testing.T) {
 					profileValue("state", knownvalue.StringExact("Reviewed")),
 					profileValue("assigned_to", knownvalue.StringExact("secops@contoso.com")),
 					profileValue("comment", knownvalue.StringExact("Rollout planned for Q3")),
-					profileValue("reset_on_destroy", knownvalue.Bool(true)),
+					profileValue("tenant_id", knownvalue.StringExact(env.tenantID(t))),
+					profileValue("on_destroy", knownvalue.StringExact("restore")),
+					profileValue("reset_on_destroy", knownvalue.Null()),
+					// What the control held before this resource changed it (the seed: untouched).
+					profileValue("prior_decision", knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"state": knownvalue.StringExact("Default"), "assigned_to": knownvalue.Null(), "comment": knownvalue.Null()})),
 					// The catalog facts and the full history are the data sources' (the resource keeps what it
 					// manages); it keeps the newest history entry's author and time.
 					expectOnlyManagedProfileAttributes(testProfileName),
@@ -177,24 +182,25 @@ func TestAccControlProfileResource_createUpdateDestroy(t *testing.T) {
 			},
 			{Config: step2, ConfigPlanChecks: expectEmptyPlan()},
 			{
-				// Only reset_on_destroy changes: an update whose plan has no unknowns and whose apply sends nothing.
+				// Only on_destroy changes: an update whose plan has no unknowns and whose apply sends nothing.
 				PreConfig: env.resetJournal,
-				Config:    strings.Replace(step2, "state       = \"ThirdParty\"", "state       = \"ThirdParty\"\n  reset_on_destroy = false", 1),
+				Config:    strings.Replace(step2, "state       = \"ThirdParty\"", "state       = \"ThirdParty\"\n  on_destroy  = \"keep\"", 1),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testProfileName, plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue(testProfileName, tfjsonpath.New("updated_date_time"), knownvalue.NotNull()),
 					plancheck.ExpectKnownValue(testProfileName, tfjsonpath.New("updated_by"), knownvalue.NotNull()),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{profileValue("reset_on_destroy", knownvalue.Bool(false))},
+				ConfigStateChecks: []statecheck.StateCheck{profileValue("on_destroy", knownvalue.StringExact("keep")),
+					profileValue("reset_on_destroy", knownvalue.Bool(false))},
 				Check: env.journal(func() error {
 					if w := env.writes(); len(w) != 0 {
-						return fmt.Errorf("changing reset_on_destroy sent %d writes, want none", len(w))
+						return fmt.Errorf("changing on_destroy sent %d writes, want none", len(w))
 					}
 					return nil
 				}),
 			},
-			// Back to the default (true), so destroy resets the control.
-			{Config: step2, ConfigStateChecks: []statecheck.StateCheck{profileValue("reset_on_destroy", knownvalue.Bool(true))}},
+			// Back to the default (restore), so destroy puts back the decision from before Terraform.
+			{Config: step2, ConfigStateChecks: []statecheck.StateCheck{profileValue("on_destroy", knownvalue.StringExact("restore"))}},
 		},
 		CheckDestroy: func(*terraform.State) error {
 			if err := env.expectEmulatorState(id, "Default")(); err != nil {
@@ -209,6 +215,7 @@ func TestAccControlProfileResource_createUpdateDestroy(t *testing.T) {
 	})
 }
 
+// The deprecated reset_on_destroy = false still leaves the control alone on destroy: it is on_destroy = "keep".
 func TestAccControlProfileResource_destroyWithoutReset(t *testing.T) {
 	env := newAccEnv(t, emulator.Config{})
 	env.needsEmulator(t)
@@ -221,7 +228,8 @@ func TestAccControlProfileResource_destroyWithoutReset(t *testing.T) {
   state            = "Ignored"
   comment          = "Risk accepted: covered by the VPN's own MFA"
   reset_on_destroy = false`),
-			ConfigStateChecks: []statecheck.StateCheck{profileValue("reset_on_destroy", knownvalue.Bool(false))},
+			ConfigStateChecks: []statecheck.StateCheck{profileValue("reset_on_destroy", knownvalue.Bool(false)),
+				profileValue("on_destroy", knownvalue.StringExact("keep"))},
 		}},
 		CheckDestroy: func(*terraform.State) error {
 			if err := env.expectEmulatorState(id, "Ignored")(); err != nil {
@@ -242,7 +250,11 @@ func TestAccControlProfileResource_importCommand(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: cfg},
-			{ResourceName: testProfileName, ImportState: true, ImportStateVerify: true},
+			// An import records the control's current decision as its prior one (the create recorded the one before).
+			{ResourceName: testProfileName, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"prior_decision"}},
+			// <tenant>/<control_id> names the tenant.
+			{ResourceName: testProfileName, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"prior_decision"},
+				ImportStateId: env.tenantID(t) + "/OneAdmin"},
 			{Config: cfg, ConfigPlanChecks: expectEmptyPlan()},
 		},
 	})
@@ -267,7 +279,9 @@ func TestAccControlProfileResource_importBlock(t *testing.T) {
 	})
 }
 
-// A control someone set in the portal, imported (CLI) into a fresh state: the matching configuration plans nothing.
+// A control someone set in the portal, imported (CLI) into a fresh state: the matching configuration plans nothing,
+// the import records the portal's decision as the prior one, and destroy leaves the control as it is: Terraform
+// never changed it (issue 20 #2).
 func TestAccControlProfileResource_importExistingThenEmptyPlan(t *testing.T) {
 	env := newAccEnv(t, emulator.Config{})
 	env.needsEmulator(t)
@@ -288,8 +302,22 @@ func TestAccControlProfileResource_importExistingThenEmptyPlan(t *testing.T) {
 			},
 			{Config: cfg, ConfigPlanChecks: expectEmptyPlan(), ConfigStateChecks: []statecheck.StateCheck{
 				profileValue("control_id", knownvalue.StringExact(id)),
-				profileValue("reset_on_destroy", knownvalue.Bool(true)),
+				profileValue("tenant_id", knownvalue.StringExact(env.tenantID(t))),
+				profileValue("on_destroy", knownvalue.StringExact("restore")),
+				profileValue("prior_decision", knownvalue.ObjectExact(map[string]knownvalue.Check{"state": knownvalue.StringExact("Reviewed"),
+					"assigned_to": knownvalue.StringExact("apps@contoso.com"), "comment": knownvalue.StringExact("Checked")})),
 			}},
+			{Config: cfg, PreConfig: env.resetJournal, PlanOnly: true}, // the journal then holds only the destroy's requests
+		},
+		CheckDestroy: func(*terraform.State) error {
+			if w := env.writes(); len(w) != 0 {
+				return fmt.Errorf("destroy of a control Terraform never changed sent %d PATCH(es): %s", len(w), w[0].Body)
+			}
+			last, err := env.emulatorProfileState(id)
+			if err != nil || last["state"] != "Reviewed" || last["assignedTo"] != "apps@contoso.com" || last["comment"] != "Checked" {
+				return fmt.Errorf("after destroy: %v (%v), want the portal's decision kept", last, err)
+			}
+			return nil
 		},
 	})
 }
@@ -333,10 +361,11 @@ func TestAccControlProfileResource_notFoundRemovesFromState(t *testing.T) {
 	cfg := env.profileConfig(`
   control_id = "RoleOverlap"
   state      = "Reviewed"`)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps:                    notFoundSteps(t, cfg, testProfileName, "DeleteControlProfile("+id+")", func() bool { return env.emu.DeleteControlProfile(id) }),
-	})
+	// The refresh drops the control after its 404; the plan to create it again then fails, because the tenant
+	// no longer has it (issue 20 #14: before, the plan passed and the apply failed with a 404).
+	steps := notFoundSteps(t, cfg, testProfileName, "DeleteControlProfile("+id+")", func() bool { return env.emu.DeleteControlProfile(id) })[:2]
+	steps[1].ExpectNonEmptyPlan, steps[1].ExpectError = false, regexp.MustCompile(`(?s)Unknown control.*has no control "RoleOverlap"`)
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
 }
 
 func TestAccControlProfileResource_dottedID(t *testing.T) {
@@ -359,7 +388,7 @@ func TestAccControlProfileResource_dottedID(t *testing.T) {
 				Check: env.journal(env.expectOnePatch(t, id,
 					`{"assignedTo":"","comment":"Enforced in Google Workspace","state":"ThirdParty","vendorInformation":`+microsoftVendor+`}`)),
 			},
-			{ResourceName: testProfileName, ImportState: true, ImportStateId: id, ImportStateVerify: true},
+			{ResourceName: testProfileName, ImportState: true, ImportStateId: id, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"prior_decision"}},
 		},
 		CheckDestroy: env.journal(env.expectEmulatorState(id, "Default")),
 	})
@@ -396,17 +425,27 @@ func TestAccControlProfileResource_invalidConfig(t *testing.T) {
 		body, err string
 	}{
 		{`  control_id = "AdminMFAV2"
-  state      = "Resolved"`, `(?s)state.*value must be one of.*ThirdParty`},
+  state      = "Resolved"`, `(?s)"Resolved" is not a control state; expected.*ThirdParty`},
 		// Any case of a valid state is accepted (TestAccControlProfile_stateAnyCase); a misspelling is not.
 		{`  control_id = "AdminMFAV2"
-  state      = "third_party"`, `(?s)state.*value must be one of`},
+  state      = "third_party"`, `(?s)"third_party" is not a control state`},
 		{`  control_id = "AdminMFAV2"`, `(?s)"state" is required`},
 		{`  control_id = "AdminMFAV2"
   state      = "Reviewed"
-  comment    = ""`, `(?s)comment.*at least 1`},
+  comment    = ""`, `(?s)comment: an empty string is not accepted`},
 		{`  control_id = "AdminMFAV2"
   state      = "Reviewed"
   vendor_information = { provider = "SecureScore" }`, `(?s)vendor.*required`},
+		{`  control_id = "AdminMFAV2"
+  state      = "Reviewed"
+  on_destroy = "delete"`, `(?s)on_destroy: "delete" is not accepted; expected "restore", "reset" or "keep"`},
+		{`  control_id       = "AdminMFAV2"
+  state            = "Reviewed"
+  on_destroy       = "keep"
+  reset_on_destroy = false`, `(?s)reset_on_destroy cannot be set together with on_destroy`},
+		{`  control_id = "AdminMFAV2"
+  tenant_id  = "not a tenant"
+  state      = "Reviewed"`, `(?s)tenant_id: "not a tenant" is not accepted`},
 	}
 	var ts []resource.TestStep
 	for _, s := range steps {
@@ -441,13 +480,17 @@ func TestAccControlProfileResource_noContentFallsBackToOneGet(t *testing.T) {
 			},
 			Check: func(*terraform.State) error {
 				var seq []string
+				lists := 0
 				for _, j := range env.emu.Journal() {
-					if j.Kind == "read" || j.Kind == "write" {
+					switch {
+					case j.Kind == "read" && strings.HasSuffix(j.Path, "/secureScoreControlProfiles"):
+						lists++ // the plan's and the apply's listing
+					case j.Kind == "read" || j.Kind == "write":
 						seq = append(seq, fmt.Sprintf("%s %d", j.Method, j.Status))
 					}
 				}
-				if strings.Join(seq, ",") != "PATCH 204,GET 200" {
-					return fmt.Errorf("requests %v, want one PATCH answered 204 then one GET", seq)
+				if strings.Join(seq, ",") != "PATCH 204,GET 200" || lists != 2 {
+					return fmt.Errorf("requests %v and %d lists, want one PATCH answered 204 then one GET, and 2 lists", seq, lists)
 				}
 				return nil
 			},
@@ -479,7 +522,7 @@ func (c onlyManagedProfileAttributes) CheckState(_ context.Context, req stateche
 			got = append(got, k)
 		}
 		slices.Sort(got)
-		want := slices.Sorted(maps.Keys(controlProfileResourceType.AttributeTypes))
+		want := slices.Sorted(maps.Keys(controlProfileAttributes.typ.AttributeTypes))
 		if !slices.Equal(got, want) || r.SchemaVersion != controlProfileSchemaVersion {
 			resp.Error = fmt.Errorf("%s: schema version %d, attributes %v; want version %d, attributes %v", c.name, r.SchemaVersion, got, controlProfileSchemaVersion, want)
 		}

@@ -242,7 +242,6 @@ func secureScoreResourceSchema(ctx context.Context) schema.Schema {
 	}
 }
 
-// ImportState takes a tenant id, or a snapshot id `<tenant>_<date>` mapped to its tenant.
 // ValidateConfig rejects duplicate keys in collections: elements are matched by key to keep Graph's extra properties.
 func (r *secureScoreResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg secureScoreResourceModelV2
@@ -254,15 +253,21 @@ func (r *secureScoreResource) ValidateConfig(ctx context.Context, req resource.V
 	rejectDuplicateKeys[averageComparativeScoreModelV0](ctx, cfg.AverageComparativeScores, "average_comparative_scores", "basis", "basis", &resp.Diagnostics)
 }
 
+// ImportState takes the import id (see tenantOfSecureScoreID) or an import block's identity (its tenant_id, or none
+// for the provider's tenant).
 func (r *secureScoreResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	tenant, err := tenantOfSecureScoreID(req.ID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid secure score import id", err.Error())
+	tenant, ok := secureScoreImportTenant(ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	// The read that follows takes the tenant from here and records its GUID.
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), tenant)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant_id"), tenant)...)
+	// The read that follows takes the tenant from here (null: the provider's) and records its GUID, in state and
+	// in the identity.
+	name := types.StringNull()
+	if tenant != "" {
+		name = types.StringValue(tenant)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), name)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant_id"), name)...)
 }
 
 func (r *secureScoreResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -278,7 +283,7 @@ func (r *secureScoreResource) Create(ctx context.Context, req resource.CreateReq
 	if known(plan.TenantID) {
 		name = plan.TenantID.ValueString()
 	}
-	ctx, cancel, tenant := r.startWriteIn(ctx, name, plan.Timeouts.Create, &resp.Diagnostics)
+	ctx, cancel, tenant := r.startWriteIn(ctx, name, "the secure score", plan.Timeouts.Create, &resp.Diagnostics)
 	defer cancel()
 	if tenant == nil {
 		return
@@ -338,6 +343,7 @@ func (r *secureScoreResource) Create(ctx context.Context, req resource.CreateReq
 		}, &resp.Diagnostics)
 	}
 	r.writeState(ctx, tenant, &plan, score, resp.Private, &resp.State, &resp.Diagnostics)
+	setSecureScoreIdentityOf(ctx, resp.Identity, tenant, &resp.Diagnostics)
 }
 
 func (r *secureScoreResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -364,6 +370,7 @@ func (r *secureScoreResource) Read(ctx context.Context, req resource.ReadRequest
 		// An empty list is not a 404: state is kept, so nothing leaves Terraform on a service hiccup.
 		resp.Diagnostics.AddWarning("No secure score found",
 			fmt.Sprintf("Microsoft Graph listed no secure score for %s, so it was not refreshed; Terraform state is unchanged.", tenant.label()))
+		setSecureScoreIdentityOf(ctx, resp.Identity, tenant, &resp.Diagnostics)
 		return
 	}
 	if id, err := tenant.guid(ctx); err == nil && !strings.EqualFold(score.AzureTenantID, id) {
@@ -372,6 +379,7 @@ func (r *secureScoreResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	resp.Diagnostics.Append(state.setFromGraph(ctx, tenant, score)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setSecureScoreIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 	resp.Diagnostics.Append(saveExtras(ctx, resp.Private, score)...)
 }
 
@@ -383,7 +391,7 @@ func (r *secureScoreResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	// Another tenant would have planned a replacement: an update stays in state's tenant.
-	ctx, cancel, tenant := r.startWriteIn(ctx, state.tenant(), plan.Timeouts.Update, &resp.Diagnostics)
+	ctx, cancel, tenant := r.startWriteIn(ctx, state.tenant(), "the secure score", plan.Timeouts.Update, &resp.Diagnostics)
 	defer cancel()
 	if tenant == nil {
 		return
@@ -401,6 +409,7 @@ func (r *secureScoreResource) Update(ctx context.Context, req resource.UpdateReq
 		// Only timeouts changed: nothing to send.
 		plan.ID, plan.SnapshotID, plan.TenantID = state.ID, state.SnapshotID, state.TenantID
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		setSecureScoreIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 		return
 	}
 	what := "the secure score of " + tenant.label()
@@ -422,6 +431,7 @@ func (r *secureScoreResource) Update(ctx context.Context, req resource.UpdateReq
 		}, &resp.Diagnostics)
 	}
 	r.writeState(ctx, tenant, &plan, score, resp.Private, &resp.State, &resp.Diagnostics)
+	setSecureScoreIdentityOf(ctx, resp.Identity, tenant, &resp.Diagnostics)
 }
 
 // writeState stores the PATCH response. It always sets state once the write went through, so a later problem

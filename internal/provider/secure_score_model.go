@@ -83,13 +83,6 @@ type controlScoreModelV0 struct {
 	Score           types.Float64 `tfsdk:"score"`
 }
 
-type vendorInformationModelV0 struct {
-	Provider        types.String `tfsdk:"provider"`
-	ProviderVersion types.String `tfsdk:"provider_version"`
-	SubProvider     types.String `tfsdk:"sub_provider"`
-	Vendor          types.String `tfsdk:"vendor"`
-}
-
 var (
 	averageComparativeScoreType = types.ObjectType{AttrTypes: map[string]attr.Type{
 		"average_score": types.Float64Type,
@@ -100,12 +93,6 @@ var (
 		"control_name":     types.StringType,
 		"description":      types.StringType,
 		"score":            types.Float64Type,
-	}}
-	vendorInformationType = types.ObjectType{AttrTypes: map[string]attr.Type{
-		"provider":         types.StringType,
-		"provider_version": types.StringType,
-		"sub_provider":     types.StringType,
-		"vendor":           types.StringType,
 	}}
 )
 

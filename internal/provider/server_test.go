@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -25,6 +26,8 @@ func record[Resp any](r *rpcRecorder, name string) *Resp {
 func (r *rpcRecorder) configure(*providerData, bool) {}
 
 func (r *rpcRecorder) schema() *tfprotov6.Schema { return nil }
+
+func (r *rpcRecorder) identitySchema() *tfprotov6.ResourceIdentitySchema { return nil }
 
 func (r *rpcRecorder) ValidateResourceConfig(context.Context, *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
 	return record[tfprotov6.ValidateResourceConfigResponse](r, "ValidateResourceConfig"), nil
@@ -114,6 +117,65 @@ func TestProtocolServerRoutesEveryResourceRPC(t *testing.T) {
 			if r != want && len(r.calls) != 0 {
 				t.Errorf("%s: %s got %v, want none", typeName, name, r.calls)
 			}
+		}
+	}
+}
+
+// The list resources are announced (GetMetadata, GetProviderSchema) beside the framework's (none), the raw
+// resources' identity schemas beside the framework's (securescore_secure_score's), and the list RPCs reach the
+// list resource of their type; another type gets the framework's answer.
+func TestProtocolServerServesListResourcesAndIdentities(t *testing.T) {
+	ctx := context.Background()
+	s := NewProtocol6Server("test")().(*protocolServer)
+	meta, err := s.GetMetadata(ctx, &tfprotov6.GetMetadataRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lists []string
+	for _, l := range meta.ListResources {
+		lists = append(lists, l.TypeName)
+	}
+	if want := []string{baselineTypeName, controlProfileTypeName}; !slices.Equal(lists, want) {
+		t.Errorf("GetMetadata lists %v, want %v", lists, want)
+	}
+	schema, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sortedKeys(schema.ListResourceSchemas); !slices.Equal(got, lists) {
+		t.Errorf("list resource schemas %v, want %v", got, lists)
+	}
+	for name, ls := range schema.ListResourceSchemas {
+		for _, a := range ls.Block.Attributes {
+			if a.Description == "" || a.Required {
+				t.Errorf("%s.%s: no description, or required", name, a.Name)
+			}
+		}
+	}
+	ids, err := s.GetResourceIdentitySchemas(ctx, &tfprotov6.GetResourceIdentitySchemasRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := sortedKeys(ids.IdentitySchemas), []string{baselineTypeName, controlProfileTypeName, "securescore_secure_score"}; !slices.Equal(got, want) {
+		t.Errorf("identity schemas of %v, want %v", got, want)
+	}
+
+	// Not configured: each list resource answers with requireTenant's error, the framework with its own.
+	for _, typeName := range []string{baselineTypeName, controlProfileTypeName, "securescore_secure_score"} {
+		stream, err := s.ListResource(ctx, &tfprotov6.ListResourceRequest{TypeName: typeName, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var diags []*tfprotov6.Diagnostic
+		for r := range stream.Results {
+			diags = append(diags, r.Diagnostics...)
+		}
+		want := "Provider not configured"
+		if typeName == "securescore_secure_score" {
+			want = "List Resource Type Not Found"
+		}
+		if len(diags) != 1 || !strings.Contains(diags[0].Summary, want) {
+			t.Errorf("%s: %v, want %q", typeName, diags, want)
 		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
@@ -53,10 +52,9 @@ func (r *prefetchRig) waitForToken(t *testing.T) {
 // read refreshes a securescore_control_profile of the emulator's one control.
 func (r *prefetchRig) read(t *testing.T) *tfprotov6.ReadResourceResponse {
 	t.Helper()
-	m := nullControlProfileModel()
 	id := r.emu.ControlProfileIDs()[0]
-	m.ID, m.ControlID, m.State = types.StringValue(id), types.StringValue(id), types.StringValue("Default")
-	state, err := m.toDynamicValue(context.Background())
+	m := controlProfileResourceModelV2{ID: tfKnown(id), ControlID: tfKnown(id), State: tfKnown("Default")}
+	state, err := controlProfileAttributes.encode(&m)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,6 @@
 package provider
 
 import (
-	"context"
-	"fmt"
-
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
@@ -18,33 +14,4 @@ func nullUnknowns(v tftypes.Value) (tftypes.Value, error) {
 		}
 		return v, nil
 	})
-}
-
-// nullUnknowns applies nullUnknowns to every attribute of the control profile model.
-func (m *controlProfileResourceModelV1) nullUnknowns(ctx context.Context) diag.Diagnostics {
-	var diags diag.Diagnostics
-	for _, f := range m.fields() {
-		if err := nullUnknownField(ctx, f); err != nil {
-			diags.AddError("Unable to build the control profile's state from the plan", fmt.Sprintf("%s: %s", f.name, err))
-		}
-	}
-	return diags
-}
-
-func nullUnknownField(ctx context.Context, f modelField) error {
-	tv, err := f.get().ToTerraformValue(ctx)
-	if err != nil {
-		return err
-	}
-	if tv, err = nullUnknowns(tv); err != nil {
-		return err
-	}
-	av, err := f.typ.ValueFromTerraform(ctx, tv)
-	if err != nil {
-		return err
-	}
-	if !f.set(av) {
-		return fmt.Errorf("unexpected value type %T", av)
-	}
-	return nil
 }

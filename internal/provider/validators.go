@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -75,4 +76,13 @@ func tenantIDValidator() validator.String {
 
 func baseURLValidator() validator.String {
 	return stringCheck{description: "value must be an absolute https URL (http only for loopback hosts)", check: checkBaseURL, summary: "Invalid URL"}
+}
+
+// checkNonEmpty refuses "": an optional text is left out instead, so that Graph's empty answer and the
+// configuration agree.
+func checkNonEmpty(s string) error {
+	if s == "" {
+		return errors.New("an empty string is not accepted; leave the attribute out instead")
+	}
+	return nil
 }

@@ -31,18 +31,24 @@ func writeContext(parent context.Context, timeout time.Duration) (context.Contex
 	})
 }
 
-// startWrite is the context of one write of a resource: data's log masks, bounded by timeout, and by parent's
-// cancellation only after stopGrace.
-func startWrite(parent context.Context, data *providerData, timeout time.Duration) (context.Context, context.CancelFunc) {
-	return writeContext(data.logContext(parent), timeout)
+// startWrite is the context of one write of what (e.g. `control profile "AdminMFAV2" in tenant "contoso.com"`):
+// data's log masks, bounded by timeout, and by parent's cancellation only after stopGrace, so that a write already
+// in flight can still reach state. After Terraform's stop request no write starts: the error (a writeNotStarted)
+// names what and says that nothing was sent. cancel is never nil.
+func startWrite(parent context.Context, data *providerData, what string, timeout time.Duration) (context.Context, context.CancelFunc, error) {
+	if data != nil && data.stop.recorded() {
+		return parent, func() {}, writeNotStarted{what: what}
+	}
+	ctx, cancel := writeContext(data.logContext(parent), timeout)
+	return ctx, cancel, nil
 }
 
-// startRead is the context of one refresh: data's log masks, bounded by timeout.
+// startRead is the context of one read: data's log masks, bounded by timeout.
 func startRead(parent context.Context, data *providerData, timeout time.Duration) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(data.logContext(parent), timeout)
 }
 
-// parseTimeout reads a timeouts block entry, e.g. "30m" or "1h30m".
+// parseTimeout reads a timeouts block entry, e.g. "30m" or "1h30m": the one check of the raw resources' timeouts.
 func parseTimeout(s string) (time.Duration, error) {
 	d, err := time.ParseDuration(s)
 	if err != nil || d <= 0 {
@@ -51,10 +57,20 @@ func parseTimeout(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// timeoutOr is a configured timeout, or def when it is null, unknown or invalid (validation reports those).
-func timeoutOr(v maybe[string], def time.Duration) time.Duration {
-	if v.isSet() {
-		if d, err := parseTimeout(v.Value); err == nil {
+// checkTimeout is parseTimeout as a validator.
+func checkTimeout(s string) error {
+	_, err := parseTimeout(s)
+	return err
+}
+
+// knownValue is a Terraform value of a raw resource's model (maybe or tfValue): its value, if known.
+type knownValue[T any] interface{ known() (T, bool) }
+
+// timeoutOr is a configured timeout, or def when it is null, unknown or invalid (validation reports those; a state
+// no configuration could have written falls back to def).
+func timeoutOr(v knownValue[string], def time.Duration) time.Duration {
+	if s, ok := v.known(); ok {
+		if d, err := parseTimeout(s); err == nil {
 			return d
 		}
 	}

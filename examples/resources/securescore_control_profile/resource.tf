@@ -6,12 +6,13 @@ resource "securescore_control_profile" "block_legacy_auth" {
   comment     = "Blocked at the reverse proxy (change CHG-1042)"
 }
 
-# Risk accepted: the control earns no points. Keep that decision when the resource is destroyed.
+# Risk accepted: the control earns no points. Keep that decision when the resource is destroyed (the default,
+# on_destroy = "restore", would put back the decision it had before Terraform changed it).
 resource "securescore_control_profile" "google_2fa" {
-  control_id       = "11770.MDA_Google_EnableTwoFactorAuth"
-  state            = "Ignored"
-  comment          = "Google Workspace is being retired this quarter"
-  reset_on_destroy = false
+  control_id = "11770.MDA_Google_EnableTwoFactorAuth"
+  state      = "Ignored"
+  comment    = "Google Workspace is being retired this quarter"
+  on_destroy = "keep"
 
   timeouts {
     create = "10m"

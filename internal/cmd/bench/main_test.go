@@ -47,21 +47,21 @@ func TestQuickBench(t *testing.T) {
 		t.Fatalf("results.json: %d rows and %d samples, want 8 and 8 (4 phases x 2 resources)", len(got.Rows), len(got.Samples))
 	}
 	// Graph requests are exact whatever the machine's speed, by the provider's design: a per-control refresh's first
-	// read GETs its control and the rest come from one list page; the baseline lists once per process on a create
-	// (plan and apply), and on an update only in the refresh, since the apply walk's plan finds every control in
-	// state; an apply PATCHes only what changes and reads nothing back. N=20: 20 PATCHes on the first apply, 2 on
-	// the change.
+	// read GETs its control and the rest come from one list page; a create lists once per process (plan and apply:
+	// the plan checks the controls exist, and the apply's list also serves each per-control create its prior
+	// decision), and an update lists only in the refresh, since the apply walk's plan finds every control in state;
+	// an apply PATCHes only what changes and reads nothing back. N=20: 20 PATCHes on the first apply, 2 on the change.
 	//
 	// Token requests are exact only for the plugin processes that talk to Graph: each signs in once. A process
-	// Terraform configures but gives nothing to do (the plan walk of a first apply of per-control resources, which
-	// reads nothing; the apply walk of apply -refresh-only, which writes nothing) starts its sign-in when configured
+	// Terraform configures but gives nothing to do (the apply walk of apply -refresh-only, which writes nothing)
+	// starts its sign-in when configured
 	// and is stopped a few milliseconds later; whether that token request reaches the emulator first is a race the
 	// machine's load decides. So such a process may add one token request, and nothing else.
 	want := map[string]struct {
 		talking, idle int // plugin processes that read or write, and configured ones that do neither
 		graph         calls
 	}{
-		kindControls + " apply-create": {talking: 1, idle: 1, graph: calls{Patch: 20}},
+		kindControls + " apply-create": {talking: 2, graph: calls{List: 2, Patch: 20}},
 		kindControls + " plan-noop":    {talking: 1, graph: calls{List: 1, Get: 1}},
 		kindControls + " apply-change": {talking: 2, graph: calls{List: 1, Get: 1, Patch: 2}},
 		kindControls + " refresh-only": {talking: 1, idle: 1, graph: calls{List: 1, Get: 1}},

@@ -1,12 +1,8 @@
 package provider
 
 import (
-	"context"
-
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // The read-only attributes of a control profile as the data sources expose them (the resource keeps only
@@ -65,28 +61,6 @@ const (
 	certificationControlNameDesc     = "`name`: the certification control's name."
 	certificationControlURLDesc      = "`url`: a link to the certification control."
 )
-
-// controlProfileResourceAttributes are the resource's read-only attributes (see fields()): its id, and who
-// changed the control last and when (updated_by, updated_date_time: the newest control_state_updates entry).
-//
-// The resource keeps only what it manages on purpose: Terraform does work for every value of every instance on
-// every plan, refresh and apply (`make bench` measured a 25-attribute no-op resource at 1.3-1.8x a 5-attribute
-// one), and users manage hundreds of controls. The catalog facts and the full history are the data sources'.
-func controlProfileResourceAttributes() []*tfprotov6.SchemaAttribute {
-	ctx := context.Background()
-	var out []*tfprotov6.SchemaAttribute
-	for _, f := range (&controlProfileResourceModelV1{}).fields() {
-		if readOnly(f) {
-			out = append(out, computedAttribute(f.name, f.typ.TerraformType(ctx), f.description))
-		}
-	}
-	return out
-}
-
-func computedAttribute(name string, t tftypes.Type, description string) *tfprotov6.SchemaAttribute {
-	return &tfprotov6.SchemaAttribute{Name: name, Type: t, Computed: true, Description: description,
-		DescriptionKind: tfprotov6.StringKindMarkdown}
-}
 
 // controlProfileDataSourceAttributes are every attribute of a control profile as the data sources expose it.
 func controlProfileDataSourceAttributes() map[string]dsschema.Attribute {
