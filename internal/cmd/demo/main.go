@@ -37,7 +37,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "\nDEMO FAILED: %v\n", err)
 		os.Exit(1)
 	}
-	fmt.Println("\nDemo finished: apply, empty re-plan and both imports succeeded.")
+	fmt.Println("\nDemo finished: apply, empty re-plan, both imports and the fleet of three tenants succeeded.")
 }
 
 // demo holds what the steps share.
@@ -46,6 +46,7 @@ type demo struct {
 	terraform string
 	work      string
 	env       []string
+	fleetEnv  []string // the fleet step's: the multi-tenant application, no provider tenant
 	emu       *emulator.Emulator
 	scoreID   string
 	mirror    string // the filesystem mirror the provider is installed from
@@ -80,7 +81,7 @@ func run(ctx context.Context, version, examples string, keep bool) error {
 	d.mirror, d.version = inst.Mirror, inst.Version
 
 	banner("2. Start the Microsoft Graph emulator")
-	emu, err := emulator.New(emulator.Config{})
+	emu, err := emulator.New(emulator.Config{Tenants: emulator.DefaultTenants(3)}) // three tenants for the fleet step
 	if err != nil {
 		return err
 	}
@@ -102,6 +103,7 @@ func run(ctx context.Context, version, examples string, keep bool) error {
 	fmt.Printf("%s:\n%s", inst.CLIConfig, inst.CLIConfigText())
 
 	d.env = inst.Env(os.Environ(), tfharness.EmulatorEnv(url, cfg.TenantID, cfg.ClientID, cfg.ClientSecret)...)
+	d.fleetEnv = fleetEnvFor(inst, url)
 
 	for _, step := range []struct {
 		title string
@@ -112,6 +114,7 @@ func run(ctx context.Context, version, examples string, keep bool) error {
 		{"6. Import into a fresh state with an import block", d.importBlock},
 		{"7. Import into a fresh state with terraform import", d.importCommand},
 		{"8. Mark a control ThirdParty and watch the current score move", d.controlThirdParty},
+		{"9. A fleet: one provider block applies examples/multi-tenant's baseline to three tenants", d.fleet},
 	} {
 		banner(step.title)
 		if err := step.fn(examples); err != nil {
