@@ -1,7 +1,8 @@
 // Command demo shows the provider end to end without a Microsoft tenant: it builds the provider, starts the Graph
 // emulator in-process on a loopback port, writes its own Terraform CLI configuration (a filesystem mirror, so
 // `terraform init` works offline), applies examples/demo, checks that a second plan is empty, imports the score
-// into a fresh state with an import block and with `terraform import`, and stops the emulator.
+// into a fresh state with an import block and with `terraform import`, applies examples/multi-tenant to three
+// tenants from one provider block, and stops the emulator.
 //
 // Run it from the repository root: go run ./internal/cmd/demo (or make demo).
 package main
