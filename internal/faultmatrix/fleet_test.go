@@ -177,8 +177,9 @@ var fleetControls = map[string]string{
 // token, and once consent is back the next apply sends only what is left.
 //
 // The withdrawal comes at a known point: a gate lets 2 of that tenant's PATCHes land and holds the rest; once one
-// is held, consent is withdrawn (its tokens expire at once) and the gate answers the held ones 503 (nothing
-// landed), so the provider's retry meets the withdrawal whatever the machine's speed.
+// is held and the 2 let through are answered, consent is withdrawn (its tokens expire at once) and the gate
+// answers the held ones 503 (nothing landed), so the provider's retry meets the withdrawal whatever the machine's
+// speed.
 func TestFleetConsentWithdrawnMidApply(t *testing.T) {
 	f := newFleetRig(t, emulator.Config{Tenants: fleetTenants(5), ControlProfiles: 10})
 	f.writeFleetConfig(fleetControls, "")
@@ -192,8 +193,20 @@ func TestFleetConsentWithdrawnMidApply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The bound only catches a hang.
-	waitFor(t, 5*time.Minute, "a PATCH of the victim tenant to be held", func() bool { return gate.holding.Load() > 0 })
+	// The bound only catches a hang. The PATCHes the gate let through must have been answered before the
+	// withdrawal, or a slow machine has them meet it and be refused.
+	landedSoFar := func() int {
+		n := 0
+		for _, j := range f.emu.Journal() {
+			if j.Kind == "write" && j.Tenant == victim.ID && j.Status >= 200 && j.Status < 300 {
+				n++
+			}
+		}
+		return n
+	}
+	waitFor(t, 5*time.Minute, "a PATCH of the victim tenant to be held, and the ones let through answered", func() bool {
+		return gate.holding.Load() > 0 && landedSoFar() == landing
+	})
 	if err := f.emu.Tenant(victim.ID).WithdrawConsent(emulator.Withdrawal{How: emulator.DeleteApp}); err != nil {
 		t.Fatal(err)
 	}
