@@ -31,7 +31,7 @@ var decisionAttributes = [...]decisionAttribute{
 		of:        func(d *controlDecision) *string { return &d.State },
 		fromGraph: func(u *graph.SecureScoreControlStateUpdate) *string { return u.State },
 		toPatch:   func(u *graph.ControlProfileUpdate) *string { return &u.State },
-		description: "The control's state: `Default`, `Ignored` (risk accepted: the control leaves the score), " +
+		description: "The control's state: `Default`, `Ignored` (risk accepted: the control earns no points), " +
 			"`ThirdParty` (resolved through a third party: the control earns its points) or `Reviewed`, as on " +
 			"`securescore_control_profile`. Any case is accepted."},
 	{name: "assigned_to",

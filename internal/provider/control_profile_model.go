@@ -68,7 +68,7 @@ var controlProfileAttributes = newAttributeTable(
 			"names it does have. Changing it replaces the resource (the old control is handled as `on_destroy` says first).",
 		str: func(m *controlProfileResourceModelV2) *tfString { return &m.ControlID }},
 	profileAttribute{name: "state", use: attrRequired, check: checkControlState,
-		description: "The control's state: `Default`, `Ignored` (risk accepted: the control leaves the score), " +
+		description: "The control's state: `Default`, `Ignored` (risk accepted: the control earns no points), " +
 			"`ThirdParty` (resolved through a third party: the control earns its points) or `Reviewed`. Accepted and compared " +
 			"in any case (`thirdParty`, `ignored` as Graph's pages and multi-tenant tools write them); it is sent as written " +
 			"and state keeps the configuration's spelling whichever case the service answers in, so case never shows as a " +
