@@ -22,6 +22,9 @@ var terraformVersion = regexp.MustCompile(`^Terraform v(\d+)\.(\d+)\.`)
 // needsQuery skips a test unless the CLI has `terraform query` (Terraform 1.14 and later), saying why.
 func needsQuery(t *testing.T) {
 	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("these tests drive terraform and a built provider; set TF_ACC=1 (make test does)")
+	}
 	if acc.OpenTofu {
 		t.Skipf("%s has no `query` command and no list resources; make test-terraform-next runs this test", acc.Version)
 	}
