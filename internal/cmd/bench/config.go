@@ -20,11 +20,11 @@ func (d workDirs) all() []string {
 // changedState is the state the 10% change phase gives the first tenth of the controls.
 const changedState = "Reviewed"
 
-// writeConfigs writes the configurations for ids; the first changed ids get another state (the 10% change
-// phase: 10% of the resources, and 10% of the baseline's keys).
-func writeConfigs(d workDirs, ids []string, changed int) error {
+// controlStatesLocal is a locals block whose map name holds every id's state: ThirdParty, and changedState for
+// the first changed ids.
+func controlStatesLocal(name string, ids []string, changed int) string {
 	var m strings.Builder
-	m.WriteString("locals {\n  profiles = {\n")
+	fmt.Fprintf(&m, "locals {\n  %s = {\n", name)
 	for i, id := range ids {
 		state := "ThirdParty"
 		if i < changed {
@@ -33,7 +33,13 @@ func writeConfigs(d workDirs, ids []string, changed int) error {
 		fmt.Fprintf(&m, "    %q = %q\n", id, state)
 	}
 	m.WriteString("  }\n}\n")
-	profiles := m.String()
+	return m.String()
+}
+
+// writeConfigs writes the configurations for ids; the first changed ids get another state (the 10% change
+// phase: 10% of the resources, and 10% of the baseline's keys).
+func writeConfigs(d workDirs, ids []string, changed int) error {
+	profiles := controlStatesLocal("profiles", ids, changed)
 
 	// Every configuration gets the same arguments; terraform_data gets them as its input.
 	perControl := func(source, resourceType, providerBlock string) string {

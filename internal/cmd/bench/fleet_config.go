@@ -19,17 +19,7 @@ type fleetTenant struct{ key, id string }
 // controls; the first changed controls get another state in every tenant (the 10% change phase: the shared
 // baseline changes).
 func writeFleetConfigs(d fleetDirs, tenants []fleetTenant, controls []string, changed int) error {
-	var l strings.Builder
-	l.WriteString("locals {\n  controls = {\n")
-	for i, id := range controls {
-		state := "ThirdParty"
-		if i < changed {
-			state = changedState
-		}
-		fmt.Fprintf(&l, "    %q = %q\n", id, state)
-	}
-	l.WriteString("  }\n}\n")
-	locals := l.String()
+	locals := controlStatesLocal("controls", controls, changed)
 
 	var m strings.Builder
 	m.WriteString("locals {\n  tenants = {\n")
