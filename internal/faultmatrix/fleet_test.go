@@ -269,11 +269,7 @@ func TestFleetConsentWithdrawnMidApply(t *testing.T) {
 	if len(again) != len(fleetControls)-landing {
 		t.Errorf("the second apply PATCHed %d controls, want %d", len(again), len(fleetControls)-landing)
 	}
-	st = f.baselines()
-	for i := range f.tenants {
-		f.assertTenantApplied(st, i, fleetControls)
-	}
-	f.mustRun(2*time.Minute, "plan", "-detailed-exitcode", "-input=false", "-no-color")
+	f.assertFleetConverged()
 }
 
 // One tenant's token endpoint fails (503, as Entra answers during an incident) from the apply walk on: its first
@@ -331,11 +327,7 @@ func TestFleetTokenEndpointFailsForOneTenant(t *testing.T) {
 	f.w.afterToken.Store(nil)
 	f.emu.Tenant(victim.ID).SetFaults(emulator.Faults{})
 	f.mustRun(3*time.Minute, args()...)
-	st = f.baselines()
-	for i := range f.tenants {
-		f.assertTenantApplied(st, i, fleetControls)
-	}
-	f.mustRun(2*time.Minute, "plan", "-detailed-exitcode", "-input=false", "-no-color")
+	f.assertFleetConverged()
 }
 
 // A 429 storm in one tenant (60% of its Graph requests refused) during a fleet apply: every tenant is applied, the
@@ -442,4 +434,14 @@ func bearerTenant(req *http.Request) string {
 		return ""
 	}
 	return claims.TID
+}
+
+// assertFleetConverged checks that every tenant's baseline holds fleetControls in state and that a plan is empty.
+func (f *fleetRig) assertFleetConverged() {
+	f.t.Helper()
+	st := f.baselines()
+	for i := range f.tenants {
+		f.assertTenantApplied(st, i, fleetControls)
+	}
+	f.mustRun(2*time.Minute, "plan", "-detailed-exitcode", "-input=false", "-no-color")
 }
