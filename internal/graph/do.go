@@ -107,6 +107,20 @@ type callState struct {
 	body            []byte
 	clientRequestID string
 	token           string
+	last            error // how the latest attempt that was sent ended, when it is to be retried
+}
+
+// notSent is the error of an attempt not sent because the caller was told to stop.
+func (st *callState) notSent(attempt int) error {
+	return &NotSentError{Method: st.req.method, URL: st.req.url, Attempt: attempt, Last: st.last}
+}
+
+// attemptOutcome describes how a retryable attempt ended: its transport error, or its status.
+func attemptOutcome(resp *http.Response, err error) error {
+	if err != nil || resp == nil {
+		return err
+	}
+	return fmt.Errorf("HTTP %d", resp.StatusCode)
 }
 
 // tokenError marks a failure to get a token: never retried here (the token source has its own policy).
@@ -158,7 +172,8 @@ func (st *callState) wrap(err error) error {
 	}
 	var rw *RetryWaitError
 	var bw *BudgetWaitError
-	if errors.As(err, &rw) || errors.As(err, &bw) {
+	var ns *NotSentError
+	if errors.As(err, &rw) || errors.As(err, &bw) || errors.As(err, &ns) {
 		return err
 	}
 	var te *tokenError
@@ -189,19 +204,31 @@ func (st *callState) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	st.attempts++
 	ctx := req.Context()
-	tok, err := st.c.tokens.Token(ctx)
+	// The waits before sending end at the caller's stop; the attempt itself keeps ctx, so that once sent it can
+	// still be answered within the caller's grace period.
+	waitCtx, endWait := untilStopped(ctx)
+	defer endWait()
+	tok, err := st.c.tokens.Token(waitCtx)
+	if err == nil && (tok == nil || tok.AccessToken == "") {
+		err = errors.New("token source returned an empty token")
+	}
 	if err != nil {
 		closeBody()
+		if stopped(ctx) {
+			return nil, st.notSent(st.attempts)
+		}
 		return nil, &tokenError{err}
 	}
-	if tok == nil || tok.AccessToken == "" {
-		closeBody()
-		return nil, &tokenError{errors.New("token source returned an empty token")}
-	}
 	st.token = tok.AccessToken
-	release, err := st.c.admit(ctx, st.req.method, req.URL)
-	if err != nil {
+	release, err := st.c.admit(waitCtx, st.req.method, req.URL)
+	if err == nil && stopped(ctx) {
+		release() // the stop came as the slot was granted
+	}
+	if err != nil || stopped(ctx) {
 		closeBody()
+		if stopped(ctx) {
+			return nil, st.notSent(st.attempts)
+		}
 		return nil, err
 	}
 
@@ -265,6 +292,13 @@ func (st *callState) decide(ctx context.Context, resp *http.Response, err error)
 		// back here as err.
 		return false, nil
 	}
+	if ns := (*NotSentError)(nil); errors.As(err, &ns) {
+		return false, err
+	}
+	if stopped(ctx) {
+		st.last = attemptOutcome(resp, err)
+		return false, st.notSent(st.attempts + 1) // no retry once the caller was told to stop
+	}
 	if cerr := ctx.Err(); cerr != nil {
 		if err != nil && errors.Is(err, cerr) {
 			return false, err // says what the call was waiting for (a request slot, say)
@@ -318,6 +352,7 @@ func (st *callState) planRetry(ctx context.Context, status int, resp *http.Respo
 		}
 	}
 	st.nextWait = wait
+	st.last = attemptOutcome(resp, cause)
 	logRetryWait(st.ctx, st.token, wait, status, st.req.method, st.req.url)
 	fields := map[string]any{"method": st.req.method, "url": st.req.url, "attempt": st.attempts, "wait_ms": wait.Milliseconds(), "retry_after_header": fromHeader}
 	if status != 0 {

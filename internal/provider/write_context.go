@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
 // stopGrace is how long a write already on the wire may still finish after Terraform asks the provider to stop
@@ -13,20 +15,35 @@ import (
 // an answer still on its way time to arrive. Retry waits end when it runs out.
 const stopGrace = 750 * time.Millisecond
 
-// writeContext bounds one write by timeout, and by parent's cancellation only after stopGrace.
-func writeContext(parent context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), timeout)
+// writeContext bounds one write by timeout, and by parent's cancellation only after stopGrace. From parent's
+// cancellation or stopped (Terraform's stop request, recorded a moment before terraform-plugin-go cancels the
+// calls in flight), the write sends no new request: an attempt already sent may be answered within the grace
+// period, but nothing more goes out that could land after the provider stopped listening (graph.WithStop).
+func writeContext(parent context.Context, stopped <-chan struct{}, timeout time.Duration) (context.Context, context.CancelFunc) {
+	stop := make(chan struct{})
+	ctx, cancel := context.WithTimeout(graph.WithStop(context.WithoutCancel(parent), stop), timeout)
 	done := make(chan struct{})
-	stop := context.AfterFunc(parent, func() {
+	go func() {
+		select {
+		case <-parent.Done():
+		case <-stopped:
+		case <-done:
+			return
+		}
+		close(stop)
+		select {
+		case <-parent.Done():
+		case <-done:
+			return
+		}
 		select {
 		case <-time.After(stopGrace):
 			cancel()
 		case <-done:
 		}
-	})
+	}()
 	return ctx, sync.OnceFunc(func() {
 		close(done)
-		stop()
 		cancel()
 	})
 }
@@ -36,10 +53,14 @@ func writeContext(parent context.Context, timeout time.Duration) (context.Contex
 // in flight can still reach state. After Terraform's stop request no write starts: the error (a writeNotStarted)
 // names what and says that nothing was sent. cancel is never nil.
 func startWrite(parent context.Context, data *providerData, what string, timeout time.Duration) (context.Context, context.CancelFunc, error) {
-	if data != nil && data.stop.recorded() {
+	var stop *stopRequest
+	if data != nil {
+		stop = data.stop
+	}
+	if stop.recorded() {
 		return parent, func() {}, writeNotStarted{what: what}
 	}
-	ctx, cancel := writeContext(data.logContext(parent), timeout)
+	ctx, cancel := writeContext(data.logContext(parent), stop.done(), timeout)
 	return ctx, cancel, nil
 }
 
