@@ -298,8 +298,16 @@ func addFailures(ps *diagnostics, tenant, what string, attempted int, failed map
 		return
 	}
 	var b strings.Builder
+	var notSent []string
 	for _, id := range sortedKeys(failed) {
+		if ns := (*graph.NotSentError)(nil); errors.As(failed[id], &ns) && ns.Attempt == 1 {
+			notSent = append(notSent, id) // said once below: a stop can leave hundreds
+			continue
+		}
 		fmt.Fprintf(&b, "- %q: %s\n", id, failed[id])
+	}
+	if len(notSent) > 0 {
+		fmt.Fprintf(&b, "- not sent, because Terraform asked the provider to stop (Ctrl-C) before their PATCH went out: %s\n", quoted(notSent))
 	}
 	detail := fmt.Sprintf("Microsoft Graph refused or did not complete the %s of %d of the %d controls changed in the baseline of tenant %q:\n\n%s\n"+
 		"The controls that were changed are in Terraform state. The failed controls keep their previous state there, so the next "+

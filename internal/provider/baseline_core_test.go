@@ -558,6 +558,7 @@ func TestApplyBaseline(t *testing.T) {
 		tenant       func(*fakeTenant)
 		wantPatched  map[string]controlDecision
 		wantProblems string
+		wantDetail   string // a line the diagnostics' details hold, if any
 		check        func(t *testing.T, state *baselineModelV1)
 	}{
 		{name: "create: only what differs is sent; each control's decision before the baseline recorded",
@@ -644,6 +645,25 @@ func TestApplyBaseline(t *testing.T) {
 					t.Errorf("state %v", d)
 				}
 			}},
+		{name: "a stop before some PATCHes went out: they are named once, together; the rest reach state",
+			prior: stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": pristine, "MFARegistrationV2": pristine},
+				map[string]*controlDecision{"AdminMFAV2": ptr(pristine), "OneAdmin": ptr(pristine), "MFARegistrationV2": ptr(pristine)}),
+			plan: stateOf(map[string]controlDecision{"AdminMFAV2": reviewed, "OneAdmin": ignored, "MFARegistrationV2": ignored},
+				map[string]*controlDecision{"AdminMFAV2": ptr(pristine), "OneAdmin": ptr(pristine), "MFARegistrationV2": ptr(pristine)}),
+			tenant: func(f *fakeTenant) {
+				f.failWith = map[string]error{
+					"OneAdmin":          &graph.NotSentError{Method: "PATCH", URL: "u1", Attempt: 1},
+					"MFARegistrationV2": &graph.NotSentError{Method: "PATCH", URL: "u2", Attempt: 1},
+				}
+			},
+			wantPatched:  map[string]controlDecision{"AdminMFAV2": reviewed},
+			wantProblems: "E:Unable to update 2 control(s) of the baseline",
+			check: func(t *testing.T, s *baselineModelV1) {
+				if d, _ := s.decisions(); d["AdminMFAV2"] != reviewed || d["OneAdmin"] != pristine || d["MFARegistrationV2"] != pristine {
+					t.Errorf("state %v", d)
+				}
+			},
+			wantDetail: `- not sent, because Terraform asked the provider to stop (Ctrl-C) before their PATCH went out: "MFARegistrationV2", "OneAdmin"`},
 		{name: "a control found missing at apply, missing_controls = error: refused, nothing sent",
 			plan: func() *baselineModelV1 {
 				m := stateOf(map[string]controlDecision{"AdminMFAV2": reviewed, "NoSuch": reviewed}, nil)
@@ -667,6 +687,9 @@ func TestApplyBaseline(t *testing.T) {
 			}
 			if !maps.Equal(a.patched, tc.wantPatched) {
 				t.Errorf("PATCHes %v, want %v", a.patched, tc.wantPatched)
+			}
+			if !strings.Contains(problemDetails(ps), tc.wantDetail) {
+				t.Errorf("details %s\nwant the line %s", problemDetails(ps), tc.wantDetail)
 			}
 			if tc.check != nil {
 				tc.check(t, state)
