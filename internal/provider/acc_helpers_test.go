@@ -172,11 +172,17 @@ func (e *accEnv) currentID(t *testing.T) string {
 	return list.Value[0].ID
 }
 
+// reads returns the journal's Graph reads (GET requests).
+func (e *accEnv) reads() []emulator.JournalEntry { return e.journalOf("read") }
+
 // writes returns the journal's Graph writes (PATCH requests).
-func (e *accEnv) writes() []emulator.JournalEntry {
+func (e *accEnv) writes() []emulator.JournalEntry { return e.journalOf("write") }
+
+// journalOf returns the journal's entries of kind, in order.
+func (e *accEnv) journalOf(kind string) []emulator.JournalEntry {
 	var out []emulator.JournalEntry
 	for _, j := range e.emu.Journal() {
-		if j.Kind == "write" {
+		if j.Kind == kind {
 			out = append(out, j)
 		}
 	}

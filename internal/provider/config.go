@@ -83,28 +83,24 @@ func resolveSettings(cfg securescoreProviderModelV0, getenv func(string) string)
 	pick := pickSetting(getenv)
 
 	var s providerSettings
-	var src string
 	s.SignIn.UseAKSWorkloadIdentity = boolSetting(cfg.UseAKSWorkloadIdentity, "use_aks_workload_identity", []string{envUseAKSWorkloadIdentity}, getenv, &diags)
 
-	s.TenantID, src = pick(cfg.TenantID, envTenantID)
-	if s.TenantID != "" {
-		if err := checkTenantID(s.TenantID); err != nil {
-			diags.AddAttributeError(path.Root("tenant_id"), "Invalid tenant_id", fmt.Sprintf("From %s: %s", src, err))
+	// An identity argument (tenant_id, client_id): as set (checked), and under AKS workload identity reconciled
+	// with the variable the webhook injects (aksEnvVar).
+	identity := func(v types.String, envVar, attr, aksEnvVar string, check func(string) error) string {
+		id, src := pick(v, envVar)
+		if id != "" {
+			if err := check(id); err != nil {
+				diags.AddAttributeError(path.Root(attr), "Invalid "+attr, fmt.Sprintf("From %s: %s", src, err))
+			}
 		}
-	}
-	if s.SignIn.UseAKSWorkloadIdentity {
-		s.TenantID = aksIdentity("tenant_id", s.TenantID, src, envAzureTenantID, checkTenantID, getenv, &diags)
-	}
-
-	s.ClientID, src = pick(cfg.ClientID, envClientID)
-	if s.ClientID != "" {
-		if err := checkGUID(s.ClientID); err != nil {
-			diags.AddAttributeError(path.Root("client_id"), "Invalid client_id", fmt.Sprintf("From %s: %s", src, err))
+		if s.SignIn.UseAKSWorkloadIdentity {
+			id = aksIdentity(attr, id, src, aksEnvVar, check, getenv, &diags)
 		}
+		return id
 	}
-	if s.SignIn.UseAKSWorkloadIdentity {
-		s.ClientID = aksIdentity("client_id", s.ClientID, src, envAzureClientID, checkGUID, getenv, &diags)
-	}
+	s.TenantID = identity(cfg.TenantID, envTenantID, "tenant_id", envAzureTenantID, checkTenantID)
+	s.ClientID = identity(cfg.ClientID, envClientID, "client_id", envAzureClientID, checkGUID)
 
 	envName, src := pick(cfg.Environment, envEnvironment)
 	env, err := clouds.Lookup(envName)

@@ -32,18 +32,57 @@ func (d *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRe
 	d.data = data
 }
 
-// startRead returns the tenant to read (tenant_id, else the provider's) and ctx bounded by the configured read
-// timeout. A nil tenant means diags holds the reason; cancel is never nil.
-func (d *dataSourceBase) startRead(ctx context.Context, tenantID types.String, t timeouts.Value, diags *diag.Diagnostics) (context.Context, context.CancelFunc, *tenantData) {
-	tenant := requireTenant(d.data, tenantID.ValueString(), diags)
+// dataSourceArgsV0 are the arguments every data source takes, embedded in each one's model: the tenant to read
+// and the read timeout.
+type dataSourceArgsV0 struct {
+	TenantID types.String   `tfsdk:"tenant_id"`
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (a *dataSourceArgsV0) args() *dataSourceArgsV0 { return a }
+
+// dataSourceModel is a data source's model: what Read decodes the configuration into and saves as state.
+type dataSourceModel interface{ args() *dataSourceArgsV0 }
+
+// dataSourceAnswer is what a data source read from Graph, before it is known to be the tenant's.
+type dataSourceAnswer struct {
+	what    string                  // names what was read in errors, e.g. `Control profile "AdminMFAV2"`
+	tenants []string                // the azureTenantId of each element read
+	store   func() diag.Diagnostics // writes the answer into the model
+}
+
+// read is the Read of every data source. It decodes the configuration into cfg, then fetch asks Graph, in the
+// tenant (tenant_id, else the provider's) and within the read timeout; a nil answer means fetch added the reason
+// to diags. The answer is stored and cfg saved as state only when it is the tenant's (readTenant), with tenant_id
+// as configured, else the tenant's GUID.
+func (d *dataSourceBase) read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse, cfg dataSourceModel,
+	fetch func(context.Context, *tenantData, *diag.Diagnostics) *dataSourceAnswer) {
+	resp.Diagnostics.Append(req.Config.Get(ctx, cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	args := cfg.args()
+	tenant := requireTenant(d.data, args.TenantID.ValueString(), &resp.Diagnostics)
 	if tenant == nil {
-		return ctx, func() {}, nil
+		return
 	}
-	ctx, cancel, ok := readContext(ctx, d.data, t.Read, diags)
+	ctx, cancel, ok := readContext(ctx, d.data, args.Timeouts.Read, &resp.Diagnostics)
+	defer cancel()
 	if !ok {
-		return ctx, cancel, nil
+		return
 	}
-	return ctx, cancel, tenant
+	answer := fetch(ctx, tenant, &resp.Diagnostics)
+	if answer == nil {
+		return
+	}
+	if args.TenantID, ok = readTenant(ctx, tenant, args.TenantID, answer.what, answer.tenants, &resp.Diagnostics); !ok {
+		return
+	}
+	resp.Diagnostics.Append(answer.store()...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, cfg)...)
 }
 
 // readTenant checks that Graph answered for the tenant asked (azureTenantId of each element; elements without one

@@ -8,8 +8,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
@@ -30,8 +30,7 @@ type controlProfileDataSource struct {
 // controlProfileDataSourceModelV0 is the securescore_control_profile data source.
 type controlProfileDataSourceModelV0 struct {
 	controlProfileModelV0
-	TenantID types.String   `tfsdk:"tenant_id"`
-	Timeouts timeouts.Value `tfsdk:"timeouts"`
+	dataSourceArgsV0
 }
 
 func (d *controlProfileDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -55,27 +54,18 @@ func (d *controlProfileDataSource) Schema(ctx context.Context, _ datasource.Sche
 
 func (d *controlProfileDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg controlProfileDataSourceModelV0
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel, tenant := d.startRead(ctx, cfg.TenantID, cfg.Timeouts, &resp.Diagnostics)
-	defer cancel()
-	if tenant == nil {
-		return
-	}
-
-	id := cfg.ID.ValueString()
-	tflog.Debug(ctx, "Reading control profile", map[string]any{"id": id, "tenant": tenant.name})
-	profile, err := tenant.client.GetControlProfile(ctx, id)
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to read the control profile", fmt.Sprintf("Control profile %q of %s: %s", id, tenant.label(), err))
-		return
-	}
-	var ok bool
-	if cfg.TenantID, ok = readTenant(ctx, tenant, cfg.TenantID, fmt.Sprintf("Control profile %q", id), []string{profile.AzureTenantID}, &resp.Diagnostics); !ok {
-		return
-	}
-	resp.Diagnostics.Append(cfg.setFromGraph(profile)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+	d.read(ctx, req, resp, &cfg, func(ctx context.Context, tenant *tenantData, diags *diag.Diagnostics) *dataSourceAnswer {
+		id := cfg.ID.ValueString()
+		tflog.Debug(ctx, "Reading control profile", map[string]any{"id": id, "tenant": tenant.name})
+		profile, err := tenant.client.GetControlProfile(ctx, id)
+		if err != nil {
+			diags.AddError("Unable to read the control profile", fmt.Sprintf("Control profile %q of %s: %s", id, tenant.label(), err))
+			return nil
+		}
+		return &dataSourceAnswer{
+			what:    fmt.Sprintf("Control profile %q", id),
+			tenants: []string{profile.AzureTenantID},
+			store:   func() diag.Diagnostics { return cfg.setFromGraph(profile) },
+		}
+	})
 }

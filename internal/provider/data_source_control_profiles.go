@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -32,14 +33,13 @@ type controlProfilesDataSource struct {
 
 // controlProfilesDataSourceModelV0 is the securescore_control_profiles data source.
 type controlProfilesDataSourceModelV0 struct {
-	TenantID          types.String   `tfsdk:"tenant_id"`
-	ControlCategory   types.String   `tfsdk:"control_category"`
-	Service           types.String   `tfsdk:"service"`
-	Tier              types.String   `tfsdk:"tier"`
-	IncludeDeprecated types.Bool     `tfsdk:"include_deprecated"`
-	IDs               types.List     `tfsdk:"ids"`
-	ControlProfiles   types.List     `tfsdk:"control_profiles"`
-	Timeouts          timeouts.Value `tfsdk:"timeouts"`
+	dataSourceArgsV0
+	ControlCategory   types.String `tfsdk:"control_category"`
+	Service           types.String `tfsdk:"service"`
+	Tier              types.String `tfsdk:"tier"`
+	IncludeDeprecated types.Bool   `tfsdk:"include_deprecated"`
+	IDs               types.List   `tfsdk:"ids"`
+	ControlProfiles   types.List   `tfsdk:"control_profiles"`
 }
 
 func (d *controlProfilesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -95,51 +95,47 @@ func (m *controlProfilesDataSourceModelV0) serverFilter() string {
 
 func (d *controlProfilesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg controlProfilesDataSourceModelV0
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel, tenant := d.startRead(ctx, cfg.TenantID, cfg.Timeouts, &resp.Diagnostics)
-	defer cancel()
-	if tenant == nil {
-		return
-	}
+	d.read(ctx, req, resp, &cfg, func(ctx context.Context, tenant *tenantData, diags *diag.Diagnostics) *dataSourceAnswer {
+		filter := cfg.serverFilter()
+		tflog.Debug(ctx, "Listing control profiles", map[string]any{"filter": filter, "tenant": tenant.name})
+		list, err := tenant.client.ListControlProfiles(ctx, graph.ListOptions{Filter: filter})
+		if err != nil {
+			diags.AddError("Unable to list control profiles", fmt.Sprintf("The control profiles of %s: %s", tenant.label(), err))
+			return nil
+		}
+		answered := make([]string, len(list.Value))
+		for i := range list.Value {
+			answered[i] = list.Value[i].AzureTenantID
+		}
+		return &dataSourceAnswer{what: "The control profile list", tenants: answered, store: func() diag.Diagnostics {
+			return cfg.setFromGraph(ctx, list.Value)
+		}}
+	})
+}
 
-	filter := cfg.serverFilter()
-	tflog.Debug(ctx, "Listing control profiles", map[string]any{"filter": filter, "tenant": tenant.name})
-	list, err := tenant.client.ListControlProfiles(ctx, graph.ListOptions{Filter: filter})
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to list control profiles", fmt.Sprintf("The control profiles of %s: %s", tenant.label(), err))
-		return
-	}
-	answered := make([]string, len(list.Value))
-	for i := range list.Value {
-		answered[i] = list.Value[i].AzureTenantID
-	}
-	var ok bool
-	if cfg.TenantID, ok = readTenant(ctx, tenant, cfg.TenantID, "The control profile list", answered, &resp.Diagnostics); !ok {
-		return
-	}
-	includeDeprecated := cfg.IncludeDeprecated.ValueBool()
-	profiles := make([]controlProfileModelV0, 0, len(list.Value))
-	ids := make([]string, 0, len(list.Value))
-	for i := range list.Value {
-		p := &list.Value[i]
+// setFromGraph writes the profiles listed, deprecated ones left out unless include_deprecated, and their ids.
+func (m *controlProfilesDataSourceModelV0) setFromGraph(ctx context.Context, listed []graph.SecureScoreControlProfile) diag.Diagnostics {
+	var diags diag.Diagnostics
+	includeDeprecated := m.IncludeDeprecated.ValueBool()
+	profiles := make([]controlProfileModelV0, 0, len(listed))
+	ids := make([]string, 0, len(listed))
+	for i := range listed {
+		p := &listed[i]
 		if !includeDeprecated && p.Deprecated != nil && *p.Deprecated {
 			continue
 		}
-		var m controlProfileModelV0
-		resp.Diagnostics.Append(m.setFromGraph(p)...)
-		profiles = append(profiles, m)
+		var profile controlProfileModelV0
+		diags.Append(profile.setFromGraph(p)...)
+		profiles = append(profiles, profile)
 		ids = append(ids, p.ID)
 	}
-	if resp.Diagnostics.HasError() {
-		return
+	if diags.HasError() {
+		return diags
 	}
-	controlProfiles, diags := types.ListValueFrom(ctx, controlProfileType, profiles)
-	cfg.ControlProfiles = controlProfiles
-	resp.Diagnostics.Append(diags...)
-	cfg.IDs, diags = types.ListValueFrom(ctx, types.StringType, ids)
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+	var d diag.Diagnostics
+	m.ControlProfiles, d = types.ListValueFrom(ctx, controlProfileType, profiles)
+	diags.Append(d...)
+	m.IDs, d = types.ListValueFrom(ctx, types.StringType, ids)
+	diags.Append(d...)
+	return diags
 }

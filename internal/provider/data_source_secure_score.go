@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -33,8 +34,7 @@ type secureScoreDataSource struct {
 // Its collection elements carry the open types' extra properties as typed attributes (secure_score_data_model.go).
 type secureScoreDataSourceModelV0 struct {
 	secureScoreAttrsV0
-	TenantID types.String   `tfsdk:"tenant_id"`
-	Timeouts timeouts.Value `tfsdk:"timeouts"`
+	dataSourceArgsV0
 }
 
 func (d *secureScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -121,43 +121,40 @@ func subScore(prop, what string) schema.Float64Attribute {
 
 func (d *secureScoreDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg secureScoreDataSourceModelV0
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel, tenant := d.startRead(ctx, cfg.TenantID, cfg.Timeouts, &resp.Diagnostics)
-	defer cancel()
-	if tenant == nil {
-		return
-	}
+	d.read(ctx, req, resp, &cfg, func(ctx context.Context, tenant *tenantData, diags *diag.Diagnostics) *dataSourceAnswer {
+		score := readSecureScore(ctx, tenant, cfg.ID.ValueString(), diags)
+		if score == nil {
+			return nil
+		}
+		return &dataSourceAnswer{
+			what:    fmt.Sprintf("Secure score %q", score.ID),
+			tenants: []string{score.AzureTenantID},
+			store:   func() diag.Diagnostics { return cfg.setFromGraph(ctx, score) },
+		}
+	})
+}
 
-	var score *graph.SecureScore
-	if id := cfg.ID.ValueString(); id != "" {
+// readSecureScore reads the tenant's score with id, or its current one when id is "". nil means diags says why.
+func readSecureScore(ctx context.Context, tenant *tenantData, id string, diags *diag.Diagnostics) *graph.SecureScore {
+	if id != "" {
 		tflog.Debug(ctx, "Reading secure score", map[string]any{"id": id, "tenant": tenant.name})
-		s, err := tenant.client.GetSecureScore(ctx, id)
+		score, err := tenant.client.GetSecureScore(ctx, id)
 		if err != nil {
-			resp.Diagnostics.AddError("Unable to read the secure score", fmt.Sprintf("Secure score %q of %s: %s", id, tenant.label(), err))
-			return
+			diags.AddError("Unable to read the secure score", fmt.Sprintf("Secure score %q of %s: %s", id, tenant.label(), err))
+			return nil
 		}
-		score = s
-	} else {
-		tflog.Debug(ctx, "Reading the current secure score", map[string]any{"tenant": tenant.name})
-		list, err := tenant.client.ListSecureScores(ctx, graph.ListOptions{Top: 1, Limit: 1})
-		if err != nil {
-			resp.Diagnostics.AddError("Unable to read the current secure score", fmt.Sprintf("The current secure score of %s: %s", tenant.label(), err))
-			return
-		}
-		if len(list.Value) == 0 {
-			resp.Diagnostics.AddError("No secure score found",
-				fmt.Sprintf("Microsoft Graph returned no secure scores for %s. Secure Score needs a few days after it is first enabled to compute one.", tenant.label()))
-			return
-		}
-		score = &list.Value[0]
+		return score
 	}
-	var ok bool
-	if cfg.TenantID, ok = readTenant(ctx, tenant, cfg.TenantID, fmt.Sprintf("Secure score %q", score.ID), []string{score.AzureTenantID}, &resp.Diagnostics); !ok {
-		return
+	tflog.Debug(ctx, "Reading the current secure score", map[string]any{"tenant": tenant.name})
+	list, err := tenant.client.ListSecureScores(ctx, graph.ListOptions{Top: 1, Limit: 1})
+	if err != nil {
+		diags.AddError("Unable to read the current secure score", fmt.Sprintf("The current secure score of %s: %s", tenant.label(), err))
+		return nil
 	}
-	resp.Diagnostics.Append(cfg.setFromGraph(ctx, score)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+	if len(list.Value) == 0 {
+		diags.AddError("No secure score found",
+			fmt.Sprintf("Microsoft Graph returned no secure scores for %s. Secure Score needs a few days after it is first enabled to compute one.", tenant.label()))
+		return nil
+	}
+	return &list.Value[0]
 }

@@ -37,11 +37,10 @@ type secureScoresDataSource struct {
 
 // secureScoresDataSourceModelV0 is the securescore_secure_scores data source.
 type secureScoresDataSourceModelV0 struct {
-	TenantID     types.String   `tfsdk:"tenant_id"`
-	Top          types.Int32    `tfsdk:"top"`
-	Filter       types.String   `tfsdk:"filter"`
-	SecureScores types.List     `tfsdk:"secure_scores"`
-	Timeouts     timeouts.Value `tfsdk:"timeouts"`
+	dataSourceArgsV0
+	Top          types.Int32  `tfsdk:"top"`
+	Filter       types.String `tfsdk:"filter"`
+	SecureScores types.List   `tfsdk:"secure_scores"`
 }
 
 // secureScoreSummaryModelV0 is one day of the history.
@@ -109,40 +108,29 @@ func (d *secureScoresDataSource) Schema(ctx context.Context, _ datasource.Schema
 
 func (d *secureScoresDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg secureScoresDataSourceModelV0
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel, tenant := d.startRead(ctx, cfg.TenantID, cfg.Timeouts, &resp.Diagnostics)
-	defer cancel()
-	if tenant == nil {
-		return
-	}
-
-	top := int(cfg.Top.ValueInt32())
-	opts := graph.ListOptions{Top: top, Limit: top, Filter: cfg.Filter.ValueString(), Select: secureScoreSummarySelect}
-	tflog.Debug(ctx, "Listing secure scores", map[string]any{"top": top, "filter": opts.Filter, "tenant": tenant.name})
-	list, err := tenant.client.ListSecureScores(ctx, opts)
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to list secure scores", fmt.Sprintf("The secure scores of %s: %s", tenant.label(), err))
-		return
-	}
-	scores := list.Value
-	if top > 0 && len(scores) > top {
-		scores = scores[:top]
-	}
-	answered := make([]string, len(scores))
-	for i := range scores {
-		answered[i] = scores[i].AzureTenantID
-	}
-	var ok bool
-	if cfg.TenantID, ok = readTenant(ctx, tenant, cfg.TenantID, "The secure score history", answered, &resp.Diagnostics); !ok {
-		return
-	}
-	summaries, diags := secureScoreSummaries(ctx, scores)
-	cfg.SecureScores = summaries
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+	d.read(ctx, req, resp, &cfg, func(ctx context.Context, tenant *tenantData, diags *diag.Diagnostics) *dataSourceAnswer {
+		top := int(cfg.Top.ValueInt32())
+		opts := graph.ListOptions{Top: top, Limit: top, Filter: cfg.Filter.ValueString(), Select: secureScoreSummarySelect}
+		tflog.Debug(ctx, "Listing secure scores", map[string]any{"top": top, "filter": opts.Filter, "tenant": tenant.name})
+		list, err := tenant.client.ListSecureScores(ctx, opts)
+		if err != nil {
+			diags.AddError("Unable to list secure scores", fmt.Sprintf("The secure scores of %s: %s", tenant.label(), err))
+			return nil
+		}
+		scores := list.Value
+		if top > 0 && len(scores) > top {
+			scores = scores[:top]
+		}
+		answered := make([]string, len(scores))
+		for i := range scores {
+			answered[i] = scores[i].AzureTenantID
+		}
+		return &dataSourceAnswer{what: "The secure score history", tenants: answered, store: func() diag.Diagnostics {
+			var d diag.Diagnostics
+			cfg.SecureScores, d = secureScoreSummaries(ctx, scores)
+			return d
+		}}
+	})
 }
 
 // secureScoreSummaries converts the list, newest first by createdDateTime (the service's order already; sorting

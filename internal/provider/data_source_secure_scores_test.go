@@ -114,17 +114,6 @@ func TestAccSecureScoresDataSource_filter(t *testing.T) {
 	})
 }
 
-// reads returns the journal's Graph reads (GET requests).
-func (e *accEnv) reads() []emulator.JournalEntry {
-	var out []emulator.JournalEntry
-	for _, j := range e.emu.Journal() {
-		if j.Kind == "read" {
-			out = append(out, j)
-		}
-	}
-	return out
-}
-
 func TestSecureScoreSummariesNewestFirst(t *testing.T) {
 	day := func(s string) *graph.DateTimeOffset {
 		d, err := graph.ParseDateTimeOffset(s)

@@ -325,22 +325,9 @@ func (r *secureScoreResource) Create(ctx context.Context, req resource.CreateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	what := "the secure score of " + tenant.label()
-	tflog.Info(ctx, "Updating the tenant's secure score (PATCH /security/secureScores)", map[string]any{"tenant": tenant.name, "properties": patchKeys(patch)})
-	started := time.Now()
-	score, err := client.UpdateSecureScores(ctx, patch)
-	if undecodedWrite(err, what, &resp.Diagnostics) {
-		score, err = nil, nil // applied: read back below
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to update the secure score", fmt.Sprintf("%s: %s", strings.ToUpper(what[:1])+what[1:], err))
+	score, ok := patchSecureScore(ctx, tenant, patch, "No state was written.", &resp.Diagnostics)
+	if !ok {
 		return
-	}
-	tflog.Info(ctx, "Updated the tenant's secure score", map[string]any{"tenant": tenant.name, "duration": time.Since(started).String()})
-	if score == nil {
-		score = readBackScore(ctx, what, func(ctx context.Context) (*graph.SecureScore, error) {
-			return currentSecureScore(ctx, client)
-		}, &resp.Diagnostics)
 	}
 	r.writeState(ctx, tenant, &plan, score, resp.Private, &resp.State, &resp.Diagnostics)
 	setSecureScoreIdentityOf(ctx, resp.Identity, tenant, &resp.Diagnostics)
@@ -396,7 +383,6 @@ func (r *secureScoreResource) Update(ctx context.Context, req resource.UpdateReq
 	if tenant == nil {
 		return
 	}
-	client := tenant.client
 
 	extras, diags := loadExtras(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
@@ -412,23 +398,9 @@ func (r *secureScoreResource) Update(ctx context.Context, req resource.UpdateReq
 		setSecureScoreIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 		return
 	}
-	what := "the secure score of " + tenant.label()
-	tflog.Info(ctx, "Updating the tenant's secure score (PATCH /security/secureScores)", map[string]any{"tenant": tenant.name, "properties": patchKeys(patch)})
-	started := time.Now()
-	score, err := client.UpdateSecureScores(ctx, patch)
-	if undecodedWrite(err, what, &resp.Diagnostics) {
-		score, err = nil, nil // applied: read back below
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to update the secure score",
-			fmt.Sprintf("%s: %s\n\nTerraform state is unchanged.", strings.ToUpper(what[:1])+what[1:], err))
+	score, ok := patchSecureScore(ctx, tenant, patch, "Terraform state is unchanged.", &resp.Diagnostics)
+	if !ok {
 		return
-	}
-	tflog.Info(ctx, "Updated secure score", map[string]any{"tenant": tenant.name, "duration": time.Since(started).String()})
-	if score == nil {
-		score = readBackScore(ctx, what, func(ctx context.Context) (*graph.SecureScore, error) {
-			return currentSecureScore(ctx, client)
-		}, &resp.Diagnostics)
 	}
 	r.writeState(ctx, tenant, &plan, score, resp.Private, &resp.State, &resp.Diagnostics)
 	setSecureScoreIdentityOf(ctx, resp.Identity, tenant, &resp.Diagnostics)
