@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -271,13 +270,4 @@ func (t *fieldTable) null() *baselineModelV1 {
 		f.setNull(m)
 	}
 	return m
-}
-
-// quoted is each of list in quotes, separated by commas: how messages name control ids and accepted values.
-func quoted(list []string) string {
-	q := make([]string, len(list))
-	for i, s := range list {
-		q[i] = fmt.Sprintf("%q", s)
-	}
-	return strings.Join(q, ", ")
 }

@@ -126,3 +126,11 @@ func (m *baselineModelV1) controlsUsed() controlsUsed {
 	}
 	return usingControls(sortedKeys(m.Controls.Value))
 }
+
+// nonNil is ss, or an empty slice for nil (a known empty set).
+func nonNil(ss []string) []string {
+	if ss == nil {
+		return []string{}
+	}
+	return ss
+}

@@ -125,11 +125,3 @@ func refreshControls(ctx context.Context, td baselineTenant, state *baselineMode
 	state.SkippedControls = some(nonNil(stillSkipped))
 	return true
 }
-
-// nonNil is ss, or an empty slice for nil (a known empty set).
-func nonNil(ss []string) []string {
-	if ss == nil {
-		return []string{}
-	}
-	return ss
-}

@@ -8,6 +8,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
+// listTenantID is the attribute that names the tenant of a list configuration of one tenant.
+const listTenantID = "tenant_id"
+
 // What the list resources share: their configuration is a handful of values decoded once per query with tftypes
 // (a list block's `config`), and their failures are one result carrying the diagnostics, which Terraform reports
 // and which ends the list.

@@ -23,7 +23,6 @@ type controlProfileListServer struct {
 
 // The list configuration's attributes.
 const (
-	listTenantID          = "tenant_id"
 	listStates            = "states"
 	listServices          = "services"
 	listCategories        = "categories"

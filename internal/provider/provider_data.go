@@ -113,9 +113,6 @@ func forbiddenHintFor(method auth.Method) string {
 	return ""
 }
 
-// errorAdder is what diagnostics offer for reporting an error (diag.Diagnostics satisfies it).
-type errorAdder interface{ AddError(string, string) }
-
 // providerConfigured reports whether the provider is configured, or adds the "provider not configured" error when
 // it had values only known after apply.
 func providerConfigured(data *providerData, diags errorAdder) bool {

@@ -127,3 +127,6 @@ func (ps diagnostics) proto() []*tfprotov6.Diagnostic {
 	}
 	return out
 }
+
+// errorAdder is what diagnostics offer for reporting an error (diag.Diagnostics satisfies it).
+type errorAdder interface{ AddError(string, string) }

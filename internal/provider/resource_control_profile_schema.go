@@ -1,9 +1,6 @@
 package provider
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
@@ -35,16 +32,4 @@ func (m *controlProfileResourceModelV2) validate(diags *diagnostics) {
 	if !m.OnDestroy.isNull() && !m.ResetOnDestroy.isNull() {
 		conflictingResetOnDestroy(diags)
 	}
-}
-
-// quotedList is "a", "b" or "c".
-func quotedList(list []string) string {
-	q := make([]string, len(list))
-	for i, s := range list {
-		q[i] = fmt.Sprintf("%q", s)
-	}
-	if len(q) < 2 {
-		return strings.Join(q, "")
-	}
-	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }

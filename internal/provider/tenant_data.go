@@ -147,3 +147,12 @@ func tenantNames(name, guid string) string {
 	}
 	return fmt.Sprintf("%q (GUID %s)", name, guid)
 }
+
+// tokenPrefetcher is a token source that can sign in ahead of the first request. Configure starts the provider's
+// own tenant's: a process that Terraform configures is about to read or write, and the token round trip then
+// overlaps Terraform's own work between ConfigureProvider and the first resource RPC instead of delaying the first
+// Graph request. A failure is reported by the first request, as before, without a second token request
+// (auth.CachingSource).
+type tokenPrefetcher interface {
+	Prefetch(ctx context.Context)
+}

@@ -9,6 +9,12 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/graph"
 )
 
+// The timeouts of an operation whose timeouts block leaves it out.
+const (
+	defaultWriteTimeout = 30 * time.Minute
+	defaultReadTimeout  = 5 * time.Minute
+)
+
 // stopGrace is how long a write already on the wire may still finish after Terraform asks the provider to stop
 // (Ctrl-C): its answer then reaches state instead of being abandoned, and the provider still stops promptly.
 // The Graph client keeps a final answer that arrived in full even as the context ends; this grace period gives
