@@ -15,16 +15,16 @@ import (
 
 // fakeProfileTenant serves profileTenant from a map, and records the calls the core makes.
 type fakeProfileTenant struct {
-	tenantName, tenantGUID string
-	profiles               map[string]*graph.SecureScoreControlProfile
-	calls                  []string
+	named, tenantGUID string
+	profiles          map[string]*graph.SecureScoreControlProfile
+	calls             []string
 }
 
 var _ profileTenant = (*fakeProfileTenant)(nil)
 
 // newFakeProfileTenant holds the controls given as id → state (assignee and comment empty, unless "state|who|comment").
 func newFakeProfileTenant(name, guid string, controls map[string]string) *fakeProfileTenant {
-	f := &fakeProfileTenant{tenantName: name, tenantGUID: guid, profiles: map[string]*graph.SecureScoreControlProfile{}}
+	f := &fakeProfileTenant{named: name, tenantGUID: guid, profiles: map[string]*graph.SecureScoreControlProfile{}}
 	for id, d := range controls {
 		parts := strings.SplitN(d+"||", "|", 4)
 		f.profiles[id] = &graph.SecureScoreControlProfile{ID: id, AzureTenantID: guid, ControlStateUpdates: []graph.SecureScoreControlStateUpdate{
@@ -34,11 +34,11 @@ func newFakeProfileTenant(name, guid string, controls map[string]string) *fakePr
 	return f
 }
 
-func (f *fakeProfileTenant) name() string { return f.tenantName }
+func (f *fakeProfileTenant) tenantName() string { return f.named }
 
 func (f *fakeProfileTenant) guid(context.Context) (string, error) {
 	if f.tenantGUID == "" {
-		return "", fmt.Errorf("tenant %q: no GUID", f.tenantName)
+		return "", fmt.Errorf("tenant %q: no GUID", f.named)
 	}
 	return f.tenantGUID, nil
 }
@@ -94,7 +94,7 @@ func (f *fakeProfileTenant) readContext(ctx context.Context, d time.Duration) (c
 func fakeTenants(ts ...*fakeProfileTenant) profileTenants {
 	return func(name string, diags *diagnostics) profileTenant {
 		for _, t := range ts {
-			if name == "" || strings.EqualFold(name, t.tenantName) || strings.EqualFold(name, t.tenantGUID) {
+			if name == "" || strings.EqualFold(name, t.named) || strings.EqualFold(name, t.tenantGUID) {
 				return t
 			}
 		}
@@ -183,7 +183,7 @@ func TestControlProfilePlan(t *testing.T) {
 			want:     func(m *controlProfileResourceModelV2) { m.TenantID = tfKnown(tenantA) }},
 		"the provider points at another tenant": {
 			tenants: []*fakeProfileTenant{newFakeProfileTenant(tenantB, tenantB, map[string]string{"X": "Ignored|a|b"}), newFakeProfileTenant(tenantA, tenantA, nil)},
-			replace: "tenant_id", diags: `but the provider's tenant is "` + tenantB + `"`, calls: "list",
+			replace: "tenant_id", diags: `records tenant "` + tenantA + `", but its tenant is now "` + tenantB + `"`, calls: "list",
 			want: func(m *controlProfileResourceModelV2) {
 				m.TenantID, m.PriorDecision = tfKnown(tenantB), priorDecision{Object: valueUnknown}
 				m.ID, m.UpdatedBy, m.UpdatedDateTime = unknown, unknown, unknown
@@ -191,11 +191,7 @@ func TestControlProfilePlan(t *testing.T) {
 		"tenant_id set to another tenant": {tenants: []*fakeProfileTenant{newFakeProfileTenant(tenantA, tenantA, nil)},
 			config:   func(m *controlProfileResourceModelV2) { m.TenantID = tfKnown(tenantB) },
 			proposed: func(m *controlProfileResourceModelV2) { m.TenantID = tfKnown(tenantB) },
-			replace:  "tenant_id", diags: "No tenant for this resource", // this provider signs in to tenantA only
-			want: func(m *controlProfileResourceModelV2) {
-				m.PriorDecision = priorDecision{Object: valueUnknown}
-				m.ID, m.UpdatedBy, m.UpdatedDateTime = unknown, unknown, unknown
-			}},
+			diags:    "No tenant for this resource"}, // this provider signs in to tenantA only: an error, nothing replaced
 		"tenant_id names state's tenant by domain": {
 			tenants:  []*fakeProfileTenant{newFakeProfileTenant("contoso.onmicrosoft.com", tenantA, nil)},
 			config:   func(m *controlProfileResourceModelV2) { m.TenantID = tfKnown("contoso.onmicrosoft.com") },
