@@ -53,7 +53,7 @@ func applyBaseline(ctx context.Context, td baselineTenant, plan, prior *baseline
 		listing, err := td.list(ctx, usingControls(append(sortedKeys(want), removed...)))
 		if err != nil {
 			ps.addError("Unable to list the tenant's control profiles",
-				fmt.Sprintf("Listing the control profiles of tenant %q for the baseline: %s\n\nNothing was sent; Terraform state was not changed.", td.label(), err))
+				fmt.Sprintf("Listing the control profiles of tenant %q for the baseline: %s\n\nNothing was sent; Terraform state was not changed.", td.tenantName(), err))
 			return nil, ps
 		}
 		if !takeListing(plan, td, want, listing, current, priors, &ps) {
@@ -102,7 +102,7 @@ func takeListing(plan *baselineModelV1, td baselineTenant, want map[string]contr
 	listing map[string]*graph.SecureScoreControlProfile, current map[string]controlDecision, priors map[string]*controlDecision, ps *diagnostics) bool {
 	if answer := strings.ToLower(tenantOf(listing)); answer != "" {
 		if plan.ID.isSet() && !sameTenant(plan.ID.Value, answer) {
-			mismatchedTenant(ps, plan.ID.Value, answer, td.label())
+			mismatchedTenant(ps, plan.ID.Value, answer, td.tenantName())
 			return false
 		}
 		plan.ID = some(answer)
@@ -121,7 +121,7 @@ func takeListing(plan *baselineModelV1, td baselineTenant, want map[string]contr
 			ps.addError("Controls the baseline cannot apply",
 				fmt.Sprintf("Tenant %q has no control %s, or they are Microsoft Defender for Endpoint controls, which Graph does not "+
 					"update. Nothing was sent. Remove them from controls, or set missing_controls = \"warn\" to skip them.",
-					td.label(), missingControlsText(skip, sortedKeys(listing))))
+					td.tenantName(), missingControlsText(skip, sortedKeys(listing))))
 			return false
 		}
 		plan.SkippedControls = some(nonNil(skip))

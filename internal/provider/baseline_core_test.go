@@ -43,7 +43,7 @@ func newFakeTenant(id string, held map[string]controlDecision) *fakeTenant {
 	return &fakeTenant{name: id, id: id, held: held, claims: newBaselineClaims(), patched: map[string]controlDecision{}}
 }
 
-func (f *fakeTenant) label() string { return f.name }
+func (f *fakeTenant) tenantName() string { return f.name }
 
 func (f *fakeTenant) guid(context.Context) (string, error) { return f.id, f.guidErr }
 
@@ -320,7 +320,7 @@ func TestPlanBaseline(t *testing.T) {
 			tenants: func(a, b *fakeTenant) baselineTenants { return tenantsFor(b, a) }, wantReplace: true,
 			wantProblems: "W:Baseline moves to another tenant", wantDetail: tenantA,
 			check: func(t *testing.T, p *baselineModelV1) {
-				if p.TenantID != some(tenantB) || !p.ID.Unknown {
+				if p.TenantID != some(tenantB) || p.ID != some(tenantB) {
 					t.Errorf("planned tenant %+v id %+v", p.TenantID, p.ID)
 				}
 			}},
@@ -330,9 +330,10 @@ func TestPlanBaseline(t *testing.T) {
 				return func(string) (baselineTenant, error) { return nil, NoTenantError{} }
 			},
 			wantProblems: "E:No tenant for the baseline", wantDetail: NoTenantError{}.Error()},
-		{name: "provider not configured yet: planned without the tenant; another tenant_id is a replacement all the same",
+		{name: "provider not configured yet: planned without the tenant; another tenant_id is a replacement all the same, with a warning",
 			config: configOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": reviewed}, func(m *baselineModelV1) { m.TenantID = some(tenantB) }),
-			prior:  priorAB, tenants: func(_, _ *fakeTenant) baselineTenants { return nil }, wantReplace: true},
+			prior:  priorAB, tenants: func(_, _ *fakeTenant) baselineTenants { return nil }, wantReplace: true,
+			wantProblems: "W:Baseline replaced: its tenant cannot be checked yet", wantDetail: "until the provider is configured"},
 		{name: "provider not configured yet, a change: computed values known after apply",
 			config: configOf(map[string]controlDecision{"AdminMFAV2": reviewed, "OneAdmin": reviewed}),
 			prior:  priorAB, tenants: func(_, _ *fakeTenant) baselineTenants { return nil },

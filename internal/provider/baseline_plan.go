@@ -21,22 +21,6 @@ func planBaseline(ctx context.Context, tenants baselineTenants, config, prior, p
 		plan.SkippedControls = unknownValue[[]string]()
 		plan.PriorDecisions = unknownValue[map[string]*controlDecision]()
 	}
-	if tenants == nil {
-		// Without the provider the tenant cannot be resolved; Terraform plans again once it is configured (in the
-		// apply walk), and that plan decides. A tenant_id that names another tenant than state's is a replacement
-		// either way.
-		switch {
-		case prior == nil:
-			plan.ID = unknownValue[string]()
-			if !config.TenantID.isSet() {
-				plan.TenantID = unknownValue[string]()
-			}
-		case !config.TenantID.Null && !sameTenant(config.TenantID.Value, prior.TenantID.Value) && !sameTenant(config.TenantID.Value, prior.ID.Value):
-			plan.ID = unknownValue[string]()
-			return true, ps
-		}
-		return false, ps
-	}
 	td, replace := planBaselineTenant(ctx, tenants, config, prior, plan, &ps)
 	if td == nil || replace {
 		return replace, ps
@@ -69,90 +53,59 @@ func planDefaults(config, plan *baselineModelV1) {
 	}
 }
 
-// planBaselineTenant finds the baseline's tenant and plans tenant_id and id. The tenant is the configuration's
-// tenant_id, else the provider's; when it is not the tenant of the prior state (compared by GUID) the baseline is
-// replaced, with a warning naming both. It returns nil when the controls cannot be planned against the tenant
-// (ps says why, or the baseline is replaced).
+// planBaselineTenant plans tenant_id and id by the one tenant rule (planTenant in tenant_plan.go), and reports
+// whether the baseline is replaced (skipped_controls and prior_decisions are then known after apply). It returns
+// the tenant to plan the controls against: nil when they cannot be planned (the provider is not configured, the
+// tenant is known only after apply, the baseline is replaced, or ps says why). A tenant that refuses the
+// application, with tenant_unavailable = "warn", leaves the baseline as state holds it, with a warning.
 func planBaselineTenant(ctx context.Context, tenants baselineTenants, config, prior, plan *baselineModelV1, ps *diagnostics) (baselineTenant, bool) {
-	if config.TenantID.Unknown {
-		plan.TenantID, plan.ID = unknownValue[string](), unknownValue[string]()
-		if prior != nil {
-			ps.addAttrWarning(attribute("tenant_id"), "Baseline replaced: its tenant is known only after apply",
-				fmt.Sprintf("tenant_id is known only after apply, so it may not be tenant %q of the baseline's state; Terraform "+
-					"replaces the baseline, handling the controls of tenant %q as on_destroy = %q says.", prior.tenantName(),
-					prior.tenantName(), prior.OnDestroy.Value))
-			return nil, true
-		}
-		return nil, false
-	}
-	name := ""
+	q := tenantQuery{noun: "Baseline", what: "The baseline", configuredUnknown: config.TenantID.Unknown}
 	if config.TenantID.isSet() {
-		name = config.TenantID.Value
+		q.configured = config.TenantID.Value
 	}
-	td, err := tenants(name)
-	if err != nil {
-		ps.addAttrError(attribute("tenant_id"), "No tenant for the baseline", err.Error())
-		return nil, false
+	if prior != nil {
+		q.prior, q.priorGUID = prior.tenantName(), prior.ID.Value
+		q.consequence = fmt.Sprintf("Destroy handles the controls of tenant %q as on_destroy = %q says, then the decisions are applied "+
+			"to the new tenant.", q.prior, prior.OnDestroy.Value)
 	}
-	guid, guidErr := td.guid(ctx)
-	resolved := func(fallback maybe[string]) maybe[string] {
-		if guidErr == nil {
-			return some(strings.ToLower(guid))
+	var td baselineTenant
+	var resolver tenantResolver // nil while the provider is not configured
+	if tenants != nil && !q.configuredUnknown {
+		t, err := tenants(q.configured)
+		if err != nil {
+			ps.addAttrError(attribute("tenant_id"), "No tenant for the baseline", err.Error())
+			return nil, false
 		}
-		return fallback
+		td, resolver = t, t
 	}
+	p, err := planTenant(ctx, resolver, q)
 	switch {
-	case config.TenantID.isSet():
-		plan.TenantID = config.TenantID
-	case prior != nil && guidErr == nil && sameTenant(prior.TenantID.Value, guid):
-		plan.TenantID = prior.TenantID // as state spells it
-	default:
-		plan.TenantID = resolved(unknownValue[string]())
-	}
-	if prior == nil {
-		plan.ID = resolved(unknownValue[string]())
-		return td, false
-	}
-
-	was := prior.ID.Value
-	if !prior.ID.isSet() {
-		was = prior.TenantID.Value
-	}
-	switch {
-	case guidErr == nil && sameTenant(guid, was):
-	case guidErr != nil && (sameTenant(td.label(), was) || sameTenant(td.label(), prior.TenantID.Value)):
+	case err != nil && warnUnavailable(plan, td.tenantName(), err, ps):
+		// Planned as state holds it; what only the tenant can tell stays as it was, or known after apply.
+		plan.ID = prior.ID
 		if !config.TenantID.isSet() {
 			plan.TenantID = prior.TenantID
 		}
-	case guidErr != nil:
-		if warnUnavailable(plan, td.label(), guidErr, ps) {
-			// Planned as state holds it; what only the tenant can tell stays as it was, or known after apply.
-			plan.ID = prior.ID
-			if !config.TenantID.isSet() {
-				plan.TenantID = prior.TenantID
-			}
-			return nil, false
-		}
-		ps.addAttrError(attribute("tenant_id"), "Unable to resolve the baseline's tenant",
-			fmt.Sprintf("Tenant %q: %s\n\nThe baseline's state is of tenant %q; without the GUID of %q the plan cannot tell whether it is the same tenant.",
-				td.label(), guidErr, was, td.label()))
 		return nil, false
-	default:
-		ps.addAttrWarning(attribute("tenant_id"), "Baseline moves to another tenant",
-			fmt.Sprintf("The baseline's state is of tenant %q, and its tenant is now %q (%s). Terraform replaces the baseline: "+
-				"destroy handles the controls of tenant %q as on_destroy = %q says, then the decisions are applied to tenant %q. "+
-				"If the provider's tenant changed by mistake, point it back, or set tenant_id on the baseline, before applying.",
-				was, td.label(), strings.ToLower(guid), was, prior.OnDestroy.Value, td.label()))
-		plan.ID = unknownValue[string]()
+	case err != nil:
+		ps.addAttrError(attribute("tenant_id"), "Unable to check the baseline's tenant", err.Error())
+		return nil, false
+	}
+	plan.TenantID, plan.ID = someOrUnknown(p.value), someOrUnknown(p.guid)
+	if p.replace {
+		ps.addAttrWarning(attribute("tenant_id"), p.summary, p.warning)
 		plan.SkippedControls = unknownValue[[]string]()
 		plan.PriorDecisions = unknownValue[map[string]*controlDecision]()
-		return nil, true
 	}
-	plan.ID = prior.ID
-	if !plan.ID.isSet() {
-		plan.ID = resolved(unknownValue[string]())
+	return td, p.replace
+}
+
+// someOrUnknown is s as a planned value: "" is known only after apply.
+func someOrUnknown(s string) maybe[string] {
+	if s == "" {
+		return unknownValue[string]()
 	}
-	return td, false
+	return some(s)
 }
 
 // planControls checks the planned controls against the other baselines of this walk and the tenant, and plans
@@ -167,7 +120,7 @@ func planControls(ctx context.Context, td baselineTenant, plan, prior *baselineM
 	if conflicts := td.claim(want); len(conflicts) > 0 {
 		ps.addAttrError(attribute("controls"), "Control managed by two baselines",
 			fmt.Sprintf("Another securescore_baseline of this provider configuration (tenant %q) sets these controls differently: %s. "+
-				"Each apply would undo the other; keep each control in one baseline.", td.label(), quoted(conflicts)))
+				"Each apply would undo the other; keep each control in one baseline.", td.tenantName(), quoted(conflicts)))
 		return
 	}
 	keys := sortedKeys(plan.Controls.Value)
@@ -188,9 +141,9 @@ func planControls(ctx context.Context, td baselineTenant, plan, prior *baselineM
 
 	listing, err := td.list(ctx, usingControls(append(keys, unknown...)))
 	if err != nil {
-		if !warnUnavailable(plan, td.label(), err, ps) {
+		if !warnUnavailable(plan, td.tenantName(), err, ps) {
 			ps.addError("Unable to list the tenant's control profiles",
-				fmt.Sprintf("Listing the control profiles of tenant %q for the baseline's plan: %s", td.label(), err))
+				fmt.Sprintf("Listing the control profiles of tenant %q for the baseline's plan: %s", td.tenantName(), err))
 		}
 		return
 	}
@@ -200,7 +153,7 @@ func planControls(ctx context.Context, td baselineTenant, plan, prior *baselineM
 			missing = append(missing, id)
 		}
 	}
-	tenant := td.label()
+	tenant := td.tenantName()
 	if t := tenantOf(listing); t != "" {
 		tenant = t
 	}

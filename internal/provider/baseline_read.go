@@ -21,9 +21,9 @@ func readBaseline(ctx context.Context, tenants baselineTenants, state *baselineM
 	}
 	listing, err := td.list(ctx, state.controlsUsed())
 	if err != nil {
-		if !warnUnavailable(state, td.label(), err, &ps) {
+		if !warnUnavailable(state, td.tenantName(), err, &ps) {
 			ps.addError("Unable to list the tenant's control profiles",
-				fmt.Sprintf("Listing the control profiles of tenant %q for the baseline: %s\n\nTerraform state was not changed.", td.label(), err))
+				fmt.Sprintf("Listing the control profiles of tenant %q for the baseline: %s\n\nTerraform state was not changed.", td.tenantName(), err))
 		}
 		return false, ps
 	}
@@ -32,7 +32,7 @@ func readBaseline(ctx context.Context, tenants baselineTenants, state *baselineM
 		answer, _ = td.guid(ctx)
 	}
 	if state.ID.isSet() && answer != "" && !sameTenant(state.ID.Value, answer) {
-		mismatchedTenant(&ps, state.ID.Value, answer, td.label())
+		mismatchedTenant(&ps, state.ID.Value, answer, td.tenantName())
 		return false, ps
 	}
 
@@ -102,7 +102,7 @@ func refreshControls(ctx context.Context, td baselineTenant, state *baselineMode
 			if graph.IsNotFound(err) {
 				ps.addWarning("Control of the baseline not found",
 					fmt.Sprintf("Microsoft Graph returned 404 for control profile %q of tenant %q, so it was removed from the baseline's "+
-						"state. Microsoft retires controls from time to time, and a tenant that lost a licence loses its controls.", id, td.label()))
+						"state. Microsoft retires controls from time to time, and a tenant that lost a licence loses its controls.", id, td.tenantName()))
 				if state.PriorDecisions.isSet() {
 					delete(state.PriorDecisions.Value, id)
 				}
@@ -110,7 +110,7 @@ func refreshControls(ctx context.Context, td baselineTenant, state *baselineMode
 			}
 			if err != nil {
 				ps.addError("Unable to read the baseline",
-					fmt.Sprintf("Control profile %q of tenant %q: %s\n\nTerraform state was not changed.", id, td.label(), err))
+					fmt.Sprintf("Control profile %q of tenant %q: %s\n\nTerraform state was not changed.", id, td.tenantName(), err))
 				return false
 			}
 			p = got

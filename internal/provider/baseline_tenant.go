@@ -10,8 +10,7 @@ import (
 // baselineTenant is what the baseline's core needs of one tenant: tenantService in the provider, a fake in the
 // core's tests.
 type baselineTenant interface {
-	label() string                                                                                    // the tenant as configured (a GUID or a domain), for messages
-	guid(ctx context.Context) (string, error)                                                         // its GUID, what state records
+	tenantResolver                                                                                    // its name and GUID (what state records)
 	list(ctx context.Context, used controlsUsed) (map[string]*graph.SecureScoreControlProfile, error) // current for the controls used
 	get(ctx context.Context, id string) (*graph.SecureScoreControlProfile, error)
 	patch(ctx context.Context, id string, d controlDecision) error
@@ -37,7 +36,7 @@ func tenantsOf(data *providerData) baselineTenants {
 	}
 }
 
-func (s tenantService) label() string { return s.t.name }
+func (s tenantService) tenantName() string { return s.t.name }
 
 func (s tenantService) guid(ctx context.Context) (string, error) { return s.t.guid(ctx) }
 

@@ -72,7 +72,7 @@ func (m *controlProfileResourceModelV2) create(ctx context.Context, t profileTen
 		cancel()
 		if err != nil {
 			diags.AddError("Unable to read the control profile", fmt.Sprintf("Control profile %q in tenant %q, read for its "+
-				"decision before Terraform changes it: %s\n\nNothing was changed; Terraform state is unchanged.", m.ControlID.v, t.name(), err))
+				"decision before Terraform changes it: %s\n\nNothing was changed; Terraform state is unchanged.", m.ControlID.v, t.tenantName(), err))
 			return nil
 		}
 		m.PriorDecision = priorDecisionOf(decisionOf(p))

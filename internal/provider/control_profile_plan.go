@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"strings"
@@ -77,87 +78,57 @@ func resetOnDestroyFor(onDestroy tfString) tfBool {
 	return tfBool{}
 }
 
-// planTenant plans tenant_id: the configuration's when it sets one, else the GUID of the provider's tenant, and
-// state's when that names the same tenant. Another tenant than state's replaces the resource, with a warning that
-// names both: a control never moves silently.
+// planTenant plans tenant_id by the one tenant rule (planTenant in tenant_plan.go), and returns "tenant_id" when the
+// resource is replaced. State written before 0.2.0 holds no tenant: it is planned as a create's, and stays null
+// when the tenant cannot be learned now (the next read records it).
 func (m *controlProfileResourceModelV2) planTenant(ctx context.Context, config, prior *controlProfileResourceModelV2, tenants profileTenants, diags *diagnostics) (replace []string) {
-	switch {
-	case config.TenantID.isUnknown():
-		if prior != nil {
-			return []string{"tenant_id"}
+	q := tenantQuery{noun: "Control profile", configured: config.TenantID.value(), configuredUnknown: config.TenantID.isUnknown()}
+	if prior != nil && prior.TenantID.isKnown() {
+		q.prior, q.what = prior.TenantID.v, fmt.Sprintf("The control profile of control %q", prior.ControlID.v)
+		q.consequence = fmt.Sprintf("The control in tenant %q is handled as on_destroy = %q says, and control %q is set in the new tenant.",
+			q.prior, prior.OnDestroy.orElse(onDestroyRestore), m.ControlID.v)
+		if tenants != nil {
+			q.priorGUIDOf = func(ctx context.Context) (string, error) { return tenantGUIDOf(ctx, tenants, q.prior) }
 		}
+	}
+	var t tenantResolver // nil while the provider is not configured
+	if tenants != nil && !q.configuredUnknown {
+		found := tenants(q.configured, diags)
+		if found == nil {
+			return nil
+		}
+		t = found
+	}
+	p, err := planTenant(ctx, t, q)
+	if err != nil {
+		diags.addAttrError(attribute("tenant_id"), "Unable to check the control profile's tenant", err.Error())
 		return nil
-	case config.TenantID.isKnown():
-		if prior == nil || prior.TenantID.isNull() {
-			return nil // the tenant of state written before version 0.2.0 is recorded by its next read
-		}
-		if same, ok := tenantsMatch(ctx, tenants, config.TenantID.v, prior.TenantID.v); ok && same {
-			return nil
-		}
-		warnTenantMove(prior, "the configuration's tenant_id", config.TenantID.v, diags)
-		return []string{"tenant_id"}
-	}
-	guid := ""
-	if tenants != nil {
-		if t := tenants("", diags); t != nil {
-			guid, _ = t.guid(ctx) // a domain the provider cannot resolve yet: planned unknown, recorded at apply
-		}
 	}
 	switch {
-	case prior == nil && guid == "":
-		m.TenantID = tfUnknown[string]()
-	case prior == nil || prior.TenantID.isNull():
+	case p.value != "":
+		m.TenantID = tfKnown(p.value)
+	case prior != nil && prior.TenantID.isNull() && !q.configuredUnknown:
 		m.TenantID = tfString{}
-		if guid != "" {
-			m.TenantID = tfKnown(guid)
-		}
-	case guid == "":
-		m.TenantID = prior.TenantID // cannot tell: state's tenant stays, and every request goes there
 	default:
-		if same, ok := tenantsMatch(ctx, tenants, guid, prior.TenantID.v); !ok || same {
-			m.TenantID = prior.TenantID
-			return nil
-		}
-		m.TenantID = tfKnown(guid)
-		warnTenantMove(prior, "the provider's tenant", guid, diags)
-		return []string{"tenant_id"}
+		m.TenantID = tfUnknown[string]()
 	}
-	return nil
+	if !p.replace {
+		return nil
+	}
+	diags.addAttrWarning(attribute("tenant_id"), p.summary, p.warning)
+	return []string{"tenant_id"}
 }
 
-// tenantsMatch reports whether a and b name one tenant (GUIDs or domains), and whether that could be told.
-func tenantsMatch(ctx context.Context, tenants profileTenants, a, b string) (same, ok bool) {
-	if strings.EqualFold(a, b) {
-		return true, true
+// tenantGUIDOf is the GUID of the tenant named.
+func tenantGUIDOf(ctx context.Context, tenants profileTenants, name string) (string, error) {
+	var diags diagnostics
+	if t := tenants(name, &diags); t != nil {
+		return t.guid(ctx)
 	}
-	if tenants == nil {
-		return false, false
+	if len(diags) == 0 {
+		return "", fmt.Errorf("tenant %q cannot be reached", name)
 	}
-	resolve := func(name string) string {
-		if checkGUID(name) == nil {
-			return strings.ToLower(name)
-		}
-		if t := tenants(name, &diagnostics{}); t != nil {
-			if guid, err := t.guid(ctx); err == nil {
-				return guid
-			}
-		}
-		return ""
-	}
-	ga, gb := resolve(a), resolve(b)
-	if ga == "" || gb == "" {
-		return false, false
-	}
-	return ga == gb, true
-}
-
-func warnTenantMove(prior *controlProfileResourceModelV2, source, tenant string, diags *diagnostics) {
-	diags.addAttrWarning(attribute("tenant_id"), "Control profile moves to another tenant", fmt.Sprintf(
-		"State records control %q in tenant %q, but %s is %q, so Terraform replaces the resource: the control in tenant %q "+
-			"is handled as on_destroy = %q says, and control %q in tenant %q is set. If the provider points at another tenant "+
-			"by mistake, correct it, or set tenant_id = %q on the resource to keep managing the control where it is.",
-		prior.ControlID.v, prior.TenantID.v, source, tenant, prior.TenantID.v, prior.OnDestroy.orElse(onDestroyRestore),
-		prior.ControlID.v, tenant, prior.TenantID.v))
+	return "", errors.New(diags[0].detail)
 }
 
 // checkControlExists fails the plan of a control the tenant does not have, naming the nearest ids it has, from
@@ -179,7 +150,7 @@ func (m *controlProfileResourceModelV2) checkControlExists(ctx context.Context, 
 	id := m.ControlID.v
 	profiles, err := t.list(ctx)
 	if err != nil {
-		diags.AddError("Unable to check the control", fmt.Sprintf("Listing the control profiles of tenant %q to find control %q failed: %s", t.name(), id, err))
+		diags.AddError("Unable to check the control", fmt.Sprintf("Listing the control profiles of tenant %q to find control %q failed: %s", t.tenantName(), id, err))
 		return
 	}
 	p, ok := profiles[id]
@@ -194,7 +165,7 @@ func (m *controlProfileResourceModelV2) checkControlExists(ctx context.Context, 
 	if !ok {
 		diags.addAttrError(attribute("control_id"), "Unknown control", fmt.Sprintf("Tenant %q has no control %q.%s "+
 			"The securescore_control_profiles data source lists the tenant's controls; a control of a product the tenant "+
-			"has no licence for is missing from it.", t.name(), id, didYouMean(suggestControlID(id, maps.Keys(profiles)))))
+			"has no licence for is missing from it.", t.tenantName(), id, didYouMean(suggestControlID(id, maps.Keys(profiles)))))
 		return
 	}
 	if p.Deprecated != nil && *p.Deprecated {

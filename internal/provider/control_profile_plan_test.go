@@ -15,16 +15,16 @@ import (
 
 // fakeProfileTenant serves profileTenant from a map, and records the calls the core makes.
 type fakeProfileTenant struct {
-	tenantName, tenantGUID string
-	profiles               map[string]*graph.SecureScoreControlProfile
-	calls                  []string
+	named, tenantGUID string
+	profiles          map[string]*graph.SecureScoreControlProfile
+	calls             []string
 }
 
 var _ profileTenant = (*fakeProfileTenant)(nil)
 
 // newFakeProfileTenant holds the controls given as id → state (assignee and comment empty, unless "state|who|comment").
 func newFakeProfileTenant(name, guid string, controls map[string]string) *fakeProfileTenant {
-	f := &fakeProfileTenant{tenantName: name, tenantGUID: guid, profiles: map[string]*graph.SecureScoreControlProfile{}}
+	f := &fakeProfileTenant{named: name, tenantGUID: guid, profiles: map[string]*graph.SecureScoreControlProfile{}}
 	for id, d := range controls {
 		parts := strings.SplitN(d+"||", "|", 4)
 		f.profiles[id] = &graph.SecureScoreControlProfile{ID: id, AzureTenantID: guid, ControlStateUpdates: []graph.SecureScoreControlStateUpdate{
@@ -34,11 +34,11 @@ func newFakeProfileTenant(name, guid string, controls map[string]string) *fakePr
 	return f
 }
 
-func (f *fakeProfileTenant) name() string { return f.tenantName }
+func (f *fakeProfileTenant) tenantName() string { return f.named }
 
 func (f *fakeProfileTenant) guid(context.Context) (string, error) {
 	if f.tenantGUID == "" {
-		return "", fmt.Errorf("tenant %q: no GUID", f.tenantName)
+		return "", fmt.Errorf("tenant %q: no GUID", f.named)
 	}
 	return f.tenantGUID, nil
 }
@@ -94,7 +94,7 @@ func (f *fakeProfileTenant) readContext(ctx context.Context, d time.Duration) (c
 func fakeTenants(ts ...*fakeProfileTenant) profileTenants {
 	return func(name string, diags *diagnostics) profileTenant {
 		for _, t := range ts {
-			if name == "" || strings.EqualFold(name, t.tenantName) || strings.EqualFold(name, t.tenantGUID) {
+			if name == "" || strings.EqualFold(name, t.named) || strings.EqualFold(name, t.tenantGUID) {
 				return t
 			}
 		}
@@ -150,6 +150,7 @@ func TestControlProfilePlan(t *testing.T) {
 		UpdatedBy: tfKnown("app"), UpdatedDateTime: tfKnown("2024-03-02T11:00:00Z")}
 	config := controlProfileResourceModelV2{ControlID: prior.ControlID, State: prior.State}
 	for name, tc := range map[string]struct {
+		prior            func(*controlProfileResourceModelV2) // changes to the prior state (and so to what Terraform proposes)
 		config, proposed func(*controlProfileResourceModelV2) // changes to the configuration and to the prior state
 		create           bool
 		tenants          []*fakeProfileTenant // nil: the provider is not configured
@@ -183,7 +184,7 @@ func TestControlProfilePlan(t *testing.T) {
 			want:     func(m *controlProfileResourceModelV2) { m.TenantID = tfKnown(tenantA) }},
 		"the provider points at another tenant": {
 			tenants: []*fakeProfileTenant{newFakeProfileTenant(tenantB, tenantB, map[string]string{"X": "Ignored|a|b"}), newFakeProfileTenant(tenantA, tenantA, nil)},
-			replace: "tenant_id", diags: `but the provider's tenant is "` + tenantB + `"`, calls: "list",
+			replace: "tenant_id", diags: `records tenant "` + tenantA + `", but its tenant is now "` + tenantB + `"`, calls: "list",
 			want: func(m *controlProfileResourceModelV2) {
 				m.TenantID, m.PriorDecision = tfKnown(tenantB), priorDecision{Object: valueUnknown}
 				m.ID, m.UpdatedBy, m.UpdatedDateTime = unknown, unknown, unknown
@@ -191,11 +192,32 @@ func TestControlProfilePlan(t *testing.T) {
 		"tenant_id set to another tenant": {tenants: []*fakeProfileTenant{newFakeProfileTenant(tenantA, tenantA, nil)},
 			config:   func(m *controlProfileResourceModelV2) { m.TenantID = tfKnown(tenantB) },
 			proposed: func(m *controlProfileResourceModelV2) { m.TenantID = tfKnown(tenantB) },
-			replace:  "tenant_id", diags: "No tenant for this resource", // this provider signs in to tenantA only
+			diags:    "No tenant for this resource"}, // this provider signs in to tenantA only: an error, nothing replaced
+		// The one tenant rule (planTenant): a tenant that cannot be checked is an error (the provider's used to keep
+		// state's silently, a configured one used to replace), and an unknown tenant_id warns.
+		"the provider's tenant cannot sign in, another name than state's: an error, nothing kept silently": {
+			tenants: []*fakeProfileTenant{newFakeProfileTenant("fabrikam.onmicrosoft.com", "", nil)},
+			diags: `Unable to check the control profile's tenant [tenant_id]: The control profile of control "X" records tenant "` + tenantA +
+				`"; whether tenant "fabrikam.onmicrosoft.com" is that tenant could not be checked`},
+		"tenant_id names a domain whose GUID cannot be learned: an error, not a replacement": {
+			tenants:  []*fakeProfileTenant{newFakeProfileTenant(tenantA, tenantA, nil), newFakeProfileTenant("fabrikam.onmicrosoft.com", "", nil)},
+			config:   func(m *controlProfileResourceModelV2) { m.TenantID = tfKnown("fabrikam.onmicrosoft.com") },
+			proposed: func(m *controlProfileResourceModelV2) { m.TenantID = tfKnown("fabrikam.onmicrosoft.com") },
+			diags:    `Unable to check the control profile's tenant`},
+		"tenant_id known only after apply: replaced, with a warning": {
+			tenants:  []*fakeProfileTenant{newFakeProfileTenant(tenantA, tenantA, nil)},
+			config:   func(m *controlProfileResourceModelV2) { m.TenantID = unknown },
+			proposed: func(m *controlProfileResourceModelV2) { m.TenantID = unknown },
+			replace:  "tenant_id", diags: `tenant_id is known only after apply, so it may not be tenant "` + tenantA + `"`,
 			want: func(m *controlProfileResourceModelV2) {
 				m.PriorDecision = priorDecision{Object: valueUnknown}
 				m.ID, m.UpdatedBy, m.UpdatedDateTime = unknown, unknown, unknown
 			}},
+		"state's tenant by domain, tenant_id now its GUID: the domain is resolved, nothing replaced": {
+			tenants:  []*fakeProfileTenant{newFakeProfileTenant("contoso.onmicrosoft.com", tenantA, nil)},
+			prior:    func(m *controlProfileResourceModelV2) { m.TenantID = tfKnown("contoso.onmicrosoft.com") },
+			config:   func(m *controlProfileResourceModelV2) { m.TenantID = tfKnown(tenantA) },
+			proposed: func(m *controlProfileResourceModelV2) { m.TenantID = tfKnown(tenantA) }},
 		"tenant_id names state's tenant by domain": {
 			tenants:  []*fakeProfileTenant{newFakeProfileTenant("contoso.onmicrosoft.com", tenantA, nil)},
 			config:   func(m *controlProfileResourceModelV2) { m.TenantID = tfKnown("contoso.onmicrosoft.com") },
@@ -229,6 +251,10 @@ func TestControlProfilePlan(t *testing.T) {
 				m.VendorInformation, m.OnDestroy, m.PriorDecision = serviceVendor, tfKnown(onDestroyRestore), priorDecision{Object: valueUnknown}
 			}},
 	} {
+		prior := prior
+		if tc.prior != nil {
+			tc.prior(&prior)
+		}
 		cfg, proposed := config, prior
 		if tc.create {
 			proposed = config // Terraform proposes the configuration, computed attributes null

@@ -12,10 +12,9 @@ import (
 // tenant's shared listing, the PATCH, and contexts that mask the provider's secrets in logs. liveTenant serves it
 // from the provider's tenantData; the core's tests serve it from a map.
 type profileTenant interface {
-	// name is the tenant as the configuration (or the provider) names it: a GUID or a domain.
-	name() string
-	// guid is the tenant's GUID (lower case), what state records.
-	guid(ctx context.Context) (string, error)
+	// tenantResolver is the tenant's name, as the configuration (or the provider) names it, and its GUID (lower
+	// case), what state records.
+	tenantResolver
 	// list is every control profile of the tenant, by id, from the shared listing. What it says of a control's
 	// decision may predate this process's own writes; which controls exist, it says right.
 	list(ctx context.Context) (map[string]*graph.SecureScoreControlProfile, error)
@@ -59,7 +58,7 @@ func liveTenants(data *providerData) profileTenants {
 	}
 }
 
-func (t liveTenant) name() string { return t.tenant.name }
+func (t liveTenant) tenantName() string { return t.tenant.name }
 
 func (t liveTenant) guid(ctx context.Context) (string, error) { return t.tenant.guid(ctx) }
 

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -44,61 +43,44 @@ func (r *secureScoreResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 }
 
-// planTenant plans tenant_id (and id, the same GUID): the configured tenant_id, else the provider's tenant, must be
-// state's tenant, or the resource is replaced (planTenant in tenant_plan.go). A tenant named nowhere, or out of the
-// sign-in's reach, is an error now rather than at apply. Before the provider is configured (values only known
-// after apply) the tenant cannot be resolved: a new resource's stays unknown, an existing one keeps state's unless
-// the configuration names another.
+// planTenant plans tenant_id and id (the same tenant's GUID) by the one tenant rule (planTenant in tenant_plan.go):
+// another tenant than state's replaces the resource. A tenant named nowhere, or out of the sign-in's reach, is an
+// error now rather than at apply.
 func (r *secureScoreResource) planTenant(ctx context.Context, config tfsdk.Config, state *secureScoreResourceModelV2, resp *resource.ModifyPlanResponse) {
 	var configured types.String
 	resp.Diagnostics.Append(config.GetAttribute(ctx, path.Root("tenant_id"), &configured)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	prior := state.tenant() // "" for a new resource
-	var p tenantPlan
-	var tenant *tenantData
-	switch {
-	case configured.IsUnknown():
-		p.replace = prior != ""
-	case r.data == nil:
-		p.value = configured.ValueString()
-		if p.value == "" {
-			p.value = prior
-		}
-		p.replace = prior != "" && !strings.EqualFold(p.value, prior)
-	default:
-		tenant = requireTenant(r.data, configured.ValueString(), &resp.Diagnostics)
-		if tenant == nil {
+	var tenant tenantResolver // nil while the provider is not configured
+	if r.data != nil && !configured.IsUnknown() {
+		t := requireTenant(r.data, configured.ValueString(), &resp.Diagnostics)
+		if t == nil {
 			return
 		}
-		var err error
-		if p, err = planTenant(ctx, tenant, configured.ValueString(), prior, state.ID.ValueString(), "The secure score resource"); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("tenant_id"), "Unable to check the secure score's tenant", err.Error())
-			return
-		}
+		tenant = t
 	}
-	value := types.StringUnknown()
-	if p.value != "" {
-		value = types.StringValue(p.value)
+	p, err := planTenant(ctx, tenant, tenantQuery{noun: "Secure score", what: "The secure score resource",
+		configured: configured.ValueString(), configuredUnknown: configured.IsUnknown(), prior: state.tenant(), priorGUID: state.ID.ValueString(),
+		consequence: "Microsoft Graph cannot delete a secure score: state's tenant keeps its values, and the new tenant's are set."})
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("tenant_id"), "Unable to check the secure score's tenant", err.Error())
+		return
 	}
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("tenant_id"), value)...)
-	if prior == "" || p.replace {
-		// id is the tenant's GUID: known when it can be learned now, else after apply.
-		id := types.StringUnknown()
-		if tenant != nil {
-			if guid, err := tenant.guid(ctx); err == nil {
-				id = types.StringValue(guid)
-			}
-		}
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), id)...)
-	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("tenant_id"), knownOrUnknown(p.value))...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), knownOrUnknown(p.guid))...)
 	if p.replace {
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("tenant_id"))
-		if p.warning != "" {
-			resp.Diagnostics.AddAttributeWarning(path.Root("tenant_id"), "Secure score moves to another tenant: replacement", p.warning)
-		}
+		resp.Diagnostics.AddAttributeWarning(path.Root("tenant_id"), p.summary, p.warning)
 	}
+}
+
+// knownOrUnknown is s as a planned string: "" is known only after apply.
+func knownOrUnknown(s string) types.String {
+	if s == "" {
+		return types.StringUnknown()
+	}
+	return types.StringValue(s)
 }
 
 // fillControlScores sets the unknown attributes of planned elements from the prior element with the same

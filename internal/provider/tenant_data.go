@@ -85,11 +85,17 @@ func requireTenant(data *providerData, name string, diags errorAdder) *tenantDat
 }
 
 // label names the tenant in messages.
-func (t *tenantData) label() string {
-	if t.name == "" {
+func (t *tenantData) label() string { return tenantLabelOf(t.name) }
+
+// tenantName is the tenant as named: a GUID or a domain; "" = the signed-in identity's own tenant.
+func (t *tenantData) tenantName() string { return t.name }
+
+// tenantLabelOf names the tenant called name ("" = the signed-in identity's own) in messages.
+func tenantLabelOf(name string) string {
+	if name == "" {
 		return "the signed-in identity's own tenant"
 	}
-	return fmt.Sprintf("tenant %q", t.name)
+	return fmt.Sprintf("tenant %q", name)
 }
 
 // guid is the tenant's id as Graph reports it (azureTenantId), which is what state records: a GUID name as it is
@@ -140,9 +146,12 @@ func tenantUnavailable(err error) (reason string, ok bool) {
 	return "", false
 }
 
-// tenantNames are a tenant's name and GUID for messages: `"contoso.onmicrosoft.com" (GUID …)`, or the GUID alone.
+// tenantNames are a tenant's name and GUID for messages: `"contoso.onmicrosoft.com" (GUID …)`, or the one known.
 func tenantNames(name, guid string) string {
-	if name == "" || strings.EqualFold(name, guid) {
+	switch {
+	case guid == "":
+		return fmt.Sprintf("%q", name)
+	case name == "" || strings.EqualFold(name, guid):
 		return fmt.Sprintf("%q", guid)
 	}
 	return fmt.Sprintf("%q (GUID %s)", name, guid)
