@@ -209,10 +209,19 @@ func (s *controlProfileSnapshot) list(ctx context.Context) (*profileListing, err
 		}
 		return run.listing, nil
 	case <-ctx.Done():
+		select {
+		case <-run.done: // ended as the deadline passed: the list's own answer says more
+			if run.err != nil {
+				return nil, run.err
+			}
+			return run.listing, nil
+		default:
+		}
 		s.mu.Lock()
 		s.leave(run, waiter)
 		s.mu.Unlock()
-		return nil, ctx.Err()
+		return nil, fmt.Errorf("waited for the tenant's list of control profiles (one request shared by the reads of this "+
+			"Terraform run), which had not answered: %w", ctx.Err())
 	}
 }
 

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,8 +82,8 @@ func TestControlProfileSnapshotExpiredReadLeavesTheListToOthers(t *testing.T) {
 
 	expired, cancelExpired := readWithin(s, time.Now().Add(-time.Second))
 	defer cancelExpired()
-	if err := <-expired; !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("the expired read: %v", err)
+	if err := <-expired; !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "list of control profiles") {
+		t.Fatalf("the expired read: %v; want a deadline error that says what it waited for", err)
 	}
 	if err := (*f.listCtx.Load()).Err(); err != nil {
 		t.Fatalf("the list ended with the expired read: %v", err)
