@@ -30,7 +30,7 @@ func applyBaseline(ctx context.Context, td baselineTenant, plan, prior *baseline
 	priors := map[string]*controlDecision{}
 	if prior != nil {
 		current = prior.managed()
-		for id, p := range prior.PriorDecisions.Value {
+		for id, p := range prior.PriorDecisions.value() {
 			priors[id] = p
 		}
 	}
@@ -40,10 +40,10 @@ func applyBaseline(ctx context.Context, td baselineTenant, plan, prior *baseline
 			removed = append(removed, id)
 		}
 	}
-	release, unknownPrior := releaseTargets(plan.OnDestroy.Value, current, priors, removed)
+	release, unknownPrior := releaseTargets(plan.OnDestroy.value(), current, priors, removed)
 
 	skipped := plan.skipped()
-	needList := !plan.SkippedControls.isSet() || !plan.ID.isSet() || !plan.TenantID.isSet()
+	needList := !plan.SkippedControls.isKnown() || !plan.ID.isKnown() || !plan.TenantID.isKnown()
 	for id := range want {
 		_, known := current[id]
 		_, hasPrior := priors[id]
@@ -80,12 +80,12 @@ func applyBaseline(ctx context.Context, td baselineTenant, plan, prior *baseline
 		}
 	}
 	plan.setDecisions(result)
-	plan.SkippedControls = some(sortedKeys(skipped))
-	plan.PriorDecisions = some(kept)
+	plan.SkippedControls = tfKnown(sortedKeys(skipped))
+	plan.PriorDecisions = tfKnown(kept)
 
-	tenant := plan.ID.Value
+	tenant := plan.ID.value()
 	warnUndecoded(&ps, tenant, undecoded)
-	warnKept(&ps, tenant, plan.OnDestroy.Value, removed, unknownPrior)
+	warnKept(&ps, tenant, plan.OnDestroy.value(), removed, unknownPrior)
 	what := "update"
 	if prior == nil {
 		what = "apply"
@@ -101,30 +101,30 @@ func applyBaseline(ctx context.Context, td baselineTenant, plan, prior *baseline
 func takeListing(plan *baselineModelV1, td baselineTenant, want map[string]controlDecision,
 	listing map[string]*graph.SecureScoreControlProfile, current map[string]controlDecision, priors map[string]*controlDecision, ps *diagnostics) bool {
 	if answer := strings.ToLower(tenantOf(listing)); answer != "" {
-		if plan.ID.isSet() && !sameTenant(plan.ID.Value, answer) {
-			mismatchedTenant(ps, plan.ID.Value, answer, td.tenantName())
+		if plan.ID.isKnown() && !sameTenant(plan.ID.value(), answer) {
+			mismatchedTenant(ps, plan.ID.value(), answer, td.tenantName())
 			return false
 		}
-		plan.ID = some(answer)
+		plan.ID = tfKnown(answer)
 	}
-	if !plan.TenantID.isSet() && plan.ID.isSet() {
+	if !plan.TenantID.isKnown() && plan.ID.isKnown() {
 		plan.TenantID = plan.ID
 	}
-	if !plan.SkippedControls.isSet() {
+	if !plan.SkippedControls.isKnown() {
 		var skip []string
 		for _, id := range sortedKeys(want) {
 			if _, listed := listing[id]; !listed || isDefenderControl(id) {
 				skip = append(skip, id)
 			}
 		}
-		if len(skip) > 0 && plan.MissingControls.Value != missingControlsWarn {
+		if len(skip) > 0 && plan.MissingControls.value() != missingControlsWarn {
 			ps.addError("Controls the baseline cannot apply",
 				fmt.Sprintf("Tenant %q has no control %s, or they are Microsoft Defender for Endpoint controls, which Graph does not "+
 					"update. Nothing was sent. Remove them from controls, or set missing_controls = \"warn\" to skip them.",
 					td.tenantName(), missingControlsText(skip, sortedKeys(listing))))
 			return false
 		}
-		plan.SkippedControls = some(nonNil(skip))
+		plan.SkippedControls = tfKnown(nonNil(skip))
 	}
 	skipped := plan.skipped()
 	for id := range want {
@@ -150,30 +150,30 @@ func destroyBaseline(ctx context.Context, td baselineTenant, state *baselineMode
 	var ps diagnostics
 	tenant := state.tenantName()
 	current := state.managed()
-	if state.OnDestroy.Value == onDestroyKeep {
+	if state.OnDestroy.value() == onDestroyKeep {
 		ps.addWarning("Baseline only removed from Terraform state",
 			fmt.Sprintf("on_destroy is \"keep\", so the controls of the baseline of tenant %q keep their decisions in Microsoft "+
 				"Secure Score; nothing was sent to Microsoft Graph.", tenant))
 		return nil, ps
 	}
 	ids := sortedKeys(current)
-	release, unknownPrior := releaseTargets(state.OnDestroy.Value, current, state.PriorDecisions.Value, ids)
+	release, unknownPrior := releaseTargets(state.OnDestroy.value(), current, state.PriorDecisions.value(), ids)
 	result, sent, failed, undecoded := converge(ctx, td, current, nil, release)
 	warnUndecoded(&ps, tenant, undecoded)
-	warnKept(&ps, tenant, state.OnDestroy.Value, nil, unknownPrior)
+	warnKept(&ps, tenant, state.OnDestroy.value(), nil, unknownPrior)
 	if len(failed) == 0 {
 		return nil, ps
 	}
-	addFailures(&ps, tenant, state.OnDestroy.Value, sent, failed, false)
+	addFailures(&ps, tenant, state.OnDestroy.value(), sent, failed, false)
 	kept := map[string]*controlDecision{}
 	for id := range result {
-		if p, ok := state.PriorDecisions.Value[id]; ok {
+		if p, ok := state.PriorDecisions.value()[id]; ok {
 			kept[id] = p
 		}
 	}
 	state.setDecisions(result)
-	state.SkippedControls = some([]string{})
-	state.PriorDecisions = some(kept)
+	state.SkippedControls = tfKnown([]string{})
+	state.PriorDecisions = tfKnown(kept)
 	return state, ps
 }
 
@@ -325,9 +325,9 @@ func addFailures(ps *diagnostics, tenant, what string, attempted int, failed map
 func writeTimeout(plan, prior *baselineModelV1) time.Duration {
 	switch {
 	case plan == nil:
-		return timeoutOr(prior.Timeouts.Value.Delete, defaultWriteTimeout)
+		return timeoutOr(prior.Timeouts.value().Delete, defaultWriteTimeout)
 	case prior == nil:
-		return timeoutOr(plan.Timeouts.Value.Create, defaultWriteTimeout)
+		return timeoutOr(plan.Timeouts.value().Create, defaultWriteTimeout)
 	}
-	return timeoutOr(plan.Timeouts.Value.Update, defaultWriteTimeout)
+	return timeoutOr(plan.Timeouts.value().Update, defaultWriteTimeout)
 }

@@ -116,11 +116,11 @@ func configOf(controls map[string]controlDecision, set ...func(*baselineModelV1)
 // stateOf is the state of a baseline of tenant A holding controls, with their prior decisions.
 func stateOf(controls map[string]controlDecision, priors map[string]*controlDecision) *baselineModelV1 {
 	m := nullBaselineModel()
-	m.ID, m.TenantID = some(tenantA), some(tenantA)
+	m.ID, m.TenantID = tfKnown(tenantA), tfKnown(tenantA)
 	m.setDecisions(controls)
-	m.PriorDecisions = some(priors)
-	m.SkippedControls = some([]string{})
-	m.MissingControls, m.OnDestroy, m.TenantUnavailable = some(missingControlsError), some(onDestroyRestore), some(tenantUnavailableError)
+	m.PriorDecisions = tfKnown(priors)
+	m.SkippedControls = tfKnown([]string{})
+	m.MissingControls, m.OnDestroy, m.TenantUnavailable = tfKnown(missingControlsError), tfKnown(onDestroyRestore), tfKnown(tenantUnavailableError)
 	return m
 }
 
@@ -210,13 +210,15 @@ func heldBy(ids []string, decided map[string]controlDecision) map[string]control
 var coreControls = []string{"AdminMFAV2", "BlockLegacyAuthentication", "OneAdmin", "MFARegistrationV2", "scid_2010"}
 
 func TestPlanBaseline(t *testing.T) {
-	withMissing := func(v string) func(*baselineModelV1) { return func(m *baselineModelV1) { m.MissingControls = some(v) } }
+	withMissing := func(v string) func(*baselineModelV1) {
+		return func(m *baselineModelV1) { m.MissingControls = tfKnown(v) }
+	}
 	priorAB := stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": reviewed},
 		map[string]*controlDecision{"AdminMFAV2": ptr(pristine), "OneAdmin": ptr(ignored)})
 	priorWithSkipped := func() *baselineModelV1 {
 		m := stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": reviewed, "NoSuch": reviewed},
 			map[string]*controlDecision{"AdminMFAV2": ptr(pristine), "OneAdmin": ptr(ignored)})
-		m.SkippedControls, m.MissingControls = some([]string{"NoSuch"}), some(missingControlsWarn)
+		m.SkippedControls, m.MissingControls = tfKnown([]string{"NoSuch"}), tfKnown(missingControlsWarn)
 		return m
 	}()
 	for _, tc := range []struct {
@@ -234,15 +236,15 @@ func TestPlanBaseline(t *testing.T) {
 		{name: "create: defaults, the tenant's GUID, nothing skipped, prior decisions known after apply",
 			config: configOf(map[string]controlDecision{"AdminMFAV2": thirdParty}), wantLists: 1,
 			check: func(t *testing.T, p *baselineModelV1) {
-				if p.MissingControls != some(missingControlsError) || p.OnDestroy != some(onDestroyRestore) || p.TenantUnavailable != some(tenantUnavailableError) ||
-					p.TenantID != some(tenantA) || p.ID != some(tenantA) || len(p.SkippedControls.Value) != 0 || !p.SkippedControls.isSet() || !p.PriorDecisions.Unknown {
+				if p.MissingControls != tfKnown(missingControlsError) || p.OnDestroy != tfKnown(onDestroyRestore) || p.TenantUnavailable != tfKnown(tenantUnavailableError) ||
+					p.TenantID != tfKnown(tenantA) || p.ID != tfKnown(tenantA) || len(p.SkippedControls.value()) != 0 || !p.SkippedControls.isKnown() || !p.PriorDecisions.isUnknown() {
 					t.Errorf("planned %+v", p)
 				}
 			}},
 		{name: "reset_on_destroy maps to on_destroy",
-			config: configOf(map[string]controlDecision{"AdminMFAV2": thirdParty}, func(m *baselineModelV1) { m.ResetOnDestroy = some(false) }), wantLists: 1,
+			config: configOf(map[string]controlDecision{"AdminMFAV2": thirdParty}, func(m *baselineModelV1) { m.ResetOnDestroy = tfKnown(false) }), wantLists: 1,
 			check: func(t *testing.T, p *baselineModelV1) {
-				if p.OnDestroy != some(onDestroyKeep) {
+				if p.OnDestroy != tfKnown(onDestroyKeep) {
 					t.Errorf("on_destroy %+v", p.OnDestroy)
 				}
 			}},
@@ -254,7 +256,7 @@ func TestPlanBaseline(t *testing.T) {
 			config: configOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "NoSuch": reviewed}, withMissing("warn")), wantLists: 1,
 			wantProblems: "W:Controls missing from the tenant are skipped",
 			check: func(t *testing.T, p *baselineModelV1) {
-				if !slices.Equal(p.SkippedControls.Value, []string{"NoSuch"}) || !p.PriorDecisions.Unknown {
+				if !slices.Equal(p.SkippedControls.value(), []string{"NoSuch"}) || !p.PriorDecisions.isUnknown() {
 					t.Errorf("skipped %+v", p.SkippedControls)
 				}
 			}},
@@ -265,29 +267,29 @@ func TestPlanBaseline(t *testing.T) {
 			config: configOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "scid_2010": ignored}, withMissing("warn")), wantLists: 1,
 			wantProblems: "W:Defender for Endpoint controls are skipped",
 			check: func(t *testing.T, p *baselineModelV1) {
-				if !slices.Equal(p.SkippedControls.Value, []string{"scid_2010"}) {
+				if !slices.Equal(p.SkippedControls.value(), []string{"scid_2010"}) {
 					t.Errorf("skipped %+v", p.SkippedControls)
 				}
 			}},
 		{name: "a control whose value is known only after apply: planned as unknown, its id checked",
 			config: func() *baselineModelV1 {
 				m := configOf(map[string]controlDecision{"AdminMFAV2": thirdParty})
-				m.Controls.Value["OneAdmin"] = baselineControl{Unknown: true}
+				m.Controls.value()["OneAdmin"] = baselineControl{Unknown: true}
 				return m
 			}(), wantLists: 1,
 			check: func(t *testing.T, p *baselineModelV1) {
-				if !p.Controls.Value["OneAdmin"].Unknown || !p.SkippedControls.isSet() || !p.PriorDecisions.Unknown {
+				if !p.Controls.value()["OneAdmin"].Unknown || !p.SkippedControls.isKnown() || !p.PriorDecisions.isUnknown() {
 					t.Errorf("planned %+v", p)
 				}
 			}},
 		{name: "controls known only after apply",
 			config: func() *baselineModelV1 {
 				m := nullBaselineModel()
-				m.Controls = unknownValue[map[string]baselineControl]()
+				m.Controls = tfUnknown[map[string]baselineControl]()
 				return m
 			}(),
 			check: func(t *testing.T, p *baselineModelV1) {
-				if !p.Controls.Unknown || !p.SkippedControls.Unknown || !p.PriorDecisions.Unknown {
+				if !p.Controls.isUnknown() || !p.SkippedControls.isUnknown() || !p.PriorDecisions.isUnknown() {
 					t.Errorf("planned %+v", p)
 				}
 			}},
@@ -303,12 +305,12 @@ func TestPlanBaseline(t *testing.T) {
 			wantProblems: "W:Removing controls from the baseline changes controls in the tenant",
 			wantDetail:   `"OneAdmin": "Reviewed" → "Ignored" (comment "Risk accepted by CISO")`,
 			check: func(t *testing.T, p *baselineModelV1) {
-				if len(p.PriorDecisions.Value) != 1 || *p.PriorDecisions.Value["AdminMFAV2"] != pristine {
+				if len(p.PriorDecisions.value()) != 1 || *p.PriorDecisions.value()["AdminMFAV2"] != pristine {
 					t.Errorf("prior decisions %+v", p.PriorDecisions)
 				}
 			}},
 		{name: "a key removed with on_destroy = reset",
-			config: configOf(map[string]controlDecision{"AdminMFAV2": thirdParty}, func(m *baselineModelV1) { m.OnDestroy = some(onDestroyReset) }), prior: priorAB,
+			config: configOf(map[string]controlDecision{"AdminMFAV2": thirdParty}, func(m *baselineModelV1) { m.OnDestroy = tfKnown(onDestroyReset) }), prior: priorAB,
 			wantProblems: "W:Removing controls from the baseline changes controls in the tenant", wantDetail: `"OneAdmin": "Reviewed" → "Default"`},
 		{name: "a key removed whose prior decision is not known (upgraded state): left as it is, with a warning",
 			config: configOf(map[string]controlDecision{"AdminMFAV2": thirdParty}),
@@ -320,7 +322,7 @@ func TestPlanBaseline(t *testing.T) {
 			tenants: func(a, b *fakeTenant) baselineTenants { return tenantsFor(b, a) }, wantReplace: true,
 			wantProblems: "W:Baseline moves to another tenant", wantDetail: tenantA,
 			check: func(t *testing.T, p *baselineModelV1) {
-				if p.TenantID != some(tenantB) || p.ID != some(tenantB) {
+				if p.TenantID != tfKnown(tenantB) || p.ID != tfKnown(tenantB) {
 					t.Errorf("planned tenant %+v id %+v", p.TenantID, p.ID)
 				}
 			}},
@@ -331,23 +333,23 @@ func TestPlanBaseline(t *testing.T) {
 			},
 			wantProblems: "E:No tenant for the baseline", wantDetail: NoTenantError{}.Error()},
 		{name: "provider not configured yet: planned without the tenant; another tenant_id is a replacement all the same, with a warning",
-			config: configOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": reviewed}, func(m *baselineModelV1) { m.TenantID = some(tenantB) }),
+			config: configOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": reviewed}, func(m *baselineModelV1) { m.TenantID = tfKnown(tenantB) }),
 			prior:  priorAB, tenants: func(_, _ *fakeTenant) baselineTenants { return nil }, wantReplace: true,
 			wantProblems: "W:Baseline replaced: its tenant cannot be checked yet", wantDetail: "until the provider is configured"},
 		{name: "provider not configured yet, a change: computed values known after apply",
 			config: configOf(map[string]controlDecision{"AdminMFAV2": reviewed, "OneAdmin": reviewed}),
 			prior:  priorAB, tenants: func(_, _ *fakeTenant) baselineTenants { return nil },
 			check: func(t *testing.T, p *baselineModelV1) {
-				if !p.SkippedControls.Unknown || !p.PriorDecisions.Unknown || p.ID != some(tenantA) {
+				if !p.SkippedControls.isUnknown() || !p.PriorDecisions.isUnknown() || p.ID != tfKnown(tenantA) {
 					t.Errorf("planned %+v", p)
 				}
 			}},
 		{name: "tenant_id known only after apply: replaced",
-			config: configOf(map[string]controlDecision{"AdminMFAV2": thirdParty}, func(m *baselineModelV1) { m.TenantID = unknownValue[string]() }),
+			config: configOf(map[string]controlDecision{"AdminMFAV2": thirdParty}, func(m *baselineModelV1) { m.TenantID = tfUnknown[string]() }),
 			prior:  priorAB, wantReplace: true, wantProblems: "W:Baseline replaced: its tenant is known only after apply"},
 		{name: "a tenant that refuses the application, with tenant_unavailable = warn: a warning, no error",
 			config: configOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "MFARegistrationV2": reviewed},
-				func(m *baselineModelV1) { m.TenantUnavailable = some(tenantUnavailableWarn) }),
+				func(m *baselineModelV1) { m.TenantUnavailable = tfKnown(tenantUnavailableWarn) }),
 			prior: priorAB,
 			tenant: func(f *fakeTenant) {
 				f.listErr = &graph.Error{StatusCode: http.StatusForbidden, Code: "Forbidden", Message: "consent withdrawn"}
@@ -355,7 +357,7 @@ func TestPlanBaseline(t *testing.T) {
 			wantLists: 1, wantProblems: "W:Tenant unavailable: baseline left as it was; W:Removing controls from the baseline changes controls in the tenant"},
 		{name: "tenant_unavailable switched to warn while the tenant refuses the application: only that attribute changes",
 			config: configOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": reviewed, "NoSuch": reviewed}, withMissing("warn"),
-				func(m *baselineModelV1) { m.TenantUnavailable = some(tenantUnavailableWarn) }),
+				func(m *baselineModelV1) { m.TenantUnavailable = tfKnown(tenantUnavailableWarn) }),
 			prior: priorWithSkipped,
 			tenant: func(f *fakeTenant) {
 				f.listErr = &graph.Error{StatusCode: http.StatusForbidden, Code: "Forbidden", Message: "consent withdrawn"}
@@ -363,7 +365,7 @@ func TestPlanBaseline(t *testing.T) {
 			wantLists: 1, wantProblems: "W:Tenant unavailable: baseline left as it was",
 			check: func(t *testing.T, p *baselineModelV1) {
 				want := clone(t, priorWithSkipped)
-				want.TenantUnavailable = some(tenantUnavailableWarn)
+				want.TenantUnavailable = tfKnown(tenantUnavailableWarn)
 				if !p.equal(want) {
 					t.Errorf("planned %+v, want the prior state with tenant_unavailable = warn (skipped_controls and prior_decisions as state holds them)", p)
 				}
@@ -448,7 +450,7 @@ func TestPlanBaselineDestroy(t *testing.T) {
 	if strings.Contains(d, `"MFARegistrationV2":`) {
 		t.Errorf("a control already at its prior decision is listed as changing:\n%s", d)
 	}
-	state.OnDestroy = some(onDestroyKeep)
+	state.OnDestroy = tfKnown(onDestroyKeep)
 	if got := problemSummaries(planBaselineDestroy(state)); got != "W:Destroying the baseline leaves controls as they are" {
 		t.Errorf("keep: %q", got)
 	}
@@ -470,7 +472,7 @@ func TestReadBaseline(t *testing.T) {
 			tenant:        func(f *fakeTenant) { f.held["AdminMFAV2"], f.held["OneAdmin"] = thirdParty, ignored },
 			wantRewritten: true,
 			check: func(t *testing.T, s *baselineModelV1) {
-				if d, _ := s.decisions(); d["AdminMFAV2"].State != "thirdparty" || d["OneAdmin"] != ignored || len(s.PriorDecisions.Value) != 2 {
+				if d, _ := s.decisions(); d["AdminMFAV2"].State != "thirdparty" || d["OneAdmin"] != ignored || len(s.PriorDecisions.value()) != 2 {
 					t.Errorf("state %+v", d)
 				}
 			}},
@@ -479,7 +481,7 @@ func TestReadBaseline(t *testing.T) {
 				map[string]*controlDecision{"AdminMFAV2": ptr(pristine), "Retired": ptr(pristine)}),
 			wantRewritten: true, wantProblems: "W:Control of the baseline not found",
 			check: func(t *testing.T, s *baselineModelV1) {
-				if _, ok := s.Controls.Value["Retired"]; ok || len(s.PriorDecisions.Value) != 1 {
+				if _, ok := s.Controls.value()["Retired"]; ok || len(s.PriorDecisions.value()) != 1 {
 					t.Errorf("state %+v", s)
 				}
 			}},
@@ -488,34 +490,34 @@ func TestReadBaseline(t *testing.T) {
 			tenant:       func(f *fakeTenant) { f.answer = tenantB },
 			wantProblems: "E:Baseline answered by another tenant"},
 		{name: "import: every decided control but Defender's, each decision recorded as the one to restore",
-			state: func() *baselineModelV1 { m := nullBaselineModel(); m.TenantID = some(tenantA); return m }(),
+			state: func() *baselineModelV1 { m := nullBaselineModel(); m.TenantID = tfKnown(tenantA); return m }(),
 			tenant: func(f *fakeTenant) {
 				f.held["OneAdmin"], f.held["scid_2010"], f.held["MFARegistrationV2"] = ignored, ignored, controlDecision{State: "Default", AssignedTo: "x@contoso.com"}
 			},
 			wantRewritten: true, wantProblems: "W:Defender for Endpoint controls not imported",
 			check: func(t *testing.T, s *baselineModelV1) {
 				d, _ := s.decisions()
-				if len(d) != 2 || d["OneAdmin"] != ignored || *s.PriorDecisions.Value["OneAdmin"] != ignored || s.ID != some(tenantA) ||
-					s.OnDestroy != some(onDestroyRestore) || s.TenantID != some(tenantA) {
+				if len(d) != 2 || d["OneAdmin"] != ignored || *s.PriorDecisions.value()["OneAdmin"] != ignored || s.ID != tfKnown(tenantA) ||
+					s.OnDestroy != tfKnown(onDestroyRestore) || s.TenantID != tfKnown(tenantA) {
 					t.Errorf("imported %+v, %+v", d, s)
 				}
 			}},
 		{name: "state without tenant_id: the tenant that answered is recorded",
 			state: func() *baselineModelV1 {
 				m := stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty}, map[string]*controlDecision{"AdminMFAV2": nil})
-				m.TenantID = nullValue[string]()
+				m.TenantID = tfString{}
 				return m
 			}(),
 			wantRewritten: true,
 			check: func(t *testing.T, s *baselineModelV1) {
-				if s.TenantID != some(tenantA) {
+				if s.TenantID != tfKnown(tenantA) {
 					t.Errorf("tenant_id %+v", s.TenantID)
 				}
 			}},
 		{name: "a tenant that refuses the application, with tenant_unavailable = warn: state kept, a warning",
 			state: func() *baselineModelV1 {
 				m := stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty}, map[string]*controlDecision{"AdminMFAV2": ptr(pristine)})
-				m.TenantUnavailable = some(tenantUnavailableWarn)
+				m.TenantUnavailable = tfKnown(tenantUnavailableWarn)
 				return m
 			}(),
 			tenant: func(f *fakeTenant) { f.listErr = forbidden }, wantProblems: "W:Tenant unavailable: baseline left as it was"},
@@ -525,7 +527,7 @@ func TestReadBaseline(t *testing.T) {
 		{name: "a fault of one request is an error even with tenant_unavailable = warn",
 			state: func() *baselineModelV1 {
 				m := stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty}, map[string]*controlDecision{"AdminMFAV2": ptr(pristine)})
-				m.TenantUnavailable = some(tenantUnavailableWarn)
+				m.TenantUnavailable = tfKnown(tenantUnavailableWarn)
 				return m
 			}(),
 			tenant:       func(f *fakeTenant) { f.listErr = &graph.Error{StatusCode: http.StatusBadGateway, Code: "BadGateway"} },
@@ -565,14 +567,14 @@ func TestApplyBaseline(t *testing.T) {
 		{name: "create: only what differs is sent; each control's decision before the baseline recorded",
 			plan: func() *baselineModelV1 {
 				m := configOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": ignored})
-				m.OnDestroy, m.MissingControls = some(onDestroyRestore), some(missingControlsError)
-				m.SkippedControls, m.PriorDecisions, m.ID, m.TenantID = unknownValue[[]string](), unknownValue[map[string]*controlDecision](), some(tenantA), some(tenantA)
+				m.OnDestroy, m.MissingControls = tfKnown(onDestroyRestore), tfKnown(missingControlsError)
+				m.SkippedControls, m.PriorDecisions, m.ID, m.TenantID = tfUnknown[[]string](), tfUnknown[map[string]*controlDecision](), tfKnown(tenantA), tfKnown(tenantA)
 				return m
 			}(),
 			tenant:      func(f *fakeTenant) { f.held["OneAdmin"] = ignored; f.held["AdminMFAV2"] = reviewed },
 			wantPatched: map[string]controlDecision{"AdminMFAV2": thirdParty},
 			check: func(t *testing.T, s *baselineModelV1) {
-				if *s.PriorDecisions.Value["AdminMFAV2"] != reviewed || *s.PriorDecisions.Value["OneAdmin"] != ignored || !s.SkippedControls.isSet() {
+				if *s.PriorDecisions.value()["AdminMFAV2"] != reviewed || *s.PriorDecisions.value()["OneAdmin"] != ignored || !s.SkippedControls.isKnown() {
 					t.Errorf("state %+v", s)
 				}
 			}},
@@ -581,7 +583,7 @@ func TestApplyBaseline(t *testing.T) {
 				map[string]*controlDecision{"AdminMFAV2": ptr(pristine), "OneAdmin": ptr(ignored)}),
 			plan: func() *baselineModelV1 {
 				m := stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "MFARegistrationV2": reviewed}, nil)
-				m.PriorDecisions = unknownValue[map[string]*controlDecision]()
+				m.PriorDecisions = tfUnknown[map[string]*controlDecision]()
 				return m
 			}(),
 			tenant: func(f *fakeTenant) {
@@ -590,7 +592,7 @@ func TestApplyBaseline(t *testing.T) {
 			},
 			wantPatched: map[string]controlDecision{"OneAdmin": ignored, "MFARegistrationV2": reviewed},
 			check: func(t *testing.T, s *baselineModelV1) {
-				p := s.PriorDecisions.Value
+				p := s.PriorDecisions.value()
 				if len(p) != 2 || *p["MFARegistrationV2"] != (controlDecision{State: "Ignored", Comment: "before"}) || *p["AdminMFAV2"] != pristine {
 					t.Errorf("prior decisions %v", p)
 				}
@@ -605,7 +607,7 @@ func TestApplyBaseline(t *testing.T) {
 				map[string]*controlDecision{"AdminMFAV2": ptr(pristine), "OneAdmin": ptr(ignored)}),
 			plan: func() *baselineModelV1 {
 				m := stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty}, map[string]*controlDecision{"AdminMFAV2": ptr(pristine)})
-				m.OnDestroy = some(onDestroyReset)
+				m.OnDestroy = tfKnown(onDestroyReset)
 				return m
 			}(),
 			wantPatched: map[string]controlDecision{"OneAdmin": pristine}},
@@ -614,7 +616,7 @@ func TestApplyBaseline(t *testing.T) {
 				map[string]*controlDecision{"AdminMFAV2": ptr(pristine), "OneAdmin": ptr(ignored)}),
 			plan: func() *baselineModelV1 {
 				m := stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty}, map[string]*controlDecision{"AdminMFAV2": ptr(pristine)})
-				m.OnDestroy = some(onDestroyKeep)
+				m.OnDestroy = tfKnown(onDestroyKeep)
 				return m
 			}(),
 			wantPatched: map[string]controlDecision{}, wantProblems: "W:Controls left as they are"},
@@ -668,7 +670,7 @@ func TestApplyBaseline(t *testing.T) {
 		{name: "a control found missing at apply, missing_controls = error: refused, nothing sent",
 			plan: func() *baselineModelV1 {
 				m := stateOf(map[string]controlDecision{"AdminMFAV2": reviewed, "NoSuch": reviewed}, nil)
-				m.SkippedControls, m.PriorDecisions = unknownValue[[]string](), unknownValue[map[string]*controlDecision]()
+				m.SkippedControls, m.PriorDecisions = tfUnknown[[]string](), tfUnknown[map[string]*controlDecision]()
 				return m
 			}(),
 			wantPatched: map[string]controlDecision{}, wantProblems: "E:Controls the baseline cannot apply"},
@@ -696,7 +698,7 @@ func TestApplyBaseline(t *testing.T) {
 				tc.check(t, state)
 			}
 			if state != nil {
-				if _, err := state.dynamicValue(); err != nil || !state.SkippedControls.isSet() || !state.PriorDecisions.isSet() || !state.ID.isSet() {
+				if _, err := state.dynamicValue(); err != nil || !state.SkippedControls.isKnown() || !state.PriorDecisions.isKnown() || !state.ID.isKnown() {
 					t.Errorf("state %+v (%v) is not fully known", state, err)
 				}
 			}
@@ -708,7 +710,7 @@ func TestDestroyBaseline(t *testing.T) {
 	state := func(onDestroy string) *baselineModelV1 {
 		m := stateOf(map[string]controlDecision{"AdminMFAV2": thirdParty, "OneAdmin": reviewed, "MFARegistrationV2": reviewed, "BlockLegacyAuthentication": reviewed},
 			map[string]*controlDecision{"AdminMFAV2": ptr(pristine), "OneAdmin": ptr(ignored), "MFARegistrationV2": ptr(reviewed), "BlockLegacyAuthentication": nil})
-		m.OnDestroy = some(onDestroy)
+		m.OnDestroy = tfKnown(onDestroy)
 		return m
 	}
 	for _, tc := range []struct {
@@ -736,9 +738,9 @@ func TestDestroyBaseline(t *testing.T) {
 			}
 			var keptIDs []string
 			if kept != nil {
-				keptIDs = sortedKeys(kept.Controls.Value)
-				if len(kept.PriorDecisions.Value) != len(keptIDs) {
-					t.Errorf("kept prior decisions %v", kept.PriorDecisions.Value)
+				keptIDs = sortedKeys(kept.Controls.value())
+				if len(kept.PriorDecisions.value()) != len(keptIDs) {
+					t.Errorf("kept prior decisions %v", kept.PriorDecisions.value())
 				}
 			}
 			if !slices.Equal(keptIDs, tc.wantKept) {

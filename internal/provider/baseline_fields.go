@@ -72,34 +72,37 @@ func (f baselineField) configurable() bool {
 }
 
 // fieldOf binds a codec to one field of the model.
-func fieldOf[T any](c wireCodec[T], at func(*baselineModelV1) *maybe[T], attr tfprotov6.SchemaAttribute) baselineField {
+func fieldOf[T any](c wireCodec[T], at func(*baselineModelV1) *tfValue[T], attr tfprotov6.SchemaAttribute) baselineField {
 	c.describe(&attr)
 	return baselineField{attr: attr, typ: c.typ,
-		encode: func(e *msgpack.Encoder, m *baselineModelV1) error { return encodeMaybe(e, c, *at(m)) },
-		decode: func(d *msgpack.Decoder, m *baselineModelV1) (err error) { *at(m), err = decodeMaybe(d, c); return err },
-		fromJSON: func(raw json.RawMessage, m *baselineModelV1) (err error) {
-			*at(m), err = maybeFromJSON(raw, c)
+		encode: func(e *msgpack.Encoder, m *baselineModelV1) error { return encodeTFValue(e, c, *at(m)) },
+		decode: func(d *msgpack.Decoder, m *baselineModelV1) (err error) {
+			*at(m), err = decodeTFValue(d, c)
 			return err
 		},
-		setNull: func(m *baselineModelV1) { *at(m) = nullValue[T]() },
+		fromJSON: func(raw json.RawMessage, m *baselineModelV1) (err error) {
+			*at(m), err = tfValueFromJSON(raw, c)
+			return err
+		},
+		setNull: func(m *baselineModelV1) { *at(m) = tfValue[T]{} },
 		equal:   func(a, b *baselineModelV1) bool { return reflect.DeepEqual(*at(a), *at(b)) },
 	}
 }
 
 // checkedString is a string field whose configured values must pass check, and which is def when the
 // configuration leaves it null (def "": no default).
-func checkedString(at func(*baselineModelV1) *maybe[string], attr tfprotov6.SchemaAttribute, check func(string) error, def string) baselineField {
+func checkedString(at func(*baselineModelV1) *tfString, attr tfprotov6.SchemaAttribute, check func(string) error, def string) baselineField {
 	f := fieldOf(stringCodec, at, attr)
 	if def != "" {
 		f.defaultFrom = func(plan, config *baselineModelV1) {
-			if at(config).Null {
-				*at(plan) = some(def)
+			if at(config).isNull() {
+				*at(plan) = tfKnown(def)
 			}
 		}
 	}
 	f.validate = func(m *baselineModelV1, ps *diagnostics) {
-		if v := *at(m); v.isSet() {
-			if err := check(v.Value); err != nil {
+		if v := *at(m); v.isKnown() {
+			if err := check(v.value()); err != nil {
 				ps.addAttrError(attribute(attr.Name), "Invalid "+attr.Name, err.Error())
 			}
 		}
@@ -121,44 +124,44 @@ func oneOf(values ...string) func(string) error {
 
 // baselineFields are the baseline's top-level attributes and blocks.
 var baselineFields = []baselineField{
-	fieldOf(stringCodec, func(m *baselineModelV1) *maybe[string] { return &m.ID }, tfprotov6.SchemaAttribute{Name: "id", Computed: true,
+	fieldOf(stringCodec, func(m *baselineModelV1) *tfString { return &m.ID }, tfprotov6.SchemaAttribute{Name: "id", Computed: true,
 		Description: "The tenant's id (a GUID), as Graph reports it in each control's `azureTenantId`."}),
-	checkedString(func(m *baselineModelV1) *maybe[string] { return &m.TenantID }, tfprotov6.SchemaAttribute{Name: "tenant_id", Optional: true, Computed: true,
+	checkedString(func(m *baselineModelV1) *tfString { return &m.TenantID }, tfprotov6.SchemaAttribute{Name: "tenant_id", Optional: true, Computed: true,
 		Description: "The tenant whose controls the baseline decides: a GUID or a verified domain such as " +
 			"`contoso.onmicrosoft.com`. Defaults to the provider's tenant, whose GUID is then recorded. Changing it (or, when " +
 			"it is not set, the provider's tenant) replaces the baseline: the old tenant's controls are handled as " +
 			"`on_destroy` says, then the decisions are applied to the new tenant. A refresh reads the tenant recorded in " +
 			"state, and fails, leaving state as it was, if Graph answers for another tenant."}, checkTenantID, ""),
-	fieldOf(controlsCodec, func(m *baselineModelV1) *maybe[map[string]baselineControl] { return &m.Controls }, tfprotov6.SchemaAttribute{Name: "controls", Required: true,
+	fieldOf(controlsCodec, func(m *baselineModelV1) *tfValue[map[string]baselineControl] { return &m.Controls }, tfprotov6.SchemaAttribute{Name: "controls", Required: true,
 		Description: "The decisions, by control id (the control profile's id, e.g. `AdminMFAV2` or " +
 			"`11770.MDA_Google_EnableTwoFactorAuth`). Controls left out are not managed. A value known only after apply " +
 			"is accepted: its control is checked against the tenant at plan, and its decision applied once known."}),
-	checkedString(func(m *baselineModelV1) *maybe[string] { return &m.MissingControls }, tfprotov6.SchemaAttribute{Name: "missing_controls", Optional: true, Computed: true,
+	checkedString(func(m *baselineModelV1) *tfString { return &m.MissingControls }, tfprotov6.SchemaAttribute{Name: "missing_controls", Optional: true, Computed: true,
 		Description: "What a control the baseline cannot apply does: one the tenant does not have (the set of controls " +
 			"depends on licences), or a Microsoft Defender for Endpoint control (`scid_…`, which Graph does not update). " +
 			"`error` (the default) fails the plan naming it; `warn` warns, skips it and lists it in `skipped_controls`, so " +
 			"that one baseline fits tenants with different licences. A skipped missing control is applied once the tenant has it."},
 		oneOf(missingControlsError, missingControlsWarn), missingControlsError),
-	checkedString(func(m *baselineModelV1) *maybe[string] { return &m.OnDestroy }, tfprotov6.SchemaAttribute{Name: "on_destroy", Optional: true, Computed: true,
+	checkedString(func(m *baselineModelV1) *tfString { return &m.OnDestroy }, tfprotov6.SchemaAttribute{Name: "on_destroy", Optional: true, Computed: true,
 		Description: "What destroy does to every control, and an apply to a control removed from `controls`: " +
 			"`restore` (the default) puts it back to its decision from before this baseline first changed it (see " +
 			"`prior_decisions`; a control already there is not written again); `reset` puts it back to `Default` with no " +
 			"assignee and no comment; `keep` sends nothing. A plan that destroys the baseline or removes controls warns " +
 			"with the controls that will change in the tenant."},
 		checkOnDestroy, onDestroyRestore),
-	fieldOf(boolCodec, func(m *baselineModelV1) *maybe[bool] { return &m.ResetOnDestroy }, tfprotov6.SchemaAttribute{Name: "reset_on_destroy", Optional: true, Deprecated: true,
+	fieldOf(boolCodec, func(m *baselineModelV1) *tfBool { return &m.ResetOnDestroy }, tfprotov6.SchemaAttribute{Name: "reset_on_destroy", Optional: true, Deprecated: true,
 		Description: resetOnDestroyDescription}),
-	checkedString(func(m *baselineModelV1) *maybe[string] { return &m.TenantUnavailable }, tfprotov6.SchemaAttribute{Name: "tenant_unavailable", Optional: true, Computed: true,
+	checkedString(func(m *baselineModelV1) *tfString { return &m.TenantUnavailable }, tfprotov6.SchemaAttribute{Name: "tenant_unavailable", Optional: true, Computed: true,
 		Description: "What a refresh or plan does when the tenant refuses this application as a whole (admin consent " +
 			"withdrawn, the application disabled or unknown in the tenant, access forbidden): `error` (the default) fails; " +
 			"`warn` keeps the baseline's state, plans no change for it, and warns naming the tenant and the reason, so that " +
 			"one customer's withdrawn consent does not stop a fleet's plan. Changes configured for that tenant still fail " +
 			"at apply. Do not leave it on `warn` for a tenant that stays unavailable: its baseline is then no longer enforced."},
 		oneOf(tenantUnavailableError, tenantUnavailableWarn), tenantUnavailableError),
-	fieldOf(stringSetCodec, func(m *baselineModelV1) *maybe[[]string] { return &m.SkippedControls }, tfprotov6.SchemaAttribute{Name: "skipped_controls", Computed: true,
+	fieldOf(stringSetCodec, func(m *baselineModelV1) *tfValue[[]string] { return &m.SkippedControls }, tfprotov6.SchemaAttribute{Name: "skipped_controls", Computed: true,
 		Description: "The controls of `controls` that were not applied, because `missing_controls = \"warn\"`: those " +
 			"the tenant does not have, and Microsoft Defender for Endpoint controls (`scid_…`)."}),
-	fieldOf(priorDecisionsCodec, func(m *baselineModelV1) *maybe[map[string]*controlDecision] { return &m.PriorDecisions }, tfprotov6.SchemaAttribute{Name: "prior_decisions", Computed: true,
+	fieldOf(priorDecisionsCodec, func(m *baselineModelV1) *tfValue[map[string]*controlDecision] { return &m.PriorDecisions }, tfprotov6.SchemaAttribute{Name: "prior_decisions", Computed: true,
 		Description: "Each managed control's decision (`state`, `assigned_to`, `comment`) from before this baseline " +
 			"first changed it, which `on_destroy = \"restore\"` puts back: read at create, at import (the current decision, so " +
 			"an imported control Terraform never changed is left as it is) and when a control is added. A null entry is a " +
@@ -199,18 +202,19 @@ const baselineDeleteTimeoutDescription = "How long destroy (handling every contr
 // timeoutsField is the timeouts block; its descriptions are plain text, as terraform-plugin-framework-timeouts
 // writes them for the other resources.
 var timeoutsField = func() baselineField {
-	f := fieldOf(timeoutsCodec, func(m *baselineModelV1) *maybe[baselineTimeouts] { return &m.Timeouts }, tfprotov6.SchemaAttribute{Name: "timeouts"})
+	f := fieldOf(timeoutsCodec, func(m *baselineModelV1) *tfValue[baselineTimeouts] { return &m.Timeouts }, tfprotov6.SchemaAttribute{Name: "timeouts"})
 	f.block = &tfprotov6.SchemaBlock{}
 	for _, t := range timeoutEntries {
 		f.block.Attributes = append(f.block.Attributes, &tfprotov6.SchemaAttribute{Name: t.name, Type: tftypes.String, Optional: true, Description: t.description})
 	}
 	f.validate = func(m *baselineModelV1, ps *diagnostics) {
-		if !m.Timeouts.isSet() {
+		if !m.Timeouts.isKnown() {
 			return
 		}
+		timeouts := m.Timeouts.value()
 		for _, t := range timeoutEntries {
-			if v := *t.of(&m.Timeouts.Value); v.isSet() {
-				if _, err := parseTimeout(v.Value); err != nil {
+			if v := *t.of(&timeouts); v.isKnown() {
+				if _, err := parseTimeout(v.value()); err != nil {
 					ps.addAttrError(attribute("timeouts").attr(t.name), "Invalid timeout", err.Error())
 				}
 			}
@@ -222,12 +226,12 @@ var timeoutsField = func() baselineField {
 // timeoutEntries are the timeouts block's attributes, sorted by name.
 var timeoutEntries = []struct {
 	name, description string
-	of                func(*baselineTimeouts) *maybe[string]
+	of                func(*baselineTimeouts) *tfString
 }{
-	{"create", writeTimeoutDescriptions.create, func(t *baselineTimeouts) *maybe[string] { return &t.Create }},
-	{"delete", baselineDeleteTimeoutDescription, func(t *baselineTimeouts) *maybe[string] { return &t.Delete }},
-	{"read", writeTimeoutDescriptions.read, func(t *baselineTimeouts) *maybe[string] { return &t.Read }},
-	{"update", writeTimeoutDescriptions.update, func(t *baselineTimeouts) *maybe[string] { return &t.Update }},
+	{"create", writeTimeoutDescriptions.create, func(t *baselineTimeouts) *tfString { return &t.Create }},
+	{"delete", baselineDeleteTimeoutDescription, func(t *baselineTimeouts) *tfString { return &t.Delete }},
+	{"read", writeTimeoutDescriptions.read, func(t *baselineTimeouts) *tfString { return &t.Read }},
+	{"update", writeTimeoutDescriptions.update, func(t *baselineTimeouts) *tfString { return &t.Update }},
 }
 
 // equal reports whether every attribute of m equals o's.
@@ -261,13 +265,5 @@ func (m *baselineModelV1) setDefaults(config *baselineModelV1) {
 	}
 }
 
-// nullBaselineModel has every attribute null.
-func nullBaselineModel() *baselineModelV1 { return baselineTable.null() }
-
-func (t *fieldTable) null() *baselineModelV1 {
-	m := &baselineModelV1{}
-	for _, f := range t.fields {
-		f.setNull(m)
-	}
-	return m
-}
+// nullBaselineModel has every attribute null (a zero tfValue is null).
+func nullBaselineModel() *baselineModelV1 { return &baselineModelV1{} }

@@ -36,10 +36,10 @@ func (s *baselineServer) identitySchema() *tfprotov6.ResourceIdentitySchema {
 // baselineIdentityFor is the identity of m's baseline once its tenant's GUID (id) is known, else otherwise (the
 // identity Terraform holds, or the one an import block gave).
 func baselineIdentityFor(m *baselineModelV1, otherwise *tfprotov6.ResourceIdentityData) *tfprotov6.ResourceIdentityData {
-	if m == nil || !m.ID.isSet() || !isTenantGUID(m.ID.Value) {
+	if m == nil || !m.ID.isKnown() || !isTenantGUID(m.ID.value()) {
 		return otherwise
 	}
-	if d, err := baselineIdentityOf(strings.ToLower(m.ID.Value)); err == nil {
+	if d, err := baselineIdentityOf(strings.ToLower(m.ID.value())); err == nil {
 		return d
 	}
 	return otherwise

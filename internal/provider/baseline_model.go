@@ -23,23 +23,23 @@ const (
 
 // baselineModelV1 is one securescore_baseline value (schema version 1).
 type baselineModelV1 struct {
-	ID                maybe[string]
-	TenantID          maybe[string]
-	Controls          maybe[map[string]baselineControl]
-	MissingControls   maybe[string]
-	OnDestroy         maybe[string]
-	ResetOnDestroy    maybe[bool] // deprecated: on_destroy "reset" (true) or "keep" (false)
-	TenantUnavailable maybe[string]
-	SkippedControls   maybe[[]string] // sorted
+	ID                tfString
+	TenantID          tfString
+	Controls          tfValue[map[string]baselineControl]
+	MissingControls   tfString
+	OnDestroy         tfString
+	ResetOnDestroy    tfBool // deprecated: on_destroy "reset" (true) or "keep" (false)
+	TenantUnavailable tfString
+	SkippedControls   tfValue[[]string] // sorted
 	// PriorDecisions are the decisions from before the baseline first changed each control. A nil decision is
 	// not known: state written before version 1 did not record it.
-	PriorDecisions maybe[map[string]*controlDecision]
-	Timeouts       maybe[baselineTimeouts]
+	PriorDecisions tfValue[map[string]*controlDecision]
+	Timeouts       tfValue[baselineTimeouts]
 }
 
 // baselineTimeouts is the timeouts block.
 type baselineTimeouts struct {
-	Create, Read, Update, Delete maybe[string]
+	Create, Read, Update, Delete tfString
 }
 
 // baselineControl is one element of controls: a decision, or in a configuration or a plan one that is null or
@@ -66,19 +66,19 @@ func (c baselineControl) known() bool { return !c.Unknown && c.unknown == 0 }
 // else id (the GUID), else "" (the provider's tenant).
 func (m *baselineModelV1) tenantName() string {
 	switch {
-	case m.TenantID.isSet() && m.TenantID.Value != "":
-		return m.TenantID.Value
-	case m.ID.isSet():
-		return m.ID.Value
+	case m.TenantID.isKnown() && m.TenantID.value() != "":
+		return m.TenantID.value()
+	case m.ID.isKnown():
+		return m.ID.value()
 	}
 	return ""
 }
 
 // decisions are the known elements of controls; unknown lists, sorted, the keys whose value is not known yet.
 func (m *baselineModelV1) decisions() (known map[string]controlDecision, unknown []string) {
-	known = make(map[string]controlDecision, len(m.Controls.Value))
-	for _, id := range sortedKeys(m.Controls.Value) {
-		if c := m.Controls.Value[id]; c.known() {
+	known = make(map[string]controlDecision, len(m.Controls.value()))
+	for _, id := range sortedKeys(m.Controls.value()) {
+		if c := m.Controls.value()[id]; c.known() {
 			known[id] = c.controlDecision
 		} else {
 			unknown = append(unknown, id)
@@ -93,13 +93,13 @@ func (m *baselineModelV1) setDecisions(ds map[string]controlDecision) {
 	for id, d := range ds {
 		controls[id] = baselineControl{controlDecision: d}
 	}
-	m.Controls = some(controls)
+	m.Controls = tfKnown(controls)
 }
 
 // skipped is skipped_controls as a set; null and unknown read as empty.
 func (m *baselineModelV1) skipped() map[string]bool {
-	out := make(map[string]bool, len(m.SkippedControls.Value))
-	for _, id := range m.SkippedControls.Value {
+	out := make(map[string]bool, len(m.SkippedControls.value()))
+	for _, id := range m.SkippedControls.value() {
 		out[id] = true
 	}
 	return out
@@ -109,7 +109,7 @@ func (m *baselineModelV1) skipped() map[string]bool {
 // decisions.
 func (m *baselineModelV1) managed() map[string]controlDecision {
 	ds, _ := m.decisions()
-	for _, id := range m.SkippedControls.Value {
+	for _, id := range m.SkippedControls.value() {
 		delete(ds, id)
 	}
 	return ds
@@ -121,10 +121,10 @@ func sameTenant(a, b string) bool { return strings.EqualFold(a, b) }
 // controlsUsed are the listed controls whose values a refresh takes: those state manages, or every control for an
 // import (no controls in state yet).
 func (m *baselineModelV1) controlsUsed() controlsUsed {
-	if !m.Controls.isSet() {
+	if !m.Controls.isKnown() {
 		return usingEveryControl()
 	}
-	return usingControls(sortedKeys(m.Controls.Value))
+	return usingControls(sortedKeys(m.Controls.value()))
 }
 
 // nonNil is ss, or an empty slice for nil (a known empty set).

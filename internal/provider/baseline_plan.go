@@ -18,18 +18,18 @@ func planBaseline(ctx context.Context, tenants baselineTenants, config, prior, p
 	// tenant that already refuses the application.
 	changed := prior == nil || !baselineTable.equalOn(plan, prior, "controls", "missing_controls")
 	if changed {
-		plan.SkippedControls = unknownValue[[]string]()
-		plan.PriorDecisions = unknownValue[map[string]*controlDecision]()
+		plan.SkippedControls = tfUnknown[[]string]()
+		plan.PriorDecisions = tfUnknown[map[string]*controlDecision]()
 	}
 	td, replace := planBaselineTenant(ctx, tenants, config, prior, plan, &ps)
 	if td == nil || replace {
 		return replace, ps
 	}
 	planControls(ctx, td, plan, prior, &ps)
-	if prior != nil && plan.Controls.isSet() && !ps.hasError() {
+	if prior != nil && plan.Controls.isKnown() && !ps.hasError() {
 		var removed []string
 		for id := range prior.managed() {
-			if _, ok := plan.Controls.Value[id]; !ok {
+			if _, ok := plan.Controls.value()[id]; !ok {
 				removed = append(removed, id)
 			}
 		}
@@ -42,13 +42,13 @@ func planBaseline(ctx context.Context, tenants baselineTenants, config, prior, p
 // their prior values); on_destroy follows the deprecated reset_on_destroy when that is set.
 func planDefaults(config, plan *baselineModelV1) {
 	plan.setDefaults(config)
-	if config.OnDestroy.Null {
+	if config.OnDestroy.isNull() {
 		switch r := config.ResetOnDestroy; {
-		case r.Null:
-		case r.Unknown:
-			plan.OnDestroy = unknownValue[string]()
+		case r.isNull():
+		case r.isUnknown():
+			plan.OnDestroy = tfUnknown[string]()
 		default:
-			plan.OnDestroy = some(onDestroyForReset(r.Value))
+			plan.OnDestroy = tfKnown(onDestroyForReset(r.value()))
 		}
 	}
 }
@@ -59,14 +59,14 @@ func planDefaults(config, plan *baselineModelV1) {
 // tenant is known only after apply, the baseline is replaced, or ps says why). A tenant that refuses the
 // application, with tenant_unavailable = "warn", leaves the baseline as state holds it, with a warning.
 func planBaselineTenant(ctx context.Context, tenants baselineTenants, config, prior, plan *baselineModelV1, ps *diagnostics) (baselineTenant, bool) {
-	q := tenantQuery{noun: "Baseline", what: "The baseline", configuredUnknown: config.TenantID.Unknown}
-	if config.TenantID.isSet() {
-		q.configured = config.TenantID.Value
+	q := tenantQuery{noun: "Baseline", what: "The baseline", configuredUnknown: config.TenantID.isUnknown()}
+	if config.TenantID.isKnown() {
+		q.configured = config.TenantID.value()
 	}
 	if prior != nil {
-		q.prior, q.priorGUID = prior.tenantName(), prior.ID.Value
+		q.prior, q.priorGUID = prior.tenantName(), prior.ID.value()
 		q.consequence = fmt.Sprintf("Destroy handles the controls of tenant %q as on_destroy = %q says, then the decisions are applied "+
-			"to the new tenant.", q.prior, prior.OnDestroy.Value)
+			"to the new tenant.", q.prior, prior.OnDestroy.value())
 	}
 	var td baselineTenant
 	var resolver tenantResolver // nil while the provider is not configured
@@ -83,7 +83,7 @@ func planBaselineTenant(ctx context.Context, tenants baselineTenants, config, pr
 	case err != nil && warnUnavailable(plan, td.tenantName(), err, ps):
 		// Planned as state holds it; what only the tenant can tell stays as it was, or known after apply.
 		plan.ID = prior.ID
-		if !config.TenantID.isSet() {
+		if !config.TenantID.isKnown() {
 			plan.TenantID = prior.TenantID
 		}
 		return nil, false
@@ -91,29 +91,21 @@ func planBaselineTenant(ctx context.Context, tenants baselineTenants, config, pr
 		ps.addAttrError(attribute("tenant_id"), "Unable to check the baseline's tenant", err.Error())
 		return nil, false
 	}
-	plan.TenantID, plan.ID = someOrUnknown(p.value), someOrUnknown(p.guid)
+	plan.TenantID, plan.ID = tfStringOrUnknown(p.value), tfStringOrUnknown(p.guid)
 	if p.replace {
 		ps.addAttrWarning(attribute("tenant_id"), p.summary, p.warning)
-		plan.SkippedControls = unknownValue[[]string]()
-		plan.PriorDecisions = unknownValue[map[string]*controlDecision]()
+		plan.SkippedControls = tfUnknown[[]string]()
+		plan.PriorDecisions = tfUnknown[map[string]*controlDecision]()
 	}
 	return td, p.replace
-}
-
-// someOrUnknown is s as a planned value: "" is known only after apply.
-func someOrUnknown(s string) maybe[string] {
-	if s == "" {
-		return unknownValue[string]()
-	}
-	return some(s)
 }
 
 // planControls checks the planned controls against the other baselines of this walk and the tenant, and plans
 // skipped_controls, prior_decisions and id.
 func planControls(ctx context.Context, td baselineTenant, plan, prior *baselineModelV1, ps *diagnostics) {
-	if !plan.Controls.isSet() {
-		plan.SkippedControls = unknownValue[[]string]()
-		plan.PriorDecisions = unknownValue[map[string]*controlDecision]()
+	if !plan.Controls.isKnown() {
+		plan.SkippedControls = tfUnknown[[]string]()
+		plan.PriorDecisions = tfUnknown[map[string]*controlDecision]()
 		return
 	}
 	want, unknown := plan.decisions()
@@ -123,18 +115,18 @@ func planControls(ctx context.Context, td baselineTenant, plan, prior *baselineM
 				"Each apply would undo the other; keep each control in one baseline.", td.tenantName(), quoted(conflicts)))
 		return
 	}
-	keys := sortedKeys(plan.Controls.Value)
+	keys := sortedKeys(plan.Controls.value())
 	var defender []string
 	for _, id := range keys {
 		if isDefenderControl(id) {
 			defender = append(defender, id)
 		}
 	}
-	if len(unknown) == 0 && len(defender) == 0 && plan.ID.isSet() && knownToState(prior, want) {
+	if len(unknown) == 0 && len(defender) == 0 && plan.ID.isKnown() && knownToState(prior, want) {
 		// Every control was in the tenant at this command's refresh (read confirms a control the list lacks with a
 		// GET and drops it on a 404): nothing can be missing, and nothing is skipped. Terraform plans again in the
 		// apply walk, in a new plugin process; this spares that process a list of the whole tenant.
-		plan.SkippedControls = some([]string{})
+		plan.SkippedControls = tfKnown([]string{})
 		plan.PriorDecisions = plannedPriors(prior, keys, nil)
 		return
 	}
@@ -158,20 +150,20 @@ func planControls(ctx context.Context, td baselineTenant, plan, prior *baselineM
 		tenant = t
 	}
 	if len(missing)+len(defender) > 0 {
-		warn := plan.MissingControls.Value == missingControlsWarn
+		warn := plan.MissingControls.value() == missingControlsWarn
 		reportUnappliable(ps, warn, tenant, missing, defender, sortedKeys(listing))
 		if !warn {
 			return
 		}
 	}
 	skip := skippedSet(append(missing, defender...))
-	if plan.MissingControls.Unknown && len(skip) > 0 {
+	if plan.MissingControls.isUnknown() && len(skip) > 0 {
 		return // skipped or refused at apply, once missing_controls is known
 	}
-	plan.SkippedControls = some(sortedKeys(skip))
+	plan.SkippedControls = tfKnown(sortedKeys(skip))
 	plan.PriorDecisions = plannedPriors(prior, keys, skip)
-	if !plan.ID.isSet() && tenantOf(listing) != "" {
-		plan.ID = some(strings.ToLower(tenantOf(listing)))
+	if !plan.ID.isKnown() && tenantOf(listing) != "" {
+		plan.ID = tfKnown(strings.ToLower(tenantOf(listing)))
 	}
 }
 
@@ -185,32 +177,32 @@ func skippedSet(ids []string) map[string]bool {
 
 // plannedPriors is prior_decisions after the apply of a plan holding keys: the prior state's entries for the
 // controls it keeps; unknown when a control will be applied for the first time (its decision is read then).
-func plannedPriors(prior *baselineModelV1, keys []string, skipped map[string]bool) maybe[map[string]*controlDecision] {
+func plannedPriors(prior *baselineModelV1, keys []string, skipped map[string]bool) tfValue[map[string]*controlDecision] {
 	out := make(map[string]*controlDecision, len(keys))
 	for _, id := range keys {
 		var p *controlDecision
 		had := false
-		if prior != nil && prior.PriorDecisions.isSet() {
-			p, had = prior.PriorDecisions.Value[id]
+		if prior != nil && prior.PriorDecisions.isKnown() {
+			p, had = prior.PriorDecisions.value()[id]
 		}
 		switch {
 		case had:
 			out[id] = p
 		case !skipped[id]:
-			return unknownValue[map[string]*controlDecision]()
+			return tfUnknown[map[string]*controlDecision]()
 		}
 	}
-	return some(out)
+	return tfKnown(out)
 }
 
 // knownToState reports whether the prior state (nil on create) holds every control of want, none of them skipped.
 func knownToState(prior *baselineModelV1, want map[string]controlDecision) bool {
-	if prior == nil || !prior.Controls.isSet() || !prior.SkippedControls.isSet() || !prior.PriorDecisions.isSet() {
+	if prior == nil || !prior.Controls.isKnown() || !prior.SkippedControls.isKnown() || !prior.PriorDecisions.isKnown() {
 		return false
 	}
 	skipped := prior.skipped()
 	for id := range want {
-		if _, ok := prior.Controls.Value[id]; !ok || skipped[id] {
+		if _, ok := prior.Controls.value()[id]; !ok || skipped[id] {
 			return false
 		}
 	}
@@ -226,12 +218,12 @@ func planBaselineDestroy(prior *baselineModelV1) (ps diagnostics) {
 // warnRelease warns with what releasing the controls ids of prior (destroy, or their removal from controls) will
 // do in the tenant, as onDestroy says: which controls change, from what to what, and which keep their decision
 // because the one to restore is not known.
-func warnRelease(ps *diagnostics, onDestroy maybe[string], prior *baselineModelV1, ids []string, what string) {
-	if len(ids) == 0 || !onDestroy.isSet() {
+func warnRelease(ps *diagnostics, onDestroy tfString, prior *baselineModelV1, ids []string, what string) {
+	if len(ids) == 0 || !onDestroy.isKnown() {
 		return
 	}
 	current := prior.managed()
-	targets, unknownPrior := releaseTargets(onDestroy.Value, current, prior.PriorDecisions.Value, ids)
+	targets, unknownPrior := releaseTargets(onDestroy.value(), current, prior.PriorDecisions.value(), ids)
 	var changes []string
 	for _, id := range sortedKeys(targets) {
 		if !current[id].equal(targets[id]) {
@@ -241,7 +233,7 @@ func warnRelease(ps *diagnostics, onDestroy maybe[string], prior *baselineModelV
 	tenant := prior.tenantName()
 	if len(changes) > 0 {
 		why := "back to its decision from before the baseline first changed it (on_destroy = \"restore\")"
-		if onDestroy.Value == onDestroyReset {
+		if onDestroy.value() == onDestroyReset {
 			why = "back to Default (on_destroy = \"reset\")"
 		}
 		ps.addWarning(what+" changes controls in the tenant",
@@ -253,7 +245,7 @@ func warnRelease(ps *diagnostics, onDestroy maybe[string], prior *baselineModelV
 				"are not known (prior_decisions holds null for them: the baseline's state was written by an earlier build). "+
 				"Set on_destroy = \"reset\" to put them back to Default instead.", what, tenant, quoted(unknownPrior)))
 	}
-	if onDestroy.Value == onDestroyKeep {
+	if onDestroy.value() == onDestroyKeep {
 		ps.addWarning(what+" leaves controls as they are",
 			fmt.Sprintf("%s of tenant %q sends nothing for %s (on_destroy = \"keep\"): they keep their decisions in Microsoft Secure Score.",
 				what, tenant, quoted(ids)))

@@ -31,20 +31,20 @@ func readBaseline(ctx context.Context, tenants baselineTenants, state *baselineM
 	if answer == "" {
 		answer, _ = td.guid(ctx)
 	}
-	if state.ID.isSet() && answer != "" && !sameTenant(state.ID.Value, answer) {
-		mismatchedTenant(&ps, state.ID.Value, answer, td.tenantName())
+	if state.ID.isKnown() && answer != "" && !sameTenant(state.ID.value(), answer) {
+		mismatchedTenant(&ps, state.ID.value(), answer, td.tenantName())
 		return false, ps
 	}
 
-	if state.Controls.Null {
+	if state.Controls.isNull() {
 		readImported(state, listing, &ps)
 	} else if !refreshControls(ctx, td, state, listing, &ps) {
 		return false, ps
 	}
 	if answer != "" {
-		state.ID = some(strings.ToLower(answer))
+		state.ID = tfKnown(strings.ToLower(answer))
 	}
-	if !state.TenantID.isSet() {
+	if !state.TenantID.isKnown() {
 		state.TenantID = state.ID // state written before tenant_id: the tenant that answered
 	}
 	return true, ps
@@ -74,8 +74,8 @@ func readImported(state *baselineModelV1, listing map[string]*graph.SecureScoreC
 			"Not imported into the baseline, because Microsoft Graph does not update them: "+defenderControlsText(defender))
 	}
 	state.setDecisions(found)
-	state.PriorDecisions = some(priors)
-	state.SkippedControls = some([]string{})
+	state.PriorDecisions = tfKnown(priors)
+	state.SkippedControls = tfKnown([]string{})
 	state.setDefaults(nullBaselineModel())
 }
 
@@ -103,8 +103,8 @@ func refreshControls(ctx context.Context, td baselineTenant, state *baselineMode
 				ps.addWarning("Control of the baseline not found",
 					fmt.Sprintf("Microsoft Graph returned 404 for control profile %q of tenant %q, so it was removed from the baseline's "+
 						"state. Microsoft retires controls from time to time, and a tenant that lost a licence loses its controls.", id, td.tenantName()))
-				if state.PriorDecisions.isSet() {
-					delete(state.PriorDecisions.Value, id)
+				if state.PriorDecisions.isKnown() {
+					delete(state.PriorDecisions.value(), id)
 				}
 				continue
 			}
@@ -122,6 +122,6 @@ func refreshControls(ctx context.Context, td baselineTenant, state *baselineMode
 		out[id] = d
 	}
 	state.setDecisions(out)
-	state.SkippedControls = some(nonNil(stillSkipped))
+	state.SkippedControls = tfKnown(nonNil(stillSkipped))
 	return true
 }

@@ -72,7 +72,7 @@ func tenantOf(listing map[string]*graph.SecureScoreControlProfile) string {
 // warnUnavailable reports a tenant that refuses this application as a whole (see tenantUnavailable) as a
 // warning when m's tenant_unavailable is "warn", and says whether it did: the caller then keeps state as it was.
 func warnUnavailable(m *baselineModelV1, tenant string, err error, ps *diagnostics) bool {
-	if m == nil || m.TenantUnavailable.Value != tenantUnavailableWarn {
+	if m == nil || m.TenantUnavailable.value() != tenantUnavailableWarn {
 		return false
 	}
 	reason, ok := tenantUnavailable(err)

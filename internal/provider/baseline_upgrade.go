@@ -49,13 +49,13 @@ func (s *baselineServer) UpgradeResourceState(_ context.Context, req *tfprotov6.
 // decisions from before the baseline are not known: null in prior_decisions, which restore leaves as they are.
 func upgradeBaselineV0(m *baselineModelV1) {
 	m.TenantID = m.ID
-	m.OnDestroy = some(onDestroyForReset(!m.ResetOnDestroy.isSet() || m.ResetOnDestroy.Value))
-	m.ResetOnDestroy = nullValue[bool]()
+	m.OnDestroy = tfKnown(onDestroyForReset(!m.ResetOnDestroy.isKnown() || m.ResetOnDestroy.value()))
+	m.ResetOnDestroy = tfBool{}
 	priors := map[string]*controlDecision{}
 	for id := range m.managed() {
 		priors[id] = nil
 	}
-	m.PriorDecisions = some(priors)
+	m.PriorDecisions = tfKnown(priors)
 	m.setDefaults(m) // the attributes version 0 did not have
 }
 

@@ -11,12 +11,12 @@ func validateBaseline(config *baselineModelV1) diagnostics {
 			f.validate(config, &ps)
 		}
 	}
-	if !config.OnDestroy.Null && !config.ResetOnDestroy.Null {
+	if !config.OnDestroy.isNull() && !config.ResetOnDestroy.isNull() {
 		conflictingResetOnDestroy(&ps)
 	}
-	if config.Controls.isSet() {
-		for _, id := range sortedKeys(config.Controls.Value) {
-			validateControl(id, config.Controls.Value[id], &ps)
+	if config.Controls.isKnown() {
+		for _, id := range sortedKeys(config.Controls.value()) {
+			validateControl(id, config.Controls.value()[id], &ps)
 		}
 	}
 	return ps

@@ -62,23 +62,24 @@ func encodeUnknown(e *msgpack.Encoder) error {
 	return err
 }
 
-func encodeMaybe[T any](e *msgpack.Encoder, c wireCodec[T], v maybe[T]) error {
+// encodeTFValue writes v: unknown, null, or its known value as c writes it.
+func encodeTFValue[T any](e *msgpack.Encoder, c wireCodec[T], v tfValue[T]) error {
 	switch {
-	case v.Unknown:
+	case v.isUnknown():
 		return encodeUnknown(e)
-	case v.Null:
+	case v.isNull():
 		return e.EncodeNil()
 	}
-	return c.encode(e, v.Value)
+	return c.encode(e, v.value())
 }
 
-// maybeFromJSON reads a value of stored state: null, or a known value.
-func maybeFromJSON[T any](raw json.RawMessage, c wireCodec[T]) (maybe[T], error) {
+// tfValueFromJSON reads a value of stored state: null, or a known value.
+func tfValueFromJSON[T any](raw json.RawMessage, c wireCodec[T]) (tfValue[T], error) {
 	if len(raw) == 0 || string(raw) == "null" {
-		return nullValue[T](), nil
+		return tfValue[T]{}, nil
 	}
 	v, err := c.fromJSON(raw)
-	return some(v), err
+	return tfKnown(v), err
 }
 
 // jsonAs reads a JSON value into T as encoding/json does.
@@ -88,18 +89,19 @@ func jsonAs[T any](raw json.RawMessage) (T, error) {
 	return v, err
 }
 
-func decodeMaybe[T any](d *msgpack.Decoder, c wireCodec[T]) (maybe[T], error) {
+// decodeTFValue reads an unknown, a null, or a known value as c reads it.
+func decodeTFValue[T any](d *msgpack.Decoder, c wireCodec[T]) (tfValue[T], error) {
 	unknown, null, err := peekUnknownOrNull(d)
 	switch {
 	case err != nil:
-		return maybe[T]{}, err
+		return tfValue[T]{}, err
 	case unknown:
-		return unknownValue[T](), nil
+		return tfUnknown[T](), nil
 	case null:
-		return nullValue[T](), nil
+		return tfValue[T]{}, nil
 	}
 	v, err := c.decode(d)
-	return some(v), err
+	return tfKnown(v), err
 }
 
 var stringCodec = wireCodec[string]{typ: tftypes.String,
@@ -258,14 +260,14 @@ var timeoutsCodec = wireCodec[baselineTimeouts]{typ: func() tftypes.Object {
 			if err := e.EncodeString(entry.name); err != nil {
 				return err
 			}
-			if err := encodeMaybe(e, stringCodec, *entry.of(&t)); err != nil {
+			if err := encodeTFValue(e, stringCodec, *entry.of(&t)); err != nil {
 				return err
 			}
 		}
 		return nil
 	},
 	decode: func(d *msgpack.Decoder) (baselineTimeouts, error) {
-		t := baselineTimeouts{Create: nullValue[string](), Read: nullValue[string](), Update: nullValue[string](), Delete: nullValue[string]()}
+		var t baselineTimeouts // attributes the object lacks are null
 		n, err := d.DecodeMapLen()
 		for i := 0; err == nil && i < n; i++ {
 			var name string
@@ -275,7 +277,7 @@ var timeoutsCodec = wireCodec[baselineTimeouts]{typ: func() tftypes.Object {
 			err = fmt.Errorf("timeouts: unexpected attribute %q", name)
 			for _, entry := range timeoutEntries {
 				if entry.name == name {
-					*entry.of(&t), err = decodeMaybe(d, stringCodec)
+					*entry.of(&t), err = decodeTFValue(d, stringCodec)
 				}
 			}
 		}
@@ -286,7 +288,7 @@ var timeoutsCodec = wireCodec[baselineTimeouts]{typ: func() tftypes.Object {
 		var t baselineTimeouts
 		for _, entry := range timeoutEntries {
 			if err == nil {
-				*entry.of(&t), err = maybeFromJSON(attrs[entry.name], stringCodec)
+				*entry.of(&t), err = tfValueFromJSON(attrs[entry.name], stringCodec)
 			}
 		}
 		return t, err
@@ -439,7 +441,7 @@ func (t *fieldTable) decodeJSON(b []byte) (*baselineModelV1, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := t.null()
+	m := nullBaselineModel()
 	for _, f := range t.fields {
 		if raw, ok := attrs[f.name()]; ok {
 			if err := f.fromJSON(raw, m); err != nil {
@@ -465,7 +467,7 @@ func (t *fieldTable) decodeMsgPack(b []byte) (*baselineModelV1, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := t.null()
+	m := nullBaselineModel()
 	for range n {
 		name, err := d.DecodeString()
 		if err != nil {

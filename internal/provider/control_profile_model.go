@@ -209,7 +209,7 @@ func (m *controlProfileResourceModelV2) update() graph.ControlProfileUpdate {
 func (m *controlProfileResourceModelV2) needsPatch(state *controlProfileResourceModelV2) bool {
 	d, known := m.decision()
 	sd, _ := state.decision()
-	return !known || !m.ControlID.equal(state.ControlID) || !d.equal(sd) || m.VendorInformation != state.VendorInformation
+	return !known || m.ControlID != state.ControlID || !d.equal(sd) || m.VendorInformation != state.VendorInformation
 }
 
 // priorDecisionOf is d as prior_decision holds it.

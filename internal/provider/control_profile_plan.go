@@ -24,7 +24,7 @@ func (m *controlProfileResourceModelV2) plan(ctx context.Context, config, prior 
 	}
 	m.planOnDestroy(config)
 	replace = m.planTenant(ctx, config, prior, tenants, diags)
-	if prior != nil && !m.ControlID.equal(prior.ControlID) {
+	if prior != nil && m.ControlID != prior.ControlID {
 		replace = append(replace, "control_id")
 	}
 	switch {
@@ -70,9 +70,9 @@ func resetOnDestroyFor(onDestroy tfString) tfBool {
 	switch {
 	case onDestroy.isUnknown():
 		return tfUnknown[bool]()
-	case onDestroy.knownAs(onDestroyReset):
+	case onDestroy == tfKnown(onDestroyReset):
 		return tfKnown(true)
-	case onDestroy.knownAs(onDestroyKeep):
+	case onDestroy == tfKnown(onDestroyKeep):
 		return tfKnown(false)
 	}
 	return tfBool{}

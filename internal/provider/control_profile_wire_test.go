@@ -131,7 +131,7 @@ func TestControlProfileWireFallsBack(t *testing.T) {
 	if err := controlProfileAttributes.decodeStateJSON([]byte(later), &m); err != nil {
 		t.Fatalf("state with attributes added later: %v", err)
 	}
-	if m.Comment.value() != `x"y` || m.VendorInformation.Vendor.value() != "Microsoft" || !m.ResetOnDestroy.knownAs(true) {
+	if m.Comment.value() != `x"y` || m.VendorInformation.Vendor.value() != "Microsoft" || m.ResetOnDestroy != tfKnown(true) {
 		t.Errorf("state with attributes added later read as %+v", m)
 	}
 	for _, bad := range []string{`{"id":"A","reset_on_destroy":"yes"}`, `{"id":1}`, `null`, `{"timeouts":{"read":5}}`, `{"id":"A"} x`, `{"id":"A"`} {

@@ -177,7 +177,7 @@ func importedBaseline(label, guid string, listing map[string]*graph.SecureScoreC
 		return nil, ps
 	}
 	m := nullBaselineModel()
-	m.ID, m.TenantID = some(guid), some(guid)
+	m.ID, m.TenantID = tfKnown(guid), tfKnown(guid)
 	readImported(m, listing, &ps)
 	return m, ps
 }

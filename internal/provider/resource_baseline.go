@@ -69,7 +69,7 @@ func (s *baselineServer) ReadResource(ctx context.Context, req *tfprotov6.ReadRe
 			Detail: "The securescore provider configuration holds values that are only known after apply, so the baseline was not read; the previous state is kept."}}
 		return resp, nil
 	}
-	ctx, cancel := startRead(ctx, data, timeoutOr(state.Timeouts.Value.Read, defaultReadTimeout))
+	ctx, cancel := startRead(ctx, data, timeoutOr(state.Timeouts.value().Read, defaultReadTimeout))
 	defer cancel()
 	rewritten, ps := readBaseline(ctx, tenantsOf(data), state)
 	if rewritten && !ps.hasError() {
@@ -103,7 +103,7 @@ func (s *baselineServer) PlanResourceChange(ctx context.Context, req *tfprotov6.
 	}
 	if data := s.data.Load(); data != nil {
 		var cancel context.CancelFunc
-		ctx, cancel = startRead(ctx, data, timeoutOr(config.Timeouts.Value.Read, defaultReadTimeout))
+		ctx, cancel = startRead(ctx, data, timeoutOr(config.Timeouts.value().Read, defaultReadTimeout))
 		defer cancel()
 	}
 	replace, ps := planBaseline(ctx, s.tenants(), config, prior, plan)
@@ -188,10 +188,10 @@ func (s *baselineServer) ImportResourceState(_ context.Context, req *tfprotov6.I
 	// records the tenant's GUID in id and in the identity.
 	state := nullBaselineModel()
 	if tenant != "" {
-		state.TenantID = some(tenant)
+		state.TenantID = tfKnown(tenant)
 	}
 	if checkGUID(tenant) == nil {
-		state.ID = some(strings.ToLower(tenant))
+		state.ID = tfKnown(strings.ToLower(tenant))
 	}
 	var ps diagnostics
 	if dv := encodeOrReport(state, &ps); dv != nil {

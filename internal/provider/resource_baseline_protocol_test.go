@@ -58,6 +58,15 @@ func TestBaselineSchema(t *testing.T) {
 	}
 }
 
+// sampledValue is a *tfValue, whose fields are unexported, as sampleValue sets it.
+type sampledValue interface {
+	valueType() reflect.Type
+	setKnown(reflect.Value)
+}
+
+func (*tfValue[T]) valueType() reflect.Type    { return reflect.TypeFor[T]() }
+func (x *tfValue[T]) setKnown(v reflect.Value) { *x = tfKnown(v.Interface().(T)) }
+
 // sampleValue is a known value of type typ for a model field named name, distinct from every other field's.
 func sampleValue(t *testing.T, name string, typ reflect.Type) reflect.Value {
 	v := reflect.New(typ).Elem()
@@ -79,8 +88,8 @@ func sampleValue(t *testing.T, name string, typ reflect.Type) reflect.Value {
 		v.Set(reflect.New(typ.Elem()))
 		v.Elem().Set(sampleValue(t, name, typ.Elem()))
 	case reflect.Struct:
-		if strings.HasPrefix(typ.Name(), "maybe[") {
-			v.FieldByName("Value").Set(sampleValue(t, name, typ.Field(0).Type))
+		if x, ok := v.Addr().Interface().(sampledValue); ok {
+			x.setKnown(sampleValue(t, name, x.valueType()))
 			break
 		}
 		for i := range typ.NumField() {
@@ -129,15 +138,15 @@ func TestBaselineModelFieldsAreListed(t *testing.T) {
 // A row added to the table alone gets the whole round trip: schema, value type, codec, equality and generated
 // configuration (here a row bound to an existing field under a new name, as the struct cannot grow in a test).
 func TestBaselineFieldTableDerivesEverything(t *testing.T) {
-	extra := fieldOf(stringCodec, func(m *baselineModelV1) *maybe[string] { return &m.MissingControls },
+	extra := fieldOf(stringCodec, func(m *baselineModelV1) *tfString { return &m.MissingControls },
 		tfprotov6.SchemaAttribute{Name: "zz_extra", Optional: true, Description: "A test attribute."})
 	table := newFieldTable(append(slices.Clone(baselineFields), extra))
 	s := table.schema()
 	if !s.ValueType().Equal(table.typ) || s.Block.Attributes[len(s.Block.Attributes)-1].Name != "zz_extra" {
 		t.Fatalf("schema %v, type %v", s.Block.Attributes, table.typ)
 	}
-	m := table.null()
-	m.MissingControls = some("warn")
+	m := nullBaselineModel()
+	m.MissingControls = tfKnown("warn")
 	dv, err := table.encode(m)
 	if err != nil {
 		t.Fatal(err)
@@ -188,11 +197,11 @@ func TestBaselineWireAgreesWithTftypes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := m.Controls.Value["B"]; !c.unknown.has(decisionAttributeAt["state"]) || c.unset != 0 || c.known() {
+	if c := m.Controls.value()["B"]; !c.unknown.has(decisionAttributeAt["state"]) || c.unset != 0 || c.known() {
 		t.Errorf("control B: %+v", c)
 	}
-	if !m.Controls.Value["C"].Unknown || !m.Controls.Value["D"].Null || m.PriorDecisions.Value["E"] != nil || !m.ID.Unknown ||
-		!slices.Equal(m.SkippedControls.Value, []string{"Y", "Z"}) {
+	if !m.Controls.value()["C"].Unknown || !m.Controls.value()["D"].Null || m.PriorDecisions.value()["E"] != nil || !m.ID.isUnknown() ||
+		!slices.Equal(m.SkippedControls.value(), []string{"Y", "Z"}) {
 		t.Errorf("decoded %+v", m)
 	}
 	back, err := m.dynamicValue()
@@ -204,8 +213,10 @@ func TestBaselineWireAgreesWithTftypes(t *testing.T) {
 		t.Errorf("re-encoded: %v (%v)\nwant %v", got, err, want)
 	}
 	// A JSON value (as Terraform sends state) takes the tftypes path to the same model.
-	m.ID, m.Controls.Value = some("g"), map[string]baselineControl{"A": m.Controls.Value["A"]}
-	m.Timeouts.Value.Read = some("5m")
+	m.ID, m.Controls = tfKnown("g"), tfKnown(map[string]baselineControl{"A": m.Controls.value()["A"]})
+	timeouts := m.Timeouts.value()
+	timeouts.Read = tfKnown("5m")
+	m.Timeouts = tfKnown(timeouts)
 	known, err := m.dynamicValue()
 	if err != nil {
 		t.Fatal(err)
@@ -238,21 +249,21 @@ func TestBaselineUpgradeV0(t *testing.T) {
 		t.Fatal(err)
 	}
 	const tenant = "00000000-0000-4000-8000-000000000001"
-	if m.TenantID != some(tenant) || m.ID != some(tenant) || m.OnDestroy != some(onDestroyReset) || !m.ResetOnDestroy.Null ||
-		m.TenantUnavailable != some(tenantUnavailableError) || m.MissingControls != some(missingControlsWarn) {
+	if m.TenantID != tfKnown(tenant) || m.ID != tfKnown(tenant) || m.OnDestroy != tfKnown(onDestroyReset) || !m.ResetOnDestroy.isNull() ||
+		m.TenantUnavailable != tfKnown(tenantUnavailableError) || m.MissingControls != tfKnown(missingControlsWarn) {
 		t.Errorf("upgraded %+v", m)
 	}
-	priors := m.PriorDecisions.Value
+	priors := m.PriorDecisions.value()
 	if len(priors) != 2 || priors["SyntheticControl0001"] != nil || priors["SyntheticControl0002"] != nil {
 		t.Errorf("prior_decisions %v, want the two applied controls, not known", priors)
 	}
-	if m.Timeouts.Value.Delete != some("45m") || len(m.Controls.Value) != 3 {
-		t.Errorf("timeouts %+v, controls %v", m.Timeouts.Value, m.Controls.Value)
+	if m.Timeouts.value().Delete != tfKnown("45m") || len(m.Controls.value()) != 3 {
+		t.Errorf("timeouts %+v, controls %v", m.Timeouts.value(), m.Controls.value())
 	}
 
 	keep := strings.Replace(string(js), `"reset_on_destroy":true`, `"reset_on_destroy":false`, 1)
 	up, _ = s.UpgradeResourceState(context.Background(), &tfprotov6.UpgradeResourceStateRequest{Version: 0, RawState: &tfprotov6.RawState{JSON: []byte(keep)}})
-	if m, err := decodeBaseline(up.UpgradedState); err != nil || m.OnDestroy != some(onDestroyKeep) {
+	if m, err := decodeBaseline(up.UpgradedState); err != nil || m.OnDestroy != tfKnown(onDestroyKeep) {
 		t.Errorf("reset_on_destroy = false: %+v (%v)", m, err)
 	}
 
@@ -278,11 +289,11 @@ func TestBaselineUpgradeV0(t *testing.T) {
 func TestBaselineServerProtocol(t *testing.T) {
 	ctx := context.Background()
 	state := nullBaselineModel()
-	state.ID, state.TenantID = some("00000000-0000-4000-8000-000000000001"), some("00000000-0000-4000-8000-000000000001")
+	state.ID, state.TenantID = tfKnown("00000000-0000-4000-8000-000000000001"), tfKnown("00000000-0000-4000-8000-000000000001")
 	state.setDecisions(map[string]controlDecision{"AdminMFAV2": {State: "ThirdParty", Comment: "via Okta"}})
-	state.PriorDecisions = some(map[string]*controlDecision{"AdminMFAV2": {State: "Default"}})
-	state.OnDestroy, state.MissingControls, state.TenantUnavailable = some(onDestroyRestore), some(missingControlsError), some(tenantUnavailableError)
-	state.SkippedControls = some([]string{})
+	state.PriorDecisions = tfKnown(map[string]*controlDecision{"AdminMFAV2": {State: "Default"}})
+	state.OnDestroy, state.MissingControls, state.TenantUnavailable = tfKnown(onDestroyRestore), tfKnown(missingControlsError), tfKnown(tenantUnavailableError)
+	state.SkippedControls = tfKnown([]string{})
 	dv, err := state.dynamicValue()
 	if err != nil {
 		t.Fatal(err)
@@ -313,7 +324,7 @@ func TestBaselineServerProtocol(t *testing.T) {
 	null := nullBaselineValue()
 	plan, _ = s.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{PriorState: null, ProposedNewState: dv, Config: dv})
 	planned, err := decodeBaseline(plan.PlannedState)
-	if err != nil || len(plan.Diagnostics) != 0 || !planned.SkippedControls.Unknown || !planned.PriorDecisions.Unknown {
+	if err != nil || len(plan.Diagnostics) != 0 || !planned.SkippedControls.isUnknown() || !planned.PriorDecisions.isUnknown() {
 		t.Errorf("unconfigured create plan: %+v (%v) %v", planned, err, plan.Diagnostics)
 	}
 	applied, _ := s.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{PriorState: null, PlannedState: plan.PlannedState, Config: dv})
@@ -329,7 +340,7 @@ func TestBaselineServerProtocol(t *testing.T) {
 		}
 		if ok {
 			m, err := decodeBaseline(imp.ImportedResources[0].State)
-			if err != nil || m.TenantID != some(id) || !m.Controls.Null || (checkGUID(id) == nil) != m.ID.isSet() {
+			if err != nil || m.TenantID != tfKnown(id) || !m.Controls.isNull() || (checkGUID(id) == nil) != m.ID.isKnown() {
 				t.Errorf("imported %q: %+v (%v)", id, m, err)
 			}
 		}
@@ -347,8 +358,8 @@ func TestBaselineServerProtocol(t *testing.T) {
 
 	gen, _ := s.GenerateResourceConfig(ctx, &tfprotov6.GenerateResourceConfigRequest{State: dv})
 	config, err := decodeBaseline(gen.Config)
-	if err != nil || len(gen.Diagnostics) != 0 || !config.ID.Null || !config.SkippedControls.Null || !config.PriorDecisions.Null ||
-		config.TenantID != state.TenantID || config.OnDestroy != some(onDestroyRestore) || !reflect.DeepEqual(config.Controls, state.Controls) {
+	if err != nil || len(gen.Diagnostics) != 0 || !config.ID.isNull() || !config.SkippedControls.isNull() || !config.PriorDecisions.isNull() ||
+		config.TenantID != state.TenantID || config.OnDestroy != tfKnown(onDestroyRestore) || !reflect.DeepEqual(config.Controls, state.Controls) {
 		t.Errorf("generated config %+v (%v, %v), want the state's tenant_id, controls and settings only", config, err, gen.Diagnostics)
 	}
 }

@@ -1,7 +1,8 @@
 package provider
 
 // Terraform values in plain Go, for the resources served on terraform-plugin-go: their cores work on these
-// instead of tftypes or framework values, and the protocol edge converts once (see attribute_table.go).
+// instead of tftypes or framework values, and the protocol edge converts once (see attribute_table.go and
+// baseline_fields.go).
 
 // valueState says whether a Terraform value is null, unknown ("known after apply") or known. The zero value is
 // null, so a zero model is the null of every attribute.
@@ -13,8 +14,9 @@ const (
 	valueUnknown
 )
 
-// tfValue is one Terraform value of a primitive type: null, unknown or known.
-type tfValue[T comparable] struct {
+// tfValue is one Terraform value: null, unknown or known. Its value is the zero value unless known, so two
+// values of a comparable T are equal exactly when == says so.
+type tfValue[T any] struct {
 	v     T
 	state valueState
 }
@@ -24,19 +26,25 @@ type (
 	tfBool   = tfValue[bool]
 )
 
-func tfKnown[T comparable](v T) tfValue[T]   { return tfValue[T]{v: v, state: valueKnown} }
-func tfUnknown[T comparable]() tfValue[T]    { return tfValue[T]{state: valueUnknown} }
-func (x tfValue[T]) isNull() bool            { return x.state == valueNull }
-func (x tfValue[T]) isUnknown() bool         { return x.state == valueUnknown }
-func (x tfValue[T]) isKnown() bool           { return x.state == valueKnown }
-func (x tfValue[T]) value() T                { return x.v } // the zero value unless known
-func (x tfValue[T]) knownAs(v T) bool        { return x.state == valueKnown && x.v == v }
-func (x tfValue[T]) equal(y tfValue[T]) bool { return x == y }
+func tfKnown[T any](v T) tfValue[T]  { return tfValue[T]{v: v, state: valueKnown} }
+func tfUnknown[T any]() tfValue[T]   { return tfValue[T]{state: valueUnknown} }
+func (x tfValue[T]) isNull() bool    { return x.state == valueNull }
+func (x tfValue[T]) isUnknown() bool { return x.state == valueUnknown }
+func (x tfValue[T]) isKnown() bool   { return x.state == valueKnown }
+func (x tfValue[T]) value() T        { return x.v } // the zero value unless known
 
 // tfStringOrNull is s, or null for "": Graph answers "" for an assignee or comment that was never set.
 func tfStringOrNull(s string) tfString {
 	if s == "" {
 		return tfString{}
+	}
+	return tfKnown(s)
+}
+
+// tfStringOrUnknown is s as a planned value: "" is known only after apply.
+func tfStringOrUnknown(s string) tfString {
+	if s == "" {
+		return tfUnknown[string]()
 	}
 	return tfKnown(s)
 }
@@ -48,9 +56,6 @@ func tfStringPtr(p *string) tfString {
 	}
 	return tfKnown(*p)
 }
-
-// known is the value and true when it is known (see knownValue).
-func (x tfValue[T]) known() (T, bool) { return x.v, x.state == valueKnown }
 
 // orElse is the value when known, else v.
 func (x tfValue[T]) orElse(v T) T {

@@ -90,14 +90,11 @@ func checkTimeout(s string) error {
 	return err
 }
 
-// knownValue is a Terraform value of a raw resource's model (maybe or tfValue): its value, if known.
-type knownValue[T any] interface{ known() (T, bool) }
-
 // timeoutOr is a configured timeout, or def when it is null, unknown or invalid (validation reports those; a state
 // no configuration could have written falls back to def).
-func timeoutOr(v knownValue[string], def time.Duration) time.Duration {
-	if s, ok := v.known(); ok {
-		if d, err := parseTimeout(s); err == nil {
+func timeoutOr(v tfString, def time.Duration) time.Duration {
+	if v.isKnown() {
+		if d, err := parseTimeout(v.value()); err == nil {
 			return d
 		}
 	}
