@@ -9,9 +9,11 @@ import (
 )
 
 // An attributeTable lists the attributes of a resource served on terraform-plugin-go once, with where each lives
-// in the resource's plain-Go model M. Everything that walks the attributes is derived from it: the schema, the
-// value type, the null and unknown forms, the wire codecs (control_profile_wire.go), validation and the generated
-// configuration. A new attribute is its model field, its table entry, and the code that gives it meaning.
+// in the resource's plain-Go model M. Both raw resources (the control profile and the baseline) write their
+// attributes as such a table. Everything that walks the attributes is derived from it: the schema, the value
+// type, the null and unknown forms, the wire codecs (attribute_table_wire.go), equality, defaults, validation
+// and the generated configuration. A new attribute is its model field, its table row, and the code that gives
+// it meaning.
 
 // attrUse is how the configuration may set an attribute.
 type attrUse uint8
@@ -33,19 +35,21 @@ const (
 	setByWrite                     // only the service, and every write changes it: unknown whenever one is due
 )
 
-// attribute is one attribute of M: exactly one of str, flag and object says where its value lives; an object's
-// attributes are in attrs, their accessors also taking the whole model.
+// tableAttr is one attribute of M: exactly one of value and object says where its value lives. value is one
+// tfValue of M read and written by a wireCodec (a string, a bool, a set, a map...); object is a single nested
+// object whose attributes are in attrs, their accessors also taking the whole model.
 type tableAttr[M any] struct {
 	name        string
-	description string // Markdown
+	description string // Markdown, unless plain
+	plain       bool   // the description is plain text (as terraform-plugin-framework-timeouts writes it)
 	use         attrUse
 	setBy       attrSetBy
 	deprecation string             // why the attribute is deprecated and what replaces it; "" = not deprecated
 	check       func(string) error // refuses a known configured string; nil = any
+	def         string             // the string a plan fills in when the configuration leaves it null; "" = none
 	block       bool               // a nested block (timeouts) rather than a nested attribute
 
-	str    func(*M) *tfString
-	flag   func(*M) *tfBool
+	value  attrValue[M]
 	object func(*M) *valueState
 	attrs  []tableAttr[M]
 }
@@ -55,6 +59,10 @@ type tableAttr[M any] struct {
 type attributeTable[M any] struct {
 	attrs []tableAttr[M]
 	typ   tftypes.Object
+	// invalid words the error for a value check refuses; nil: "Invalid attribute value" and the path.
+	invalid func(path []string, err error) (summary, detail string)
+	// quietDeprecations leaves the warning for a configured deprecated attribute to Terraform.
+	quietDeprecations bool
 }
 
 func newAttributeTable[M any](attrs ...tableAttr[M]) *attributeTable[M] {
@@ -82,39 +90,38 @@ func objectType[M any](attrs []tableAttr[M]) tftypes.Object {
 
 // tfType is the attribute's value type.
 func (a *tableAttr[M]) tfType() tftypes.Type {
-	switch {
-	case a.str != nil:
-		return tftypes.String
-	case a.flag != nil:
-		return tftypes.Bool
+	if a.value != nil {
+		return a.value.tfType()
 	}
 	return objectType(a.attrs)
 }
 
 // setState sets a's value in m to null or unknown; an object's attributes are then null.
 func (a *tableAttr[M]) setState(m *M, s valueState) {
-	switch {
-	case a.str != nil:
-		*a.str(m) = tfString{state: s}
-	case a.flag != nil:
-		*a.flag(m) = tfBool{state: s}
-	default:
-		*a.object(m) = s
-		for i := range a.attrs {
-			a.attrs[i].setState(m, valueNull)
-		}
+	if a.value != nil {
+		a.value.setState(m, s)
+		return
+	}
+	*a.object(m) = s
+	for i := range a.attrs {
+		a.attrs[i].setState(m, valueNull)
 	}
 }
 
 // state is whether a's value in m is null, unknown or known.
 func (a *tableAttr[M]) state(m *M) valueState {
-	switch {
-	case a.str != nil:
-		return a.str(m).state
-	case a.flag != nil:
-		return a.flag(m).state
+	if a.value != nil {
+		return a.value.state(m)
 	}
 	return *a.object(m)
+}
+
+// descriptionKind is the kind of a's description.
+func (a *tableAttr[M]) descriptionKind() tfprotov6.StringKind {
+	if a.plain {
+		return tfprotov6.StringKindPlain
+	}
+	return tfprotov6.StringKindMarkdown
 }
 
 // setEach sets the top-level attributes that which selects to null or unknown.
@@ -150,7 +157,7 @@ func (t *attributeTable[M]) schema(description string) *tfprotov6.SchemaBlock {
 		if a.block {
 			b.BlockTypes = append(b.BlockTypes, &tfprotov6.SchemaNestedBlock{TypeName: a.name,
 				Nesting: tfprotov6.SchemaNestedBlockNestingModeSingle,
-				Block: &tfprotov6.SchemaBlock{Description: a.description, DescriptionKind: tfprotov6.StringKindMarkdown,
+				Block: &tfprotov6.SchemaBlock{Description: a.description, DescriptionKind: a.descriptionKind(),
 					Attributes: schemaAttributes(a.attrs)}})
 			continue
 		}
@@ -168,12 +175,15 @@ func schemaAttributes[M any](attrs []tableAttr[M]) []*tfprotov6.SchemaAttribute 
 }
 
 func (a *tableAttr[M]) schemaAttribute() *tfprotov6.SchemaAttribute {
-	s := &tfprotov6.SchemaAttribute{Name: a.name, Description: a.description, DescriptionKind: tfprotov6.StringKindMarkdown,
+	s := &tfprotov6.SchemaAttribute{Name: a.name, Description: a.description, DescriptionKind: a.descriptionKind(),
 		Required: a.use == attrRequired, Optional: a.use == attrOptional || a.use == attrOptionalComputed,
 		Computed: a.use == attrOptionalComputed || a.use == attrComputed, Deprecated: a.deprecation != ""}
-	if a.object != nil {
+	switch {
+	case a.object != nil:
 		s.NestedType = &tfprotov6.SchemaObject{Nesting: tfprotov6.SchemaObjectNestingModeSingle, Attributes: schemaAttributes(a.attrs)}
-	} else {
+	case a.value.nestedSchema() != nil:
+		s.NestedType = a.value.nestedSchema()
+	default:
 		s.Type = a.tfType()
 	}
 	return s
@@ -195,29 +205,70 @@ func notConfigurable[M any](a *tableAttr[M]) bool {
 
 // validate checks what the schema's types cannot: each known string an attribute's check refuses is an error at
 // its path, and each deprecated attribute the configuration sets a warning (Terraform warns too, without the
-// replacement). Unknown values are checked at apply, when they are known.
+// replacement) unless the table leaves that to Terraform. Unknown values are checked at apply, when they are known.
 func (t *attributeTable[M]) validate(m *M, diags *diagnostics) {
-	validateAttributes(t.attrs, m, nil, diags)
+	t.validateAttributes(t.attrs, m, nil, diags)
 }
 
-func validateAttributes[M any](attrs []tableAttr[M], m *M, parent []string, diags *diagnostics) {
+func (t *attributeTable[M]) validateAttributes(attrs []tableAttr[M], m *M, parent []string, diags *diagnostics) {
 	for i := range attrs {
 		a := &attrs[i]
 		if a.state(m) != valueKnown {
 			continue
 		}
 		path := append(slices.Clip(parent), a.name)
-		name := strings.Join(path, ".")
-		if a.deprecation != "" {
-			diags.addAttrWarning(attrPathOf(path...), "Deprecated attribute", name+" is deprecated: "+a.deprecation)
+		if a.deprecation != "" && !t.quietDeprecations {
+			diags.addAttrWarning(attrPathOf(path...), "Deprecated attribute", strings.Join(path, ".")+" is deprecated: "+a.deprecation)
 		}
-		switch {
-		case a.object != nil:
-			validateAttributes(a.attrs, m, path, diags)
-		case a.str != nil && a.check != nil:
-			if err := a.check(a.str(m).v); err != nil {
-				diags.addAttrError(attrPathOf(path...), "Invalid attribute value", name+": "+err.Error())
+		if a.object != nil {
+			t.validateAttributes(a.attrs, m, path, diags)
+			continue
+		}
+		if s, ok := a.value.knownString(m); ok && a.check != nil {
+			if err := a.check(s); err != nil {
+				summary, detail := "Invalid attribute value", strings.Join(path, ".")+": "+err.Error()
+				if t.invalid != nil {
+					summary, detail = t.invalid(path, err)
+				}
+				diags.addAttrError(attrPathOf(path...), summary, detail)
 			}
 		}
 	}
+}
+
+// setDefaults sets each top-level attribute of plan that has a default and that config leaves null to it.
+func (t *attributeTable[M]) setDefaults(plan, config *M) {
+	for i := range t.attrs {
+		if a := &t.attrs[i]; a.def != "" && a.state(config) == valueNull {
+			a.value.setString(plan, a.def)
+		}
+	}
+}
+
+// equal reports whether every attribute of a equals b's.
+func (t *attributeTable[M]) equal(a, b *M) bool { return equalAttributes(t.attrs, a, b) }
+
+func equalAttributes[M any](attrs []tableAttr[M], a, b *M) bool {
+	for i := range attrs {
+		x := &attrs[i]
+		switch {
+		case x.value != nil:
+			if !x.value.equal(a, b) {
+				return false
+			}
+		case *x.object(a) != *x.object(b) || !equalAttributes(x.attrs, a, b):
+			return false
+		}
+	}
+	return true
+}
+
+// equalOn reports whether the named top-level attributes of a and b are equal.
+func (t *attributeTable[M]) equalOn(a, b *M, names ...string) bool {
+	for _, name := range names {
+		if !equalAttributes(t.attrs[indexOf(t.attrs, name):][:1], a, b) {
+			return false
+		}
+	}
+	return true
 }

@@ -27,11 +27,8 @@ func checkTableCoversModel[M any](t *testing.T, table *attributeTable[M]) {
 			name := parent + a.name
 			accessors := 0
 			var p uintptr
-			if a.str != nil {
-				accessors, p = accessors+1, reflect.ValueOf(a.str(&m)).Pointer()
-			}
-			if a.flag != nil {
-				accessors, p = accessors+1, reflect.ValueOf(a.flag(&m)).Pointer()
+			if a.value != nil {
+				accessors, p = accessors+1, reflect.ValueOf(a.value.field(&m)).Pointer()
 			}
 			if a.object != nil {
 				accessors, p = accessors+1, reflect.ValueOf(a.object(&m)).Pointer()
@@ -95,12 +92,12 @@ func liftAttributes[M, N any](attrs []tableAttr[M], inner func(*N) *M) []tableAt
 	out := make([]tableAttr[N], len(attrs))
 	for i, a := range attrs {
 		out[i] = tableAttr[N]{name: a.name, description: a.description, use: a.use, setBy: a.setBy, deprecation: a.deprecation,
-			check: a.check, block: a.block, attrs: liftAttributes(a.attrs, inner)}
-		switch {
-		case a.str != nil:
-			out[i].str = func(n *N) *tfString { return a.str(inner(n)) }
-		case a.flag != nil:
-			out[i].flag = func(n *N) *tfBool { return a.flag(inner(n)) }
+			check: a.check, def: a.def, block: a.block, plain: a.plain, attrs: liftAttributes(a.attrs, inner)}
+		switch v := a.value.(type) {
+		case *codecValue[M, string]:
+			out[i].value = stringAt(func(n *N) *tfString { return v.at(inner(n)) })
+		case *codecValue[M, bool]:
+			out[i].value = boolAt(func(n *N) *tfBool { return v.at(inner(n)) })
 		default:
 			out[i].object = func(n *N) *valueState { return a.object(inner(n)) }
 		}
@@ -113,7 +110,7 @@ func liftAttributes[M, N any](attrs []tableAttr[M], inner func(*N) *M) []tableAt
 // check, and left out of a generated configuration when only the service sets it.
 func TestAttributeAddedToTheTableOnly(t *testing.T) {
 	ticket := tableAttr[extendedProfile]{name: "ticket", use: attrOptional, check: checkNonEmpty,
-		description: "The change ticket.", str: func(m *extendedProfile) *tfString { return &m.Ticket }}
+		description: "The change ticket.", value: stringAt(func(m *extendedProfile) *tfString { return &m.Ticket })}
 	table := newAttributeTable(append(liftAttributes(controlProfileAttributes.attrs,
 		func(m *extendedProfile) *controlProfileResourceModelV2 { return &m.controlProfileResourceModelV2 }), ticket)...)
 

@@ -325,9 +325,9 @@ func addFailures(ps *diagnostics, tenant, what string, attempted int, failed map
 func writeTimeout(plan, prior *baselineModelV1) time.Duration {
 	switch {
 	case plan == nil:
-		return timeoutOr(prior.Timeouts.value().Delete, defaultWriteTimeout)
+		return timeoutOr(prior.Timeouts.Delete, defaultWriteTimeout)
 	case prior == nil:
-		return timeoutOr(plan.Timeouts.value().Create, defaultWriteTimeout)
+		return timeoutOr(plan.Timeouts.Create, defaultWriteTimeout)
 	}
-	return timeoutOr(plan.Timeouts.value().Update, defaultWriteTimeout)
+	return timeoutOr(plan.Timeouts.Update, defaultWriteTimeout)
 }

@@ -25,11 +25,7 @@ func (s *baselineServer) GenerateResourceConfig(_ context.Context, req *tfprotov
 		resp.Config = nullBaselineValue()
 		return resp, nil
 	}
-	for _, f := range baselineFields {
-		if !f.configurable() {
-			f.setNull(config)
-		}
-	}
+	baselineTable.setEach(config, notConfigurable, valueNull)
 	var ps diagnostics
 	resp.Config = encodeOrReport(config, &ps)
 	resp.Diagnostics = ps.proto()

@@ -34,12 +34,7 @@ type baselineModelV1 struct {
 	// PriorDecisions are the decisions from before the baseline first changed each control. A nil decision is
 	// not known: state written before version 1 did not record it.
 	PriorDecisions tfValue[map[string]*controlDecision]
-	Timeouts       tfValue[baselineTimeouts]
-}
-
-// baselineTimeouts is the timeouts block.
-type baselineTimeouts struct {
-	Create, Read, Update, Delete tfString
+	Timeouts       resourceTimeouts
 }
 
 // baselineControl is one element of controls: a decision, or in a configuration or a plan one that is null or

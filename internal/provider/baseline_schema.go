@@ -1,11 +1,6 @@
 package provider
 
-import (
-	"slices"
-	"strings"
-
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-)
+import "github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 // baselineDescription is the resource's description (docs/resources/baseline.md starts with it).
 const baselineDescription = "Holds the decisions for many Microsoft Secure Score controls of one tenant in one " +
@@ -36,20 +31,7 @@ const baselineDescription = "Holds the decisions for many Microsoft Secure Score
 	"`securescore_control_profile`. Terraform does not tell a provider about other resources, so this is only detected " +
 	"when two baselines of one provider configuration ask different things of the same control (an error at plan)."
 
-// baselineResourceSchema is the resource's schema, derived from baselineFields.
-func baselineResourceSchema() *tfprotov6.Schema { return baselineTable.schema() }
-
-func (t *fieldTable) schema() *tfprotov6.Schema {
-	block := &tfprotov6.SchemaBlock{Description: baselineDescription, DescriptionKind: tfprotov6.StringKindMarkdown}
-	for _, f := range t.fields {
-		if f.block != nil {
-			block.BlockTypes = append(block.BlockTypes, &tfprotov6.SchemaNestedBlock{TypeName: f.name(),
-				Nesting: tfprotov6.SchemaNestedBlockNestingModeSingle, Block: f.block})
-			continue
-		}
-		a := f.attr
-		block.Attributes = append(block.Attributes, &a)
-	}
-	slices.SortFunc(block.Attributes, func(a, b *tfprotov6.SchemaAttribute) int { return strings.Compare(a.Name, b.Name) })
-	return &tfprotov6.Schema{Version: baselineSchemaVersion, Block: block}
+// baselineResourceSchema is the resource's schema, derived from baselineTable.
+func baselineResourceSchema() *tfprotov6.Schema {
+	return &tfprotov6.Schema{Version: baselineSchemaVersion, Block: baselineTable.schema(baselineDescription)}
 }

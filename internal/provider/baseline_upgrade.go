@@ -26,7 +26,7 @@ func (s *baselineServer) UpgradeResourceState(_ context.Context, req *tfprotov6.
 				"provider version: use that version (or a newer one) again.", req.Version, baselineSchemaVersion))
 		return resp, nil
 	}
-	m, err := baselineTable.decodeJSON(req.RawState.JSON)
+	m, err := decodeBaselineJSON(req.RawState.JSON)
 	if err != nil || m == nil {
 		if err == nil {
 			err = errors.New("the stored state is null")

@@ -6,11 +6,7 @@ import "fmt"
 // attributes at the top level). Values not known yet are checked once they are.
 func validateBaseline(config *baselineModelV1) diagnostics {
 	var ps diagnostics
-	for _, f := range baselineFields {
-		if f.validate != nil {
-			f.validate(config, &ps)
-		}
-	}
+	baselineTable.validate(config, &ps)
 	if !config.OnDestroy.isNull() && !config.ResetOnDestroy.isNull() {
 		conflictingResetOnDestroy(&ps)
 	}

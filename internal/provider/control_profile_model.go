@@ -24,7 +24,7 @@ type controlProfileResourceModelV2 struct {
 	OnDestroy         tfString
 	ResetOnDestroy    tfBool
 	PriorDecision     priorDecision
-	Timeouts          profileTimeouts
+	Timeouts          resourceTimeouts
 	UpdatedBy         tfString
 	UpdatedDateTime   tfString
 }
@@ -41,12 +41,6 @@ type vendorInformation struct {
 	Provider, ProviderVersion, SubProvider, Vendor tfString
 }
 
-// profileTimeouts is the timeouts block: durations such as "30s" or "2h45m".
-type profileTimeouts struct {
-	Object                       valueState
-	Create, Read, Update, Delete tfString
-}
-
 type profileAttribute = tableAttr[controlProfileResourceModelV2]
 
 // controlProfileAttributes is every attribute of the resource, once.
@@ -54,19 +48,19 @@ var controlProfileAttributes = newAttributeTable(
 	profileAttribute{name: "id", use: attrComputed, setBy: setByService,
 		description: "The control profile's id, the same as `control_id` in the service's spelling. Import takes " +
 			"`<tenant>/<control_id>`, or `<control_id>` for the provider's tenant.",
-		str: func(m *controlProfileResourceModelV2) *tfString { return &m.ID }},
+		value: stringAt(func(m *controlProfileResourceModelV2) *tfString { return &m.ID })},
 	profileAttribute{name: "tenant_id", use: attrOptionalComputed, setBy: setByResource, check: checkTenantID,
 		description: "The tenant the control belongs to: a tenant GUID or a verified domain such as " +
 			"`contoso.onmicrosoft.com`. Defaults to the provider's tenant, and then records the GUID Graph reports " +
 			"(`azureTenantId`). A refresh reads the control in this tenant, and fails with state unchanged if Graph answers " +
 			"for another one. Changing it, or pointing the provider at another tenant while it is left out, replaces the " +
 			"resource: the control in the old tenant is handled as `on_destroy` says, and a plan warning names both tenants.",
-		str: func(m *controlProfileResourceModelV2) *tfString { return &m.TenantID }},
+		value: stringAt(func(m *controlProfileResourceModelV2) *tfString { return &m.TenantID })},
 	profileAttribute{name: "control_id", use: attrRequired, check: checkNonEmpty,
 		description: "The control's name, the id of its `secureScoreControlProfile`, e.g. `AdminMFAV2` or " +
 			"`11770.MDA_Google_EnableTwoFactorAuth`. A control the tenant does not have fails the plan, with the nearest " +
 			"names it does have. Changing it replaces the resource (the old control is handled as `on_destroy` says first).",
-		str: func(m *controlProfileResourceModelV2) *tfString { return &m.ControlID }},
+		value: stringAt(func(m *controlProfileResourceModelV2) *tfString { return &m.ControlID })},
 	profileAttribute{name: "state", use: attrRequired, check: checkControlState,
 		description: "The control's state: `Default`, `Ignored` (risk accepted: the control earns no points), " +
 			"`ThirdParty` (resolved through a third party: the control earns its points) or `Reviewed`. Accepted and compared " +
@@ -75,16 +69,16 @@ var controlProfileAttributes = newAttributeTable(
 			"change. Required, because every update sends the state: leaving it to a default would silently reset a state " +
 			"set elsewhere. The score moves about 24 hours after a change (Microsoft: points \"generally take about 24 hours " +
 			"to update\").",
-		str: func(m *controlProfileResourceModelV2) *tfString { return &m.State }},
+		value: stringAt(func(m *controlProfileResourceModelV2) *tfString { return &m.State })},
 	profileAttribute{name: "assigned_to", use: attrOptional, check: checkNonEmpty,
 		description: "Who the control is assigned to, e.g. `secops@contoso.com`. Leave it out for nobody: " +
 			"the update then sends an empty `assignedTo`, and an empty value from Graph reads as null, so no diff arises. " +
 			"An empty string is not accepted.",
-		str: func(m *controlProfileResourceModelV2) *tfString { return &m.AssignedTo }},
+		value: stringAt(func(m *controlProfileResourceModelV2) *tfString { return &m.AssignedTo })},
 	profileAttribute{name: "comment", use: attrOptional, check: checkNonEmpty,
 		description: "A comment recorded with the change. Leave it out for none (sent as an empty `comment`; an empty " +
 			"value from Graph reads as null). An empty string is not accepted.",
-		str: func(m *controlProfileResourceModelV2) *tfString { return &m.Comment }},
+		value: stringAt(func(m *controlProfileResourceModelV2) *tfString { return &m.Comment })},
 	profileAttribute{name: "vendor_information", use: attrOptionalComputed,
 		description: "`vendorInformation` sent with every update. Defaults to what the service uses: provider " +
 			"`SecureScore`, vendor `Microsoft`.",
@@ -92,14 +86,14 @@ var controlProfileAttributes = newAttributeTable(
 		attrs: []profileAttribute{
 			{name: "provider", use: attrRequired, check: checkNonEmpty,
 				description: "`provider`: the product or service, e.g. `SecureScore`. Required by Graph.",
-				str:         func(m *controlProfileResourceModelV2) *tfString { return &m.VendorInformation.Provider }},
+				value:         stringAt(func(m *controlProfileResourceModelV2) *tfString { return &m.VendorInformation.Provider })},
 			{name: "provider_version", use: attrOptional, description: "`providerVersion`: the version of the provider.",
-				str: func(m *controlProfileResourceModelV2) *tfString { return &m.VendorInformation.ProviderVersion }},
+				value: stringAt(func(m *controlProfileResourceModelV2) *tfString { return &m.VendorInformation.ProviderVersion })},
 			{name: "sub_provider", use: attrOptional, description: "`subProvider`: the sub-component of the provider.",
-				str: func(m *controlProfileResourceModelV2) *tfString { return &m.VendorInformation.SubProvider }},
+				value: stringAt(func(m *controlProfileResourceModelV2) *tfString { return &m.VendorInformation.SubProvider })},
 			{name: "vendor", use: attrRequired, check: checkNonEmpty,
 				description: "`vendor`: the vendor, e.g. `Microsoft`. Required by Graph.",
-				str:         func(m *controlProfileResourceModelV2) *tfString { return &m.VendorInformation.Vendor }},
+				value:         stringAt(func(m *controlProfileResourceModelV2) *tfString { return &m.VendorInformation.Vendor })},
 		}},
 	profileAttribute{name: "on_destroy", use: attrOptionalComputed, check: checkOnDestroy,
 		description: "What destroying the resource (or replacing it) does to the control in the tenant. `restore` " +
@@ -109,12 +103,12 @@ var controlProfileAttributes = newAttributeTable(
 			"its state. When `prior_decision` is not known (state written before version 0.2.0), `restore` sends nothing " +
 			"either and the plan warns: a decision that predates Terraform is never erased. A destroy plan warns with " +
 			"what will change in the tenant.",
-		str: func(m *controlProfileResourceModelV2) *tfString { return &m.OnDestroy }},
+		value: stringAt(func(m *controlProfileResourceModelV2) *tfString { return &m.OnDestroy })},
 	profileAttribute{name: "reset_on_destroy", use: attrOptionalComputed,
 		deprecation: resetOnDestroyDeprecation,
 		description: resetOnDestroyDescription + " State mirrors `on_destroy`: `true` for `reset`, `false` for " +
 			"`keep`, null for `restore`.",
-		flag: func(m *controlProfileResourceModelV2) *tfBool { return &m.ResetOnDestroy }},
+		value: boolAt(func(m *controlProfileResourceModelV2) *tfBool { return &m.ResetOnDestroy })},
 	profileAttribute{name: "prior_decision", use: attrComputed, setBy: setByResource,
 		description: "The control's decision from before this resource first changed it, which `on_destroy = \"restore\"` " +
 			"puts back: read from the tenant when the resource is created or imported (an imported control's current " +
@@ -122,34 +116,23 @@ var controlProfileAttributes = newAttributeTable(
 		object: func(m *controlProfileResourceModelV2) *valueState { return &m.PriorDecision.Object },
 		attrs: []profileAttribute{
 			{name: "state", use: attrComputed, description: "The state: `Default`, `Ignored`, `ThirdParty` or `Reviewed`.",
-				str: func(m *controlProfileResourceModelV2) *tfString { return &m.PriorDecision.State }},
+				value: stringAt(func(m *controlProfileResourceModelV2) *tfString { return &m.PriorDecision.State })},
 			{name: "assigned_to", use: attrComputed, description: "Who it was assigned to; null for nobody.",
-				str: func(m *controlProfileResourceModelV2) *tfString { return &m.PriorDecision.AssignedTo }},
+				value: stringAt(func(m *controlProfileResourceModelV2) *tfString { return &m.PriorDecision.AssignedTo })},
 			{name: "comment", use: attrComputed, description: "Its comment; null for none.",
-				str: func(m *controlProfileResourceModelV2) *tfString { return &m.PriorDecision.Comment }},
+				value: stringAt(func(m *controlProfileResourceModelV2) *tfString { return &m.PriorDecision.Comment })},
 		}},
-	profileAttribute{name: "timeouts", use: attrOptional, block: true,
-		description: "How long each operation may take, retries of throttled requests included.",
-		object:      func(m *controlProfileResourceModelV2) *valueState { return &m.Timeouts.Object },
-		attrs: []profileAttribute{
-			{name: "create", use: attrOptional, check: checkTimeout, description: writeTimeoutDescriptions.create,
-				str: func(m *controlProfileResourceModelV2) *tfString { return &m.Timeouts.Create }},
-			{name: "read", use: attrOptional, check: checkTimeout, description: writeTimeoutDescriptions.read,
-				str: func(m *controlProfileResourceModelV2) *tfString { return &m.Timeouts.Read }},
-			{name: "update", use: attrOptional, check: checkTimeout, description: writeTimeoutDescriptions.update,
-				str: func(m *controlProfileResourceModelV2) *tfString { return &m.Timeouts.Update }},
-			{name: "delete", use: attrOptional, check: checkTimeout,
-				description: "How long the restore or reset on destroy may take, retries included. Default `30m`.",
-				str:         func(m *controlProfileResourceModelV2) *tfString { return &m.Timeouts.Delete }},
-		}},
+	timeoutsAttribute(func(m *controlProfileResourceModelV2) *resourceTimeouts { return &m.Timeouts },
+		"How long each operation may take, retries of throttled requests included.",
+		"How long the restore or reset on destroy may take, retries included. Default `30m`.", false),
 	profileAttribute{name: "updated_by", use: attrComputed, setBy: setByWrite,
 		description: "Who changed the control last: `updatedBy` of the newest `controlStateUpdates` entry. The full " +
 			"history is the `control_state_updates` attribute of the `securescore_control_profile` data source.",
-		str: func(m *controlProfileResourceModelV2) *tfString { return &m.UpdatedBy }},
+		value: stringAt(func(m *controlProfileResourceModelV2) *tfString { return &m.UpdatedBy })},
 	profileAttribute{name: "updated_date_time", use: attrComputed, setBy: setByWrite,
 		description: "When the control was changed last, as Graph wrote it: `updatedDateTime` of the newest " +
 			"`controlStateUpdates` entry.",
-		str: func(m *controlProfileResourceModelV2) *tfString { return &m.UpdatedDateTime }},
+		value: stringAt(func(m *controlProfileResourceModelV2) *tfString { return &m.UpdatedDateTime })},
 )
 
 // serviceVendor is the vendorInformation the service itself records: provider SecureScore, vendor Microsoft.

@@ -54,7 +54,7 @@ func (v *controlProfileResourceModelV1) upgrade() controlProfileResourceModelV2 
 			ProviderVersion: tfStringPtr(vi.ProviderVersion), SubProvider: tfStringPtr(vi.SubProvider), Vendor: tfStringPtr(vi.Vendor)}
 	}
 	if t := v.Timeouts; t != nil {
-		m.Timeouts = profileTimeouts{Object: valueKnown, Create: tfStringPtr(t.Create), Read: tfStringPtr(t.Read),
+		m.Timeouts = resourceTimeouts{Object: valueKnown, Create: tfStringPtr(t.Create), Read: tfStringPtr(t.Read),
 			Update: tfStringPtr(t.Update), Delete: tfStringPtr(t.Delete)}
 	}
 	m.OnDestroy = tfKnown(onDestroyForReset(v.ResetOnDestroy == nil || *v.ResetOnDestroy))

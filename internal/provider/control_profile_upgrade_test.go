@@ -39,7 +39,7 @@ func TestControlProfileUpgradeState(t *testing.T) {
 	want := controlProfileResourceModelV2{ID: tfKnown("AdminMFAV2"), ControlID: tfKnown("AdminMFAV2"), State: tfKnown("ThirdParty"),
 		AssignedTo: tfKnown("secops@contoso.com"), Comment: tfKnown("Enforced by the third-party IdP"),
 		VendorInformation: serviceVendor, OnDestroy: tfKnown(onDestroyReset), ResetOnDestroy: tfKnown(true),
-		Timeouts:  profileTimeouts{Object: valueKnown, Read: tfKnown("2m")},
+		Timeouts:  resourceTimeouts{Object: valueKnown, Read: tfKnown("2m")},
 		UpdatedBy: tfKnown("11111111-1111-4111-8111-111111111111"), UpdatedDateTime: tfKnown("2026-12-02T06:40:09.1612495Z")}
 	v1 := string(raw)
 	for name := range controlProfileCatalogTypesV0 { // version 1 has no catalog facts
@@ -61,7 +61,7 @@ func TestControlProfileUpgradeState(t *testing.T) {
 		"version 2 of a later build":  {2, `{"id":"X","tenant_id":"` + tenantA + `","on_destroy":"keep","added_later":{"a":"b"}}`, controlProfileResourceModelV2{ID: tfKnown("X"), TenantID: tfKnown(tenantA), OnDestroy: tfKnown(onDestroyKeep)}},
 		"version 0, null":             {0, "null", controlProfileResourceModelV2{}},
 		"version 1, null":             {1, " null ", controlProfileResourceModelV2{}},
-		"version 2, through tftypes":  {2, `{"id":"X","on_destroy":"keep","reset_on_destroy":false,"timeouts":{"read":"1m"}}`, controlProfileResourceModelV2{ID: tfKnown("X"), OnDestroy: tfKnown(onDestroyKeep), ResetOnDestroy: tfKnown(false), Timeouts: profileTimeouts{Object: valueKnown, Read: tfKnown("1m")}}},
+		"version 2, through tftypes":  {2, `{"id":"X","on_destroy":"keep","reset_on_destroy":false,"timeouts":{"read":"1m"}}`, controlProfileResourceModelV2{ID: tfKnown("X"), OnDestroy: tfKnown(onDestroyKeep), ResetOnDestroy: tfKnown(false), Timeouts: resourceTimeouts{Object: valueKnown, Read: tfKnown("1m")}}},
 	} {
 		got, diags := upgradeProfile(t, tc.version, tc.state)
 		if len(diags) > 0 || got != tc.want {

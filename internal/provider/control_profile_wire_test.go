@@ -27,11 +27,11 @@ func randomModel[M any](attrs []tableAttr[M], m *M, r *rand.Rand, unknowns bool)
 				continue
 			}
 		}
-		switch {
-		case a.str != nil:
-			*a.str(m) = tfKnown(randomString(r))
-		case a.flag != nil:
-			*a.flag(m) = tfKnown(r.IntN(2) == 0)
+		switch v := a.value.(type) {
+		case *codecValue[M, string]:
+			*v.at(m) = tfKnown(randomString(r))
+		case *codecValue[M, bool]:
+			*v.at(m) = tfKnown(r.IntN(2) == 0)
 		default:
 			*a.object(m) = valueKnown
 			randomModel(a.attrs, m, r, unknowns)

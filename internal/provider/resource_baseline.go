@@ -69,7 +69,7 @@ func (s *baselineServer) ReadResource(ctx context.Context, req *tfprotov6.ReadRe
 			Detail: "The securescore provider configuration holds values that are only known after apply, so the baseline was not read; the previous state is kept."}}
 		return resp, nil
 	}
-	ctx, cancel := startRead(ctx, data, timeoutOr(state.Timeouts.value().Read, defaultReadTimeout))
+	ctx, cancel := startRead(ctx, data, timeoutOr(state.Timeouts.Read, defaultReadTimeout))
 	defer cancel()
 	rewritten, ps := readBaseline(ctx, tenantsOf(data), state)
 	if rewritten && !ps.hasError() {
@@ -103,7 +103,7 @@ func (s *baselineServer) PlanResourceChange(ctx context.Context, req *tfprotov6.
 	}
 	if data := s.data.Load(); data != nil {
 		var cancel context.CancelFunc
-		ctx, cancel = startRead(ctx, data, timeoutOr(config.Timeouts.value().Read, defaultReadTimeout))
+		ctx, cancel = startRead(ctx, data, timeoutOr(config.Timeouts.Read, defaultReadTimeout))
 		defer cancel()
 	}
 	replace, ps := planBaseline(ctx, s.tenants(), config, prior, plan)

@@ -74,6 +74,9 @@ func sampleValue(t *testing.T, name string, typ reflect.Type) reflect.Value {
 		d := sampleValue(t, name, reflect.TypeFor[controlDecision]()).Interface().(controlDecision)
 		return reflect.ValueOf(baselineControl{controlDecision: d})
 	}
+	if typ == reflect.TypeFor[valueState]() { // an object's own state
+		return reflect.ValueOf(valueKnown)
+	}
 	switch typ.Kind() {
 	case reflect.String:
 		v.SetString(name)
@@ -138,10 +141,10 @@ func TestBaselineModelFieldsAreListed(t *testing.T) {
 // A row added to the table alone gets the whole round trip: schema, value type, codec, equality and generated
 // configuration (here a row bound to an existing field under a new name, as the struct cannot grow in a test).
 func TestBaselineFieldTableDerivesEverything(t *testing.T) {
-	extra := fieldOf(stringCodec, func(m *baselineModelV1) *tfString { return &m.MissingControls },
-		tfprotov6.SchemaAttribute{Name: "zz_extra", Optional: true, Description: "A test attribute."})
-	table := newFieldTable(append(slices.Clone(baselineFields), extra))
-	s := table.schema()
+	extra := baselineAttribute{name: "zz_extra", use: attrOptional, description: "A test attribute.",
+		value: stringAt(func(m *baselineModelV1) *tfString { return &m.MissingControls })}
+	table := newAttributeTable(append(slices.Clone(baselineTable.attrs), extra)...)
+	s := &tfprotov6.Schema{Block: table.schema(baselineDescription)}
 	if !s.ValueType().Equal(table.typ) || s.Block.Attributes[len(s.Block.Attributes)-1].Name != "zz_extra" {
 		t.Fatalf("schema %v, type %v", s.Block.Attributes, table.typ)
 	}
@@ -159,8 +162,8 @@ func TestBaselineFieldTableDerivesEverything(t *testing.T) {
 	if err := v.As(&attrs); err != nil || !attrs["zz_extra"].Equal(tftypes.NewValue(tftypes.String, "warn")) {
 		t.Fatalf("encoded zz_extra: %v (%v)", attrs["zz_extra"], err)
 	}
-	back, err := table.decode(dv)
-	if err != nil || !table.equal(back, m) || !extra.configurable() {
+	back := nullBaselineModel()
+	if _, err := table.decode(dv, back); err != nil || !table.equal(back, m) || notConfigurable(&extra) {
 		t.Fatalf("decoded %+v (%v)", back, err)
 	}
 }
@@ -214,9 +217,7 @@ func TestBaselineWireAgreesWithTftypes(t *testing.T) {
 	}
 	// A JSON value (as Terraform sends state) takes the tftypes path to the same model.
 	m.ID, m.Controls = tfKnown("g"), tfKnown(map[string]baselineControl{"A": m.Controls.value()["A"]})
-	timeouts := m.Timeouts.value()
-	timeouts.Read = tfKnown("5m")
-	m.Timeouts = tfKnown(timeouts)
+	m.Timeouts.Object, m.Timeouts.Read = valueKnown, tfKnown("5m")
 	known, err := m.dynamicValue()
 	if err != nil {
 		t.Fatal(err)
@@ -257,8 +258,8 @@ func TestBaselineUpgradeV0(t *testing.T) {
 	if len(priors) != 2 || priors["SyntheticControl0001"] != nil || priors["SyntheticControl0002"] != nil {
 		t.Errorf("prior_decisions %v, want the two applied controls, not known", priors)
 	}
-	if m.Timeouts.value().Delete != tfKnown("45m") || len(m.Controls.value()) != 3 {
-		t.Errorf("timeouts %+v, controls %v", m.Timeouts.value(), m.Controls.value())
+	if m.Timeouts.Delete != tfKnown("45m") || len(m.Controls.value()) != 3 {
+		t.Errorf("timeouts %+v, controls %v", m.Timeouts, m.Controls.value())
 	}
 
 	keep := strings.Replace(string(js), `"reset_on_destroy":true`, `"reset_on_destroy":false`, 1)

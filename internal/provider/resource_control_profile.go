@@ -168,7 +168,7 @@ func (s *controlProfileServer) ImportResourceState(ctx context.Context, req *tfp
 	resp := &tfprotov6.ImportResourceStateResponse{}
 	if resp.Deferred = s.deferral(req.ClientCapabilities != nil && req.ClientCapabilities.DeferralAllowed); resp.Deferred != nil {
 		// As the framework does: an unknown object, imported once the provider is configured.
-		unknown := tfprotov6.DynamicValue{MsgPack: msgpackUnknownValue}
+		unknown := tfprotov6.DynamicValue{MsgPack: msgpackUnknown}
 		resp.ImportedResources = []*tfprotov6.ImportedResource{{TypeName: controlProfileTypeName, State: &unknown}}
 		return resp, nil
 	}

@@ -64,10 +64,10 @@ func frameworkAttribute(a *profileAttribute) schema.Attribute {
 	required, optional := a.use == attrRequired, a.use == attrOptional || a.use == attrOptionalComputed
 	computed := a.use == attrOptionalComputed || a.use == attrComputed
 	switch {
-	case a.str != nil:
+	case a.value != nil && a.value.tfType().Is(tftypes.String):
 		return schema.StringAttribute{MarkdownDescription: a.description, Required: required, Optional: optional, Computed: computed,
 			DeprecationMessage: a.deprecation}
-	case a.flag != nil:
+	case a.value != nil && a.value.tfType().Is(tftypes.Bool):
 		return schema.BoolAttribute{MarkdownDescription: a.description, Required: required, Optional: optional, Computed: computed,
 			DeprecationMessage: a.deprecation}
 	}
@@ -142,12 +142,9 @@ func (r *controlProfileResource) ModifyPlan(ctx context.Context, req resource.Mo
 
 // copyAttribute sets a's value in dst to its value in src.
 func copyAttribute(a *profileAttribute, dst, src *controlProfileResourceModelV2) {
-	switch {
-	case a.str != nil:
-		*a.str(dst) = *a.str(src)
-	case a.flag != nil:
-		*a.flag(dst) = *a.flag(src)
-	default:
+	if a.value != nil {
+		a.value.copyValue(dst, src)
+	} else {
 		*a.object(dst) = *a.object(src)
 		for i := range a.attrs {
 			copyAttribute(&a.attrs[i], dst, src)

@@ -24,8 +24,8 @@ func TestValidateControlProfileConfig(t *testing.T) {
 	vendor := func(provider tfString) vendorInformation {
 		return vendorInformation{Object: valueKnown, Provider: provider, Vendor: tfKnown("Microsoft")}
 	}
-	timeout := func(create string) profileTimeouts {
-		return profileTimeouts{Object: valueKnown, Create: tfKnown(create)}
+	timeout := func(create string) resourceTimeouts {
+		return resourceTimeouts{Object: valueKnown, Create: tfKnown(create)}
 	}
 	for name, tc := range map[string]struct {
 		change func(*controlProfileResourceModelV2)

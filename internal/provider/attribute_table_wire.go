@@ -14,7 +14,8 @@ import (
 )
 
 // The wire codecs of an attributeTable: msgpack (what Terraform sends and receives), state JSON (what
-// UpgradeResourceState reads) and tftypes (the general path). A no-op plan or refresh of N control profiles
+// UpgradeResourceState reads) and tftypes (the general path). Each value's own codec (wire_codec.go) reads and
+// writes its known values; the table walks objects and null and unknown values. A no-op plan or refresh of N control profiles
 // decodes and encodes each instance's value about eight times; through tftypes each of those builds a tree of
 // values and attribute paths, which was about two thirds of the provider's CPU at N=1000. The value's shape is
 // fixed and shallow (strings, bools, objects of strings), so the table reads and writes it straight between the
@@ -22,10 +23,7 @@ import (
 // readers do not take (a shape they do not expect, a JSON DynamicValue) returns errNotFlat, and the caller takes
 // the general tftypes path, which also words the errors.
 
-var errNotFlat = errors.New("not a flat value of the resource's type")
-
-// msgpackUnknownValue is how Terraform writes an unknown value: extension 0 with one zero byte.
-var msgpackUnknownValue = []byte{msgpcode.FixExt1, 0, 0}
+var errNotFlat = errors.New("not a value of the resource's type")
 
 // encodeMsgpack writes m as msgpack of t's type, byte for byte what tfprotov6.NewDynamicValue writes.
 func (t *attributeTable[M]) encodeMsgpack(m *M) ([]byte, error) {
@@ -46,42 +44,43 @@ func encodeAttributes[M any](enc *msgpack.Encoder, attrs []tableAttr[M], m *M) e
 			return err
 		}
 		if err := attrs[i].encodeMsgpack(enc, m); err != nil {
-			return err
+			return fmt.Errorf("%s: %w", attrs[i].name, err)
 		}
 	}
 	return nil
 }
 
 func (a *tableAttr[M]) encodeMsgpack(enc *msgpack.Encoder, m *M) error {
-	switch a.state(m) {
+	if a.value != nil {
+		return a.value.encodeMsgpack(enc, m)
+	}
+	switch *a.object(m) {
 	case valueNull:
 		return enc.EncodeNil()
 	case valueUnknown:
-		_, err := enc.Writer().Write(msgpackUnknownValue)
-		return err
-	}
-	switch {
-	case a.str != nil:
-		return enc.EncodeString(a.str(m).v)
-	case a.flag != nil:
-		return enc.EncodeBool(a.flag(m).v)
+		return encodeUnknown(enc)
 	}
 	return encodeAttributes(enc, a.attrs, m)
 }
 
 // decodeMsgpack reads msgpack of t's type into m (which it sets whole), and reports whether the value itself is
-// null. On errNotFlat m may be half set.
+// null. Its errors are errNotFlat; m may then be half set.
 func (t *attributeTable[M]) decodeMsgpack(b []byte, m *M) (null bool, err error) {
 	r := bytes.NewReader(b)
 	dec := msgpack.NewDecoder(r) // a bytes.Reader is read directly, unbuffered, so r.Len() is what is left
 	code, err := dec.PeekCode()
-	if err != nil {
+	switch {
+	case err != nil:
 		return false, errNotFlat
-	}
-	if code == msgpcode.Nil {
+	case code == msgpcode.Nil:
 		return true, nil
+	case msgpcode.IsExt(code):
+		return false, fmt.Errorf("%w: the whole resource value is unknown", errNotFlat)
 	}
-	if err := decodeAttributes(dec, t.attrs, m); err != nil || r.Len() != 0 {
+	if err := decodeAttributes(dec, t.attrs, m); err != nil {
+		return false, fmt.Errorf("%w: %w", errNotFlat, err)
+	}
+	if r.Len() != 0 {
 		return false, errNotFlat
 	}
 	return false, nil
@@ -101,11 +100,11 @@ func decodeAttributes[M any](dec *msgpack.Decoder, attrs []tableAttr[M], m *M) e
 		}
 		i := indexOf(attrs, name)
 		if i < 0 || seen&(1<<i) != 0 {
-			return errNotFlat
+			return fmt.Errorf("unexpected attribute %q", name)
 		}
 		seen |= 1 << i
 		if err := attrs[i].decodeMsgpack(dec, m); err != nil {
-			return errNotFlat
+			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
 	return nil
@@ -121,31 +120,19 @@ func indexOf[M any](attrs []tableAttr[M], name string) int {
 }
 
 func (a *tableAttr[M]) decodeMsgpack(dec *msgpack.Decoder, m *M) error {
-	code, err := dec.PeekCode()
-	if err != nil {
-		return err
+	if a.value != nil {
+		return a.value.decodeMsgpack(dec, m)
 	}
+	unknown, null, err := peekUnknownOrNull(dec)
 	switch {
-	case msgpcode.IsExt(code): // as tftypes and go-cty: every extension is an unknown value (refinements dropped)
+	case err != nil:
+		return err
+	case unknown:
 		a.setState(m, valueUnknown)
-		return dec.Skip()
-	case code == msgpcode.Nil:
+		return nil
+	case null:
 		a.setState(m, valueNull)
-		return dec.Skip()
-	case a.str != nil:
-		if !msgpcode.IsString(code) { // DecodeString also takes nil and bytes
-			return errNotFlat
-		}
-		s, err := dec.DecodeString()
-		*a.str(m) = tfKnown(s)
-		return err
-	case a.flag != nil:
-		if code != msgpcode.True && code != msgpcode.False {
-			return errNotFlat
-		}
-		b, err := dec.DecodeBool()
-		*a.flag(m) = tfKnown(b)
-		return err
+		return nil
 	}
 	*a.object(m) = valueKnown
 	return decodeAttributes(dec, a.attrs, m)
@@ -153,7 +140,8 @@ func (a *tableAttr[M]) decodeMsgpack(dec *msgpack.Decoder, m *M) error {
 
 // decodeStateJSON reads state JSON of t's type, as Terraform stores it, into m, which the caller passes zero:
 // attributes the JSON lacks stay null, and attributes t does not have are ignored, as the general path's
-// IgnoreUndefinedAttributes does. errNotFlat for anything else (the general path reads it and words the error).
+// IgnoreUndefinedAttributes does. Its errors are errNotFlat (the control profile's general path reads such
+// state and words the error).
 func (t *attributeTable[M]) decodeStateJSON(b []byte, m *M) error {
 	s := jsonScanner{b: b}
 	if err := decodeJSONAttributes(&s, t.attrs, m); err != nil {
@@ -179,7 +167,7 @@ func decodeJSONAttributes[M any](s *jsonScanner, attrs []tableAttr[M], m *M) err
 		}
 		if i := indexOf(attrs, name); i >= 0 {
 			if err := attrs[i].decodeJSON(s, m); err != nil {
-				return err
+				return fmt.Errorf("%w: %s: %w", errNotFlat, name, err)
 			}
 		} else if !s.skipValue() {
 			return errNotFlat
@@ -198,31 +186,20 @@ func (a *tableAttr[M]) decodeJSON(s *jsonScanner, m *M) error {
 		a.setState(m, valueNull)
 		return nil
 	}
-	switch {
-	case a.str != nil:
-		v, ok := s.str()
-		if !ok {
-			return errNotFlat
-		}
-		*a.str(m) = tfKnown(v)
-	case a.flag != nil:
-		switch {
-		case s.literal("true"):
-			*a.flag(m) = tfKnown(true)
-		case s.literal("false"):
-			*a.flag(m) = tfKnown(false)
-		default:
-			return errNotFlat
-		}
-	default:
+	if a.value == nil {
 		*a.object(m) = valueKnown
 		return decodeJSONAttributes(s, a.attrs, m)
 	}
-	return nil
+	s.skipSpace()
+	start := s.i
+	if !s.skipValue() {
+		return errNotFlat
+	}
+	return a.value.decodeJSON(s.b[start:s.i], m)
 }
 
-// jsonScanner reads the few JSON forms state of a flat type holds; anything it does not expect makes a reader
-// return false.
+// jsonScanner reads the structure of stored state: objects, strings and literals; a value's codec reads the
+// rest. Anything it does not expect makes a reader return false.
 type jsonScanner struct {
 	b []byte
 	i int
@@ -361,16 +338,8 @@ func (a *tableAttr[M]) fromTerraform(v tftypes.Value, m *M) error {
 	case v.IsNull():
 		a.setState(m, valueNull)
 		return nil
-	case a.str != nil:
-		var s string
-		err := v.As(&s)
-		*a.str(m) = tfKnown(s)
-		return err
-	case a.flag != nil:
-		var b bool
-		err := v.As(&b)
-		*a.flag(m) = tfKnown(b)
-		return err
+	case a.value != nil:
+		return a.value.fromTerraform(v, m)
 	}
 	*a.object(m) = valueKnown
 	return fromTerraformAttributes(v, a.attrs, m)
@@ -397,11 +366,8 @@ func (a *tableAttr[M]) toTerraform(m *M) tftypes.Value {
 	case valueUnknown:
 		return tftypes.NewValue(typ, tftypes.UnknownValue)
 	}
-	switch {
-	case a.str != nil:
-		return tftypes.NewValue(typ, a.str(m).v)
-	case a.flag != nil:
-		return tftypes.NewValue(typ, a.flag(m).v)
+	if a.value != nil {
+		return a.value.toTerraform(m)
 	}
 	return toTerraformObject(typ.(tftypes.Object), a.attrs, m) //nolint:forcetypeassert // tfType of an object
 }
