@@ -28,7 +28,9 @@ var errNotFlat = errors.New("not a value of the resource's type")
 // encodeMsgpack writes m as msgpack of t's type, byte for byte what tfprotov6.NewDynamicValue writes.
 func (t *attributeTable[M]) encodeMsgpack(m *M) ([]byte, error) {
 	var buf bytes.Buffer
-	enc := msgpack.NewEncoder(&buf)
+	enc := msgpack.GetEncoder() // the rows' codecs take it through an interface, so a new one would escape
+	defer msgpack.PutEncoder(enc)
+	enc.Reset(&buf)
 	if err := encodeAttributes(enc, t.attrs, m); err != nil {
 		return nil, err
 	}
@@ -67,7 +69,9 @@ func (a *tableAttr[M]) encodeMsgpack(enc *msgpack.Encoder, m *M) error {
 // null. Its errors are errNotFlat; m may then be half set.
 func (t *attributeTable[M]) decodeMsgpack(b []byte, m *M) (null bool, err error) {
 	r := bytes.NewReader(b)
-	dec := msgpack.NewDecoder(r) // a bytes.Reader is read directly, unbuffered, so r.Len() is what is left
+	dec := msgpack.GetDecoder()
+	defer msgpack.PutDecoder(dec)
+	dec.Reset(r) // a bytes.Reader is read directly, unbuffered, so r.Len() is what is left
 	code, err := dec.PeekCode()
 	switch {
 	case err != nil:
@@ -233,9 +237,22 @@ func (s *jsonScanner) literal(lit string) bool {
 
 // str reads a string. Strings with escapes or invalid UTF-8 are rare in state; encoding/json reads those.
 func (s *jsonScanner) str() (string, bool) {
+	quoted, plain, ok := s.quoted()
+	switch {
+	case !ok:
+		return "", false
+	case plain && utf8.Valid(quoted[1:len(quoted)-1]):
+		return string(quoted[1 : len(quoted)-1]), true
+	}
+	var out string
+	return out, json.Unmarshal(quoted, &out) == nil
+}
+
+// quoted reads a string as it is written, quotes included, and says whether it has no escapes.
+func (s *jsonScanner) quoted() (quoted []byte, plain, ok bool) {
 	s.skipSpace()
 	if s.i >= len(s.b) || s.b[s.i] != '"' {
-		return "", false
+		return nil, false, false
 	}
 	start, plain := s.i, true
 	for s.i++; s.i < len(s.b); s.i++ {
@@ -244,18 +261,13 @@ func (s *jsonScanner) str() (string, bool) {
 			plain = false
 			s.i++ // the escaped character cannot end the string
 		case c < 0x20:
-			return "", false
+			return nil, false, false
 		case c == '"':
 			s.i++
-			raw := s.b[start+1 : s.i-1]
-			if plain && utf8.Valid(raw) {
-				return string(raw), true
-			}
-			var out string
-			return out, json.Unmarshal(s.b[start:s.i], &out) == nil
+			return s.b[start:s.i], plain, true
 		}
 	}
-	return "", false
+	return nil, false, false
 }
 
 // skipValue reads any JSON value: an attribute this build does not know.
@@ -266,7 +278,7 @@ func (s *jsonScanner) skipValue() bool {
 	}
 	switch s.b[s.i] {
 	case '"':
-		_, ok := s.str()
+		_, _, ok := s.quoted()
 		return ok
 	case '{', '[':
 		end := byte('}')
@@ -279,7 +291,7 @@ func (s *jsonScanner) skipValue() bool {
 		}
 		for {
 			if end == '}' {
-				if _, ok := s.str(); !ok || !s.consume(':') {
+				if _, _, ok := s.quoted(); !ok || !s.consume(':') {
 					return false
 				}
 			}

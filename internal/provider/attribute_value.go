@@ -105,13 +105,16 @@ func (f *codecValue[M, T]) toTerraform(m *M) tftypes.Value {
 func (f *codecValue[M, T]) equal(a, b *M) bool { return reflect.DeepEqual(*f.at(a), *f.at(b)) }
 
 func (f *codecValue[M, T]) knownString(m *M) (string, bool) {
-	v := f.at(m)
-	s, ok := any(v.v).(string)
-	return s, ok && v.state == valueKnown
+	if v := f.at(m); f.c.text != nil && v.state == valueKnown {
+		return *f.c.text(&v.v), true
+	}
+	return "", false
 }
 
 func (f *codecValue[M, T]) setString(m *M, s string) {
-	if v, ok := any(s).(T); ok {
+	if f.c.text != nil {
+		var v T
+		*f.c.text(&v) = s
 		*f.at(m) = tfKnown(v)
 	}
 }

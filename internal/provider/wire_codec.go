@@ -20,6 +20,7 @@ type wireCodec[T any] struct {
 	encode   func(*msgpack.Encoder, T) error
 	decode   func(*msgpack.Decoder) (T, error) // refuses a value of another type (the general path reads it)
 	fromJSON func(json.RawMessage) (T, error)  // a known, non-null value of stored state
+	text     func(*T) *string                  // a string value as a string, for checks and defaults; nil: not a string
 }
 
 // msgpackUnknown is how Terraform writes an unknown value: extension 0 with one zero byte (any extension reads
@@ -81,7 +82,7 @@ func jsonAs[T any](raw json.RawMessage) (T, error) {
 
 var errWrongType = errors.New("a value of another type")
 
-var stringCodec = wireCodec[string]{typ: tftypes.String,
+var stringCodec = wireCodec[string]{typ: tftypes.String, text: func(s *string) *string { return s },
 	encode: func(e *msgpack.Encoder, s string) error { return e.EncodeString(s) },
 	decode: func(d *msgpack.Decoder) (string, error) {
 		if code, err := d.PeekCode(); err != nil || !msgpcode.IsString(code) { // DecodeString also takes nil and bytes
