@@ -71,6 +71,16 @@ func newAttributeTable[M any](attrs ...tableAttr[M]) *attributeTable[M] {
 	return t
 }
 
+// indexOf is the position of the attribute named name, or -1.
+func indexOf[M any](attrs []tableAttr[M], name string) int {
+	for i := range attrs {
+		if attrs[i].name == name {
+			return i
+		}
+	}
+	return -1
+}
+
 func sortAttributes[M any](attrs []tableAttr[M]) []tableAttr[M] {
 	out := slices.Clone(attrs)
 	slices.SortFunc(out, func(a, b tableAttr[M]) int { return strings.Compare(a.name, b.name) })

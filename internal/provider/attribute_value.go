@@ -35,7 +35,7 @@ type codecValue[M, T any] struct {
 	at func(*M) *tfValue[T]
 }
 
-var _ attrValue[baselineModelV1] = (*codecValue[baselineModelV1, string])(nil)
+var _ attrValue[tfString] = (*codecValue[tfString, string])(nil)
 
 // valueAt binds a codec to one field of the model; stringAt and boolAt are its common cases.
 func valueAt[M, T any](c wireCodec[T], at func(*M) *tfValue[T]) attrValue[M] {

@@ -86,14 +86,14 @@ var controlProfileAttributes = newAttributeTable(
 		attrs: []profileAttribute{
 			{name: "provider", use: attrRequired, check: checkNonEmpty,
 				description: "`provider`: the product or service, e.g. `SecureScore`. Required by Graph.",
-				value:         stringAt(func(m *controlProfileResourceModelV2) *tfString { return &m.VendorInformation.Provider })},
+				value:       stringAt(func(m *controlProfileResourceModelV2) *tfString { return &m.VendorInformation.Provider })},
 			{name: "provider_version", use: attrOptional, description: "`providerVersion`: the version of the provider.",
 				value: stringAt(func(m *controlProfileResourceModelV2) *tfString { return &m.VendorInformation.ProviderVersion })},
 			{name: "sub_provider", use: attrOptional, description: "`subProvider`: the sub-component of the provider.",
 				value: stringAt(func(m *controlProfileResourceModelV2) *tfString { return &m.VendorInformation.SubProvider })},
 			{name: "vendor", use: attrRequired, check: checkNonEmpty,
 				description: "`vendor`: the vendor, e.g. `Microsoft`. Required by Graph.",
-				value:         stringAt(func(m *controlProfileResourceModelV2) *tfString { return &m.VendorInformation.Vendor })},
+				value:       stringAt(func(m *controlProfileResourceModelV2) *tfString { return &m.VendorInformation.Vendor })},
 		}},
 	profileAttribute{name: "on_destroy", use: attrOptionalComputed, check: checkOnDestroy,
 		description: "What destroying the resource (or replacing it) does to the control in the tenant. `restore` " +
