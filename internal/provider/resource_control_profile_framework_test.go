@@ -248,9 +248,9 @@ func (r *controlProfileResource) UpgradeState(context.Context) map[int64]resourc
 // served by terraform-plugin-framework (controlProfileResource) instead of controlProfileServer.
 func BenchmarkControlProfilePlanInstanceFramework(b *testing.B) {
 	ctx := context.Background()
-	raw, config := benchControlProfileServer(b)
+	raw, config, _ := benchControlProfileServer(b)
 	state := benchRawState(b, raw, config)
-	_, data := benchEmulator(b, 1)
+	emu, data := benchEmulator(b, 1)
 	s := providerserver.NewProtocol6(&benchFrameworkProvider{securescoreProvider: newProvider("bench", nil), data: data})()
 	schemas, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
@@ -263,7 +263,9 @@ func BenchmarkControlProfilePlanInstanceFramework(b *testing.B) {
 	cr, err := s.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &pcfg})
 	mustNoDiagnostics(b, err, cr.Diagnostics)
 
+	before := len(emu.Journal())
 	benchPlanInstance(b, s, state, config)
+	b.ReportMetric(float64(len(emu.Journal())-before)/float64(b.N), "requests/op")
 }
 
 // benchFrameworkProvider serves only the framework control profile, configured with data.
