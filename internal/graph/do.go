@@ -295,10 +295,6 @@ func (st *callState) decide(ctx context.Context, resp *http.Response, err error)
 	if ns := (*NotSentError)(nil); errors.As(err, &ns) {
 		return false, err
 	}
-	if stopped(ctx) {
-		st.last = attemptOutcome(resp, err)
-		return false, st.notSent(st.attempts + 1) // no retry once the caller was told to stop
-	}
 	if cerr := ctx.Err(); cerr != nil {
 		if err != nil && errors.Is(err, cerr) {
 			return false, err // says what the call was waiting for (a request slot, say)
@@ -321,6 +317,11 @@ func (st *callState) decide(ctx context.Context, resp *http.Response, err error)
 }
 
 func (st *callState) planRetry(ctx context.Context, status int, resp *http.Response, cause error) (bool, error) {
+	if stopped(ctx) {
+		// No retry once the caller was told to stop: only an attempt already sent may still be answered.
+		st.last = attemptOutcome(resp, cause)
+		return false, st.notSent(st.attempts + 1)
+	}
 	st.retries++
 	wait, fromHeader, floored := time.Duration(0), false, false
 	if resp != nil {

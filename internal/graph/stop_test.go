@@ -116,3 +116,21 @@ func TestStopBeforeTheCall(t *testing.T) {
 		t.Error("a context without a stop signal reports stopped")
 	}
 }
+
+// A PATCH whose connection breaks after the stop keeps its own verdict, that it may have landed, and nothing more is
+// sent: not the GET that would otherwise check it.
+func TestStopKeepsAnUnconfirmedWriteUnconfirmed(t *testing.T) {
+	ctx, stop := stoppable(t)
+	c, rec, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		stop()
+		dropConnection(t, w)
+	})
+	_, err := c.UpdateControlProfile(ctx, "a", ControlProfileUpdate{State: "Ignored"})
+	var uw *UnconfirmedWriteError
+	if !errors.As(err, &uw) {
+		t.Errorf("err = %v; want an UnconfirmedWriteError: the PATCH was sent and may have landed", err)
+	}
+	if n := len(rec.all()); n != 1 {
+		t.Errorf("%d requests reached the server, want 1 (the PATCH, and no GET after the stop)", n)
+	}
+}
