@@ -221,12 +221,12 @@ func (st *callState) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	st.token = tok.AccessToken
 	release, err := st.c.admit(waitCtx, st.req.method, req.URL)
-	if err == nil && stopped(ctx) {
-		release() // the stop came as the slot was granted
-	}
-	if err != nil || stopped(ctx) {
+	if stop := stopped(ctx); err != nil || stop { // read once: a slot granted as the stop came is given back
+		if err == nil {
+			release()
+		}
 		closeBody()
-		if stopped(ctx) {
+		if stop {
 			return nil, st.notSent(st.attempts)
 		}
 		return nil, err
