@@ -4,8 +4,6 @@ package provider
 // works on. baseline_wire.go converts them to and from Terraform's wire values at the protocol edge, once per
 // value; baseline_fields.go lists the attributes, once, for the schema, the value type and the codec.
 
-import "strings"
-
 // baselineSchemaVersion is the version of baselineModelV1's schema (baseline_upgrade.go reads version 0).
 const baselineSchemaVersion = 1
 
@@ -109,9 +107,6 @@ func (m *baselineModelV1) managed() map[string]controlDecision {
 	}
 	return ds
 }
-
-// sameTenant reports whether two tenant names are the same (GUIDs and domains are compared without case).
-func sameTenant(a, b string) bool { return strings.EqualFold(a, b) }
 
 // controlsUsed are the listed controls whose values a refresh takes: those state manages, or every control for an
 // import (no controls in state yet).

@@ -125,6 +125,9 @@ func (t *tenantData) guid(ctx context.Context) (string, error) {
 // isTenantGUID reports whether a tenant name is a GUID rather than a domain.
 func isTenantGUID(name string) bool { return checkGUID(name) == nil }
 
+// sameTenant reports whether two tenant names are the same (GUIDs and domains are compared without case).
+func sameTenant(a, b string) bool { return strings.EqualFold(a, b) }
+
 // tenantUnavailable says whether err is the tenant refusing this app as a whole (consent withdrawn, app disabled
 // or unknown in the tenant, blocked by its Conditional Access, access to Graph refused) rather than a fault of one
 // request or of the credential (a wrong secret fails every tenant, and is not a tenant's refusal), and why, in
